@@ -1,0 +1,57 @@
+# syntax=docker/dockerfile:1.7
+#
+# The CMS as a small static image: build stage on golang, final stage FROM
+# scratch with CA certificates and a non-root user (no registry other than
+# Docker Hub needed).
+#
+#   docker build -t chronos-cms .
+#   docker run --rm -e POSTGRES_URL=... chronos-cms migrate   # release step
+#   docker run -p 8080:8080 --env-file .env chronos-cms       # serve
+#
+# Migrations: run `cms migrate` once per release before the new version
+# serves (the release step of your deploy), or set CMS_AUTO_MIGRATE=true to
+# apply pending migrations when `serve` starts (fine for a single instance,
+# as docker-compose.yml does).
+
+ARG GO_VERSION=1.26
+
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
+WORKDIR /src
+# Modules first, so source edits do not refetch them. Only what app/ needs is
+# downloaded (the Pulumi program under infra/ is not built here).
+COPY go.mod go.sum ./
+COPY app ./app
+ARG TARGETOS=linux
+ARG TARGETARCH=amd64
+ARG VERSION=dev
+RUN --mount=type=cache,target=/go/pkg/mod \
+    --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
+    go build -trimpath \
+      -ldflags "-s -w -X github.com/automatonic/chronos/app/internal/cli.Version=${VERSION}" \
+      -o /out/cms ./app/cmd/cms
+# The data dir (dev secret, local uploads, SQLite when no Postgres) must be
+# writable by the non-root user, including as a fresh named volume.
+RUN mkdir -p /out/data && \
+    echo 'nonroot:x:65532:65532:nonroot:/data:/sbin/nologin' > /out/passwd && \
+    echo 'nonroot:x:65532:' > /out/group
+
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
+COPY --from=build /out/passwd /etc/passwd
+COPY --from=build /out/group /etc/group
+COPY --from=build --chown=65532:65532 /out/data /data
+COPY --from=build /out/cms /cms
+USER 65532:65532
+ENV CMS_ENV=production \
+    CMS_ADDR=:8080 \
+    CMS_DATA_DIR=/data
+EXPOSE 8080
+VOLUME ["/data"]
+# `cms healthcheck` GETs http://127.0.0.1:$CMS_ADDR/healthz and exits 0 on 200:
+# scratch has no shell or curl.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["/cms", "healthcheck"]
+ENTRYPOINT ["/cms"]
+CMD ["serve"]

@@ -1,0 +1,344 @@
+package auth
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// fakeStore is an in-memory Store. One mutex makes every method atomic, which
+// is the behaviour the real store must provide with transactions.
+type fakeStore struct {
+	mu       sync.Mutex
+	now      func() time.Time
+	nextUser int64
+	nextKey  int64
+	users    map[int64]*UserRecord
+	sessions map[int64][]Session
+	keys     map[int64]fakeKey
+	resets   map[string]fakeReset // by token hash
+}
+
+type fakeKey struct {
+	APIKey
+	hash string
+}
+
+type fakeReset struct {
+	userID  int64
+	expires time.Time
+}
+
+func newFakeStore(now func() time.Time) *fakeStore {
+	return &fakeStore{
+		now:      now,
+		users:    map[int64]*UserRecord{},
+		sessions: map[int64][]Session{},
+		keys:     map[int64]fakeKey{},
+		resets:   map[string]fakeReset{},
+	}
+}
+
+func (f *fakeStore) CountUsers(context.Context) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return int64(len(f.users)), nil
+}
+
+func (f *fakeStore) insert(u NewUser) (User, error) {
+	for _, r := range f.users {
+		if r.Email == u.Email {
+			return User{}, ErrEmailTaken
+		}
+	}
+	f.nextUser++
+	rec := &UserRecord{
+		User: User{ID: f.nextUser, Email: u.Email, Name: u.Name, Roles: slices.Clone(u.Roles), CreatedAt: f.now()},
+		Hash: u.Hash, Salt: u.Salt,
+	}
+	f.users[rec.ID] = rec
+	return rec.User, nil
+}
+
+func (f *fakeStore) CreateFirstUser(_ context.Context, u NewUser) (User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.users) > 0 {
+		return User{}, ErrAlreadyInitialized
+	}
+	return f.insert(u)
+}
+
+func (f *fakeStore) CreateUser(_ context.Context, u NewUser) (User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.insert(u)
+}
+
+func (f *fakeStore) UserByID(_ context.Context, id int64) (UserRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.users[id]
+	if !ok {
+		return UserRecord{}, ErrNotFound
+	}
+	c := *r
+	c.Roles = slices.Clone(r.Roles)
+	return c, nil
+}
+
+func (f *fakeStore) UserByEmail(ctx context.Context, email string) (UserRecord, error) {
+	f.mu.Lock()
+	var id int64
+	for _, r := range f.users {
+		if r.Email == email {
+			id = r.ID
+		}
+	}
+	f.mu.Unlock()
+	return f.UserByID(ctx, id)
+}
+
+func (f *fakeStore) otherAdmins(id int64) bool {
+	for _, r := range f.users {
+		if r.ID != id && r.HasRole(RoleAdmin) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *fakeStore) UpdateUser(_ context.Context, id int64, ch UserChanges) (User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.users[id]
+	if !ok {
+		return User{}, ErrNotFound
+	}
+	if ch.Roles != nil && r.HasRole(RoleAdmin) && !slices.Contains(*ch.Roles, RoleAdmin) && !f.otherAdmins(id) {
+		return User{}, ErrLastAdmin
+	}
+	if ch.Email != nil {
+		for _, o := range f.users {
+			if o.ID != id && o.Email == *ch.Email {
+				return User{}, ErrEmailTaken
+			}
+		}
+		r.Email = *ch.Email
+	}
+	if ch.Name != nil {
+		r.Name = *ch.Name
+	}
+	if ch.Roles != nil {
+		r.Roles = slices.Clone(*ch.Roles)
+	}
+	r.UpdatedAt = f.now()
+	return r.User, nil
+}
+
+func (f *fakeStore) DeleteUser(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.users[id]
+	if !ok {
+		return ErrNotFound
+	}
+	if r.HasRole(RoleAdmin) && !f.otherAdmins(id) {
+		return ErrLastAdmin
+	}
+	delete(f.users, id)
+	delete(f.sessions, id)
+	for kid, k := range f.keys {
+		if k.UserID == id {
+			delete(f.keys, kid)
+		}
+	}
+	return nil
+}
+
+func (f *fakeStore) withUser(id int64, fn func(*UserRecord)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.users[id]
+	if !ok {
+		return ErrNotFound
+	}
+	fn(r)
+	return nil
+}
+
+func (f *fakeStore) SetPassword(_ context.Context, id int64, hash, salt string) error {
+	return f.withUser(id, func(r *UserRecord) { r.Hash, r.Salt = hash, salt })
+}
+
+func (f *fakeStore) IncrementLoginAttempts(_ context.Context, id int64) (int, error) {
+	var n int
+	err := f.withUser(id, func(r *UserRecord) { r.LoginAttempts++; n = r.LoginAttempts })
+	return n, err
+}
+
+func (f *fakeStore) LockUser(_ context.Context, id int64, until time.Time) error {
+	return f.withUser(id, func(r *UserRecord) { r.LockUntil = until })
+}
+
+func (f *fakeStore) ResetLoginAttempts(_ context.Context, id int64) error {
+	return f.withUser(id, func(r *UserRecord) { r.LoginAttempts, r.LockUntil = 0, time.Time{} })
+}
+
+func (f *fakeStore) CreateSession(_ context.Context, userID int64, s Session) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sessions[userID] = append(f.sessions[userID], s)
+	return nil
+}
+
+func (f *fakeStore) Session(_ context.Context, userID int64, sid string) (Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.sessions[userID] {
+		if s.ID == sid {
+			return s, nil
+		}
+	}
+	return Session{}, ErrNotFound
+}
+
+func (f *fakeStore) ListSessions(_ context.Context, userID int64) ([]Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sessions[userID]), nil
+}
+
+func (f *fakeStore) ExtendSession(_ context.Context, userID int64, sid string, exp time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, s := range f.sessions[userID] {
+		if s.ID == sid {
+			f.sessions[userID][i].ExpiresAt = exp
+			return nil
+		}
+	}
+	return ErrNotFound
+}
+
+func (f *fakeStore) deleteSessionsWhere(userID int64, del func(Session) bool) int {
+	before := len(f.sessions[userID])
+	f.sessions[userID] = slices.DeleteFunc(f.sessions[userID], del)
+	return before - len(f.sessions[userID])
+}
+
+func (f *fakeStore) DeleteSession(_ context.Context, userID int64, sid string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.deleteSessionsWhere(userID, func(s Session) bool { return s.ID == sid }) == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+func (f *fakeStore) DeleteSessions(_ context.Context, userID int64, keep string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.deleteSessionsWhere(userID, func(s Session) bool { return s.ID != keep })
+	return nil
+}
+
+func (f *fakeStore) DeleteExpiredSessions(_ context.Context, userID int64, now time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.deleteSessionsWhere(userID, func(s Session) bool { return !s.ExpiresAt.After(now) })
+	return nil
+}
+
+func (f *fakeStore) CreateAPIKey(_ context.Context, k NewAPIKey) (APIKey, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextKey++
+	ak := APIKey{ID: f.nextKey, UserID: k.UserID, Name: k.Name, Prefix: k.Prefix, CreatedAt: k.CreatedAt}
+	f.keys[ak.ID] = fakeKey{ak, k.Hash}
+	return ak, nil
+}
+
+func (f *fakeStore) ListAPIKeys(_ context.Context, userID int64) ([]APIKey, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []APIKey
+	for _, k := range f.keys {
+		if k.UserID == userID {
+			out = append(out, k.APIKey)
+		}
+	}
+	slices.SortFunc(out, func(a, b APIKey) int { return int(a.ID - b.ID) })
+	return out, nil
+}
+
+func (f *fakeStore) DeleteAPIKey(_ context.Context, userID, keyID int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k, ok := f.keys[keyID]
+	if !ok || k.UserID != userID {
+		return ErrNotFound
+	}
+	delete(f.keys, keyID)
+	return nil
+}
+
+func (f *fakeStore) APIKeyByHash(_ context.Context, hash string) (APIKey, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, k := range f.keys {
+		if k.hash == hash {
+			return k.APIKey, nil
+		}
+	}
+	return APIKey{}, ErrNotFound
+}
+
+func (f *fakeStore) CreateResetToken(_ context.Context, userID int64, hash string, exp time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for h, r := range f.resets {
+		if r.userID == userID {
+			delete(f.resets, h)
+		}
+	}
+	f.resets[hash] = fakeReset{userID, exp}
+	return nil
+}
+
+func (f *fakeStore) ResetTokenUser(_ context.Context, hash string, now time.Time) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.resets[hash]
+	if !ok || !r.expires.After(now) {
+		return 0, ErrNotFound
+	}
+	return r.userID, nil
+}
+
+func (f *fakeStore) ConsumeResetToken(ctx context.Context, hash string, now time.Time) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.resets[hash]
+	if !ok || !r.expires.After(now) {
+		return 0, ErrNotFound
+	}
+	delete(f.resets, hash)
+	return r.userID, nil
+}
+
+// insertRaw adds a user with a given hash and salt (an imported Payload user).
+func (f *fakeStore) insertRaw(email, hash, salt string, roles ...string) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, _ := f.insert(NewUser{Email: email, Roles: roles, Hash: hash, Salt: salt})
+	return u.ID
+}
+
+func (f *fakeStore) record(id int64) UserRecord {
+	r, _ := f.UserByID(context.Background(), id)
+	return r
+}
+
+var _ Store = (*fakeStore)(nil)

@@ -1,0 +1,914 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Input limits, documented for the README: longer values are a 400
+// ValidationError on the field.
+const (
+	MaxEmailLength = 254 // RFC 5321 path limit
+	MaxNameLength  = 256 // characters
+	maxTokenInput  = 256 // bytes of a reset token or API key accepted at all
+)
+
+// Defaults of Config.
+const (
+	DefaultTokenTTL         = 7200 * time.Second
+	DefaultMaxLoginAttempts = 5
+	DefaultLockoutDuration  = 10 * time.Minute
+	DefaultResetTokenTTL    = time.Hour
+)
+
+// APIKeyPrefix starts every API key, so leaked keys are recognisable by
+// secret scanners.
+const APIKeyPrefix = "chr_"
+
+// Config configures the auth service.
+type Config struct {
+	Secret            []byte        // CMS secret; JWT signing key is derived from it
+	TokenTTL          time.Duration // JWT and session lifetime; default 7200 s
+	MaxLoginAttempts  int           // failed logins before lockout; default 5
+	LockoutDuration   time.Duration // default 10 min
+	PasswordMinLength int           // characters; default and floor 8
+	ResetTokenTTL     time.Duration // default 1 h
+	Production        bool          // no mailer: refuse to print reset links
+	PublicURL         string        // base of reset links, e.g. https://cms.example.com
+}
+
+// Deps are the collaborators of the service.
+type Deps struct {
+	Store  Store
+	Mailer Mailer       // nil: no SMTP configured
+	Logger *slog.Logger // nil: slog.Default()
+	Now    func() time.Time
+	Hasher *Hasher // nil: NewHasher(DefaultArgon2Params(), 0)
+}
+
+// Service implements users and authentication: registration, login,
+// sessions, tokens, API keys, lockout, password reset and role rules.
+type Service struct {
+	cfg    Config
+	store  Store
+	mailer Mailer
+	log    *slog.Logger
+	now    func() time.Time
+	hasher *Hasher
+	policy *PasswordPolicy
+	signer *TokenSigner
+}
+
+// NewService checks cfg, fills defaults and returns the service.
+func NewService(cfg Config, deps Deps) (*Service, error) {
+	if len(cfg.Secret) == 0 {
+		return nil, errors.New("auth: config: secret is empty")
+	}
+	if deps.Store == nil {
+		return nil, errors.New("auth: no store")
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = DefaultTokenTTL
+	}
+	if cfg.TokenTTL < time.Second {
+		return nil, fmt.Errorf("auth: config: token TTL %v is below one second", cfg.TokenTTL)
+	}
+	if cfg.MaxLoginAttempts <= 0 {
+		cfg.MaxLoginAttempts = DefaultMaxLoginAttempts
+	}
+	if cfg.LockoutDuration <= 0 {
+		cfg.LockoutDuration = DefaultLockoutDuration
+	}
+	if cfg.ResetTokenTTL <= 0 {
+		cfg.ResetTokenTTL = DefaultResetTokenTTL
+	}
+	if cfg.PasswordMinLength != 0 && cfg.PasswordMinLength < MinPasswordMinLength {
+		return nil, fmt.Errorf("auth: config: password minimum length %d is below %d",
+			cfg.PasswordMinLength, MinPasswordMinLength)
+	}
+	s := &Service{
+		cfg:    cfg,
+		store:  deps.Store,
+		mailer: deps.Mailer,
+		log:    deps.Logger,
+		now:    deps.Now,
+		hasher: deps.Hasher,
+		policy: NewPasswordPolicy(cfg.PasswordMinLength),
+		signer: NewTokenSigner(cfg.Secret),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.hasher == nil {
+		s.hasher = NewHasher(DefaultArgon2Params(), 0)
+	}
+	return s, nil
+}
+
+// Policy returns the password policy in force.
+func (s *Service) Policy() *PasswordPolicy { return s.policy }
+
+// TokenTTL returns the configured token lifetime.
+func (s *Service) TokenTTL() time.Duration { return s.cfg.TokenTTL }
+
+// clock returns now in UTC at the millisecond precision Payload stores.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// Principal is the caller of a request.
+type Principal struct {
+	User       User
+	Strategy   string    // StrategyLocalJWT or StrategyAPIKey
+	Token      string    // the JWT used ("" for API keys); never log it
+	SessionID  string    // the JWT's sid
+	ExpiresAt  time.Time // token expiry (zero for API keys)
+	APIKeyID   int64     // key used, for StrategyAPIKey
+	FromCookie bool      // token came from the payload-token cookie: CSRF checks apply
+}
+
+// IsAdmin reports whether the principal has the admin role.
+func (p *Principal) IsAdmin() bool { return p != nil && p.User.HasRole(RoleAdmin) }
+
+// AuthResult is the outcome of a successful login, registration, reset or
+// refresh: the user, their sessions and the new token.
+type AuthResult struct {
+	User      User
+	Sessions  []Session
+	SessionID string
+	Token     string    // JWT; goes to the body and the payload-token cookie
+	ExpiresAt time.Time // token expiry; Payload's `exp` is ExpiresAt.Unix()
+}
+
+// Credentials are what a request presents.
+type Credentials struct {
+	Authorization string // Authorization header value
+	Cookie        string // value of the payload-token cookie
+}
+
+// Registration is the input of FirstRegister and CreateUser.
+type Registration struct {
+	Email    string
+	Password string
+	Name     string
+	Roles    []string // CreateUser only; default [editor]
+}
+
+// UserUpdate is the input of UpdateUser; nil fields are unchanged.
+type UserUpdate struct {
+	Email    *string
+	Name     *string
+	Roles    *[]string
+	Password *string
+}
+
+// Init reports whether any user exists (GET /api/users/init).
+func (s *Service) Init(ctx context.Context) (bool, error) {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil {
+		return false, fmt.Errorf("auth: counting users: %w", err)
+	}
+	return n > 0, nil
+}
+
+// FirstRegister creates the first user, as admin, and logs them in. Once a
+// user exists it returns ErrAlreadyInitialized; concurrent calls create one
+// user (Store.CreateFirstUser is atomic).
+func (s *Service) FirstRegister(ctx context.Context, in Registration) (*AuthResult, error) {
+	email, name, err := s.validateRegistration(in)
+	if err != nil {
+		return nil, err
+	}
+	// Cheap early refusal, so that a registered CMS never spends a hash on
+	// this endpoint; the store's atomic insert is what decides.
+	if ok, err := s.Init(ctx); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, ErrAlreadyInitialized
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.CreateFirstUser(ctx, NewUser{Email: email, Name: name, Roles: []string{RoleAdmin}, Hash: hash})
+	if err != nil {
+		if errors.Is(err, ErrAlreadyInitialized) {
+			return nil, ErrAlreadyInitialized
+		}
+		return nil, fmt.Errorf("auth: creating first user: %w", err)
+	}
+	s.log.InfoContext(ctx, "first user registered", "user_id", u.ID)
+	return s.startSession(ctx, u)
+}
+
+// validateRegistration checks email, password and name and returns the
+// normalised email and name, or ValidationErrors.
+func (s *Service) validateRegistration(in Registration) (email, name string, err error) {
+	var errs ValidationErrors
+	email, fe := normalizeEmail(in.Email)
+	if fe != nil {
+		errs = append(errs, fe)
+	}
+	if err := s.policy.Check(in.Password, email); err != nil {
+		errs = append(errs, FieldErrors(err)...)
+	}
+	name, fe = validateName(in.Name)
+	if fe != nil {
+		errs = append(errs, fe)
+	}
+	if len(errs) > 0 {
+		return "", "", errs
+	}
+	return email, name, nil
+}
+
+// normalizeEmail trims and lower-cases an email and checks its syntax.
+func normalizeEmail(raw string) (string, *FieldError) {
+	e := strings.ToLower(strings.TrimSpace(raw))
+	if e == "" {
+		return "", &FieldError{Path: "email", Message: msgRequired}
+	}
+	if len(e) > MaxEmailLength || !utf8.ValidString(e) {
+		return "", &FieldError{Path: "email", Message: msgInvalidEmail}
+	}
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Address != e || a.Name != "" || !strings.Contains(e[strings.LastIndexByte(e, '@'):], ".") {
+		return "", &FieldError{Path: "email", Message: msgInvalidEmail}
+	}
+	return e, nil
+}
+
+func validateName(raw string) (string, *FieldError) {
+	n := strings.TrimSpace(raw)
+	if !utf8.ValidString(n) || utf8.RuneCountInString(n) > MaxNameLength {
+		return "", &FieldError{Path: "name", Message: fmt.Sprintf(
+			"This value must be shorter than the max length of %d characters.", MaxNameLength)}
+	}
+	return n, nil
+}
+
+// validateRoles de-duplicates roles and checks each is known.
+func validateRoles(roles []string) ([]string, *FieldError) {
+	if len(roles) == 0 {
+		return nil, &FieldError{Path: "roles", Message: msgRequired}
+	}
+	out := make([]string, 0, len(roles))
+	for _, r := range roles {
+		if r != RoleAdmin && r != RoleEditor {
+			return nil, &FieldError{Path: "roles", Message: "This field has an invalid selection"}
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Login checks email and password and starts a session. Unknown emails cost
+// the same hashing work as wrong passwords (DummyVerify) and both give
+// ErrInvalidCredentials. After MaxLoginAttempts consecutive failures the
+// account is locked for LockoutDuration (ErrLocked). A correct password
+// stored in an older format (Payload PBKDF2, weaker argon2id) is re-hashed.
+func (s *Service) Login(ctx context.Context, email, password string) (*AuthResult, error) {
+	var errs ValidationErrors
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		errs = append(errs, &FieldError{Path: "email", Message: msgRequired})
+	}
+	if password == "" {
+		errs = append(errs, &FieldError{Path: "password", Message: msgRequired})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(email) > MaxEmailLength {
+		return nil, ErrInvalidCredentials // cannot exist; reveals nothing about users
+	}
+	rec, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		s.hasher.DummyVerify(ctx, password)
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: loading user: %w", err)
+	}
+	now := s.clock()
+	if !rec.LockUntil.IsZero() && rec.LockUntil.After(now) {
+		return nil, ErrLocked
+	}
+	ok, rehash, err := s.hasher.Verify(ctx, password, rec.Hash, rec.Salt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		s.log.WarnContext(ctx, "login: stored password hash unusable", "user_id", rec.ID, "error", err)
+	}
+	if !ok {
+		if err := s.recordFailure(ctx, rec, now); err != nil {
+			return nil, err
+		}
+		return nil, ErrInvalidCredentials
+	}
+	if rec.LoginAttempts > 0 || !rec.LockUntil.IsZero() {
+		if err := s.store.ResetLoginAttempts(ctx, rec.ID); err != nil {
+			return nil, fmt.Errorf("auth: resetting login attempts: %w", err)
+		}
+	}
+	if rehash {
+		s.rehash(ctx, rec.ID, password)
+	}
+	return s.startSession(ctx, rec.User)
+}
+
+// recordFailure counts a failed password check and locks the account when
+// the limit is reached. An expired lock starts a fresh count.
+func (s *Service) recordFailure(ctx context.Context, rec UserRecord, now time.Time) error {
+	if !rec.LockUntil.IsZero() && !rec.LockUntil.After(now) {
+		if err := s.store.ResetLoginAttempts(ctx, rec.ID); err != nil {
+			return fmt.Errorf("auth: resetting login attempts: %w", err)
+		}
+	}
+	n, err := s.store.IncrementLoginAttempts(ctx, rec.ID)
+	if err != nil {
+		return fmt.Errorf("auth: counting failed login: %w", err)
+	}
+	if n >= s.cfg.MaxLoginAttempts {
+		if err := s.store.LockUser(ctx, rec.ID, now.Add(s.cfg.LockoutDuration)); err != nil {
+			return fmt.Errorf("auth: locking user: %w", err)
+		}
+		s.log.WarnContext(ctx, "user locked after failed logins", "user_id", rec.ID, "attempts", n)
+	}
+	return nil
+}
+
+// rehash stores a current argon2id hash of a verified password. Failure is
+// logged, not returned: the login itself succeeded.
+func (s *Service) rehash(ctx context.Context, userID int64, password string) {
+	hash, err := s.hasher.Hash(ctx, password)
+	if err == nil {
+		err = s.store.SetPassword(ctx, userID, hash, "")
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "login: re-hashing password failed", "user_id", userID, "error", err)
+		return
+	}
+	s.log.InfoContext(ctx, "password re-hashed with argon2id", "user_id", userID)
+}
+
+// startSession creates a session for u, prunes expired ones and signs a
+// token carrying the new session id.
+func (s *Service) startSession(ctx context.Context, u User) (*AuthResult, error) {
+	now := s.clock()
+	if err := s.store.DeleteExpiredSessions(ctx, u.ID, now); err != nil {
+		return nil, fmt.Errorf("auth: pruning sessions: %w", err)
+	}
+	sess := Session{ID: newUUID(), CreatedAt: now, ExpiresAt: now.Add(s.cfg.TokenTTL)}
+	if err := s.store.CreateSession(ctx, u.ID, sess); err != nil {
+		return nil, fmt.Errorf("auth: creating session: %w", err)
+	}
+	return s.issue(ctx, u, sess.ID, now)
+}
+
+// issue signs a token for session sid of u and loads the user's sessions.
+func (s *Service) issue(ctx context.Context, u User, sid string, now time.Time) (*AuthResult, error) {
+	exp := now.Add(s.cfg.TokenTTL)
+	tok, err := s.signer.Sign(Claims{
+		ID: u.ID, Collection: UsersCollection, Email: u.Email, SID: sid,
+		IssuedAt: now.Unix(), ExpiresAt: exp.Unix(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := s.store.ListSessions(ctx, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: listing sessions: %w", err)
+	}
+	// Re-read the user: session changes bump updatedAt, as in Payload.
+	if rec, err := s.store.UserByID(ctx, u.ID); err == nil {
+		u = rec.User
+	}
+	return &AuthResult{User: u, Sessions: sessions, SessionID: sid, Token: tok, ExpiresAt: time.Unix(exp.Unix(), 0).UTC()}, nil
+}
+
+// Sessions returns a user's sessions, for rendering user documents.
+func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
+	ss, err := s.store.ListSessions(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: listing sessions: %w", err)
+	}
+	return ss, nil
+}
+
+// Authenticate identifies the caller from, in Payload's order, an
+// `Authorization: JWT <t>` or `Bearer <t>` header, the payload-token cookie,
+// or an `Authorization: users API-Key <key>` header. A missing, malformed,
+// tampered, expired or revoked credential yields (nil, nil): the caller is
+// anonymous. Only infrastructure failures are errors.
+func (s *Service) Authenticate(ctx context.Context, c Credentials) (*Principal, error) {
+	h := strings.TrimSpace(c.Authorization)
+	switch {
+	case strings.HasPrefix(h, "JWT "):
+		return s.authJWT(ctx, strings.TrimSpace(h[len("JWT "):]), false)
+	case strings.HasPrefix(h, "Bearer "):
+		return s.authJWT(ctx, strings.TrimSpace(h[len("Bearer "):]), false)
+	case strings.HasPrefix(h, UsersCollection+" API-Key "):
+		return s.authAPIKey(ctx, strings.TrimSpace(h[len(UsersCollection+" API-Key "):]))
+	case c.Cookie != "":
+		return s.authJWT(ctx, c.Cookie, true)
+	}
+	return nil, nil
+}
+
+func (s *Service) authJWT(ctx context.Context, token string, fromCookie bool) (*Principal, error) {
+	now := s.clock()
+	claims, err := s.signer.Parse(token, now)
+	if err != nil {
+		s.log.DebugContext(ctx, "token rejected", "reason", err)
+		return nil, nil
+	}
+	if claims.Collection != UsersCollection {
+		return nil, nil
+	}
+	rec, err := s.store.UserByID(ctx, claims.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: loading token user: %w", err)
+	}
+	sess, err := s.store.Session(ctx, claims.ID, claims.SID)
+	if errors.Is(err, ErrNotFound) {
+		s.log.DebugContext(ctx, "token rejected", "reason", "session revoked", "user_id", claims.ID)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: loading session: %w", err)
+	}
+	if !sess.ExpiresAt.After(now) {
+		return nil, nil
+	}
+	return &Principal{
+		User: rec.User, Strategy: StrategyLocalJWT, Token: token, SessionID: claims.SID,
+		ExpiresAt: time.Unix(claims.ExpiresAt, 0).UTC(), FromCookie: fromCookie,
+	}, nil
+}
+
+func (s *Service) authAPIKey(ctx context.Context, key string) (*Principal, error) {
+	if !strings.HasPrefix(key, APIKeyPrefix) || len(key) > maxTokenInput {
+		return nil, nil
+	}
+	k, err := s.store.APIKeyByHash(ctx, hashSecret(key))
+	if errors.Is(err, ErrNotFound) {
+		s.log.DebugContext(ctx, "api key rejected", "reason", "unknown or revoked")
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: loading api key: %w", err)
+	}
+	rec, err := s.store.UserByID(ctx, k.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: loading api key user: %w", err)
+	}
+	return &Principal{User: rec.User, Strategy: StrategyAPIKey, APIKeyID: k.ID}, nil
+}
+
+// Logout ends the caller's session, or all their sessions. Without a
+// logged-in caller it returns ErrNoUser (Payload: 400 "No User").
+func (s *Service) Logout(ctx context.Context, p *Principal, allSessions bool) error {
+	if p == nil {
+		return ErrNoUser
+	}
+	var err error
+	switch {
+	case allSessions:
+		err = s.store.DeleteSessions(ctx, p.User.ID, "")
+	case p.SessionID != "":
+		err = s.store.DeleteSession(ctx, p.User.ID, p.SessionID)
+		if errors.Is(err, ErrNotFound) {
+			err = nil // already gone: the outcome the caller wants
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("auth: deleting session: %w", err)
+	}
+	return nil
+}
+
+// RefreshToken extends the caller's session by TokenTTL and issues a new
+// token for it. Only JWT sessions can be refreshed; others get ErrForbidden.
+func (s *Service) RefreshToken(ctx context.Context, p *Principal) (*AuthResult, error) {
+	if p == nil || p.Strategy != StrategyLocalJWT || p.SessionID == "" {
+		return nil, ErrForbidden
+	}
+	now := s.clock()
+	err := s.store.ExtendSession(ctx, p.User.ID, p.SessionID, now.Add(s.cfg.TokenTTL))
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrForbidden
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: extending session: %w", err)
+	}
+	return s.issue(ctx, p.User, p.SessionID, now)
+}
+
+// ForgotPassword starts a password reset for email. To the caller it always
+// succeeds (no account enumeration) unless the email is syntactically
+// invalid or the store fails. With a mailer it sends the reset link; without
+// one, development logs the link and production logs an error and sends
+// nothing.
+func (s *Service) ForgotPassword(ctx context.Context, email string) error {
+	email, fe := normalizeEmail(email)
+	if fe != nil {
+		return fe
+	}
+	if s.mailer == nil && s.cfg.Production {
+		s.log.ErrorContext(ctx, "forgot-password: no SMTP server configured (SMTP_URL); no reset email sent")
+		return nil
+	}
+	rec, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("auth: loading user: %w", err)
+	}
+	token := randomToken()
+	if err := s.store.CreateResetToken(ctx, rec.ID, hashSecret(token), s.clock().Add(s.cfg.ResetTokenTTL)); err != nil {
+		return fmt.Errorf("auth: storing reset token: %w", err)
+	}
+	link := strings.TrimRight(s.cfg.PublicURL, "/") + "/admin/reset/" + token
+	if s.mailer == nil {
+		// Development only: the link is the one secret we print, so that a
+		// developer without SMTP can still reset a password.
+		s.log.InfoContext(ctx, "password reset link (development: no SMTP configured)", "user_id", rec.ID, "link", link)
+		return nil
+	}
+	err = s.mailer.Send(ctx, Mail{
+		To:      rec.Email,
+		Subject: "Reset your password",
+		Text: "You are receiving this because you (or someone else) have requested the reset of the password for your account.\n\n" +
+			"Open this link to choose a new password; it is valid for " + s.cfg.ResetTokenTTL.String() + " and can be used once:\n\n" +
+			link + "\n\nIf you did not request this, ignore this email and your password will remain unchanged.\n",
+	})
+	if err != nil {
+		s.log.ErrorContext(ctx, "forgot-password: sending reset email failed", "user_id", rec.ID, "error", err)
+	}
+	return nil
+}
+
+// ResetPassword sets a new password with a reset token, which is used up,
+// revokes all the user's sessions, clears any lockout and logs the user in.
+// An unknown, used or expired token gives ErrResetTokenInvalid; a rejected
+// password gives a *FieldError and leaves the token usable.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (*AuthResult, error) {
+	var errs ValidationErrors
+	if token == "" {
+		errs = append(errs, &FieldError{Path: "token", Message: msgRequired})
+	}
+	if password == "" {
+		errs = append(errs, &FieldError{Path: "password", Message: msgRequired})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(token) > maxTokenInput {
+		return nil, ErrResetTokenInvalid
+	}
+	th := hashSecret(token)
+	now := s.clock()
+	uid, err := s.store.ResetTokenUser(ctx, th, now)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrResetTokenInvalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: loading reset token: %w", err)
+	}
+	rec, err := s.store.UserByID(ctx, uid)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrResetTokenInvalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: loading user: %w", err)
+	}
+	if err := s.policy.Check(password, rec.Email); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	// Consuming is the single-use guarantee: of two concurrent resets with
+	// the same token only one gets the user back.
+	uid2, err := s.store.ConsumeResetToken(ctx, th, now)
+	if errors.Is(err, ErrNotFound) || (err == nil && uid2 != uid) {
+		return nil, ErrResetTokenInvalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: consuming reset token: %w", err)
+	}
+	if err := s.setPasswordRevoking(ctx, uid, hash, ""); err != nil {
+		return nil, err
+	}
+	if err := s.store.ResetLoginAttempts(ctx, uid); err != nil {
+		return nil, fmt.Errorf("auth: resetting login attempts: %w", err)
+	}
+	s.log.InfoContext(ctx, "password reset", "user_id", uid)
+	return s.startSession(ctx, rec.User)
+}
+
+// setPasswordRevoking stores a new hash and deletes the user's sessions
+// except keepSID.
+func (s *Service) setPasswordRevoking(ctx context.Context, userID int64, hash, keepSID string) error {
+	if err := s.store.SetPassword(ctx, userID, hash, ""); err != nil {
+		return fmt.Errorf("auth: setting password: %w", err)
+	}
+	if err := s.store.DeleteSessions(ctx, userID, keepSID); err != nil {
+		return fmt.Errorf("auth: revoking sessions: %w", err)
+	}
+	return nil
+}
+
+// ChangePassword changes the caller's own password after checking the
+// current one, and revokes their other sessions. A wrong current password
+// counts as a failed login. Only JWT sessions may do this (a leaked API key
+// must not be able to take over the account).
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next string) error {
+	if p == nil || p.Strategy != StrategyLocalJWT {
+		return ErrForbidden
+	}
+	rec, err := s.store.UserByID(ctx, p.User.ID)
+	if err != nil {
+		return fmt.Errorf("auth: loading user: %w", err)
+	}
+	now := s.clock()
+	if !rec.LockUntil.IsZero() && rec.LockUntil.After(now) {
+		return ErrLocked
+	}
+	ok, _, err := s.hasher.Verify(ctx, current, rec.Hash, rec.Salt)
+	if err != nil && ctx.Err() != nil {
+		return err
+	}
+	if !ok {
+		if err := s.recordFailure(ctx, rec, now); err != nil {
+			return err
+		}
+		return ErrInvalidCredentials
+	}
+	if err := s.policy.Check(next, rec.Email); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	if err := s.setPasswordRevoking(ctx, rec.ID, hash, p.SessionID); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "password changed", "user_id", rec.ID)
+	return nil
+}
+
+// Unlock clears the lockout of the user with email. Admins only.
+func (s *Service) Unlock(ctx context.Context, actor *Principal, email string) error {
+	if !actor.IsAdmin() {
+		return ErrForbidden
+	}
+	email, fe := normalizeEmail(email)
+	if fe != nil {
+		return fe
+	}
+	rec, err := s.store.UserByEmail(ctx, email)
+	if err != nil {
+		return fmt.Errorf("auth: loading user: %w", err)
+	}
+	if err := s.store.ResetLoginAttempts(ctx, rec.ID); err != nil {
+		return fmt.Errorf("auth: unlocking: %w", err)
+	}
+	s.log.InfoContext(ctx, "user unlocked", "user_id", rec.ID, "by", actor.User.ID)
+	return nil
+}
+
+// CreateUser creates a user. Admins only; roles default to [editor].
+func (s *Service) CreateUser(ctx context.Context, actor *Principal, in Registration) (User, error) {
+	if !actor.IsAdmin() {
+		return User{}, ErrForbidden
+	}
+	return s.CreateUserAsSystem(ctx, in)
+}
+
+// CreateUserAsSystem creates a user without an access check; it is for the
+// `cms users create` command, which runs with database access anyway.
+func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (User, error) {
+	email, name, err := s.validateRegistration(in)
+	var errs ValidationErrors
+	errors.As(err, &errs)
+	roles := in.Roles
+	if roles == nil {
+		roles = []string{RoleEditor}
+	}
+	roles, fe := validateRoles(roles)
+	if fe != nil {
+		errs = append(errs, fe)
+	}
+	if len(errs) > 0 {
+		return User{}, errs
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := s.store.CreateUser(ctx, NewUser{Email: email, Name: name, Roles: roles, Hash: hash})
+	if errors.Is(err, ErrEmailTaken) {
+		return User{}, &FieldError{Path: "email", Message: msgEmailTaken}
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: creating user: %w", err)
+	}
+	s.log.InfoContext(ctx, "user created", "user_id", u.ID)
+	return u, nil
+}
+
+// UpdateUser changes a user. Admins may change anyone; other users only
+// themselves and not their roles. Demoting the last admin is a *FieldError
+// on "roles". A password change revokes the user's sessions, except the
+// caller's own when they change their own password.
+func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in UserUpdate) (User, error) {
+	if actor == nil || (!actor.IsAdmin() && (actor.User.ID != id || in.Roles != nil)) {
+		return User{}, ErrForbidden
+	}
+	rec, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return User{}, fmt.Errorf("auth: loading user: %w", err)
+	}
+	var errs ValidationErrors
+	var ch UserChanges
+	email := rec.Email
+	if in.Email != nil {
+		e, fe := normalizeEmail(*in.Email)
+		if fe != nil {
+			errs = append(errs, fe)
+		} else {
+			email, ch.Email = e, &e
+		}
+	}
+	if in.Name != nil {
+		n, fe := validateName(*in.Name)
+		if fe != nil {
+			errs = append(errs, fe)
+		} else {
+			ch.Name = &n
+		}
+	}
+	if in.Roles != nil {
+		r, fe := validateRoles(*in.Roles)
+		if fe != nil {
+			errs = append(errs, fe)
+		} else {
+			ch.Roles = &r
+		}
+	}
+	if in.Password != nil {
+		if err := s.policy.Check(*in.Password, email); err != nil {
+			errs = append(errs, FieldErrors(err)...)
+		}
+	}
+	if len(errs) > 0 {
+		return User{}, errs
+	}
+	var hash string
+	if in.Password != nil {
+		if hash, err = s.hasher.Hash(ctx, *in.Password); err != nil {
+			return User{}, err
+		}
+	}
+	u, err := s.store.UpdateUser(ctx, id, ch)
+	switch {
+	case errors.Is(err, ErrLastAdmin):
+		return User{}, &FieldError{Path: "roles", Message: msgLastAdmin}
+	case errors.Is(err, ErrEmailTaken):
+		return User{}, &FieldError{Path: "email", Message: msgEmailTaken}
+	case err != nil:
+		return User{}, fmt.Errorf("auth: updating user: %w", err)
+	}
+	if in.Password != nil {
+		keep := ""
+		if actor.User.ID == id {
+			keep = actor.SessionID
+		}
+		if err := s.setPasswordRevoking(ctx, id, hash, keep); err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
+
+// DeleteUser deletes a user. Admins only; deleting the last admin is a
+// *FieldError on "roles".
+func (s *Service) DeleteUser(ctx context.Context, actor *Principal, id int64) error {
+	if !actor.IsAdmin() {
+		return ErrForbidden
+	}
+	err := s.store.DeleteUser(ctx, id)
+	switch {
+	case errors.Is(err, ErrLastAdmin):
+		return &FieldError{Path: "roles", Message: msgLastAdmin}
+	case err != nil:
+		return fmt.Errorf("auth: deleting user: %w", err)
+	}
+	s.log.InfoContext(ctx, "user deleted", "user_id", id, "by", actor.User.ID)
+	return nil
+}
+
+// canManageKeys: a user for themselves, an admin for anyone, and only from
+// a JWT session (an API key cannot mint or list keys).
+func canManageKeys(actor *Principal, userID int64) bool {
+	return actor != nil && actor.Strategy == StrategyLocalJWT && (actor.IsAdmin() || actor.User.ID == userID)
+}
+
+// CreateAPIKey creates an API key for userID and returns it. The key is
+// shown this once; only its SHA-256 is stored. Format: "chr_" + 32 random
+// bytes in unpadded base64url.
+func (s *Service) CreateAPIKey(ctx context.Context, actor *Principal, userID int64, name string) (string, APIKey, error) {
+	if !canManageKeys(actor, userID) {
+		return "", APIKey{}, ErrForbidden
+	}
+	name, fe := validateName(name)
+	if fe != nil {
+		return "", APIKey{}, fe
+	}
+	if _, err := s.store.UserByID(ctx, userID); err != nil {
+		return "", APIKey{}, fmt.Errorf("auth: loading user: %w", err)
+	}
+	key := APIKeyPrefix + randomToken()
+	k, err := s.store.CreateAPIKey(ctx, NewAPIKey{
+		UserID: userID, Name: name, Prefix: key[:len(APIKeyPrefix)+6], Hash: hashSecret(key), CreatedAt: s.clock(),
+	})
+	if err != nil {
+		return "", APIKey{}, fmt.Errorf("auth: creating api key: %w", err)
+	}
+	s.log.InfoContext(ctx, "api key created", "user_id", userID, "key_id", k.ID, "by", actor.User.ID)
+	return key, k, nil
+}
+
+// ListAPIKeys lists a user's API keys (without the keys).
+func (s *Service) ListAPIKeys(ctx context.Context, actor *Principal, userID int64) ([]APIKey, error) {
+	if !canManageKeys(actor, userID) {
+		return nil, ErrForbidden
+	}
+	ks, err := s.store.ListAPIKeys(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: listing api keys: %w", err)
+	}
+	return ks, nil
+}
+
+// RevokeAPIKey deletes one of a user's API keys; it stops working at once.
+func (s *Service) RevokeAPIKey(ctx context.Context, actor *Principal, userID, keyID int64) error {
+	if !canManageKeys(actor, userID) {
+		return ErrForbidden
+	}
+	if err := s.store.DeleteAPIKey(ctx, userID, keyID); err != nil {
+		return fmt.Errorf("auth: revoking api key: %w", err)
+	}
+	s.log.InfoContext(ctx, "api key revoked", "user_id", userID, "key_id", keyID, "by", actor.User.ID)
+	return nil
+}
+
+// hashSecret is the stored form of high-entropy secrets (API keys, reset
+// tokens): they need no slow hash, and lookups by hash stay indexable.
+func hashSecret(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// randomToken returns 32 random bytes as unpadded base64url.
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

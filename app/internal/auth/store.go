@@ -1,0 +1,187 @@
+package auth
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Roles of the users collection.
+const (
+	RoleAdmin  = "admin"
+	RoleEditor = "editor"
+)
+
+// Authentication strategies, as Payload names them in `_strategy`.
+const (
+	StrategyLocalJWT = "local-jwt"
+	StrategyAPIKey   = "api-key"
+)
+
+// User is a user document without secrets.
+type User struct {
+	ID        int64
+	Email     string // lower-cased
+	Name      string
+	Roles     []string
+	CreatedAt time.Time
+	UpdatedAt time.Time // zero when never updated (Payload answers null)
+}
+
+// HasRole reports whether u has role r.
+func (u User) HasRole(r string) bool { return slices.Contains(u.Roles, r) }
+
+// UserRecord is a user with the columns only this package may read. It never
+// leaves the auth and store packages.
+type UserRecord struct {
+	User
+	Hash          string    // argon2id PHC string or Payload PBKDF2 hash
+	Salt          string    // Payload's hex salt; "" for argon2id hashes
+	LoginAttempts int       // consecutive failed logins
+	LockUntil     time.Time // zero when not locked
+}
+
+// Session is one login of a user (Payload's users.sessions entry). Its ID is
+// the JWT's sid.
+type Session struct {
+	ID        string // UUID v4
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// NewUser is what Store needs to insert a user.
+type NewUser struct {
+	Email string // already validated and lower-cased
+	Name  string
+	Roles []string
+	Hash  string
+	Salt  string
+}
+
+// UserChanges lists the fields of an update; nil means unchanged.
+type UserChanges struct {
+	Email *string
+	Name  *string
+	Roles *[]string
+}
+
+// APIKey describes a stored API key; the key itself is never stored.
+type APIKey struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	Prefix    string // first characters of the key, for recognising it in lists
+	CreatedAt time.Time
+}
+
+// NewAPIKey is what Store needs to insert an API key.
+type NewAPIKey struct {
+	UserID    int64
+	Name      string
+	Prefix    string
+	Hash      string // hex SHA-256 of the full key
+	CreatedAt time.Time
+}
+
+// UserStore persists users. Methods return ErrNotFound for a missing user.
+type UserStore interface {
+	// CountUsers returns the number of users.
+	CountUsers(ctx context.Context) (int64, error)
+	// CreateFirstUser inserts u only if no user exists, atomically (e.g. in
+	// a transaction holding a table lock or advisory lock): of concurrent
+	// calls exactly one succeeds and the others get ErrAlreadyInitialized.
+	CreateFirstUser(ctx context.Context, u NewUser) (User, error)
+	// CreateUser inserts u; ErrEmailTaken when the email is in use.
+	CreateUser(ctx context.Context, u NewUser) (User, error)
+	// UserByID returns the user with id.
+	UserByID(ctx context.Context, id int64) (UserRecord, error)
+	// UserByEmail returns the user with the (lower-cased) email.
+	UserByEmail(ctx context.Context, email string) (UserRecord, error)
+	// UpdateUser applies ch and bumps UpdatedAt. ErrEmailTaken for a used
+	// email; ErrLastAdmin, atomically with the update, when it would leave
+	// no user with the admin role.
+	UpdateUser(ctx context.Context, id int64, ch UserChanges) (User, error)
+	// DeleteUser deletes the user and its sessions, API keys and reset
+	// tokens; ErrLastAdmin, atomically, when it is the last admin.
+	DeleteUser(ctx context.Context, id int64) error
+	// SetPassword replaces the user's hash and salt.
+	SetPassword(ctx context.Context, id int64, hash, salt string) error
+	// IncrementLoginAttempts atomically adds one failed login and returns
+	// the new count (UPDATE ... SET login_attempts = login_attempts + 1
+	// RETURNING login_attempts).
+	IncrementLoginAttempts(ctx context.Context, id int64) (int, error)
+	// LockUser sets LockUntil.
+	LockUser(ctx context.Context, id int64, until time.Time) error
+	// ResetLoginAttempts sets LoginAttempts to 0 and clears LockUntil.
+	ResetLoginAttempts(ctx context.Context, id int64) error
+}
+
+// SessionStore persists sessions. Methods return ErrNotFound for a missing
+// session.
+type SessionStore interface {
+	// CreateSession adds s to the user's sessions.
+	CreateSession(ctx context.Context, userID int64, s Session) error
+	// Session returns the user's session sid.
+	Session(ctx context.Context, userID int64, sid string) (Session, error)
+	// ListSessions returns the user's sessions, oldest first.
+	ListSessions(ctx context.Context, userID int64) ([]Session, error)
+	// ExtendSession sets the session's ExpiresAt.
+	ExtendSession(ctx context.Context, userID int64, sid string, expiresAt time.Time) error
+	// DeleteSession removes one session.
+	DeleteSession(ctx context.Context, userID int64, sid string) error
+	// DeleteSessions removes all of the user's sessions except keepSID
+	// ("" removes all).
+	DeleteSessions(ctx context.Context, userID int64, keepSID string) error
+	// DeleteExpiredSessions removes the user's sessions with ExpiresAt <= now.
+	DeleteExpiredSessions(ctx context.Context, userID int64, now time.Time) error
+}
+
+// APIKeyStore persists API keys. Methods return ErrNotFound for a missing
+// key.
+type APIKeyStore interface {
+	// CreateAPIKey inserts k.
+	CreateAPIKey(ctx context.Context, k NewAPIKey) (APIKey, error)
+	// ListAPIKeys returns the user's keys, oldest first.
+	ListAPIKeys(ctx context.Context, userID int64) ([]APIKey, error)
+	// DeleteAPIKey deletes key keyID if it belongs to userID.
+	DeleteAPIKey(ctx context.Context, userID, keyID int64) error
+	// APIKeyByHash returns the key whose hash (hex SHA-256) is hash. The
+	// hash column should be unique and indexed.
+	APIKeyByHash(ctx context.Context, hash string) (APIKey, error)
+}
+
+// ResetTokenStore persists password reset tokens (hashed, one per user).
+type ResetTokenStore interface {
+	// CreateResetToken stores the token hash for the user, replacing any
+	// earlier one.
+	CreateResetToken(ctx context.Context, userID int64, hash string, expiresAt time.Time) error
+	// ResetTokenUser returns the user of an unexpired token without using
+	// it up; ErrNotFound when there is none.
+	ResetTokenUser(ctx context.Context, hash string, now time.Time) (int64, error)
+	// ConsumeResetToken deletes an unexpired token and returns its user, in
+	// one statement (DELETE ... WHERE hash = ? AND expires_at > ? RETURNING
+	// user_id) so a token is used at most once; ErrNotFound otherwise.
+	ConsumeResetToken(ctx context.Context, hash string, now time.Time) (int64, error)
+}
+
+// Store is everything the auth service persists. The gorm store implements
+// it; tests use an in-memory fake.
+type Store interface {
+	UserStore
+	SessionStore
+	APIKeyStore
+	ResetTokenStore
+}
+
+// Mail is one plain-text email.
+type Mail struct {
+	To      string
+	Subject string
+	Text    string
+}
+
+// Mailer sends email (SMTP in production).
+type Mailer interface {
+	// Send delivers m.
+	Send(ctx context.Context, m Mail) error
+}

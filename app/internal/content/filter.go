@@ -1,0 +1,385 @@
+package content
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/query"
+)
+
+// Filter is a where clause checked against a collection's fields and typed:
+// every path is allow-listed and every value converted, so the store can
+// render it to parameterised SQL without judging anything itself.
+type Filter struct {
+	And  []Filter
+	Or   []Filter // at least one must hold when non-empty
+	Cond *Cond
+	// False makes the filter match nothing (a join into a collection the
+	// caller may not read).
+	False bool
+}
+
+// IsZero reports whether the filter constrains nothing.
+func (f Filter) IsZero() bool { return len(f.And) == 0 && len(f.Or) == 0 && f.Cond == nil && !f.False }
+
+// Segment is one step of a condition's path.
+type Segment struct {
+	Name string
+	// Field is the field stepped into; nil for system fields (id,
+	// createdAt, updatedAt, _status, blockType, array row id).
+	Field *Field
+	// Many is true when the value at this step is a JSON array whose
+	// elements the rest of the path applies to (array, blocks, hasMany).
+	Many bool
+}
+
+// Cond is one typed condition.
+type Cond struct {
+	Path []Segment
+	// Type is the leaf's type; Number for ids, Date for timestamps, Text
+	// for _status and blockType.
+	Type   FieldType
+	Op     query.Operator
+	Values []any // string, float64, bool or time.Time per Type
+	// Join, when set, says the last path segment is a relation and the
+	// condition holds when the related document matches Join.Sub.
+	Join *Join
+}
+
+// Join is a condition on related documents.
+type Join struct {
+	Target *Collection
+	Sub    Filter
+}
+
+// PathString renders the path as sent ("meta.title").
+func (c *Cond) PathString() string {
+	parts := make([]string, len(c.Path))
+	for i, s := range c.Path {
+		parts[i] = s.Name
+	}
+	return strings.Join(parts, ".")
+}
+
+// QueryValueError is a where value of the wrong type (greater_than=abc on a
+// date). It is a QueryError on the wire.
+type QueryValueError struct {
+	Path    string
+	Value   string
+	Expects string
+}
+
+func (e *QueryValueError) Error() string {
+	return fmt.Sprintf("Invalid value %q for path %s: expected %s", e.Value, e.Path, e.Expects)
+}
+
+// systemField describes the fields every collection has without declaring
+// them.
+func systemField(c *Collection, name string) (FieldType, bool) {
+	switch name {
+	case "id":
+		return Number, true
+	case "createdAt", "updatedAt":
+		return Date, true
+	case "_status":
+		return Text, c.Drafts
+	}
+	return "", false
+}
+
+// Compiler turns query.Where into Filter for a collection; it resolves
+// joins with the registry and applies the target's read access for actor.
+type compiler struct {
+	reg   *Registry
+	actor *Actor
+	depth int
+}
+
+// CompileWhere checks and types w against c. Unknown paths and operators are
+// a *query.Error listing every bad path; wrongly typed values a
+// *QueryValueError.
+func (r *Registry) CompileWhere(c *Collection, w query.Where, actor *Actor) (Filter, error) {
+	cp := compiler{reg: r, actor: actor}
+	var bad []string
+	f, err := cp.where(c, c.Fields, w, &bad)
+	if len(bad) > 0 {
+		return Filter{}, &query.Error{Paths: bad}
+	}
+	if err != nil {
+		return Filter{}, err
+	}
+	return f, nil
+}
+
+func (cp *compiler) where(c *Collection, fields []Field, w query.Where, bad *[]string) (Filter, error) {
+	var out Filter
+	for _, qc := range w.Conds {
+		cond, err := cp.cond(c, fields, qc, bad)
+		if err != nil {
+			return Filter{}, err
+		}
+		if cond != nil {
+			out.And = append(out.And, *cond)
+		}
+	}
+	for _, sub := range w.And {
+		f, err := cp.where(c, fields, sub, bad)
+		if err != nil {
+			return Filter{}, err
+		}
+		out.And = append(out.And, f)
+	}
+	if len(w.Or) > 0 {
+		var or Filter
+		for _, sub := range w.Or {
+			f, err := cp.where(c, fields, sub, bad)
+			if err != nil {
+				return Filter{}, err
+			}
+			or.Or = append(or.Or, f)
+		}
+		out.And = append(out.And, or)
+	}
+	return out, nil
+}
+
+// cond resolves one condition. A nil result with no error means the path was
+// recorded as bad.
+func (cp *compiler) cond(c *Collection, fields []Field, qc query.Cond, bad *[]string) (*Filter, error) {
+	names := strings.Split(qc.Path, ".")
+	var path []Segment
+	cur := fields
+	top := true
+	for i, name := range names {
+		if name == "" {
+			*bad = append(*bad, qc.Path)
+			return nil, nil
+		}
+		last := i == len(names)-1
+		if top {
+			if t, ok := systemField(c, name); ok && last {
+				path = append(path, Segment{Name: name})
+				return cp.leaf(c, path, t, qc, bad)
+			}
+		}
+		f, ok := findField(cur, name)
+		if !ok {
+			// Inside arrays and blocks rows carry an id, blocks a blockType.
+			if !top && (name == "id" || name == "blockType") && last && len(path) > 0 && path[len(path)-1].Many {
+				path = append(path, Segment{Name: name})
+				return cp.leaf(c, path, Text, qc, bad)
+			}
+			if !top && len(path) > 0 && path[len(path)-1].Field != nil && path[len(path)-1].Field.Type == Blocks {
+				// A field of any block type: search across block types.
+				if bf, ok := blockField(path[len(path)-1].Field, name); ok {
+					f = bf
+				} else {
+					*bad = append(*bad, qc.Path)
+					return nil, nil
+				}
+			} else {
+				*bad = append(*bad, qc.Path)
+				return nil, nil
+			}
+		}
+		seg := Segment{Name: name, Field: f}
+		switch f.Type {
+		case Group:
+			if last {
+				*bad = append(*bad, qc.Path)
+				return nil, nil
+			}
+			path = append(path, seg)
+			cur = f.Fields
+		case Array, Blocks:
+			seg.Many = true
+			path = append(path, seg)
+			if last {
+				if qc.Op != query.Exists {
+					*bad = append(*bad, qc.Path)
+					return nil, nil
+				}
+				return cp.leaf(c, path, f.Type, qc, bad)
+			}
+			cur = f.Fields
+		case Upload, Relationship:
+			seg.Many = f.HasMany
+			path = append(path, seg)
+			if last {
+				return cp.leaf(c, path, Number, qc, bad)
+			}
+			// A path through a relation becomes a join on the target.
+			if cp.depth >= 3 {
+				*bad = append(*bad, qc.Path)
+				return nil, nil
+			}
+			target, ok := cp.reg.Get(f.RelationTo)
+			if !ok {
+				*bad = append(*bad, qc.Path)
+				return nil, nil
+			}
+			sub := query.Where{Conds: []query.Cond{{Path: strings.Join(names[i+1:], "."), Op: qc.Op, Values: qc.Values}}}
+			inner := compiler{reg: cp.reg, actor: cp.actor, depth: cp.depth + 1}
+			var innerBad []string
+			sf, err := inner.where(target, target.Fields, sub, &innerBad)
+			if len(innerBad) > 0 {
+				*bad = append(*bad, qc.Path)
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			// Never let a join reveal what the caller may not read.
+			rule := target.Access.Read(cp.actor)
+			if !rule.Allow {
+				sf = Filter{False: true}
+			} else if rule.Where != nil {
+				rf, err := inner.where(target, target.Fields, *rule.Where, &innerBad)
+				if err != nil || len(innerBad) > 0 {
+					return nil, fmt.Errorf("access rule of %s: %w", target.Slug, err)
+				}
+				sf = Filter{And: []Filter{sf, rf}}
+			}
+			return &Filter{Cond: &Cond{Path: path, Type: Number, Op: qc.Op, Join: &Join{Target: target, Sub: sf}}}, nil
+		case RichText, JSON:
+			path = append(path, seg)
+			if !last || (qc.Op != query.Exists && qc.Op != query.Like && qc.Op != query.Contains && qc.Op != query.NotLike) {
+				*bad = append(*bad, qc.Path)
+				return nil, nil
+			}
+			return cp.leaf(c, path, f.Type, qc, bad)
+		default:
+			if !last {
+				*bad = append(*bad, qc.Path)
+				return nil, nil
+			}
+			if f.HasMany {
+				seg.Many = true
+			}
+			path = append(path, seg)
+			return cp.leaf(c, path, f.Type, qc, bad)
+		}
+		top = false
+	}
+	*bad = append(*bad, qc.Path)
+	return nil, nil
+}
+
+func blockField(blocks *Field, name string) (*Field, bool) {
+	for i := range blocks.Blocks {
+		if f, ok := findField(blocks.Blocks[i].Fields, name); ok {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// leaf checks the operator against the type and converts the values.
+func (cp *compiler) leaf(c *Collection, path []Segment, t FieldType, qc query.Cond, bad *[]string) (*Filter, error) {
+	cond := &Cond{Path: path, Type: t, Op: qc.Op}
+	ps := cond.PathString()
+	switch qc.Op {
+	case query.Near, query.Within, query.Intersects:
+		*bad = append(*bad, ps)
+		return nil, nil
+	case query.Exists:
+		if len(qc.Values) != 1 {
+			return nil, &QueryValueError{Path: ps, Value: strings.Join(qc.Values, ","), Expects: "true or false"}
+		}
+		b, err := strconv.ParseBool(qc.Values[0])
+		if err != nil {
+			return nil, &QueryValueError{Path: ps, Value: qc.Values[0], Expects: "true or false"}
+		}
+		cond.Values = []any{b}
+		return &Filter{Cond: cond}, nil
+	case query.Like, query.NotLike, query.Contains:
+		switch t {
+		case Text, Textarea, Email, Select, RichText, JSON, Date, Number:
+		default:
+			*bad = append(*bad, ps)
+			return nil, nil
+		}
+		if t == Number && qc.Op != query.Contains {
+			*bad = append(*bad, ps)
+			return nil, nil
+		}
+		v := strings.Join(qc.Values, ",")
+		cond.Type = Text
+		cond.Values = []any{v}
+		return &Filter{Cond: cond}, nil
+	case query.GreaterThan, query.GreaterThanEqual, query.LessThan, query.LessThanEqual:
+		if t != Number && t != Date && t != Text && t != Email {
+			*bad = append(*bad, ps)
+			return nil, nil
+		}
+	case query.In, query.NotIn, query.All:
+	case query.Equals, query.NotEquals:
+	default:
+		*bad = append(*bad, ps)
+		return nil, nil
+	}
+	for _, raw := range qc.Values {
+		v, err := convert(t, raw)
+		if err != nil {
+			return nil, &QueryValueError{Path: ps, Value: raw, Expects: err.Error()}
+		}
+		cond.Values = append(cond.Values, v)
+	}
+	switch qc.Op {
+	case query.In, query.NotIn, query.All:
+		if len(cond.Values) == 0 && qc.Op == query.All {
+			return nil, &QueryValueError{Path: ps, Value: "", Expects: "at least one value"}
+		}
+	default:
+		if len(cond.Values) != 1 {
+			return nil, &QueryValueError{Path: ps, Value: strings.Join(qc.Values, ","), Expects: "a single value"}
+		}
+	}
+	return &Filter{Cond: cond}, nil
+}
+
+// convert types a where value for a field type.
+func convert(t FieldType, raw string) (any, error) {
+	switch t {
+	case Number:
+		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("a number")
+		}
+		return f, nil
+	case Checkbox:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return nil, fmt.Errorf("true or false")
+		}
+		return b, nil
+	case Date:
+		tm, err := ParseDate(raw)
+		if err != nil {
+			return nil, fmt.Errorf("a date (ISO 8601)")
+		}
+		return tm, nil
+	default:
+		return raw, nil
+	}
+}
+
+// dateLayouts are the accepted spellings of dates, most specific first.
+var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"}
+
+// ParseDate parses an ISO 8601 date or date-time; a value without zone is UTC.
+func ParseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a valid date", s)
+}
+
+// FormatTime renders a timestamp as Payload does: UTC with milliseconds.
+func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

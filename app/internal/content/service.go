@@ -1,0 +1,948 @@
+package content
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/query"
+)
+
+// Errors of the service besides ErrNotFound, ValidationError and query errors.
+var (
+	ErrForbidden     = errors.New("You are not allowed to perform this action.")
+	ErrUnknownSlug   = errors.New("unknown collection")
+	ErrMissingWhere  = errors.New("missing where")
+	ErrNotSupported  = errors.New("not supported by this collection")
+	errVersionAccess = ErrForbidden
+)
+
+// Depth limits of population.
+const (
+	DefaultDepth = 2
+	MaxDepth     = 10
+	DefaultLimit = 10
+)
+
+// Event is a change worth telling the outside world (revalidation webhooks).
+type Event struct {
+	Type       string // "publish", "unpublish", "update", "delete"
+	Collection string
+	ID         int64
+	Slug       string
+	At         time.Time
+}
+
+// Events receives events; it must not block.
+type Events interface {
+	Publish(ctx context.Context, e Event)
+}
+
+// Hooks let other domains (media) join in without content knowing them.
+type Hooks struct {
+	// AfterRead decorates a document of collection c before it is returned
+	// or embedded (media computes url, thumbnailURL and size urls).
+	AfterRead func(c *Collection, d Doc)
+	// AfterDelete runs after a document was deleted (media removes its
+	// objects). Errors are logged, the delete stands.
+	AfterDelete func(ctx context.Context, c *Collection, d Doc) error
+	// RichTextHTML renders a Lexical value to HTML for ?richText=html.
+	RichTextHTML func(value any) (string, error)
+}
+
+// Service implements the collection operations of the REST API and admin.
+type Service struct {
+	reg    *Registry
+	store  Store
+	hooks  Hooks
+	events Events
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// NewService returns a Service. events may be nil.
+func NewService(reg *Registry, store Store, hooks Hooks, events Events, log *slog.Logger) *Service {
+	return &Service{reg: reg, store: store, hooks: hooks, events: events, log: log, now: time.Now}
+}
+
+// Registry returns the collection definitions.
+func (s *Service) Registry() *Registry { return s.reg }
+
+// ReadOptions say how documents are shaped on the way out.
+type ReadOptions struct {
+	Depth        int
+	Draft        bool
+	Select       *query.Select
+	Populate     map[string]*query.Select
+	RichTextHTML bool
+}
+
+// ReadOptionsFrom takes the read options of a parsed query string.
+func ReadOptionsFrom(p query.Params) ReadOptions {
+	d := DefaultDepth
+	if p.DepthSet {
+		d = min(max(p.Depth, 0), MaxDepth)
+	}
+	return ReadOptions{Depth: d, Draft: p.Draft, Select: p.Select, Populate: p.Populate}
+}
+
+// List is one page of a find.
+type List struct {
+	Docs          []Doc
+	TotalDocs     int64
+	Limit         int
+	TotalPages    int
+	Page          int
+	PagingCounter int
+	HasPrevPage   bool
+	HasNextPage   bool
+	PrevPage      *int
+	NextPage      *int
+}
+
+func (s *Service) collection(slug string) (*Collection, error) {
+	c, ok := s.reg.Get(slug)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownSlug, slug)
+	}
+	return c, nil
+}
+
+// accessFilter compiles a rule's where (if any); a denied rule is ErrForbidden.
+func (s *Service) accessFilter(c *Collection, rule Rule, actor *Actor) (Filter, error) {
+	if !rule.Allow {
+		return Filter{}, ErrForbidden
+	}
+	if rule.Where == nil {
+		return Filter{}, nil
+	}
+	f, err := s.reg.CompileWhere(c, *rule.Where, actor)
+	if err != nil {
+		return Filter{}, fmt.Errorf("access rule of %s: %w", c.Slug, err)
+	}
+	return f, nil
+}
+
+func and(fs ...Filter) Filter {
+	var out Filter
+	for _, f := range fs {
+		if !f.IsZero() {
+			out.And = append(out.And, f)
+		}
+	}
+	return out
+}
+
+// Find lists documents (GET /api/{slug}).
+func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.Params) (List, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return List{}, err
+	}
+	af, err := s.accessFilter(c, c.Access.Read(actor), actor)
+	if err != nil {
+		return List{}, err
+	}
+	wf, err := s.reg.CompileWhere(c, p.Where, actor)
+	if err != nil {
+		return List{}, err
+	}
+	sort, err := CompileSort(c, p.Sort)
+	if err != nil {
+		return List{}, err
+	}
+	limit, page, paginate := pagination(p)
+	q := Find{Filter: and(af, wf), Sort: sort}
+	if paginate {
+		q.Limit, q.Offset = limit, (page-1)*limit
+	}
+	recs, total, err := s.store.Find(ctx, c, q)
+	if err != nil {
+		return List{}, fmt.Errorf("find %s: %w", slug, err)
+	}
+	opts := ReadOptionsFrom(p)
+	docs, err := s.docs(ctx, actor, c, recs, opts)
+	if err != nil {
+		return List{}, err
+	}
+	return envelope(docs, total, limit, page, paginate), nil
+}
+
+// pagination reads limit/page; limit=0 or pagination=false means all.
+func pagination(p query.Params) (limit, page int, paginate bool) {
+	limit, page = DefaultLimit, max(p.Page, 1)
+	if p.LimitSet {
+		limit = p.Limit
+	}
+	if limit <= 0 || !p.Pagination {
+		return 0, 1, false
+	}
+	return limit, page, true
+}
+
+func envelope(docs []Doc, total int64, limit, page int, paginate bool) List {
+	l := List{Docs: docs, TotalDocs: total, Limit: limit, Page: page}
+	if docs == nil {
+		l.Docs = []Doc{}
+	}
+	if !paginate {
+		l.TotalPages, l.Page, l.PagingCounter = 1, 1, 1
+		return l
+	}
+	l.TotalPages = int((total + int64(limit) - 1) / int64(limit))
+	if l.TotalPages == 0 {
+		l.TotalPages = 1
+	}
+	l.PagingCounter = (page-1)*limit + 1
+	l.HasPrevPage = page > 1
+	l.HasNextPage = page < l.TotalPages
+	if l.HasPrevPage {
+		prev := page - 1
+		l.PrevPage = &prev
+	}
+	if l.HasNextPage {
+		next := page + 1
+		l.NextPage = &next
+	}
+	return l
+}
+
+// Count counts the documents the caller may read that match where.
+func (s *Service) Count(ctx context.Context, actor *Actor, slug string, w query.Where) (int64, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return 0, err
+	}
+	af, err := s.accessFilter(c, c.Access.Read(actor), actor)
+	if err != nil {
+		return 0, err
+	}
+	wf, err := s.reg.CompileWhere(c, w, actor)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.store.Count(ctx, c, and(af, wf))
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", slug, err)
+	}
+	return n, nil
+}
+
+// load returns the record if it exists and matches the rule's filter.
+func (s *Service) load(ctx context.Context, c *Collection, id int64, f Filter) (Record, error) {
+	recs, err := s.store.GetMany(ctx, c, []int64{id}, f)
+	if err != nil {
+		return Record{}, fmt.Errorf("get %s %d: %w", c.Slug, id, err)
+	}
+	if len(recs) == 0 {
+		return Record{}, ErrNotFound
+	}
+	return recs[0], nil
+}
+
+// FindByID reads one document (GET /api/{slug}/{id}).
+func (s *Service) FindByID(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (Doc, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return nil, err
+	}
+	af, err := s.accessFilter(c, c.Access.Read(actor), actor)
+	if errors.Is(err, ErrForbidden) {
+		return nil, ErrForbidden
+	} else if err != nil {
+		return nil, err
+	}
+	rec, err := s.load(ctx, c, id, af)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return docs[0], nil
+}
+
+// docs shapes records into documents: latest drafts when asked, population,
+// decoration, projection.
+func (s *Service) docs(ctx context.Context, actor *Actor, c *Collection, recs []Record, opts ReadOptions) ([]Doc, error) {
+	if opts.Draft && c.Drafts && actor.SignedIn() {
+		for i := range recs {
+			v, err := s.store.LatestVersion(ctx, c, recs[i].ID)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("latest version: %w", err)
+			}
+			recs[i].Data, recs[i].Status = v.Data, v.Status
+			if v.UpdatedAt.After(recs[i].UpdatedAt) {
+				recs[i].UpdatedAt = v.UpdatedAt
+			}
+		}
+	}
+	docs := make([]Doc, len(recs))
+	for i, r := range recs {
+		docs[i] = toDoc(c, r)
+	}
+	if err := s.populate(ctx, actor, c.Fields, docs, opts.Depth, opts.Populate); err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		s.decorate(c, d, opts)
+	}
+	if opts.Select != nil {
+		for i := range docs {
+			docs[i] = project(docs[i], opts.Select, true)
+		}
+	}
+	return docs, nil
+}
+
+func (s *Service) decorate(c *Collection, d Doc, opts ReadOptions) {
+	if s.hooks.AfterRead != nil {
+		s.hooks.AfterRead(c, d)
+	}
+	if opts.RichTextHTML && s.hooks.RichTextHTML != nil {
+		s.addHTML(c.Fields, d)
+	}
+}
+
+// addHTML adds `<field>_html` beside every rich text field.
+func (s *Service) addHTML(fields []Field, d map[string]any) {
+	for i := range fields {
+		f := &fields[i]
+		switch f.Type {
+		case RichText:
+			if v := d[f.Name]; v != nil {
+				html, err := s.hooks.RichTextHTML(v)
+				if err != nil {
+					s.log.Warn("render rich text", "field", f.Name, "err", err)
+					continue
+				}
+				d[f.Name+"_html"] = html
+			}
+		case Group:
+			if sub, ok := d[f.Name].(map[string]any); ok {
+				s.addHTML(f.Fields, sub)
+			}
+		case Array, Blocks:
+			list, _ := d[f.Name].([]any)
+			for _, it := range list {
+				row, ok := it.(map[string]any)
+				if !ok {
+					continue
+				}
+				fs := f.Fields
+				if f.Type == Blocks {
+					bt, _ := row["blockType"].(string)
+					for _, b := range f.Blocks {
+						if b.Slug == bt {
+							fs = b.Fields
+						}
+					}
+				}
+				s.addHTML(fs, row)
+			}
+		}
+	}
+}
+
+// populate replaces relation ids by documents, depth levels deep, with one
+// store query per target collection per level. Documents the caller may not
+// read stay ids.
+func (s *Service) populate(ctx context.Context, actor *Actor, fields []Field, docs []Doc, depth int, sel map[string]*query.Select) error {
+	if depth <= 0 || len(docs) == 0 {
+		return nil
+	}
+	refs := map[string][]relRef{}
+	for _, d := range docs {
+		eachRelation(fields, d, func(r relRef) {
+			if _, ok := RelationID(r.get()); ok {
+				refs[r.target] = append(refs[r.target], r)
+			}
+		})
+	}
+	targets := slices.Sorted(maps.Keys(refs))
+	for _, slug := range targets {
+		c, ok := s.reg.Get(slug)
+		if !ok {
+			continue
+		}
+		rule := c.Access.Read(actor)
+		if !rule.Allow {
+			continue
+		}
+		f, err := s.accessFilter(c, rule, actor)
+		if err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		var ids []int64
+		for _, r := range refs[slug] {
+			id, _ := RelationID(r.get())
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		recs, err := s.store.GetMany(ctx, c, ids, f)
+		if err != nil {
+			return fmt.Errorf("populate %s: %w", slug, err)
+		}
+		sub := make([]Doc, len(recs))
+		byID := make(map[int64]Doc, len(recs))
+		for i, r := range recs {
+			sub[i] = toDoc(c, r)
+			byID[r.ID] = sub[i]
+		}
+		if err := s.populate(ctx, actor, c.Fields, sub, depth-1, sel); err != nil {
+			return err
+		}
+		for _, d := range sub {
+			s.decorate(c, d, ReadOptions{})
+		}
+		for _, r := range refs[slug] {
+			id, _ := RelationID(r.get())
+			if d, ok := byID[id]; ok {
+				if p := sel[slug]; p != nil {
+					r.set(project(d, p, true))
+				} else {
+					r.set(d)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// WriteOptions say how a write is done and how its result is shaped.
+type WriteOptions struct {
+	ReadOptions
+	// Draft is ?draft=true: required fields are not enforced and, on update,
+	// a draft is saved as a version without touching the published document.
+	Draft bool
+}
+
+// WriteResult is a written document and the message Payload sends with it.
+type WriteResult struct {
+	Doc     Doc
+	Message string
+}
+
+// Create creates a document (POST /api/{slug}).
+func (s *Service) Create(ctx context.Context, actor *Actor, slug string, input map[string]any, opts WriteOptions) (WriteResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if c.Auth {
+		return WriteResult{}, fmt.Errorf("%w: users are created through the auth service", ErrNotSupported)
+	}
+	if !c.Access.Create(actor).Allow {
+		return WriteResult{}, ErrForbidden
+	}
+	return s.create(ctx, actor, c, input, nil, opts)
+}
+
+// CreateWithSystem creates a document whose read-only fields (upload
+// metadata) are set by the caller; for the media domain.
+func (s *Service) CreateWithSystem(ctx context.Context, actor *Actor, slug string, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if !c.Access.Create(actor).Allow {
+		return WriteResult{}, ErrForbidden
+	}
+	return s.create(ctx, actor, c, input, system, opts)
+}
+
+func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+	status := ""
+	if c.Drafts {
+		status = StatusDraft
+		if st, ok := input["_status"].(string); ok && st == StatusPublished && !opts.Draft {
+			status = StatusPublished
+		}
+	}
+	v := validator{draft: opts.Draft}
+	data := v.normalize(c.Fields, input, system, "")
+	s.fixSlug(c, data, input, nil, &v)
+	if err := s.checkRelations(ctx, c, data, &v); err != nil {
+		return WriteResult{}, err
+	}
+	if len(v.errs) > 0 {
+		return WriteResult{}, &ValidationError{Collection: c.Slug, Errors: v.errs}
+	}
+	now := s.now().UTC()
+	rec := Record{CreatedAt: now, UpdatedAt: now, Status: status, Data: data}
+	err := s.store.InTx(ctx, func(tx Store) error {
+		var err error
+		rec, err = tx.Create(ctx, c, rec)
+		if err != nil {
+			return err
+		}
+		if c.Drafts {
+			_, err = tx.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
+		}
+		return err
+	})
+	if err != nil {
+		return WriteResult{}, s.writeError(c, 0, err)
+	}
+	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts.ReadOptions)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if status == StatusPublished {
+		s.emit(ctx, "publish", c, rec)
+	}
+	return WriteResult{Doc: docs[0], Message: c.Singular + " successfully created."}, nil
+}
+
+// writeError turns store errors into domain errors.
+func (s *Service) writeError(c *Collection, id int64, err error) error {
+	var ue *UniqueError
+	if errors.As(err, &ue) {
+		return &ValidationError{Collection: c.Slug, ID: id, Errors: []FieldError{{Path: ue.Field, Message: msgUnique, TableName: c.Slug}}}
+	}
+	if errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf("write %s: %w", c.Slug, err)
+}
+
+// fixSlug generates the slug from the title when empty and makes a given
+// one URL-safe.
+func (s *Service) fixSlug(c *Collection, data, input, base map[string]any, v *validator) {
+	if _, ok := c.Field("slug"); !ok {
+		return
+	}
+	slug, _ := data["slug"].(string)
+	if slug == "" {
+		if title, _ := data["title"].(string); title != "" {
+			data["slug"] = Slugify(title)
+		} else {
+			data["slug"] = nil
+		}
+		return
+	}
+	if !validSlug(slug) {
+		fixed := Slugify(slug)
+		if fixed == "" {
+			f, _ := c.Field("slug")
+			v.add("slug", f, "A slug needs at least one letter or digit.")
+			return
+		}
+		data["slug"] = fixed
+	}
+}
+
+// checkRelations verifies every referenced document exists (one query per
+// target collection).
+func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[string]any, v *validator) error {
+	want := map[string]map[int64][]string{}
+	paths := map[string]string{}
+	var walk func(fields []Field, d map[string]any, prefix string)
+	walk = func(fields []Field, d map[string]any, prefix string) {
+		for i := range fields {
+			f := &fields[i]
+			val := d[f.Name]
+			path := joinPath(prefix, f.Name)
+			switch f.Type {
+			case Upload, Relationship:
+				ids := []any{val}
+				if f.HasMany {
+					ids, _ = val.([]any)
+				}
+				for _, it := range ids {
+					if id, ok := RelationID(it); ok {
+						if want[f.RelationTo] == nil {
+							want[f.RelationTo] = map[int64][]string{}
+						}
+						want[f.RelationTo][id] = append(want[f.RelationTo][id], path)
+						paths[path] = f.label()
+					}
+				}
+			case Group:
+				if sub, ok := val.(map[string]any); ok {
+					walk(f.Fields, sub, path)
+				}
+			case Array, Blocks:
+				list, _ := val.([]any)
+				for j, it := range list {
+					row, ok := it.(map[string]any)
+					if !ok {
+						continue
+					}
+					fs := f.Fields
+					if f.Type == Blocks {
+						bt, _ := row["blockType"].(string)
+						for _, b := range f.Blocks {
+							if b.Slug == bt {
+								fs = b.Fields
+							}
+						}
+					}
+					walk(fs, row, fmt.Sprintf("%s.%d", path, j))
+				}
+			}
+		}
+	}
+	walk(c.Fields, data, "")
+	for _, slug := range slices.Sorted(maps.Keys(want)) {
+		target, ok := s.reg.Get(slug)
+		if !ok {
+			continue
+		}
+		ids := slices.Sorted(maps.Keys(want[slug]))
+		recs, err := s.store.GetMany(ctx, target, ids, Filter{})
+		if err != nil {
+			return fmt.Errorf("check relations: %w", err)
+		}
+		found := map[int64]bool{}
+		for _, r := range recs {
+			found[r.ID] = true
+		}
+		missing := map[string][]string{}
+		for _, id := range ids {
+			if found[id] {
+				continue
+			}
+			for _, p := range want[slug][id] {
+				missing[p] = append(missing[p], strconv.FormatInt(id, 10))
+			}
+		}
+		for _, p := range slices.Sorted(maps.Keys(missing)) {
+			v.errs = append(v.errs, FieldError{Path: p, Label: paths[p], Message: "This relationship field has the following invalid relationships: " + strings.Join(missing[p], " ")})
+		}
+	}
+	return nil
+}
+
+// Update changes a document (PATCH /api/{slug}/{id}).
+func (s *Service) Update(ctx context.Context, actor *Actor, slug string, id int64, input map[string]any, opts WriteOptions) (WriteResult, error) {
+	return s.UpdateWithSystem(ctx, actor, slug, id, input, nil, opts)
+}
+
+// UpdateWithSystem is Update with read-only fields set by the caller (media
+// replacing a file). A nil system keeps the stored read-only values.
+func (s *Service) UpdateWithSystem(ctx context.Context, actor *Actor, slug string, id int64, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if c.Auth && system == nil {
+		return WriteResult{}, fmt.Errorf("%w: users are updated through the auth service", ErrNotSupported)
+	}
+	uf, err := s.accessFilter(c, c.Access.Update(actor), actor)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	rec, err := s.load(ctx, c, id, uf)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	return s.update(ctx, actor, c, rec, input, system, opts)
+}
+
+func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec Record, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+	base := rec.Data
+	if c.Drafts {
+		if v, err := s.store.LatestVersion(ctx, c, rec.ID); err == nil {
+			base = v.Data
+		} else if !errors.Is(err, ErrNotFound) {
+			return WriteResult{}, fmt.Errorf("latest version: %w", err)
+		}
+	}
+	if system != nil {
+		merged := maps.Clone(base)
+		maps.Copy(merged, system)
+		base = merged
+	}
+	status := rec.Status
+	if c.Drafts {
+		if st, ok := input["_status"].(string); ok && (st == StatusDraft || st == StatusPublished) {
+			status = st
+		} else if opts.Draft {
+			status = StatusDraft
+		}
+	}
+	draftOnly := c.Drafts && opts.Draft && status == StatusDraft
+	v := validator{draft: draftOnly}
+	data := v.normalize(c.Fields, input, base, "")
+	if sl, given := input["slug"]; given || data["slug"] == nil {
+		_ = sl
+		s.fixSlug(c, data, input, base, &v)
+	}
+	if err := s.checkRelations(ctx, c, data, &v); err != nil {
+		return WriteResult{}, err
+	}
+	if len(v.errs) > 0 {
+		return WriteResult{}, &ValidationError{Collection: c.Slug, ID: rec.ID, Errors: v.errs}
+	}
+	now := s.now().UTC()
+	wasPublished := rec.Status == StatusPublished
+	if draftOnly {
+		ver, err := s.store.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
+		if err != nil {
+			return WriteResult{}, s.writeError(c, rec.ID, err)
+		}
+		draft := Record{ID: rec.ID, CreatedAt: rec.CreatedAt, UpdatedAt: ver.UpdatedAt, Status: StatusDraft, Data: data}
+		docs, err := s.docs(ctx, actor, c, []Record{draft}, opts.ReadOptions)
+		if err != nil {
+			return WriteResult{}, err
+		}
+		return WriteResult{Doc: docs[0], Message: "Draft saved successfully."}, nil
+	}
+	rec.Data, rec.Status, rec.UpdatedAt = data, status, now
+	err := s.store.InTx(ctx, func(tx Store) error {
+		var err error
+		rec, err = tx.Update(ctx, c, rec)
+		if err != nil {
+			return err
+		}
+		if c.Drafts {
+			_, err = tx.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
+		}
+		return err
+	})
+	if err != nil {
+		return WriteResult{}, s.writeError(c, rec.ID, err)
+	}
+	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts.ReadOptions)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	switch {
+	case status == StatusPublished:
+		s.emit(ctx, "publish", c, rec)
+	case wasPublished:
+		s.emit(ctx, "unpublish", c, rec)
+	}
+	return WriteResult{Doc: docs[0], Message: "Updated successfully."}, nil
+}
+
+func (s *Service) emit(ctx context.Context, typ string, c *Collection, rec Record) {
+	if s.events == nil {
+		return
+	}
+	slug, _ := rec.Data["slug"].(string)
+	s.events.Publish(ctx, Event{Type: typ, Collection: c.Slug, ID: rec.ID, Slug: slug, At: s.now().UTC()})
+}
+
+// Delete deletes a document (DELETE /api/{slug}/{id}).
+func (s *Service) Delete(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (WriteResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if c.Auth {
+		return WriteResult{}, fmt.Errorf("%w: users are deleted through the auth service", ErrNotSupported)
+	}
+	df, err := s.accessFilter(c, c.Access.Delete(actor), actor)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	rec, err := s.load(ctx, c, id, df)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	return s.delete(ctx, actor, c, rec, opts)
+}
+
+func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec Record, opts ReadOptions) (WriteResult, error) {
+	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	err = s.store.InTx(ctx, func(tx Store) error {
+		if c.Drafts {
+			if err := tx.DeleteVersions(ctx, c, rec.ID); err != nil {
+				return err
+			}
+		}
+		return tx.Delete(ctx, c, rec.ID)
+	})
+	if err != nil {
+		return WriteResult{}, s.writeError(c, rec.ID, err)
+	}
+	if s.hooks.AfterDelete != nil {
+		full := toDoc(c, rec)
+		if err := s.hooks.AfterDelete(ctx, c, full); err != nil {
+			s.log.Error("after delete", "collection", c.Slug, "id", rec.ID, "err", err)
+		}
+	}
+	if rec.Status == StatusPublished || !c.Drafts {
+		s.emit(ctx, "delete", c, rec)
+	}
+	return WriteResult{Doc: docs[0], Message: "Deleted successfully."}, nil
+}
+
+// BulkError is one failed document of a bulk operation.
+type BulkError struct {
+	ID       int64
+	IsPublic bool
+	Message  string
+	Err      error
+}
+
+// BulkResult is the outcome of a bulk update or delete.
+type BulkResult struct {
+	Docs    []Doc
+	Errors  []BulkError
+	Message string
+}
+
+// bulkTargets finds the ids matching where that the rule allows.
+func (s *Service) bulkTargets(ctx context.Context, actor *Actor, c *Collection, rule Rule, w query.Where) ([]Record, error) {
+	if w.IsZero() {
+		return nil, ErrMissingWhere
+	}
+	af, err := s.accessFilter(c, rule, actor)
+	if err != nil {
+		return nil, err
+	}
+	wf, err := s.reg.CompileWhere(c, w, actor)
+	if err != nil {
+		return nil, err
+	}
+	recs, _, err := s.store.Find(ctx, c, Find{Filter: and(af, wf), Sort: []SortKey{{Field: "createdAt", Desc: true}}})
+	if err != nil {
+		return nil, fmt.Errorf("bulk find: %w", err)
+	}
+	return recs, nil
+}
+
+func bulkError(id int64, err error) BulkError {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return BulkError{ID: id, IsPublic: true, Message: ve.Error(), Err: err}
+	}
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) {
+		return BulkError{ID: id, IsPublic: true, Message: err.Error(), Err: err}
+	}
+	return BulkError{ID: id, Message: "Something went wrong.", Err: err}
+}
+
+// UpdateMany updates every matching document (PATCH /api/{slug}?where=…),
+// each in its own transaction, reporting each failure.
+func (s *Service) UpdateMany(ctx context.Context, actor *Actor, slug string, w query.Where, input map[string]any, opts WriteOptions) (BulkResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	if c.Auth {
+		return BulkResult{}, fmt.Errorf("%w: users are updated through the auth service", ErrNotSupported)
+	}
+	recs, err := s.bulkTargets(ctx, actor, c, c.Access.Update(actor), w)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	res := BulkResult{Docs: []Doc{}, Errors: []BulkError{}}
+	for _, r := range recs {
+		out, err := s.update(ctx, actor, c, r, input, nil, opts)
+		if err != nil {
+			res.Errors = append(res.Errors, bulkError(r.ID, err))
+			continue
+		}
+		res.Docs = append(res.Docs, out.Doc)
+	}
+	res.Message = bulkMessage("update", "Updated", c, len(res.Docs), len(recs), len(res.Errors))
+	return res, nil
+}
+
+// DeleteMany deletes every matching document (DELETE /api/{slug}?where=…).
+func (s *Service) DeleteMany(ctx context.Context, actor *Actor, slug string, w query.Where, opts ReadOptions) (BulkResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	if c.Auth {
+		return BulkResult{}, fmt.Errorf("%w: users are deleted through the auth service", ErrNotSupported)
+	}
+	recs, err := s.bulkTargets(ctx, actor, c, c.Access.Delete(actor), w)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	res := BulkResult{Docs: []Doc{}, Errors: []BulkError{}}
+	for _, r := range recs {
+		out, err := s.delete(ctx, actor, c, r, opts)
+		if err != nil {
+			res.Errors = append(res.Errors, bulkError(r.ID, err))
+			continue
+		}
+		res.Docs = append(res.Docs, out.Doc)
+	}
+	res.Message = bulkMessage("delete", "Deleted", c, len(res.Docs), len(recs), len(res.Errors))
+	return res, nil
+}
+
+func bulkMessage(verb, past string, c *Collection, ok, total, failed int) string {
+	if failed > 0 {
+		return fmt.Sprintf("Unable to %s %d out of %d %s.", verb, failed, total, c.Plural)
+	}
+	return fmt.Sprintf("%s %d %s successfully.", past, ok, c.Plural)
+}
+
+// Duplicate copies a document as a new draft (POST /api/{slug}/{id}/duplicate).
+// Unique text fields get a "-copy" suffix made unique.
+func (s *Service) Duplicate(ctx context.Context, actor *Actor, slug string, id int64, opts WriteOptions) (WriteResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if c.Auth || c.Upload {
+		return WriteResult{}, fmt.Errorf("%w: duplicate %s", ErrNotSupported, slug)
+	}
+	if !c.Access.Create(actor).Allow {
+		return WriteResult{}, ErrForbidden
+	}
+	doc, err := s.FindByID(ctx, actor, slug, id, ReadOptions{Depth: 0, Draft: true})
+	if err != nil {
+		return WriteResult{}, err
+	}
+	input := maps.Clone(doc)
+	for _, k := range []string{"id", "createdAt", "updatedAt"} {
+		delete(input, k)
+	}
+	input["_status"] = StatusDraft
+	for i := range c.Fields {
+		f := &c.Fields[i]
+		if !f.Unique || f.Type != Text {
+			continue
+		}
+		cur, _ := input[f.Name].(string)
+		if cur == "" {
+			continue
+		}
+		for n := 1; n < 100; n++ {
+			cand := cur + "-copy"
+			if n > 1 {
+				cand += "-" + strconv.Itoa(n)
+			}
+			w := query.Where{Conds: []query.Cond{{Path: f.Name, Op: query.Equals, Values: []string{cand}}}}
+			cf, err := s.reg.CompileWhere(c, w, actor)
+			if err != nil {
+				return WriteResult{}, err
+			}
+			cnt, err := s.store.Count(ctx, c, cf)
+			if err != nil {
+				return WriteResult{}, fmt.Errorf("duplicate: %w", err)
+			}
+			if cnt == 0 {
+				input[f.Name] = cand
+				break
+			}
+		}
+	}
+	opts.Draft = true
+	return s.create(ctx, actor, c, input, nil, opts)
+}

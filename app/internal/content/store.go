@@ -1,0 +1,80 @@
+package content
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when a document does not exist or is hidden from
+// the caller.
+var ErrNotFound = errors.New("not found")
+
+// UniqueError is a unique constraint violation on a field, raised by the
+// store (SQLSTATE 23505 / SQLite constraint) and shown as a ValidationError.
+type UniqueError struct {
+	Collection string
+	Field      string
+}
+
+func (e *UniqueError) Error() string { return e.Collection + "." + e.Field + ": value must be unique" }
+
+// Record is a stored document: the field values as JSON-decoded data plus
+// the system columns.
+type Record struct {
+	ID        int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Status    string // drafts collections only
+	Data      map[string]any
+}
+
+// Version is a stored version (snapshot) of a drafts-enabled document.
+type Version struct {
+	ID        int64
+	Parent    int64
+	Latest    bool
+	Status    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// Data holds the document's field values at that version.
+	Data map[string]any
+}
+
+// SortKey is a checked sort entry: a system field or an indexed field.
+type SortKey struct {
+	Field string // "id", "createdAt", "updatedAt", "_status" or an indexed field name
+	Desc  bool
+}
+
+// Find describes a list query.
+type Find struct {
+	Filter Filter
+	Sort   []SortKey
+	Limit  int // 0 = no limit
+	Offset int
+}
+
+// Store is what content needs from persistence. The gorm implementation
+// lives in app/internal/store; rows never leave it.
+type Store interface {
+	// Find returns the matching records and the total count of matches.
+	Find(ctx context.Context, c *Collection, q Find) ([]Record, int64, error)
+	Count(ctx context.Context, c *Collection, f Filter) (int64, error)
+	// GetMany returns the records with the given ids that match f, in no order.
+	GetMany(ctx context.Context, c *Collection, ids []int64, f Filter) ([]Record, error)
+	Create(ctx context.Context, c *Collection, r Record) (Record, error)
+	Update(ctx context.Context, c *Collection, r Record) (Record, error)
+	Delete(ctx context.Context, c *Collection, id int64) error
+
+	// CreateVersion stores v as the latest version of its parent and prunes
+	// versions beyond keep (0 keeps all).
+	CreateVersion(ctx context.Context, c *Collection, v Version, keep int) (Version, error)
+	FindVersions(ctx context.Context, c *Collection, q Find) ([]Version, int64, error)
+	GetVersion(ctx context.Context, c *Collection, id int64) (Version, error)
+	LatestVersion(ctx context.Context, c *Collection, parent int64) (Version, error)
+	DeleteVersions(ctx context.Context, c *Collection, parent int64) error
+
+	// InTx runs fn in one transaction; the Store passed to fn is bound to it.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+}

@@ -1,0 +1,135 @@
+package content
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/automatonic/chronos/app/internal/query"
+)
+
+// VersionsCollection returns the pseudo-collection describing c's versions.
+func (r *Registry) VersionsCollection(c *Collection) *Collection { return versionsCollection(c) }
+
+// versionDoc renders a version as Payload does:
+// {id, parent, version:{...fields, _status, createdAt, updatedAt}, createdAt, updatedAt, latest}.
+func (s *Service) versionDocs(ctx context.Context, actor *Actor, c *Collection, vs []Version, opts ReadOptions) ([]Doc, error) {
+	recs := make([]Record, len(vs))
+	for i, v := range vs {
+		recs[i] = Record{ID: v.Parent, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Status: v.Status, Data: v.Data}
+	}
+	inner := opts
+	inner.Select, inner.Draft = nil, false
+	docs, err := s.docs(ctx, actor, c, recs, inner)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Doc, len(vs))
+	for i, v := range vs {
+		body := docs[i]
+		delete(body, "id")
+		out[i] = Doc{
+			"id":        v.ID,
+			"parent":    v.Parent,
+			"version":   body,
+			"createdAt": FormatTime(v.CreatedAt),
+			"updatedAt": FormatTime(v.UpdatedAt),
+			"latest":    v.Latest,
+		}
+		if opts.Select != nil {
+			out[i] = project(out[i], opts.Select, true)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) versionsAccess(actor *Actor, slug string) (*Collection, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Drafts {
+		return nil, fmt.Errorf("%w: %s has no versions", ErrNotSupported, slug)
+	}
+	if !c.Access.ReadVersions(actor).Allow {
+		return nil, ErrForbidden
+	}
+	return c, nil
+}
+
+// FindVersions lists versions (GET /api/{slug}/versions).
+func (s *Service) FindVersions(ctx context.Context, actor *Actor, slug string, p query.Params) (List, error) {
+	c, err := s.versionsAccess(actor, slug)
+	if err != nil {
+		return List{}, err
+	}
+	vc := versionsCollection(c)
+	wf, err := s.reg.CompileWhere(vc, p.Where, actor)
+	if err != nil {
+		return List{}, err
+	}
+	sort, err := CompileSort(vc, p.Sort)
+	if err != nil {
+		return List{}, err
+	}
+	limit, page, paginate := pagination(p)
+	q := Find{Filter: wf, Sort: sort}
+	if paginate {
+		q.Limit, q.Offset = limit, (page-1)*limit
+	}
+	vs, total, err := s.store.FindVersions(ctx, c, q)
+	if err != nil {
+		return List{}, fmt.Errorf("find versions: %w", err)
+	}
+	docs, err := s.versionDocs(ctx, actor, c, vs, ReadOptionsFrom(p))
+	if err != nil {
+		return List{}, err
+	}
+	return envelope(docs, total, limit, page, paginate), nil
+}
+
+// FindVersionByID reads one version (GET /api/{slug}/versions/{id}).
+func (s *Service) FindVersionByID(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (Doc, error) {
+	c, err := s.versionsAccess(actor, slug)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.store.GetVersion(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.versionDocs(ctx, actor, c, []Version{v}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return docs[0], nil
+}
+
+// RestoreVersion writes a version's data back to its document
+// (POST /api/{slug}/versions/{id}) and records that as a new version.
+func (s *Service) RestoreVersion(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (Doc, error) {
+	c, err := s.versionsAccess(actor, slug)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.store.GetVersion(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	uf, err := s.accessFilter(c, c.Access.Update(actor), actor)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.load(ctx, c, v.Parent, uf)
+	if err != nil {
+		return nil, err
+	}
+	input := maps.Clone(v.Data)
+	input["_status"] = v.Status
+	res, err := s.update(ctx, actor, c, rec, input, nil, WriteOptions{ReadOptions: opts})
+	if err != nil {
+		return nil, err
+	}
+	res.Doc["message"] = "Restored Successfully."
+	return res.Doc, nil
+}

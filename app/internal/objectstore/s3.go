@@ -1,0 +1,421 @@
+package objectstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// Multipart tuning. The uploader keeps at most Concurrency+1 part buffers,
+// so 8 MiB parts with 3 in flight cap a streamed upload at 32 MiB of buffers
+// whatever the body size (the 1 GiB upload goal is < 64 MiB RSS), while
+// three parallel parts keep a single upload close to a plain PutObject's
+// throughput.
+const (
+	DefaultPartSize    = 8 << 20
+	DefaultConcurrency = 3
+)
+
+// S3Config configures the S3 store. Bucket is required; everything else has
+// a default.
+type S3Config struct {
+	Bucket string
+	Region string // default "us-east-1"
+	// AccessKeyID and SecretAccessKey are static credentials; when both are
+	// empty the default AWS chain is used (env, shared config, IMDS, ...).
+	AccessKeyID     string
+	SecretAccessKey string
+	Endpoint        string // S3-compatible server base URL; "" for AWS
+	ForcePathStyle  bool   // path-style addressing, needed by most S3-compatible servers
+	Prefix          string // prepended to every key, e.g. "media/"
+	PartSize        int64  // multipart part size; default DefaultPartSize (min 5 MiB)
+	Concurrency     int    // parts uploaded in parallel per Put; default DefaultConcurrency
+	// HTTPClient replaces the default client (5 s dial timeout, 30 s to the
+	// first response byte); tests use it to shorten timeouts.
+	HTTPClient *http.Client
+}
+
+// S3 stores objects in an S3 bucket.
+type S3 struct {
+	client   *s3.Client
+	presign  *s3.PresignClient
+	uploader *manager.Uploader
+	bucket   string
+	prefix   string
+}
+
+var _ Store = (*S3)(nil)
+
+// NewS3 builds the S3 store. It does not contact the server; call Ping for
+// that.
+func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
+	if cfg.Bucket == "" {
+		return nil, errors.New("objectstore: S3 bucket is required")
+	}
+	if (cfg.AccessKeyID == "") != (cfg.SecretAccessKey == "") {
+		return nil, errors.New("objectstore: S3 access key id and secret access key must be set together")
+	}
+	if cfg.Prefix != "" {
+		if err := validatePrefix(cfg.Prefix); err != nil {
+			return nil, fmt.Errorf("objectstore: S3 prefix: %w", err)
+		}
+	}
+	if cfg.PartSize == 0 {
+		cfg.PartSize = DefaultPartSize
+	}
+	if cfg.PartSize < manager.MinUploadPartSize {
+		return nil, fmt.Errorf("objectstore: S3 part size %d below the 5 MiB minimum", cfg.PartSize)
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	var httpClient config.HTTPClient = cfg.HTTPClient
+	if cfg.HTTPClient == nil {
+		httpClient = awshttp.NewBuildableClient().
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }).
+			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(orDefault(cfg.Region, "us-east-1")),
+		config.WithHTTPClient(httpClient),
+		// Recent SDKs add CRC checksums to every upload and validate them on
+		// every download by default; many S3-compatible servers reject or
+		// mangle those (aws-chunked trailers). Only send them when an
+		// operation requires one.
+		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
+		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
+		// Three attempts with at most 2 s between them: transient errors are
+		// retried, but a dead server is reported within seconds, not minutes.
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = 3
+				o.MaxBackoff = 2 * time.Second
+			})
+		}),
+	}
+	if cfg.AccessKeyID != "" {
+		opts = append(opts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, "")))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("objectstore: load AWS config: %w", err)
+	}
+	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+		o.UsePathStyle = cfg.ForcePathStyle
+	})
+	uploader := manager.NewUploader(client, func(u *manager.Uploader) {
+		u.PartSize = cfg.PartSize
+		u.Concurrency = cfg.Concurrency
+		// Abort failed multipart uploads so no invisible parts keep costing
+		// storage (the default, stated because it is a requirement).
+		u.LeavePartsOnError = false
+		u.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	})
+	return &S3{
+		client:   client,
+		presign:  s3.NewPresignClient(client),
+		uploader: uploader,
+		bucket:   cfg.Bucket,
+		prefix:   cfg.Prefix,
+	}, nil
+}
+
+func (s *S3) fullKey(key string) string { return s.prefix + key }
+
+// Put implements Store. Bodies up to the part size go in one PutObject;
+// larger or unknown-size bodies are streamed as a multipart upload that is
+// aborted on failure.
+func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) error {
+	if err := ValidateKey(key); err != nil {
+		return err
+	}
+	in := &s3.PutObjectInput{
+		Bucket:      aws.String(s.bucket),
+		Key:         aws.String(s.fullKey(key)),
+		Body:        r,
+		ContentType: aws.String(orDefault(opts.ContentType, defaultContentType)),
+	}
+	if size >= 0 {
+		in.Body = &sizeCheckReader{r: r, want: size}
+		in.ContentLength = aws.Int64(size)
+	}
+	if opts.CacheControl != "" {
+		in.CacheControl = aws.String(opts.CacheControl)
+	}
+	if opts.ContentDisposition != "" {
+		in.ContentDisposition = aws.String(opts.ContentDisposition)
+	}
+	if _, err := s.uploader.Upload(ctx, in); err != nil {
+		return s.wrap("put", key, err)
+	}
+	return nil
+}
+
+// Get implements Store.
+func (s *S3) Get(ctx context.Context, key string, rng *Range) (*Object, error) {
+	if err := ValidateKey(key); err != nil {
+		return nil, err
+	}
+	in := &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))}
+	if rng != nil {
+		if err := rng.validate(); err != nil {
+			return nil, fmt.Errorf("objectstore: get %s: %w", key, err)
+		}
+		in.Range = aws.String(rng.String())
+	}
+	out, err := s.client.GetObject(ctx, in)
+	if err != nil {
+		return nil, s.wrap("get", key, err)
+	}
+	obj := &Object{
+		Info: Info{
+			Key:                key,
+			Size:               aws.ToInt64(out.ContentLength),
+			ContentType:        aws.ToString(out.ContentType),
+			CacheControl:       aws.ToString(out.CacheControl),
+			ContentDisposition: aws.ToString(out.ContentDisposition),
+			ETag:               aws.ToString(out.ETag),
+			LastModified:       aws.ToTime(out.LastModified).UTC(),
+		},
+		Body:   out.Body,
+		Length: aws.ToInt64(out.ContentLength),
+	}
+	if cr := aws.ToString(out.ContentRange); cr != "" {
+		total, err := contentRangeTotal(cr)
+		if err != nil {
+			_ = out.Body.Close()
+			return nil, fmt.Errorf("objectstore: get %s: %w", key, err)
+		}
+		obj.Size = total
+		obj.ContentRange = cr
+	} else if rng != nil {
+		// A server that ignores Range sends the whole object: say so as a
+		// range covering everything, so the HTTP layer stays truthful.
+		obj.ContentRange = fmt.Sprintf("bytes 0-%d/%d", obj.Size-1, obj.Size)
+		if obj.Size == 0 {
+			_ = out.Body.Close()
+			return nil, fmt.Errorf("objectstore: get %s: %w", key, ErrInvalidRange)
+		}
+	}
+	return obj, nil
+}
+
+// contentRangeTotal parses the total of "bytes 0-99/1234".
+func contentRangeTotal(cr string) (int64, error) {
+	_, total, ok := strings.Cut(cr, "/")
+	if !ok {
+		return 0, fmt.Errorf("malformed Content-Range %q", cr)
+	}
+	n, err := strconv.ParseInt(total, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("malformed Content-Range %q", cr)
+	}
+	return n, nil
+}
+
+// Head implements Store.
+func (s *S3) Head(ctx context.Context, key string) (Info, error) {
+	if err := ValidateKey(key); err != nil {
+		return Info{}, err
+	}
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))})
+	if err != nil {
+		return Info{}, s.wrap("head", key, err)
+	}
+	return Info{
+		Key:                key,
+		Size:               aws.ToInt64(out.ContentLength),
+		ContentType:        aws.ToString(out.ContentType),
+		CacheControl:       aws.ToString(out.CacheControl),
+		ContentDisposition: aws.ToString(out.ContentDisposition),
+		ETag:               aws.ToString(out.ETag),
+		LastModified:       aws.ToTime(out.LastModified).UTC(),
+	}, nil
+}
+
+// deleteBatch is the DeleteObjects limit.
+const deleteBatch = 1000
+
+// Delete implements Store with DeleteObjects, 1000 keys per request.
+func (s *S3) Delete(ctx context.Context, keys ...string) error {
+	for _, key := range keys {
+		if err := ValidateKey(key); err != nil {
+			return err
+		}
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), deleteBatch)
+		batch := keys[:n]
+		keys = keys[n:]
+		ids := make([]types.ObjectIdentifier, len(batch))
+		for i, k := range batch {
+			ids[i] = types.ObjectIdentifier{Key: aws.String(s.fullKey(k))}
+		}
+		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+			Bucket: aws.String(s.bucket),
+			Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+		})
+		if err != nil {
+			return s.wrap("delete", strings.Join(batch, ","), err)
+		}
+		var errs []error
+		for _, e := range out.Errors {
+			if aws.ToString(e.Code) == "NoSuchKey" {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("objectstore: delete %s: %s: %s",
+				strings.TrimPrefix(aws.ToString(e.Key), s.prefix), aws.ToString(e.Code), aws.ToString(e.Message)))
+		}
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// List implements Store with ListObjectsV2 (keys in UTF-8 binary order).
+// Info carries Key, Size, ETag and LastModified; ContentType needs a Head.
+func (s *S3) List(ctx context.Context, prefix string, fn func(Info) error) error {
+	if err := validatePrefix(prefix); err != nil {
+		return err
+	}
+	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+		Bucket: aws.String(s.bucket),
+		Prefix: aws.String(s.fullKey(prefix)),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return s.wrap("list", prefix, err)
+		}
+		for _, o := range page.Contents {
+			err := fn(Info{
+				Key:          strings.TrimPrefix(aws.ToString(o.Key), s.prefix),
+				Size:         aws.ToInt64(o.Size),
+				ETag:         aws.ToString(o.ETag),
+				LastModified: aws.ToTime(o.LastModified).UTC(),
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// PresignPut implements Store. Content-Type and Content-Length are signed,
+// so the upload fails unless the client sends exactly that type and size.
+// The returned headers are the signed ones the client must send (Host and
+// Content-Length are set by HTTP clients themselves; browsers refuse to set
+// Content-Length but send the body's length, which is what is signed).
+func (s *S3) PresignPut(ctx context.Context, key, contentType string, size int64, ttl time.Duration) (string, map[string]string, error) {
+	if err := ValidateKey(key); err != nil {
+		return "", nil, err
+	}
+	if err := validatePresignTTL(ttl); err != nil {
+		return "", nil, err
+	}
+	if contentType == "" || size <= 0 {
+		return "", nil, fmt.Errorf("objectstore: presign put %s: content type and a positive size are required", key)
+	}
+	req, err := s.presign.PresignPutObject(ctx, &s3.PutObjectInput{
+		Bucket:        aws.String(s.bucket),
+		Key:           aws.String(s.fullKey(key)),
+		ContentType:   aws.String(contentType),
+		ContentLength: aws.Int64(size),
+	}, s3.WithPresignExpires(ttl))
+	if err != nil {
+		return "", nil, s.wrap("presign put", key, err)
+	}
+	headers := make(map[string]string, len(req.SignedHeader))
+	for k, v := range req.SignedHeader {
+		if strings.EqualFold(k, "Host") || len(v) == 0 {
+			continue
+		}
+		headers[http.CanonicalHeaderKey(k)] = v[0]
+	}
+	return req.URL, headers, nil
+}
+
+// PresignGet implements Store.
+func (s *S3) PresignGet(ctx context.Context, key string, ttl time.Duration) (string, error) {
+	if err := ValidateKey(key); err != nil {
+		return "", err
+	}
+	if err := validatePresignTTL(ttl); err != nil {
+		return "", err
+	}
+	req, err := s.presign.PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    aws.String(s.fullKey(key)),
+	}, s3.WithPresignExpires(ttl))
+	if err != nil {
+		return "", s.wrap("presign get", key, err)
+	}
+	return req.URL, nil
+}
+
+// Ping implements Store: HeadBucket checks reachability, credentials and
+// that the bucket exists.
+func (s *S3) Ping(ctx context.Context) error {
+	if _, err := s.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(s.bucket)}); err != nil {
+		return s.wrap("ping bucket", s.bucket, err)
+	}
+	return nil
+}
+
+// wrap maps SDK errors to the package's sentinels, keeping the cause in the
+// chain for the log.
+func (s *S3) wrap(op, key string, err error) error {
+	prefix := "objectstore: " + op + " " + key
+	var (
+		apiErr  smithy.APIError
+		respErr *awshttp.ResponseError
+		sendErr *smithyhttp.RequestSendError
+		netErr  net.Error
+	)
+	code := ""
+	if errors.As(err, &apiErr) {
+		code = apiErr.ErrorCode()
+	}
+	status := 0
+	if errors.As(err, &respErr) {
+		status = respErr.HTTPStatusCode()
+	}
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, ErrSizeMismatch):
+		return fmt.Errorf("%s: %w", prefix, err)
+	case code == "NoSuchKey" || code == "NotFound" || (status == http.StatusNotFound && code != "NoSuchBucket"):
+		return fmt.Errorf("%s: %w", prefix, ErrNotFound)
+	case code == "InvalidRange" || status == http.StatusRequestedRangeNotSatisfiable:
+		return fmt.Errorf("%s: %w", prefix, ErrInvalidRange)
+	case status >= 500,
+		errors.As(err, &sendErr),
+		errors.As(err, &netErr),
+		errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w: %w", prefix, ErrUnavailable, err)
+	default:
+		return fmt.Errorf("%s: %w", prefix, err)
+	}
+}

@@ -1,0 +1,122 @@
+package objectstore
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/automatonic/chronos/app/internal/testenv"
+)
+
+func listMultipartUploads(t *testing.T, s *S3) []string {
+	t.Helper()
+	out, err := s.client.ListMultipartUploads(t.Context(), &s3.ListMultipartUploadsInput{Bucket: aws.String(s.bucket)})
+	if err != nil {
+		t.Fatalf("ListMultipartUploads: %v", err)
+	}
+	var keys []string
+	for _, u := range out.Uploads {
+		keys = append(keys, aws.ToString(u.Key))
+	}
+	return keys
+}
+
+// TestS3Prefix checks that keys land under the configured prefix in the
+// bucket and come back without it.
+func TestS3Prefix(t *testing.T) {
+	srv := testenv.S3(t)
+	s := newTestS3(t, srv, "site/media/")
+	mustPut(t, s, "hero.png", []byte("png"), PutOptions{ContentType: "image/png"})
+	b, err := os.ReadFile(filepath.Join(srv.Root, srv.Bucket, "site", "media", "hero.png"))
+	if err != nil || string(b) != "png" {
+		t.Fatalf("object not under the prefix in the bucket: %q, %v", b, err)
+	}
+	if got := listKeys(t, s, ""); len(got) != 1 || got[0] != "hero.png" {
+		t.Fatalf("List = %v, want [hero.png]", got)
+	}
+	// A store without the prefix sees the full key; one with another
+	// prefix sees nothing.
+	if got := listKeys(t, newTestS3(t, srv, ""), ""); len(got) != 1 || got[0] != "site/media/hero.png" {
+		t.Fatalf("unprefixed List = %v", got)
+	}
+	if got := listKeys(t, newTestS3(t, srv, "other/"), ""); len(got) != 0 {
+		t.Fatalf("other prefix List = %v", got)
+	}
+}
+
+// TestS3Unavailable stops the server and expects every operation to fail
+// fast with ErrUnavailable (the HTTP layer's 503), then to work again after a
+// restart.
+func TestS3Unavailable(t *testing.T) {
+	p := testenv.StartS3(t)
+	srv := p.Bucket(t)
+	s := newTestS3(t, srv, "")
+	ctx := t.Context()
+	mustPut(t, s, "before.txt", []byte("x"), PutOptions{})
+	if err := p.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	ops := map[string]func() error{
+		"Put": func() error { return s.Put(ctx, "k", strings.NewReader("abc"), 3, PutOptions{}) },
+		"PutStream": func() error {
+			return s.Put(ctx, "k", onlyReader{bytes.NewReader(randBytes(8, 10<<20))}, -1, PutOptions{})
+		},
+		"Get":    func() error { _, err := s.Get(ctx, "before.txt", nil); return err },
+		"Head":   func() error { _, err := s.Head(ctx, "before.txt"); return err },
+		"Delete": func() error { return s.Delete(ctx, "before.txt") },
+		"List":   func() error { return s.List(ctx, "", func(Info) error { return nil }) },
+		"Ping":   func() error { return s.Ping(ctx) },
+	}
+	for name, op := range ops {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			err := op()
+			if !errors.Is(err, ErrUnavailable) {
+				t.Fatalf("%s with the server stopped = %v, want ErrUnavailable", name, err)
+			}
+			if d := time.Since(start); d > 15*time.Second {
+				t.Errorf("%s took %v to report the outage", name, d)
+			}
+			t.Logf("%s: %v after %v", name, err, time.Since(start).Round(time.Millisecond))
+		})
+	}
+
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping after restart: %v", err)
+	}
+	if _, err := s.Head(ctx, "k"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Head(k) after failed puts = %v, want ErrNotFound", err)
+	}
+	if got := listMultipartUploads(t, s); len(got) != 0 {
+		t.Errorf("multipart uploads left after the outage: %v", got)
+	}
+}
+
+func TestS3Config(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  S3Config
+	}{
+		{"no bucket", S3Config{}},
+		{"half credentials", S3Config{Bucket: "b", AccessKeyID: "id"}},
+		{"bad prefix", S3Config{Bucket: "b", Prefix: "../x/"}},
+		{"small parts", S3Config{Bucket: "b", PartSize: 1 << 20}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewS3(t.Context(), tc.cfg); err == nil {
+				t.Fatal("NewS3 accepted an invalid config")
+			}
+		})
+	}
+}

@@ -1,0 +1,451 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+	"gorm.io/gorm"
+)
+
+// Repo implements content.Store on a DB (or on one of its transactions).
+type Repo struct {
+	db *DB
+	g  *gorm.DB
+}
+
+var _ content.Store = (*Repo)(nil)
+
+// Content returns the content.Store of db.
+func (db *DB) Content() *Repo { return &Repo{db: db, g: db.gdb} }
+
+func (r *Repo) renderer() *renderer { return &renderer{d: r.db.dialect} }
+
+// InTx runs fn in a transaction (a savepoint when already in one).
+func (r *Repo) InTx(ctx context.Context, fn func(tx content.Store) error) error {
+	err := r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Repo{db: r.db, g: tx})
+	})
+	return classify(err)
+}
+
+const docCols = "t.id, t.created_at, t.updated_at, %s, t.data"
+
+func (r *Repo) selectList(t *table) string {
+	status := "''"
+	if _, ok := t.cols["_status"]; ok {
+		status = "t.status"
+	}
+	return fmt.Sprintf(docCols, status)
+}
+
+func (r *Repo) scanRecords(rows *sql.Rows) ([]content.Record, error) {
+	defer rows.Close()
+	var out []content.Record
+	for rows.Next() {
+		var (
+			rec              content.Record
+			created, updated any
+			status           sql.NullString
+			data             any
+		)
+		if err := rows.Scan(&rec.ID, &created, &updated, &status, &data); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		var err error
+		if rec.CreatedAt, err = toTime(created); err != nil {
+			return nil, err
+		}
+		if rec.UpdatedAt, err = toTime(updated); err != nil {
+			return nil, err
+		}
+		rec.Status = status.String
+		if rec.Data, err = decodeData(data); err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, classify(rows.Err())
+}
+
+func decodeData(v any) (map[string]any, error) {
+	var b []byte
+	switch x := v.(type) {
+	case []byte:
+		b = x
+	case string:
+		b = []byte(x)
+	case nil:
+		return map[string]any{}, nil
+	default:
+		return nil, fmt.Errorf("store: unexpected data type %T", v)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("store: decode data: %w", err)
+	}
+	return m, nil
+}
+
+func (r *Repo) where(t *table, f content.Filter) (string, []any, error) {
+	rd := r.renderer()
+	sql, err := rd.filter(rd.rootScope(t, "t"), f)
+	return sql, rd.args, err
+}
+
+// Find implements content.Store.
+func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) ([]content.Record, int64, error) {
+	t, err := tableFor(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args, err := r.where(t, q.Filter)
+	if err != nil {
+		return nil, 0, err
+	}
+	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + orderBy(t, "t", q.Sort)
+	if q.Limit > 0 {
+		sqlText += fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit, q.Offset)
+	}
+	rows, err := r.g.WithContext(ctx).Raw(sqlText, args...).Rows()
+	if err != nil {
+		return nil, 0, classify(fmt.Errorf("find %s: %w", t.name, err))
+	}
+	recs, err := r.scanRecords(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := int64(len(recs))
+	if q.Limit > 0 && (len(recs) == q.Limit || q.Offset > 0) {
+		if err := r.g.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
+			return nil, 0, classify(fmt.Errorf("count %s: %w", t.name, err))
+		}
+	}
+	return recs, total, nil
+}
+
+// Count implements content.Store.
+func (r *Repo) Count(ctx context.Context, c *content.Collection, f content.Filter) (int64, error) {
+	t, err := tableFor(c)
+	if err != nil {
+		return 0, err
+	}
+	where, args, err := r.where(t, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := r.g.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&n).Error; err != nil {
+		return 0, classify(fmt.Errorf("count %s: %w", t.name, err))
+	}
+	return n, nil
+}
+
+// GetMany implements content.Store.
+func (r *Repo) GetMany(ctx context.Context, c *content.Collection, ids []int64, f content.Filter) ([]content.Record, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	t, err := tableFor(c)
+	if err != nil {
+		return nil, err
+	}
+	where, args, err := r.where(t, f)
+	if err != nil {
+		return nil, err
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id IN (" + ph + ")"
+	rows, err := r.g.WithContext(ctx).Raw(sqlText, args...).Rows()
+	if err != nil {
+		return nil, classify(fmt.Errorf("get %s: %w", t.name, err))
+	}
+	return r.scanRecords(rows)
+}
+
+// columnValues extracts the promoted columns of data.
+func (r *Repo) columnValues(t *table, rec content.Record) ([]string, []any) {
+	var names []string
+	var vals []any
+	for path, col := range t.cols {
+		if _, sys := systemCols[path]; sys {
+			continue
+		}
+		var v any
+		if path == "_status" {
+			v = rec.Status
+		} else {
+			v = r.promote(rec.Data[path], col.kind)
+		}
+		names = append(names, col.name)
+		vals = append(vals, v)
+	}
+	return names, vals
+}
+
+func (r *Repo) promote(v any, kind colKind) any {
+	switch kind {
+	case kText:
+		s, ok := v.(string)
+		if !ok {
+			return nil
+		}
+		return s
+	case kTime:
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return nil
+		}
+		t, err := content.ParseDate(s)
+		if err != nil {
+			return nil
+		}
+		return r.timeArg(t)
+	case kInt:
+		switch x := v.(type) {
+		case float64:
+			return int64(x)
+		case int64:
+			return x
+		case int:
+			return int64(x)
+		case json.Number:
+			n, _ := x.Int64()
+			return n
+		}
+		return nil
+	}
+	return nil
+}
+
+func (r *Repo) timeArg(t time.Time) any {
+	if r.db.dialect == SQLite {
+		return formatTime(t)
+	}
+	return t.UTC()
+}
+
+func encodeData(m map[string]any) (string, error) {
+	if m == nil {
+		m = map[string]any{}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("store: encode data: %w", err)
+	}
+	return string(b), nil
+}
+
+// Create implements content.Store.
+func (r *Repo) Create(ctx context.Context, c *content.Collection, rec content.Record) (content.Record, error) {
+	t, err := tableFor(c)
+	if err != nil {
+		return rec, err
+	}
+	data, err := encodeData(rec.Data)
+	if err != nil {
+		return rec, err
+	}
+	names, vals := r.columnValues(t, rec)
+	names = append(names, "created_at", "updated_at", "data")
+	vals = append(vals, r.timeArg(rec.CreatedAt), r.timeArg(rec.UpdatedAt), data)
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")
+	var id int64
+	q := "INSERT INTO " + t.name + " (" + strings.Join(names, ", ") + ") VALUES (" + ph + ") RETURNING id"
+	if err := r.g.WithContext(ctx).Raw(q, vals...).Scan(&id).Error; err != nil {
+		return rec, classify(fmt.Errorf("insert %s: %w", t.name, err))
+	}
+	rec.ID = id
+	return rec, nil
+}
+
+// Update implements content.Store.
+func (r *Repo) Update(ctx context.Context, c *content.Collection, rec content.Record) (content.Record, error) {
+	t, err := tableFor(c)
+	if err != nil {
+		return rec, err
+	}
+	data, err := encodeData(rec.Data)
+	if err != nil {
+		return rec, err
+	}
+	names, vals := r.columnValues(t, rec)
+	names = append(names, "updated_at", "data")
+	vals = append(vals, r.timeArg(rec.UpdatedAt), data)
+	sets := make([]string, len(names))
+	for i, n := range names {
+		sets[i] = n + " = ?"
+	}
+	vals = append(vals, rec.ID)
+	res := r.g.WithContext(ctx).Exec("UPDATE "+t.name+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", vals...)
+	if res.Error != nil {
+		return rec, classify(fmt.Errorf("update %s: %w", t.name, res.Error))
+	}
+	if res.RowsAffected == 0 {
+		return rec, content.ErrNotFound
+	}
+	return rec, nil
+}
+
+// Delete implements content.Store.
+func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) error {
+	t, err := tableFor(c)
+	if err != nil {
+		return err
+	}
+	res := r.g.WithContext(ctx).Exec("DELETE FROM "+t.name+" WHERE id = ?", id)
+	if res.Error != nil {
+		return classify(fmt.Errorf("delete %s: %w", t.name, res.Error))
+	}
+	if res.RowsAffected == 0 {
+		return content.ErrNotFound
+	}
+	return nil
+}
+
+func (r *Repo) scanVersions(rows *sql.Rows) ([]content.Version, error) {
+	defer rows.Close()
+	var out []content.Version
+	for rows.Next() {
+		var (
+			v                content.Version
+			created, updated any
+			data             any
+		)
+		if err := rows.Scan(&v.ID, &v.Parent, &v.Status, &v.Latest, &created, &updated, &data); err != nil {
+			return nil, fmt.Errorf("scan version: %w", err)
+		}
+		var err error
+		if v.CreatedAt, err = toTime(created); err != nil {
+			return nil, err
+		}
+		if v.UpdatedAt, err = toTime(updated); err != nil {
+			return nil, err
+		}
+		if v.Data, err = decodeData(data); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, classify(rows.Err())
+}
+
+const versionCols = "t.id, t.parent_id, t.status, t.latest, t.created_at, t.updated_at, t.data"
+
+// CreateVersion implements content.Store.
+func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v content.Version, keep int) (content.Version, error) {
+	t, err := versionsTableFor(c)
+	if err != nil {
+		return v, err
+	}
+	data, err := encodeData(v.Data)
+	if err != nil {
+		return v, err
+	}
+	err = r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("UPDATE "+t.name+" SET latest = ? WHERE parent_id = ? AND latest = ?", r.boolArg(false), v.Parent, r.boolArg(true)).Error; err != nil {
+			return err
+		}
+		q := "INSERT INTO " + t.name + " (parent_id, status, latest, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
+		if err := tx.Raw(q, v.Parent, v.Status, r.boolArg(true), r.timeArg(v.CreatedAt), r.timeArg(v.UpdatedAt), data).Scan(&v.ID).Error; err != nil {
+			return err
+		}
+		if keep > 0 {
+			// Prune everything older than the newest keep versions in one go.
+			return tx.Exec("DELETE FROM "+t.name+" WHERE parent_id = ? AND id NOT IN (SELECT id FROM "+t.name+" WHERE parent_id = ? ORDER BY id DESC LIMIT ?)", v.Parent, v.Parent, keep).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return v, classify(fmt.Errorf("create version: %w", err))
+	}
+	v.Latest = true
+	return v, nil
+}
+
+func (r *Repo) boolArg(b bool) any {
+	if r.db.dialect == SQLite {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	return b
+}
+
+// FindVersions implements content.Store.
+func (r *Repo) FindVersions(ctx context.Context, c *content.Collection, q content.Find) ([]content.Version, int64, error) {
+	t, err := versionsTableFor(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args, err := r.where(t, q.Filter)
+	if err != nil {
+		return nil, 0, err
+	}
+	sqlText := "SELECT " + versionCols + " FROM " + t.name + " t WHERE " + where + orderBy(t, "t", q.Sort)
+	if q.Limit > 0 {
+		sqlText += fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit, q.Offset)
+	}
+	rows, err := r.g.WithContext(ctx).Raw(sqlText, args...).Rows()
+	if err != nil {
+		return nil, 0, classify(fmt.Errorf("find versions: %w", err))
+	}
+	vs, err := r.scanVersions(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	if err := r.g.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
+		return nil, 0, classify(fmt.Errorf("count versions: %w", err))
+	}
+	return vs, total, nil
+}
+
+func (r *Repo) oneVersion(ctx context.Context, c *content.Collection, cond string, arg any) (content.Version, error) {
+	t, err := versionsTableFor(c)
+	if err != nil {
+		return content.Version{}, err
+	}
+	rows, err := r.g.WithContext(ctx).Raw("SELECT "+versionCols+" FROM "+t.name+" t WHERE "+cond+" ORDER BY t.id DESC LIMIT 1", arg).Rows()
+	if err != nil {
+		return content.Version{}, classify(fmt.Errorf("get version: %w", err))
+	}
+	vs, err := r.scanVersions(rows)
+	if err != nil {
+		return content.Version{}, err
+	}
+	if len(vs) == 0 {
+		return content.Version{}, content.ErrNotFound
+	}
+	return vs[0], nil
+}
+
+// GetVersion implements content.Store.
+func (r *Repo) GetVersion(ctx context.Context, c *content.Collection, id int64) (content.Version, error) {
+	return r.oneVersion(ctx, c, "t.id = ?", id)
+}
+
+// LatestVersion implements content.Store.
+func (r *Repo) LatestVersion(ctx context.Context, c *content.Collection, parent int64) (content.Version, error) {
+	return r.oneVersion(ctx, c, "t.parent_id = ?", parent)
+}
+
+// DeleteVersions implements content.Store.
+func (r *Repo) DeleteVersions(ctx context.Context, c *content.Collection, parent int64) error {
+	t, err := versionsTableFor(c)
+	if err != nil {
+		return err
+	}
+	if err := r.g.WithContext(ctx).Exec("DELETE FROM "+t.name+" WHERE parent_id = ?", parent).Error; err != nil {
+		return classify(fmt.Errorf("delete versions: %w", err))
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// advisoryLockKey identifies the migration lock on PostgreSQL ("chronos!").
+const advisoryLockKey = 0x6368726f6e6f7321
+
+// Migration is one embedded, forward-only SQL file.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the migrations of a dialect in order.
+func Migrations(d Dialect) ([]Migration, error) {
+	dir := path.Join("migrations", string(d))
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: read migrations: %w", err)
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("store: migration %s: name must be NNNN_name.sql", name)
+		}
+		b, err := fs.ReadFile(migrationFS, path.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("store: read %s: %w", name, err)
+		}
+		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("store: migration versions must be 1..n without gaps, found %d at position %d", m.Version, i+1)
+		}
+	}
+	return out, nil
+}
+
+// SchemaStatus says how far the database's schema is.
+type SchemaStatus struct {
+	Current int // highest applied version (0: empty database)
+	Latest  int // highest embedded version
+	Pending []string
+}
+
+// UpToDate reports whether no migration is pending.
+func (s SchemaStatus) UpToDate() bool { return len(s.Pending) == 0 && s.Current == s.Latest }
+
+func (db *DB) ensureMigrationsTable(ctx context.Context, tx *gorm.DB) error {
+	ts := "TIMESTAMPTZ NOT NULL DEFAULT now()"
+	if db.dialect == SQLite {
+		ts = "TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP"
+	}
+	return tx.WithContext(ctx).Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at " + ts + ")").Error
+}
+
+func (db *DB) appliedVersions(ctx context.Context, tx *gorm.DB) (map[int]bool, error) {
+	var versions []int
+	if err := tx.WithContext(ctx).Raw("SELECT version FROM schema_migrations").Scan(&versions).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int]bool, len(versions))
+	for _, v := range versions {
+		out[v] = true
+	}
+	return out, nil
+}
+
+// Status reads the schema status without changing anything.
+func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
+	ms, err := Migrations(db.dialect)
+	if err != nil {
+		return SchemaStatus{}, err
+	}
+	st := SchemaStatus{Latest: len(ms)}
+	var exists bool
+	q := "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations')"
+	if db.dialect == SQLite {
+		q = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')"
+	}
+	if err := db.gdb.WithContext(ctx).Raw(q).Scan(&exists).Error; err != nil {
+		return SchemaStatus{}, classify(fmt.Errorf("store: schema status: %w", err))
+	}
+	applied := map[int]bool{}
+	if exists {
+		if applied, err = db.appliedVersions(ctx, db.gdb); err != nil {
+			return SchemaStatus{}, classify(fmt.Errorf("store: schema status: %w", err))
+		}
+	}
+	for _, m := range ms {
+		if applied[m.Version] {
+			st.Current = max(st.Current, m.Version)
+		} else {
+			st.Pending = append(st.Pending, m.Name)
+		}
+	}
+	for v := range applied {
+		if v > st.Latest {
+			return st, fmt.Errorf("store: database schema version %d is newer than this binary knows (%d): run a newer cms", v, st.Latest)
+		}
+	}
+	return st, nil
+}
+
+// Migrate applies pending migrations, each in its own transaction. On
+// PostgreSQL each transaction holds an advisory lock and re-reads what is
+// applied, so concurrent `cms migrate` runs apply every migration once.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	ms, err := Migrations(db.dialect)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.ensureMigrationsTable(ctx, db.gdb); err != nil {
+		return nil, classify(fmt.Errorf("store: create schema_migrations: %w", err))
+	}
+	var done []string
+	for _, m := range ms {
+		applied := false
+		err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if db.dialect == Postgres {
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(advisoryLockKey)).Error; err != nil {
+					return fmt.Errorf("lock: %w", err)
+				}
+			}
+			have, err := db.appliedVersions(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if have[m.Version] {
+				return nil
+			}
+			if err := tx.Exec(m.SQL).Error; err != nil {
+				return fmt.Errorf("apply %s: %w", m.Name, err)
+			}
+			now := any(time.Now().UTC())
+			if db.dialect == SQLite {
+				now = formatTime(time.Now())
+			}
+			if err := tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, now).Error; err != nil {
+				return fmt.Errorf("record %s: %w", m.Name, err)
+			}
+			applied = true
+			return nil
+		})
+		if err != nil {
+			return done, classify(fmt.Errorf("store: migrate: %w", err))
+		}
+		if applied {
+			done = append(done, m.Name)
+		}
+	}
+	return done, nil
+}

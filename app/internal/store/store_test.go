@@ -1,0 +1,280 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
+	"github.com/automatonic/chronos/app/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// openBoth opens a migrated SQLite file and a migrated fresh PostgreSQL
+// database, so every test runs on both dialects.
+func openBoth(t *testing.T) map[string]*DB {
+	t.Helper()
+	out := map[string]*DB{}
+	for _, d := range []Dialect{SQLite, Postgres} {
+		o := Options{SQLitePath: filepath.Join(t.TempDir(), "test.db"), MaxConns: 5}
+		if d == Postgres {
+			o = Options{PostgresURL: testenv.Postgres(t), MaxConns: 5}
+		}
+		db, err := Open(context.Background(), o)
+		if err != nil {
+			t.Fatalf("open %s: %v", d, err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(context.Background()); err != nil {
+			t.Fatalf("migrate %s: %v", d, err)
+		}
+		out[string(d)] = db
+	}
+	return out
+}
+
+func TestMigrateIsIdempotentAndStatusCurrent(t *testing.T) {
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			done, err := db.Migrate(ctx)
+			if err != nil || len(done) != 0 {
+				t.Fatalf("second migrate applied %v, err %v; want nothing", done, err)
+			}
+			st, err := db.Status(ctx)
+			if err != nil || !st.UpToDate() {
+				t.Fatalf("status %+v err %v; want up to date", st, err)
+			}
+		})
+	}
+}
+
+func TestStatusOfEmptyDatabaseIsOutdated(t *testing.T) {
+	db, err := Open(context.Background(), Options{SQLitePath: filepath.Join(t.TempDir(), "empty.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st, err := db.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.UpToDate() || st.Current != 0 || len(st.Pending) == 0 {
+		t.Fatalf("status %+v: want pending migrations on an empty database", st)
+	}
+}
+
+// TestDialectsHaveSameLogicalSchema proves both migration sets end at the
+// same tables and columns.
+func TestDialectsHaveSameLogicalSchema(t *testing.T) {
+	dbs := openBoth(t)
+	schema := func(db *DB) []string {
+		var rows []struct{ Tbl, Col string }
+		q := `SELECT table_name AS tbl, column_name AS col FROM information_schema.columns WHERE table_schema = current_schema()`
+		if db.dialect == SQLite {
+			q = `SELECT m.name AS tbl, p.name AS col FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+		}
+		if err := db.gdb.Raw(q).Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.Tbl+"."+r.Col)
+		}
+		sort.Strings(out)
+		return out
+	}
+	pg, lite := schema(dbs["postgres"]), schema(dbs["sqlite"])
+	if !slices.Equal(pg, lite) {
+		t.Fatalf("schemas differ:\npostgres: %v\nsqlite:   %v", pg, lite)
+	}
+	if len(pg) < 40 {
+		t.Fatalf("suspiciously small schema: %v", pg)
+	}
+}
+
+func newService(db *DB) *content.Service {
+	return content.NewService(content.NewRegistry(3), db.Content(), content.Hooks{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func mustParse(t *testing.T, raw string) query.Params {
+	t.Helper()
+	p, err := query.Parse(raw)
+	if err != nil {
+		t.Fatalf("parse %q: %v", raw, err)
+	}
+	return p
+}
+
+func TestContentScenarioOnBothDialects(t *testing.T) {
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			svc := newService(db)
+			mk := func(slug string, in map[string]any) content.Doc {
+				t.Helper()
+				res, err := svc.Create(ctx, admin, slug, in, content.WriteOptions{})
+				if err != nil {
+					t.Fatalf("create %v: %v", in, err)
+				}
+				return res.Doc
+			}
+			img := mk(content.Media, map[string]any{"alt": "Hero image"})
+			_ = img
+			home := mk(content.Pages, map[string]any{"title": "Home", "_status": "published", "publishedAt": "2026-03-01T08:00:00Z",
+				"meta": map[string]any{"title": "Home | Peer"}, "heroImage": img["id"],
+				"layout": []any{map[string]any{"blockType": "hero", "heading": "Hi"}}})
+			about := mk(content.Pages, map[string]any{"title": "Über uns", "_status": "published", "related": []any{home["id"]}})
+			draft := mk(content.Pages, map[string]any{"title": "Draft page"})
+			if about["slug"] != "uber-uns" || draft["_status"] != "draft" {
+				t.Fatalf("slug %v status %v", about["slug"], draft["_status"])
+			}
+			// duplicate slug is a ValidationError on slug
+			_, err := svc.Create(ctx, admin, content.Pages, map[string]any{"title": "x", "slug": "home"}, content.WriteOptions{})
+			var ve *content.ValidationError
+			if !errors.As(err, &ve) || ve.Errors[0].Path != "slug" || ve.Errors[0].Message != "Value must be unique" {
+				t.Fatalf("duplicate slug: %v", err)
+			}
+			// relation to a missing document is a ValidationError
+			_, err = svc.Create(ctx, admin, content.Pages, map[string]any{"title": "x", "heroImage": 9999}, content.WriteOptions{})
+			if !errors.As(err, &ve) || ve.Errors[0].Path != "heroImage" {
+				t.Fatalf("missing relation: %v", err)
+			}
+
+			find := func(actor *content.Actor, raw string) []string {
+				t.Helper()
+				l, err := svc.Find(ctx, actor, content.Pages, mustParse(t, raw))
+				if err != nil {
+					t.Fatalf("find %q: %v", raw, err)
+				}
+				var slugs []string
+				for _, d := range l.Docs {
+					s, _ := d["slug"].(string)
+					slugs = append(slugs, s)
+				}
+				return slugs
+			}
+			cases := []struct {
+				actor *content.Actor
+				q     string
+				want  string
+			}{
+				{admin, "sort=slug", "draft-page,home,uber-uns"},
+				{nil, "sort=slug", "home,uber-uns"},
+				{admin, "where[slug][equals]=home", "home"},
+				{admin, "where[slug][not_equals]=home&sort=slug", "draft-page,uber-uns"},
+				{admin, "where[slug][in]=home,draft-page&sort=slug", "draft-page,home"},
+				{admin, "where[slug][not_in]=home&sort=slug", "draft-page,uber-uns"},
+				{admin, "where[title][like]=PAGE draft", "draft-page"},
+				{admin, "where[title][contains]=ber", "uber-uns"},
+				{admin, "where[title][not_like]=page&sort=slug", "home,uber-uns"},
+				{admin, "where[meta.title][equals]=Home | Peer", "home"},
+				{admin, "where[meta][title][like]=peer", "home"},
+				{admin, "where[heroImage.alt][like]=hero", "home"},
+				{admin, "where[heroImage][exists]=false&sort=slug", "draft-page,uber-uns"},
+				{admin, "where[related][in]=" + itoa(home["id"]), "uber-uns"},
+				{admin, "where[related.slug][equals]=home", "uber-uns"},
+				{admin, "where[layout.blockType][equals]=hero", "home"},
+				{admin, "where[layout.heading][equals]=Hi", "home"},
+				{admin, "where[publishedAt][greater_than]=2026-01-01", "home"},
+				{admin, "where[publishedAt][less_than_equal]=2026-01-01", ""},
+				{admin, "where[_status][equals]=draft", "draft-page"},
+				{admin, "where[id][in]=" + itoa(home["id"]) + "," + itoa(draft["id"]) + "&sort=id", "home,draft-page"},
+				{admin, "where[or][0][slug][equals]=home&where[or][1][slug][equals]=uber-uns&sort=-slug", "uber-uns,home"},
+				{admin, "where[and][0][slug][like]=u&where[and][1][title][like]=uns", "uber-uns"},
+				{admin, "limit=1&page=2&sort=slug", "home"},
+			}
+			for _, c := range cases {
+				if got := strings.Join(find(c.actor, c.q), ","); got != c.want {
+					t.Errorf("%s: got %q want %q", c.q, got, c.want)
+				}
+			}
+			// Anonymous cannot probe users through a join.
+			if got := find(nil, "where[author.email][exists]=false"); len(got) != 0 {
+				t.Errorf("anonymous join into users matched %v", got)
+			}
+			// Wrong value types are a QueryValueError, bad paths a query.Error.
+			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[publishedAt][greater_than]=abc"))
+			var qv *content.QueryValueError
+			if !errors.As(err, &qv) {
+				t.Errorf("bad date: %v", err)
+			}
+			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[nope][equals]=x"))
+			var qe *query.Error
+			if !errors.As(err, &qe) || qe.Paths[0] != "nope" {
+				t.Errorf("bad path: %v", err)
+			}
+
+			// Population: depth 1 embeds the hero image; anonymous sees author as id.
+			doc, err := svc.FindByID(ctx, nil, content.Pages, home["id"].(int64), content.ReadOptions{Depth: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if hi, ok := doc["heroImage"].(map[string]any); !ok || hi["alt"] != "Hero image" {
+				t.Fatalf("heroImage not populated: %#v", doc["heroImage"])
+			}
+			// Anonymous cannot read drafts.
+			if _, err := svc.FindByID(ctx, nil, content.Pages, draft["id"].(int64), content.ReadOptions{}); !errors.Is(err, content.ErrNotFound) {
+				t.Fatalf("anonymous draft read: %v", err)
+			}
+
+			// Drafts: a draft save leaves the published document alone.
+			hid := home["id"].(int64)
+			if _, err := svc.Update(ctx, admin, content.Pages, hid, map[string]any{"title": "Home (draft edit)", "_status": "draft"}, content.WriteOptions{Draft: true}); err != nil {
+				t.Fatal(err)
+			}
+			pub, _ := svc.FindByID(ctx, nil, content.Pages, hid, content.ReadOptions{})
+			dr, _ := svc.FindByID(ctx, admin, content.Pages, hid, content.ReadOptions{Draft: true})
+			if pub["title"] != "Home" || dr["title"] != "Home (draft edit)" || dr["_status"] != "draft" {
+				t.Fatalf("published %v / draft %v", pub["title"], dr["title"])
+			}
+			// Version cap (3 in this registry) prunes the oldest.
+			for i := 0; i < 4; i++ {
+				if _, err := svc.Update(ctx, admin, content.Pages, hid, map[string]any{"title": "Home"}, content.WriteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			vl, err := svc.FindVersions(ctx, admin, content.Pages, mustParse(t, "where[parent][equals]="+itoa(home["id"])+"&sort=-updatedAt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if vl.TotalDocs != 3 || vl.Docs[0]["latest"] != true {
+				t.Fatalf("versions: total %d, first %v", vl.TotalDocs, vl.Docs[0]["latest"])
+			}
+			// Restore an older version.
+			oldest := vl.Docs[2]["id"].(int64)
+			if _, err := svc.RestoreVersion(ctx, admin, content.Pages, oldest, content.ReadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			// Bulk update with where.
+			br, err := svc.UpdateMany(ctx, admin, content.Pages, mustParse(t, "where[slug][in]=home,uber-uns").Where, map[string]any{"meta": map[string]any{"description": "bulk"}}, content.WriteOptions{})
+			if err != nil || len(br.Docs) != 2 || br.Message != "Updated 2 Pages successfully." {
+				t.Fatalf("bulk: %+v %v", br.Message, err)
+			}
+			got, _ := svc.FindByID(ctx, admin, content.Pages, hid, content.ReadOptions{})
+			if m := got["meta"].(map[string]any); m["title"] != "Home | Peer" || m["description"] != "bulk" {
+				t.Fatalf("group merge lost a key: %v", m)
+			}
+			// Delete removes the page and its versions.
+			if _, err := svc.Delete(ctx, admin, content.Pages, draft["id"].(int64), content.ReadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			n, _ := svc.Count(ctx, admin, content.Pages, query.Where{})
+			if n != 2 {
+				t.Fatalf("count after delete = %d", n)
+			}
+		})
+	}
+}
+
+func itoa(v any) string { return strconv.FormatInt(v.(int64), 10) }

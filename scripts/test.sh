@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# scripts/test.sh — THE test command of the repository (`make test`, which
+# .ci/run calls). It must pass on a fresh Debian machine with Go and no Docker
+# engine, as root, with CI=true, so it first installs whatever the tests need:
+#
+#   PostgreSQL server binaries  apt-get install -y postgresql   (only if missing)
+#   Chromium                    apt-get install -y chromium     (only if missing)
+#   versitygw (S3 server)       go install …/versitygw@$VERSITYGW_VERSION into $CHRONOS_CACHE/bin
+#   actionlint                  go install …/actionlint@$ACTIONLINT_VERSION into $CHRONOS_CACHE/bin
+#   npm packages                `npm ci` in every directory under test/sdk/ (and
+#                               app/internal/httpapi/sdkcompat/) that has a
+#                               package-lock.json — none yet; the SDK
+#                               compatibility tests will add one.
+#
+# Then it checks, in order: gofmt, go vet, actionlint, docker-compose config
+# (only when a compose client is installed), go test ./..., and a short fuzz
+# run of every Fuzz target. Every step runs even when an earlier one failed;
+# the summary at the end lists each step's result and time, and the exit status
+# is non-zero when any step failed.
+#
+# Modes: no argument runs everything; --lint-only runs gofmt, go vet,
+# actionlint and the compose check (make lint); --fuzz-only runs the fuzz step
+# (make fuzz, with a longer FUZZTIME).
+#
+# Knobs (environment):
+#   CHRONOS_CACHE   tool cache (default ${XDG_CACHE_HOME:-~/.cache}/chronos)
+#   GO_TEST_FLAGS   extra flags for go test ./... (e.g. "-count=1 -race")
+#   FUZZTIME        time per fuzz target (default 10s); FUZZTIME=0 skips fuzzing
+#   FUZZ_TARGETS    space-separated pkg:FuzzName pairs; default: every target found
+#   TEST_POSTGRES_URL  use this server instead of throwaway clusters
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 2
+
+VERSITYGW_VERSION=v1.8.0 # keep in step with testenv.VersitygwVersion
+ACTIONLINT_VERSION=v1.7.12
+FUZZTIME=${FUZZTIME:-10s}
+GO_TEST_TIMEOUT=${GO_TEST_TIMEOUT:-15m}
+
+# Fuzz targets known to exist or planned. Targets that do not exist yet are
+# reported and skipped, not failures; targets found in the code but missing
+# here are run too (see fuzz_targets), so this list only documents intent and
+# fixes the order.
+FUZZ_LIST=(
+	./app/internal/query:FuzzParse
+	./app/internal/richtext:FuzzValidate
+	./app/internal/richtext:FuzzRender
+	./app/internal/media:FuzzSniff
+	./app/internal/auth:FuzzParseToken
+)
+
+export CHRONOS_CACHE=${CHRONOS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chronos}
+CACHE_BIN=$CHRONOS_CACHE/bin
+mkdir -p "$CACHE_BIN"
+export PATH="$CACHE_BIN:$PATH"
+
+START=$(date +%s)
+declare -a SUMMARY=()
+FAILED=0
+
+log() { printf '\n==> %s\n' "$*"; }
+warn() { printf 'test.sh: %s\n' "$*" >&2; }
+
+# step NAME CMD... runs one step, times it and records the result.
+step() {
+	local name=$1
+	shift
+	log "$name"
+	local t0 rc
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	local dt=$(($(date +%s) - t0))
+	if [ "$rc" -eq 0 ]; then
+		SUMMARY+=("$(printf '  ok    %-28s %4ss' "$name" "$dt")")
+	elif [ "$rc" -eq 77 ]; then # 77: skipped (nothing to do)
+		SUMMARY+=("$(printf '  skip  %-28s %4ss' "$name" "$dt")")
+	else
+		SUMMARY+=("$(printf '  FAIL  %-28s %4ss (exit %s)' "$name" "$dt" "$rc")")
+		FAILED=1
+	fi
+}
+
+# ---------------------------------------------------------------- installs
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+		sudo -n "$@"
+	else
+		warn "need root for: $*"
+		return 1
+	fi
+}
+
+have_pg() {
+	local d
+	for d in /usr/lib/postgresql/*/bin; do
+		[ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ] && return 0
+	done
+	command -v initdb >/dev/null && command -v pg_ctl >/dev/null
+}
+
+have_chromium() {
+	[ -x /usr/bin/chromium ] || command -v chromium >/dev/null ||
+		command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null
+}
+
+# go_tool NAME MODULE_PATH VERSION installs a Go tool into CACHE_BIN unless
+# the binary there was already built from that module version.
+go_tool() {
+	local name=$1 pkg=$2 version=$3 bin=$CACHE_BIN/$1
+	if [ -x "$bin" ] && go version -m "$bin" 2>/dev/null | awk '$1 == "mod" { print $3 }' | grep -qx "$version"; then
+		echo "$name $version: cached at $bin"
+		return 0
+	fi
+	echo "$name $version: go install $pkg@$version (a few minutes when cold)"
+	GOBIN=$CACHE_BIN GOFLAGS=-mod=mod go install "$pkg@$version"
+}
+
+install_deps() {
+	local rc=0 need=() want=()
+	have_pg || need+=(postgresql)
+	have_chromium || need+=(chromium)
+	# Nice to have: shellcheck makes actionlint check `run:` scripts (and
+	# checks scripts/*.sh); docker-compose validates docker-compose.yml.
+	command -v shellcheck >/dev/null || want+=(shellcheck)
+	docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || want+=(docker-compose)
+	if [ ${#need[@]} -eq 0 ] && [ ${#want[@]} -eq 0 ]; then
+		echo "postgresql, chromium, shellcheck, docker-compose: present"
+	elif ! command -v apt-get >/dev/null; then
+		warn "no apt-get: cannot install ${need[*]} ${want[*]}"
+		[ ${#need[@]} -eq 0 ] || rc=1
+	else
+		echo "apt-get install -y ${need[*]} ${want[*]}"
+		if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq; then
+			warn "apt-get update failed"
+			[ ${#need[@]} -eq 0 ] || rc=1
+		elif ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"${need[@]}" "${want[@]}" >/dev/null; then
+			warn "apt-get install ${need[*]} ${want[*]} failed"
+			[ ${#need[@]} -eq 0 ] || rc=1
+		fi
+	fi
+	go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" || rc=1
+	go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" || rc=1
+	npm_deps || rc=1
+	return $rc
+}
+
+# npm_deps runs `npm ci` where a package-lock.json says the tests need npm
+# packages, skipping directories whose node_modules match the lock file.
+npm_deps() {
+	local lock dir sum stamp
+	while IFS= read -r lock; do
+		dir=$(dirname "$lock")
+		sum=$(sha256sum "$lock" | cut -d' ' -f1)
+		stamp=$dir/node_modules/.chronos-lock-sha256
+		if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+			echo "npm: $dir up to date"
+			continue
+		fi
+		echo "npm ci in $dir"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+		echo "$sum" >"$stamp"
+	done < <(find test/sdk app/internal/httpapi/sdkcompat -name package-lock.json -not -path '*/node_modules/*' 2>/dev/null | sort)
+}
+
+# ------------------------------------------------------------------ checks
+
+check_gofmt() {
+	local files
+	files=$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -not -path '*/testdata/*' -print0 |
+		xargs -0 gofmt -l) || {
+		echo "gofmt failed (syntax error?)"
+		return 1
+	}
+	if [ -n "$files" ]; then
+		echo "gofmt would change these files (run: gofmt -w FILE):"
+		while IFS= read -r f; do echo "  $f"; done <<<"$files"
+		return 1
+	fi
+}
+
+check_actionlint() {
+	local files=(.github/workflows/*.yml .github/workflows/*.yaml)
+	local existing=()
+	for f in "${files[@]}"; do [ -f "$f" ] && existing+=("$f"); done
+	if [ ${#existing[@]} -eq 0 ]; then
+		echo "no workflows"
+		return 77
+	fi
+	actionlint -no-color "${existing[@]}"
+}
+
+# check_shell runs shellcheck on the repository's shell scripts when it is
+# installed (install_deps installs it where it can).
+check_shell() {
+	command -v shellcheck >/dev/null || { echo "shellcheck not installed"; return 77; }
+	local files=(.ci/run scripts/*.sh)
+	shellcheck "${files[@]}"
+}
+
+# check_compose validates docker-compose.yml with a compose client when one is
+# installed (none is by default: there is no Docker engine here). The
+# repocheck Go test checks the file's contents either way.
+check_compose() {
+	[ -f docker-compose.yml ] || { echo "no docker-compose.yml"; return 77; }
+	if docker compose version >/dev/null 2>&1; then
+		PAYLOAD_SECRET=dev docker compose -f docker-compose.yml config -q
+	elif command -v docker-compose >/dev/null; then
+		PAYLOAD_SECRET=dev docker-compose -f docker-compose.yml config -q
+	else
+		echo "no compose client installed; internal/repocheck checks the file instead"
+		return 77
+	fi
+}
+
+run_tests() {
+	# -p 2: two cores. Services come from app/internal/testenv; with CI=true a
+	# missing one fails its test instead of skipping it.
+	# shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
+	go test -p 2 -timeout "$GO_TEST_TIMEOUT" ${GO_TEST_FLAGS:-} ./...
+}
+
+# fuzz_targets prints pkg:Name for FUZZ_TARGETS, or else FUZZ_LIST followed by
+# every other Fuzz target that `go test -list` finds.
+fuzz_targets() {
+	if [ -n "${FUZZ_TARGETS:-}" ]; then
+		tr ' ' '\n' <<<"$FUZZ_TARGETS" | grep .
+		return
+	fi
+	local found
+	found=$(go test -list '^Fuzz' ./... 2>/dev/null | awk '
+		/^Fuzz/ { names[++n] = $1; next }
+		/^ok[ \t]/ { pkg = $2; sub("^github.com/automatonic/chronos", ".", pkg)
+			for (i = 1; i <= n; i++) print pkg ":" names[i]; n = 0 }')
+	printf '%s\n' "${FUZZ_LIST[@]}" "$found" | grep . | awk '!seen[$0]++'
+}
+
+run_fuzz() {
+	if [ "$FUZZTIME" = 0 ] || [ "$FUZZTIME" = 0s ]; then
+		echo "FUZZTIME=0: skipped"
+		return 77
+	fi
+	local rc=0 ran=0 entry pkg name listed
+	while IFS= read -r entry; do
+		pkg=${entry%%:*}
+		name=${entry#*:}
+		# Not `go test -list | grep -q`: grep's early exit would fail the
+		# pipeline under pipefail.
+		listed=$([ -d "$pkg" ] && go test -list "^${name}\$" "$pkg" 2>/dev/null)
+		if ! grep -qx "$name" <<<"$listed"; then
+			echo "  (no $name in $pkg yet — skipped)"
+			continue
+		fi
+		echo "  fuzz $pkg $name for $FUZZTIME"
+		ran=$((ran + 1))
+		go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" "$pkg" || {
+			echo "  FAIL: $pkg $name (a failing input is saved under $pkg/testdata/fuzz/$name)"
+			rc=1
+		}
+	done < <(fuzz_targets)
+	[ "$ran" -gt 0 ] || { [ "$rc" -eq 0 ] && return 77; }
+	return $rc
+}
+
+# ------------------------------------------------------------------- main
+
+MODE=${1:-all}
+case $MODE in
+all | --lint-only | --fuzz-only) ;;
+*)
+	echo "usage: scripts/test.sh [--lint-only|--fuzz-only]" >&2
+	exit 2
+	;;
+esac
+
+echo "chronos test ($MODE): $(go version), CI=${CI:-}, cache $CHRONOS_CACHE"
+case $MODE in
+all)
+	step "install missing tools" install_deps
+	step "gofmt" check_gofmt
+	step "go vet ./..." go vet ./...
+	step "actionlint" check_actionlint
+	step "shellcheck" check_shell
+	step "docker-compose config" check_compose
+	step "go test ./..." run_tests
+	step "fuzz (${FUZZTIME} each)" run_fuzz
+	;;
+--lint-only)
+	step "install actionlint" go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+	step "gofmt" check_gofmt
+	step "go vet ./..." go vet ./...
+	step "actionlint" check_actionlint
+	step "shellcheck" check_shell
+	step "docker-compose config" check_compose
+	;;
+--fuzz-only)
+	step "fuzz (${FUZZTIME} each)" run_fuzz
+	;;
+esac
+
+echo
+echo "==> summary ($(($(date +%s) - START))s in all)"
+printf '%s\n' "${SUMMARY[@]}"
+if [ "$FAILED" -ne 0 ]; then
+	echo "FAILED"
+	exit 1
+fi
+echo "PASSED"
