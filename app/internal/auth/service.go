@@ -132,11 +132,19 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millise
 type Principal struct {
 	User       User
 	Strategy   string    // StrategyLocalJWT or StrategyAPIKey
-	Token      string    // the JWT used ("" for API keys); never log it
+	Token      string    `json:"-"` // the JWT used ("" for API keys); never log it
 	SessionID  string    // the JWT's sid
 	ExpiresAt  time.Time // token expiry (zero for API keys)
 	APIKeyID   int64     // key used, for StrategyAPIKey
 	FromCookie bool      // token came from the payload-token cookie: CSRF checks apply
+}
+
+// LogValue keeps the token out of logs.
+func (p *Principal) LogValue() slog.Value {
+	if p == nil {
+		return slog.StringValue("anonymous")
+	}
+	return slog.GroupValue(slog.Int64("user_id", p.User.ID), slog.String("strategy", p.Strategy))
 }
 
 // IsAdmin reports whether the principal has the admin role.
@@ -148,8 +156,13 @@ type AuthResult struct {
 	User      User
 	Sessions  []Session
 	SessionID string
-	Token     string    // JWT; goes to the body and the payload-token cookie
+	Token     string    `json:"-"` // JWT; goes to the body and the payload-token cookie
 	ExpiresAt time.Time // token expiry; Payload's `exp` is ExpiresAt.Unix()
+}
+
+// LogValue keeps the token out of logs.
+func (r *AuthResult) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int64("user_id", r.User.ID), slog.String("sid", r.SessionID))
 }
 
 // Credentials are what a request presents.
@@ -158,20 +171,26 @@ type Credentials struct {
 	Cookie        string // value of the payload-token cookie
 }
 
+// LogValue keeps credentials out of logs.
+func (Credentials) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
 // Registration is the input of FirstRegister and CreateUser.
 type Registration struct {
 	Email    string
-	Password string
+	Password string `json:"-"`
 	Name     string
 	Roles    []string // CreateUser only; default [editor]
 }
+
+// LogValue keeps the password out of logs.
+func (r Registration) LogValue() slog.Value { return slog.StringValue(r.Email) }
 
 // UserUpdate is the input of UpdateUser; nil fields are unchanged.
 type UserUpdate struct {
 	Email    *string
 	Name     *string
 	Roles    *[]string
-	Password *string
+	Password *string `json:"-"`
 }
 
 // Init reports whether any user exists (GET /api/users/init).

@@ -748,3 +748,42 @@ func BenchmarkLoginParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestLogValuesRedact(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	rec := UserRecord{User: User{ID: 3}, Hash: "$argon2id$secrethash", Salt: "saltsalt"}
+	p := &Principal{User: User{ID: 3}, Strategy: StrategyLocalJWT, Token: "tok.en.sig"}
+	res := &AuthResult{User: User{ID: 3}, Token: "tok.en.sig"}
+	log.Info("x", "rec", rec, "p", p, "res", res,
+		"cred", Credentials{Authorization: "JWT tok.en.sig"}, "reg", Registration{Email: "a@b.co", Password: "pw-secret"})
+	for _, s := range []string{"secrethash", "saltsalt", "tok.en.sig", "pw-secret"} {
+		if strings.Contains(buf.String(), s) {
+			t.Fatalf("%q logged: %s", s, buf.String())
+		}
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"Admin@Example.COM", "admin@example.com", true},
+		{"  a.b+tag@sub.example.org ", "a.b+tag@sub.example.org", true},
+		{"", "", false},
+		{"admin@localhost", "", false},
+		{"Admin <admin@example.com>", "", false},
+		{"a@b@example.com", "", false},
+		{"no-at.example.com", "", false},
+		{"a@example.com\r\nBcc: x@y.z", "", false},
+		{strings.Repeat("a", 250) + "@x.io", "", false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, fe := normalizeEmail(tc.in)
+			if (fe == nil) != tc.ok || got != tc.want {
+				t.Fatalf("normalizeEmail(%q) = %q, %v", tc.in, got, fe)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"time"
 )
@@ -35,11 +36,14 @@ func (u User) HasRole(r string) bool { return slices.Contains(u.Roles, r) }
 // leaves the auth and store packages.
 type UserRecord struct {
 	User
-	Hash          string    // argon2id PHC string or Payload PBKDF2 hash
-	Salt          string    // Payload's hex salt; "" for argon2id hashes
+	Hash          string    `json:"-"` // argon2id PHC string or Payload PBKDF2 hash
+	Salt          string    `json:"-"` // Payload's hex salt; "" for argon2id hashes
 	LoginAttempts int       // consecutive failed logins
 	LockUntil     time.Time // zero when not locked
 }
+
+// LogValue keeps hashes out of logs: a logged UserRecord shows its id only.
+func (r UserRecord) LogValue() slog.Value { return slog.Int64Value(r.ID) }
 
 // Session is one login of a user (Payload's users.sessions entry). Its ID is
 // the JWT's sid.

@@ -102,3 +102,93 @@ func usersAccess() Access {
 		Unlock:       admin,
 	}
 }
+
+// permission renders a rule as Payload's access response does.
+func permission(r Rule) any {
+	if !r.Allow {
+		return false
+	}
+	if r.Where == nil {
+		return true
+	}
+	return map[string]any{"permission": true, "where": whereJSON(*r.Where)}
+}
+
+// whereJSON renders a where clause in Payload's object form.
+func whereJSON(w query.Where) map[string]any {
+	out := map[string]any{}
+	for _, c := range w.Conds {
+		var v any = c.Values
+		if !c.Op.IsList() && len(c.Values) == 1 {
+			v = c.Values[0]
+		}
+		out[c.Path] = map[string]any{string(c.Op): v}
+	}
+	if len(w.And) > 0 {
+		var and []any
+		for _, s := range w.And {
+			and = append(and, whereJSON(s))
+		}
+		out["and"] = and
+	}
+	if len(w.Or) > 0 {
+		var or []any
+		for _, s := range w.Or {
+			or = append(or, whereJSON(s))
+		}
+		out["or"] = or
+	}
+	return out
+}
+
+func fieldReads(fields []Field) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		if f.Type == Group || f.Type == Array {
+			out[f.Name] = map[string]any{"read": true, "fields": fieldReads(f.Fields)}
+			continue
+		}
+		out[f.Name] = map[string]any{"read": true}
+	}
+	out["createdAt"] = map[string]any{"read": true}
+	out["updatedAt"] = map[string]any{"read": true}
+	return out
+}
+
+// Permissions answers GET /api/access: what the actor may do per collection.
+func (r *Registry) Permissions(a *Actor) map[string]any {
+	cols := map[string]any{}
+	for _, c := range r.order {
+		read := c.Access.Read(a)
+		if !a.SignedIn() {
+			if !read.Allow {
+				continue
+			}
+			fields := fieldReads(c.Fields)
+			if c.Drafts {
+				fields["_status"] = map[string]any{"read": true}
+			}
+			cols[c.Slug] = map[string]any{"fields": fields, "read": permission(read)}
+			continue
+		}
+		p := map[string]any{
+			"fields": true,
+			"create": permission(c.Access.Create(a)),
+			"read":   permission(read),
+			"update": permission(c.Access.Update(a)),
+			"delete": permission(c.Access.Delete(a)),
+		}
+		if c.Drafts {
+			p["readVersions"] = permission(c.Access.ReadVersions(a))
+		}
+		if c.Auth {
+			p["unlock"] = permission(c.Access.Unlock(a))
+		}
+		cols[c.Slug] = p
+	}
+	out := map[string]any{"collections": cols}
+	if a.SignedIn() {
+		out["canAccessAdmin"] = true
+	}
+	return out
+}

@@ -140,7 +140,8 @@ func and(fs ...Filter) Filter {
 }
 
 // Find lists documents (GET /api/{slug}).
-func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.Params) (List, error) {
+// opts shapes the documents (ReadOptionsFrom(p) plus RichTextHTML).
+func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.Params, opts ReadOptions) (List, error) {
 	c, err := s.collection(slug)
 	if err != nil {
 		return List{}, err
@@ -166,7 +167,6 @@ func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.P
 	if err != nil {
 		return List{}, fmt.Errorf("find %s: %w", slug, err)
 	}
-	opts := ReadOptionsFrom(p)
 	docs, err := s.docs(ctx, actor, c, recs, opts)
 	if err != nil {
 		return List{}, err
@@ -678,8 +678,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 	draftOnly := c.Drafts && opts.Draft && status == StatusDraft
 	v := validator{draft: draftOnly}
 	data := v.normalize(c.Fields, input, base, "")
-	if sl, given := input["slug"]; given || data["slug"] == nil {
-		_ = sl
+	if _, given := input["slug"]; given || data["slug"] == nil {
 		s.fixSlug(c, data, input, base, &v)
 	}
 	if err := s.checkRelations(ctx, c, data, &v); err != nil {

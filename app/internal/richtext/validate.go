@@ -106,6 +106,12 @@ func decode(raw json.RawMessage) (any, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, nil
 	}
+	if !utf8.Valid(raw) {
+		return nil, &ValidationError{Message: "is not valid UTF-8"}
+	}
+	if err := checkEscapes(raw); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
@@ -116,6 +122,70 @@ func decode(raw json.RawMessage) (any, error) {
 		return nil, &ValidationError{Message: "is not valid JSON (trailing data)"}
 	}
 	return v, nil
+}
+
+// checkEscapes refuses \u0000 and unpaired surrogate escapes in JSON
+// strings. encoding/json would quietly turn them into U+0000 / U+FFFD, so the
+// stored raw JSON would differ from what was validated, and PostgreSQL's
+// jsonb rejects both (a 500 instead of a 400).
+func checkEscapes(raw []byte) error {
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if !inString {
+			inString = c == '"'
+			continue
+		}
+		switch c {
+		case '"':
+			inString = false
+		case '\\':
+			if i+1 < len(raw) && raw[i+1] == 'u' {
+				r, ok := hex4(raw, i+2)
+				switch {
+				case !ok:
+					return nil // malformed: the decoder reports it
+				case r == 0:
+					return &ValidationError{Message: "contains a NUL character"}
+				case r >= 0xDC00 && r <= 0xDFFF:
+					return &ValidationError{Message: "contains an unpaired UTF-16 surrogate"}
+				case r >= 0xD800 && r <= 0xDBFF:
+					lo, ok := rune(0), i+11 < len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u'
+					if ok {
+						lo, ok = hex4(raw, i+8)
+					}
+					if !ok || lo < 0xDC00 || lo > 0xDFFF {
+						return &ValidationError{Message: "contains an unpaired UTF-16 surrogate"}
+					}
+					i += 6
+				}
+				i += 5
+			} else {
+				i++
+			}
+		}
+	}
+	return nil
+}
+
+func hex4(b []byte, at int) (rune, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // Validate checks that raw is a Lexical editor state made of the node types

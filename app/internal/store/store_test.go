@@ -153,7 +153,8 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 
 			find := func(actor *content.Actor, raw string) []string {
 				t.Helper()
-				l, err := svc.Find(ctx, actor, content.Pages, mustParse(t, raw))
+				p := mustParse(t, raw)
+				l, err := svc.Find(ctx, actor, content.Pages, p, content.ReadOptionsFrom(p))
 				if err != nil {
 					t.Fatalf("find %q: %v", raw, err)
 				}
@@ -204,12 +205,12 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				t.Errorf("anonymous join into users matched %v", got)
 			}
 			// Wrong value types are a QueryValueError, bad paths a query.Error.
-			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[publishedAt][greater_than]=abc"))
+			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[publishedAt][greater_than]=abc"), content.ReadOptions{})
 			var qv *content.QueryValueError
 			if !errors.As(err, &qv) {
 				t.Errorf("bad date: %v", err)
 			}
-			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[nope][equals]=x"))
+			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[nope][equals]=x"), content.ReadOptions{})
 			var qe *query.Error
 			if !errors.As(err, &qe) || qe.Paths[0] != "nope" {
 				t.Errorf("bad path: %v", err)

@@ -198,6 +198,10 @@ func (r *recorder) Fatal(args ...any) {
 	r.failed, r.msg = true, fmt.Sprint(args...)
 	runtime.Goexit()
 }
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.failed, r.msg = true, fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
 func (r *recorder) Skip(args ...any) {
 	r.skipped, r.msg = true, fmt.Sprint(args...)
 	runtime.Goexit()

@@ -83,7 +83,7 @@ func Deploy(ctx *pulumi.Context) (Exports, error) {
 		contract.OutBucketName:      st.Bucket.Bucket,
 		contract.OutRegion:          pulumi.String(cfg.Region).ToStringOutput(),
 		contract.OutAccessKeyID:     id.AccessKey.ID().ToStringOutput(),
-		contract.OutSecretAccessKey: id.AccessKey.Secret,
+		contract.OutSecretAccessKey: pulumi.ToSecret(id.AccessKey.Secret),
 		contract.OutCORSOrigins:     pulumi.String(strings.Join(cfg.CORSOrigins, ",")).ToStringOutput(),
 		contract.OutDBEndpoint:      db.Instance.Endpoint,
 	}

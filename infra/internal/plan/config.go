@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -471,7 +472,8 @@ func (p *parser) tags() map[string]string {
 		p.fail(key, `expected a map of tag names to string values, e.g. {"owner": "web-team"}`)
 		return map[string]string{}
 	}
-	for k, val := range out {
+	for _, k := range slices.Sorted(maps.Keys(out)) {
+		val := out[k]
 		switch {
 		case slices.Contains(reservedTags, k):
 			p.fail(key, fmt.Sprintf("%q is set by the program on every resource; remove it", k))

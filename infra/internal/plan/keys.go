@@ -82,7 +82,10 @@ func Keys() []Key {
 // FullKey returns the namespaced key, e.g. "chronos:bucketName".
 func FullKey(name string) string { return Project + ":" + name }
 
-// SecretKeys returns the namespaced keys whose values must be secrets.
+// SecretKeys returns the namespaced keys whose values must be secrets when
+// set. cmsSecret is among them although Pulumi.yaml does not declare it
+// `secret: true`: it is optional, and a key declared secret there must have
+// an encrypted value in every stack. Parse enforces the rule instead.
 func SecretKeys() []string {
 	var out []string
 	for _, k := range Keys() {

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/automatonic/chronos/app/internal/auth"
+	"github.com/automatonic/chronos/app/internal/config"
+)
+
+// PasswordEnv carries the password of `cms users create` when not on stdin.
+const PasswordEnv = "CMS_USER_PASSWORD"
+
+func runUsers(ctx context.Context, e *Env, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(e.Stdout, "Usage: cms users create --email EMAIL [--name NAME] [--role admin|editor] [--password-stdin]")
+			return nil
+		}
+		return fmt.Errorf("%w: expected `cms users create`", ErrUsage)
+	}
+	fs := flags(e, "users create [flags]", "Create a user non-interactively (for bootstrapping a production database).\nThe password is read from stdin with --password-stdin, or from "+PasswordEnv+".")
+	envFile := fs.String("env-file", ".env", "optional .env file")
+	email := fs.String("email", "", "email address (required)")
+	name := fs.String("name", "", "display name")
+	role := fs.String("role", auth.RoleEditor, "role: admin or editor")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *email == "" {
+		return fmt.Errorf("%w: --email is required", ErrUsage)
+	}
+	if *role != auth.RoleAdmin && *role != auth.RoleEditor {
+		return fmt.Errorf("%w: --role must be admin or editor", ErrUsage)
+	}
+	password := e.getenv(PasswordEnv)
+	if *fromStdin {
+		line, err := bufio.NewReader(e.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return errors.New("no password on stdin")
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	if password == "" {
+		return fmt.Errorf("%w: give the password on stdin with --password-stdin or in %s", ErrUsage, PasswordEnv)
+	}
+	cfg, err := loadConfig(e, *envFile, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := config.EnsureDevSecret(cfg); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if !st.UpToDate() {
+		if !cfg.AutoMigrate {
+			return errors.New("database schema is not current: run `cms migrate` first")
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	svc, err := auth.NewService(auth.Config{Secret: []byte(cfg.Secret), PasswordMinLength: cfg.PasswordMinLength, Production: cfg.Production()},
+		auth.Deps{Store: db.Auth(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	u, err := svc.CreateUserAsSystem(ctx, auth.Registration{Email: *email, Password: password, Name: *name, Roles: []string{*role}})
+	if err != nil {
+		if fes := auth.FieldErrors(err); len(fes) > 0 {
+			var msgs []string
+			for _, fe := range fes {
+				msgs = append(msgs, fe.Path+": "+fe.Message)
+			}
+			return errors.New(strings.Join(msgs, "; "))
+		}
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "created user %d <%s> with role %s\n", u.ID, u.Email, *role)
+	return nil
+}

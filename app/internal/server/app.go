@@ -1,0 +1,145 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/automatonic/chronos/app/internal/auth"
+	"github.com/automatonic/chronos/app/internal/config"
+	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/httpapi"
+	"github.com/automatonic/chronos/app/internal/store"
+	"github.com/gin-gonic/gin"
+)
+
+// ErrSchemaOutdated means the database needs `cms migrate` first.
+var ErrSchemaOutdated = errors.New("database schema is not current")
+
+// Admin is the admin UI as the server sees it.
+type Admin interface {
+	Register(r *gin.Engine)
+}
+
+// App is a composed CMS: its dependencies, services and handlers.
+type App struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	db      *store.DB
+	content *content.Service
+	auth    *auth.Service
+	api     *httpapi.API
+	admin   Admin
+	checks  map[string]func(context.Context) error
+	closers []func() error
+}
+
+// Build opens the database (migrating it when allowed), the object store,
+// and wires the services and handlers.
+func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	a := &App{cfg: cfg, log: log, checks: map[string]func(context.Context) error{}}
+	db, err := store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, SQLitePath: cfg.SQLitePath, MaxConns: cfg.DBMaxConns, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	a.closers = append(a.closers, db.Close)
+	if err := a.ensureSchema(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	reg := content.NewRegistry(0)
+	a.content = content.NewService(reg, db.Content(), content.Hooks{AfterRead: afterRead, RichTextHTML: richTextHTML}, nil, log)
+	authSvc, err := auth.NewService(auth.Config{
+		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
+		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
+		Production: cfg.Production(), PublicURL: cfg.PublicURL,
+	}, auth.Deps{Store: db.Auth(), Mailer: newMailer(cfg), Logger: log})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.auth = authSvc
+	a.api = httpapi.New(httpapi.Options{
+		Content: a.content, Logger: log, PublicURL: cfg.PublicURL, CORSOrigins: cfg.CORSOrigins,
+		Authenticator: httpapi.Identifier{Auth: authSvc},
+		Accounts: &httpapi.Accounts{
+			Auth: authSvc, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
+			SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"),
+		},
+	})
+	a.checks["database"] = db.Ping
+	a.checks["schema"] = func(ctx context.Context) error {
+		st, err := db.Status(ctx)
+		if err != nil {
+			return err
+		}
+		if !st.UpToDate() {
+			return fmt.Errorf("%w: pending %s", ErrSchemaOutdated, strings.Join(st.Pending, ", "))
+		}
+		return nil
+	}
+	return a, nil
+}
+
+func (a *App) ensureSchema(ctx context.Context) error {
+	st, err := a.db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if st.UpToDate() {
+		return nil
+	}
+	if !a.cfg.AutoMigrate {
+		return fmt.Errorf("%w: at version %d, this binary needs %d (pending: %s); run `cms migrate` first, or start with CMS_AUTO_MIGRATE=true",
+			ErrSchemaOutdated, st.Current, st.Latest, strings.Join(st.Pending, ", "))
+	}
+	done, err := a.db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	a.log.Info("migrated database", "applied", strings.Join(done, ", "))
+	return nil
+}
+
+// Ready runs the readiness checks; a nil entry means healthy.
+func (a *App) Ready(ctx context.Context) map[string]error {
+	out := make(map[string]error, len(a.checks))
+	for name, check := range a.checks {
+		out[name] = check(ctx)
+	}
+	return out
+}
+
+// Content returns the content service (for the CLI and tests).
+func (a *App) Content() *content.Service { return a.content }
+
+// Auth returns the auth service (for the CLI and tests).
+func (a *App) Auth() *auth.Service { return a.auth }
+
+// DB returns the database (for the CLI and tests).
+func (a *App) DB() *store.DB { return a.db }
+
+// Close releases the App's resources.
+func (a *App) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i](); err != nil {
+			a.log.Warn("close", "err", err)
+		}
+	}
+}
+
+// apiMethodOverride applies Payload's method override to /api requests.
+func apiMethodOverride(next http.Handler) http.Handler {
+	mo := httpapi.MethodOverride(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			mo.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,187 @@
+// Package server composes the CMS from its parts — config, store, services,
+// the REST API and the admin UI — and runs the HTTP server with health
+// checks, bounded timeouts and graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/config"
+	"github.com/gin-gonic/gin"
+)
+
+// Timeouts of the HTTP server. Slow clients are cut by these, not by
+// goroutines waiting forever.
+const (
+	readHeaderTimeout = 5 * time.Second
+	idleTimeout       = 90 * time.Second
+	requestTimeout    = 30 * time.Second
+	bodyReadTimeout   = 60 * time.Second
+	shutdownTimeout   = 20 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+// Handler builds the CMS's HTTP handler around an App.
+func (a *App) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = false
+	r.Use(a.recoverer, a.requestLog, a.deadlines)
+	r.GET("/healthz", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", []byte(`{"status":"ok"}`)) })
+	r.GET("/readyz", a.readyz)
+	a.api.Register(r)
+	if a.admin != nil {
+		a.admin.Register(r)
+	}
+	r.NoRoute(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.URL.Path == "/api" {
+			a.api.NotFound(c)
+			return
+		}
+		if c.Request.URL.Path == "/" {
+			c.Redirect(http.StatusFound, "/admin")
+			return
+		}
+		c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("404 page not found\n"))
+	})
+	return securityHeaders(apiMethodOverride(r))
+}
+
+// securityHeaders sets headers every response should carry.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *App) recoverer(c *gin.Context) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			if rec == http.ErrAbortHandler {
+				panic(rec)
+			}
+			a.log.Error("panic", "method", c.Request.Method, "path", c.Request.URL.Path, "panic", fmt.Sprint(rec))
+			if !c.Writer.Written() {
+				c.Data(http.StatusInternalServerError, "application/json", []byte(`{"errors":[{"message":"Something went wrong."}]}`))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+func (a *App) requestLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	status := c.Writer.Status()
+	lvl := slog.LevelDebug
+	if status >= 500 {
+		lvl = slog.LevelWarn
+	}
+	a.log.LogAttrs(c.Request.Context(), lvl, "request",
+		slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
+		slog.Int("status", status), slog.Duration("took", time.Since(start)))
+}
+
+// deadlines bounds each request: a context timeout for the work, and a read
+// deadline for the body (uploads extend theirs as bytes arrive).
+func (a *App) deadlines(c *gin.Context) {
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetReadDeadline(time.Now().Add(bodyReadTimeout))
+	if isUpload(c.Request) {
+		c.Next()
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+func isUpload(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
+func (a *App) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	checks := a.Ready(ctx)
+	status := http.StatusOK
+	body := map[string]string{}
+	for name, err := range checks {
+		if err != nil {
+			status = http.StatusServiceUnavailable
+			body[name] = err.Error()
+		} else {
+			body[name] = "ok"
+		}
+	}
+	c.JSON(status, body)
+}
+
+// Serve listens on the configured address and serves until ctx is done,
+// then shuts down gracefully: new connections are refused and in-flight
+// requests get shutdownTimeout to finish. ready, if set, is called with the
+// bound address once listening.
+func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	return a.ServeListener(ctx, ln, ready)
+}
+
+// ServeListener is Serve on an existing listener.
+func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(addr net.Addr)) error {
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "grace", shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// NewLogger returns the process logger: JSON in production, text in dev.
+func NewLogger(cfg *config.Config, w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.Production() {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,489 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/auth"
+	"github.com/automatonic/chronos/app/internal/content"
+	"gorm.io/gorm"
+)
+
+// Advisory lock keys that serialise user writes with invariants on
+// PostgreSQL (first user, last admin). SQLite has one connection, so its
+// transactions are serial anyway.
+const (
+	lockFirstUser = 0x6368726f6e6f7331
+	lockAdmins    = 0x6368726f6e6f7332
+)
+
+// AuthStore implements auth.Store.
+type AuthStore struct {
+	db *DB
+	g  *gorm.DB
+}
+
+var _ auth.Store = (*AuthStore)(nil)
+
+// Auth returns the auth.Store of db.
+func (db *DB) Auth() *AuthStore { return &AuthStore{db: db, g: db.gdb} }
+
+func (s *AuthStore) r() *Repo { return &Repo{db: s.db, g: s.g} }
+
+func (s *AuthStore) lock(tx *gorm.DB, key int64) error {
+	if s.db.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", key).Error
+}
+
+// authErr maps store errors for the auth service.
+func authErr(err error) error {
+	err = classify(err)
+	var ue *content.UniqueError
+	switch {
+	case errors.As(err, &ue) && ue.Field == "email":
+		return auth.ErrEmailTaken
+	case errors.Is(err, content.ErrNotFound):
+		return auth.ErrNotFound
+	}
+	return err
+}
+
+func userData(email, name string, roles []string) (string, error) {
+	if roles == nil {
+		roles = []string{}
+	}
+	m := map[string]any{"email": email, "roles": roles}
+	if name != "" {
+		m["name"] = name
+	}
+	b, err := json.Marshal(m)
+	return string(b), err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+const userCols = "id, created_at, updated_at, email, name, data, hash, salt, login_attempts, lock_until"
+
+func (s *AuthStore) scanUser(rows *sql.Rows) (auth.UserRecord, error) {
+	var (
+		u                       auth.UserRecord
+		created, updated, until any
+		name                    sql.NullString
+		data                    any
+	)
+	if err := rows.Scan(&u.ID, &created, &updated, &u.Email, &name, &data, &u.Hash, &u.Salt, &u.LoginAttempts, &until); err != nil {
+		return u, fmt.Errorf("scan user: %w", err)
+	}
+	var err error
+	if u.CreatedAt, err = toTime(created); err != nil {
+		return u, err
+	}
+	if u.UpdatedAt, err = toTime(updated); err != nil {
+		return u, err
+	}
+	if u.LockUntil, err = toTime(until); err != nil {
+		return u, err
+	}
+	u.Name = name.String
+	m, err := decodeData(data)
+	if err != nil {
+		return u, err
+	}
+	if list, ok := m["roles"].([]any); ok {
+		for _, r := range list {
+			if s, ok := r.(string); ok {
+				u.Roles = append(u.Roles, s)
+			}
+		}
+	}
+	return u, nil
+}
+
+func (s *AuthStore) userWhere(ctx context.Context, g *gorm.DB, cond string, arg any) (auth.UserRecord, error) {
+	rows, err := g.WithContext(ctx).Raw("SELECT "+userCols+" FROM users WHERE "+cond, arg).Rows()
+	if err != nil {
+		return auth.UserRecord{}, authErr(err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return auth.UserRecord{}, authErr(err)
+		}
+		return auth.UserRecord{}, auth.ErrNotFound
+	}
+	return s.scanUser(rows)
+}
+
+// CountUsers implements auth.Store.
+func (s *AuthStore) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.g.WithContext(ctx).Raw("SELECT count(*) FROM users").Scan(&n).Error; err != nil {
+		return 0, authErr(err)
+	}
+	return n, nil
+}
+
+func (s *AuthStore) insertUser(ctx context.Context, tx *gorm.DB, u auth.NewUser) (auth.User, error) {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	data, err := userData(u.Email, u.Name, u.Roles)
+	if err != nil {
+		return auth.User{}, err
+	}
+	var id int64
+	t := s.r().timeArg(now)
+	err = tx.WithContext(ctx).Raw("INSERT INTO users (created_at, updated_at, email, name, data, hash, salt) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		t, t, u.Email, nullable(u.Name), data, u.Hash, u.Salt).Scan(&id).Error
+	if err != nil {
+		return auth.User{}, authErr(err)
+	}
+	return auth.User{ID: id, Email: u.Email, Name: u.Name, Roles: u.Roles, CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// CreateFirstUser implements auth.Store.
+func (s *AuthStore) CreateFirstUser(ctx context.Context, u auth.NewUser) (auth.User, error) {
+	var out auth.User
+	err := s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lock(tx, lockFirstUser); err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Raw("SELECT count(*) FROM users").Scan(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return auth.ErrAlreadyInitialized
+		}
+		var err error
+		out, err = s.insertUser(ctx, tx, u)
+		return err
+	})
+	if errors.Is(err, auth.ErrAlreadyInitialized) || errors.Is(err, auth.ErrEmailTaken) {
+		return out, err
+	}
+	if err != nil {
+		return out, authErr(err)
+	}
+	return out, nil
+}
+
+// CreateUser implements auth.Store.
+func (s *AuthStore) CreateUser(ctx context.Context, u auth.NewUser) (auth.User, error) {
+	return s.insertUser(ctx, s.g, u)
+}
+
+// UserByID implements auth.Store.
+func (s *AuthStore) UserByID(ctx context.Context, id int64) (auth.UserRecord, error) {
+	return s.userWhere(ctx, s.g, "id = ?", id)
+}
+
+// UserByEmail implements auth.Store.
+func (s *AuthStore) UserByEmail(ctx context.Context, email string) (auth.UserRecord, error) {
+	return s.userWhere(ctx, s.g, "email = ?", email)
+}
+
+func (s *AuthStore) adminCount(tx *gorm.DB) (int64, error) {
+	q := `SELECT count(*) FROM users WHERE data->'roles' @> '["admin"]'::jsonb`
+	if s.db.dialect == SQLite {
+		q = `SELECT count(*) FROM users u WHERE EXISTS (SELECT 1 FROM json_each(u.data, '$.roles') r WHERE r.value = 'admin')`
+	}
+	var n int64
+	err := tx.Raw(q).Scan(&n).Error
+	return n, err
+}
+
+// UpdateUser implements auth.Store.
+func (s *AuthStore) UpdateUser(ctx context.Context, id int64, ch auth.UserChanges) (auth.User, error) {
+	var out auth.User
+	err := s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if ch.Roles != nil {
+			if err := s.lock(tx, lockAdmins); err != nil {
+				return err
+			}
+		}
+		cur, err := s.userWhere(ctx, tx, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		u := cur.User
+		if ch.Email != nil {
+			u.Email = *ch.Email
+		}
+		if ch.Name != nil {
+			u.Name = *ch.Name
+		}
+		if ch.Roles != nil {
+			u.Roles = *ch.Roles
+		}
+		u.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+		data, err := userData(u.Email, u.Name, u.Roles)
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec("UPDATE users SET email = ?, name = ?, data = ?, updated_at = ? WHERE id = ?",
+			u.Email, nullable(u.Name), data, s.r().timeArg(u.UpdatedAt), id).Error; err != nil {
+			return err
+		}
+		if ch.Roles != nil {
+			n, err := s.adminCount(tx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return auth.ErrLastAdmin
+			}
+		}
+		out = u
+		return nil
+	})
+	if errors.Is(err, auth.ErrLastAdmin) || errors.Is(err, auth.ErrNotFound) {
+		return out, err
+	}
+	if err != nil {
+		return out, authErr(err)
+	}
+	return out, nil
+}
+
+// DeleteUser implements auth.Store.
+func (s *AuthStore) DeleteUser(ctx context.Context, id int64) error {
+	err := s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lock(tx, lockAdmins); err != nil {
+			return err
+		}
+		for _, t := range []string{"users_sessions", "users_api_keys", "users_password_resets"} {
+			if err := tx.Exec("DELETE FROM "+t+" WHERE user_id = ?", id).Error; err != nil {
+				return err
+			}
+		}
+		res := tx.Exec("DELETE FROM users WHERE id = ?", id)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return auth.ErrNotFound
+		}
+		n, err := s.adminCount(tx)
+		if err != nil {
+			return err
+		}
+		var total int64
+		if err := tx.Raw("SELECT count(*) FROM users").Scan(&total).Error; err != nil {
+			return err
+		}
+		if n == 0 && total > 0 {
+			return auth.ErrLastAdmin
+		}
+		return nil
+	})
+	if errors.Is(err, auth.ErrLastAdmin) || errors.Is(err, auth.ErrNotFound) {
+		return err
+	}
+	return authErr(err)
+}
+
+func (s *AuthStore) execOne(ctx context.Context, q string, args ...any) error {
+	res := s.g.WithContext(ctx).Exec(q, args...)
+	if res.Error != nil {
+		return authErr(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return auth.ErrNotFound
+	}
+	return nil
+}
+
+// SetPassword implements auth.Store.
+func (s *AuthStore) SetPassword(ctx context.Context, id int64, hash, salt string) error {
+	return s.execOne(ctx, "UPDATE users SET hash = ?, salt = ? WHERE id = ?", hash, salt, id)
+}
+
+// IncrementLoginAttempts implements auth.Store.
+func (s *AuthStore) IncrementLoginAttempts(ctx context.Context, id int64) (int, error) {
+	var n []int
+	if err := s.g.WithContext(ctx).Raw("UPDATE users SET login_attempts = login_attempts + 1 WHERE id = ? RETURNING login_attempts", id).Scan(&n).Error; err != nil {
+		return 0, authErr(err)
+	}
+	if len(n) == 0 {
+		return 0, auth.ErrNotFound
+	}
+	return n[0], nil
+}
+
+// LockUser implements auth.Store.
+func (s *AuthStore) LockUser(ctx context.Context, id int64, until time.Time) error {
+	return s.execOne(ctx, "UPDATE users SET lock_until = ? WHERE id = ?", s.r().timeArg(until), id)
+}
+
+// ResetLoginAttempts implements auth.Store.
+func (s *AuthStore) ResetLoginAttempts(ctx context.Context, id int64) error {
+	return s.execOne(ctx, "UPDATE users SET login_attempts = 0, lock_until = NULL WHERE id = ?", id)
+}
+
+// CreateSession implements auth.Store.
+func (s *AuthStore) CreateSession(ctx context.Context, userID int64, ss auth.Session) error {
+	r := s.r()
+	return authErr(s.g.WithContext(ctx).Exec("INSERT INTO users_sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+		ss.ID, userID, r.timeArg(ss.CreatedAt), r.timeArg(ss.ExpiresAt)).Error)
+}
+
+func (s *AuthStore) sessions(ctx context.Context, cond string, args ...any) ([]auth.Session, error) {
+	rows, err := s.g.WithContext(ctx).Raw("SELECT id, created_at, expires_at FROM users_sessions WHERE "+cond+" ORDER BY created_at, id", args...).Rows()
+	if err != nil {
+		return nil, authErr(err)
+	}
+	defer rows.Close()
+	var out []auth.Session
+	for rows.Next() {
+		var ss auth.Session
+		var c, e any
+		if err := rows.Scan(&ss.ID, &c, &e); err != nil {
+			return nil, err
+		}
+		if ss.CreatedAt, err = toTime(c); err != nil {
+			return nil, err
+		}
+		if ss.ExpiresAt, err = toTime(e); err != nil {
+			return nil, err
+		}
+		out = append(out, ss)
+	}
+	return out, authErr(rows.Err())
+}
+
+// Session implements auth.Store.
+func (s *AuthStore) Session(ctx context.Context, userID int64, sid string) (auth.Session, error) {
+	ss, err := s.sessions(ctx, "user_id = ? AND id = ?", userID, sid)
+	if err != nil {
+		return auth.Session{}, err
+	}
+	if len(ss) == 0 {
+		return auth.Session{}, auth.ErrNotFound
+	}
+	return ss[0], nil
+}
+
+// ListSessions implements auth.Store.
+func (s *AuthStore) ListSessions(ctx context.Context, userID int64) ([]auth.Session, error) {
+	return s.sessions(ctx, "user_id = ?", userID)
+}
+
+// ExtendSession implements auth.Store.
+func (s *AuthStore) ExtendSession(ctx context.Context, userID int64, sid string, exp time.Time) error {
+	return s.execOne(ctx, "UPDATE users_sessions SET expires_at = ? WHERE user_id = ? AND id = ?", s.r().timeArg(exp), userID, sid)
+}
+
+// DeleteSession implements auth.Store.
+func (s *AuthStore) DeleteSession(ctx context.Context, userID int64, sid string) error {
+	return s.execOne(ctx, "DELETE FROM users_sessions WHERE user_id = ? AND id = ?", userID, sid)
+}
+
+// DeleteSessions implements auth.Store.
+func (s *AuthStore) DeleteSessions(ctx context.Context, userID int64, keep string) error {
+	return authErr(s.g.WithContext(ctx).Exec("DELETE FROM users_sessions WHERE user_id = ? AND id <> ?", userID, keep).Error)
+}
+
+// DeleteExpiredSessions implements auth.Store.
+func (s *AuthStore) DeleteExpiredSessions(ctx context.Context, userID int64, now time.Time) error {
+	return authErr(s.g.WithContext(ctx).Exec("DELETE FROM users_sessions WHERE user_id = ? AND expires_at <= ?", userID, s.r().timeArg(now)).Error)
+}
+
+// CreateAPIKey implements auth.Store.
+func (s *AuthStore) CreateAPIKey(ctx context.Context, k auth.NewAPIKey) (auth.APIKey, error) {
+	var id int64
+	err := s.g.WithContext(ctx).Raw("INSERT INTO users_api_keys (user_id, name, key_hash, hint, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+		k.UserID, k.Name, k.Hash, k.Prefix, s.r().timeArg(k.CreatedAt)).Scan(&id).Error
+	if err != nil {
+		return auth.APIKey{}, authErr(err)
+	}
+	return auth.APIKey{ID: id, UserID: k.UserID, Name: k.Name, Prefix: k.Prefix, CreatedAt: k.CreatedAt}, nil
+}
+
+func (s *AuthStore) keys(ctx context.Context, cond string, args ...any) ([]auth.APIKey, error) {
+	rows, err := s.g.WithContext(ctx).Raw("SELECT id, user_id, name, hint, created_at FROM users_api_keys WHERE "+cond+" ORDER BY id", args...).Rows()
+	if err != nil {
+		return nil, authErr(err)
+	}
+	defer rows.Close()
+	var out []auth.APIKey
+	for rows.Next() {
+		var k auth.APIKey
+		var c any
+		if err := rows.Scan(&k.ID, &k.UserID, &k.Name, &k.Prefix, &c); err != nil {
+			return nil, err
+		}
+		if k.CreatedAt, err = toTime(c); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, authErr(rows.Err())
+}
+
+// ListAPIKeys implements auth.Store.
+func (s *AuthStore) ListAPIKeys(ctx context.Context, userID int64) ([]auth.APIKey, error) {
+	return s.keys(ctx, "user_id = ?", userID)
+}
+
+// DeleteAPIKey implements auth.Store.
+func (s *AuthStore) DeleteAPIKey(ctx context.Context, userID, keyID int64) error {
+	return s.execOne(ctx, "DELETE FROM users_api_keys WHERE user_id = ? AND id = ?", userID, keyID)
+}
+
+// APIKeyByHash implements auth.Store.
+func (s *AuthStore) APIKeyByHash(ctx context.Context, hash string) (auth.APIKey, error) {
+	ks, err := s.keys(ctx, "key_hash = ?", hash)
+	if err != nil {
+		return auth.APIKey{}, err
+	}
+	if len(ks) == 0 {
+		return auth.APIKey{}, auth.ErrNotFound
+	}
+	return ks[0], nil
+}
+
+// CreateResetToken implements auth.Store.
+func (s *AuthStore) CreateResetToken(ctx context.Context, userID int64, hash string, exp time.Time) error {
+	r := s.r()
+	return authErr(s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("DELETE FROM users_password_resets WHERE user_id = ?", userID).Error; err != nil {
+			return err
+		}
+		return tx.Exec("INSERT INTO users_password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+			hash, userID, r.timeArg(time.Now()), r.timeArg(exp)).Error
+	}))
+}
+
+// ResetTokenUser implements auth.Store.
+func (s *AuthStore) ResetTokenUser(ctx context.Context, hash string, now time.Time) (int64, error) {
+	var ids []int64
+	if err := s.g.WithContext(ctx).Raw("SELECT user_id FROM users_password_resets WHERE token_hash = ? AND expires_at > ?", hash, s.r().timeArg(now)).Scan(&ids).Error; err != nil {
+		return 0, authErr(err)
+	}
+	if len(ids) == 0 {
+		return 0, auth.ErrNotFound
+	}
+	return ids[0], nil
+}
+
+// ConsumeResetToken implements auth.Store.
+func (s *AuthStore) ConsumeResetToken(ctx context.Context, hash string, now time.Time) (int64, error) {
+	var ids []int64
+	if err := s.g.WithContext(ctx).Raw("DELETE FROM users_password_resets WHERE token_hash = ? AND expires_at > ? RETURNING user_id", hash, s.r().timeArg(now)).Scan(&ids).Error; err != nil {
+		return 0, authErr(err)
+	}
+	if len(ids) == 0 {
+		return 0, auth.ErrNotFound
+	}
+	return ids[0], nil
+}
