@@ -30,7 +30,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath -tags timetzdata \
-      -ldflags "-s -w -X github.com/automatonic/chronos/app/internal/cli.Version=${VERSION}" \
+      -ldflags "-s -w -X main.version=${VERSION}" \
       -o /out/cms ./app/cmd/cms
 # The data dir (dev secret, local uploads, SQLite when no Postgres) must be
 # writable by the non-root user, including as a fresh named volume.

@@ -4,7 +4,7 @@ SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -s -w -X github.com/automatonic/chronos/app/internal/cli.Version=$(VERSION)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 2m
 IMAGE    ?= chronos-cms:$(VERSION)
 

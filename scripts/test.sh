@@ -320,7 +320,7 @@ if [ "$FAILED" -ne 0 ]; then
 	if grep -qE '^(--- FAIL|FAIL)' "$GO_TEST_LOG"; then
 		echo
 		echo "failing tests and packages:"
-		grep -E '^(\s*--- FAIL|FAIL)' "$GO_TEST_LOG" | sed 's/^/  /'
+		grep -E '^(\s*--- FAIL|FAIL\s+\S)' "$GO_TEST_LOG" | sed 's/^/  /'
 	fi
 	echo "FAILED"
 	exit 1

@@ -60,6 +60,7 @@ func (a *API) registerCollection(g *gin.RouterGroup, c *content.Collection) {
 		g.GET(base+"/versions", a.findVersions(slug))
 		g.GET(base+"/versions/:id", a.findVersionByID(slug))
 		g.POST(base+"/versions/:id", a.restoreVersion(slug))
+		a.registerSchedule(g, slug)
 	}
 	if c.Auth {
 		return // users' writes are the accounts endpoints

@@ -213,3 +213,46 @@ func stripPNG(data []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+var errBadWebP = errors.New("media: malformed WebP chunks")
+
+// stripWebP removes the EXIF and XMP chunks of an extended WebP and clears
+// their flags in VP8X, copying every other chunk (and so the pixels) byte
+// for byte.
+func stripWebP(data []byte) ([]byte, error) {
+	if len(data) < 12 || string(data[:4]) != "RIFF" || string(data[8:12]) != "WEBP" {
+		return nil, errBadWebP
+	}
+	out := make([]byte, 12, len(data))
+	copy(out, data[:12])
+	for i := 12; i < len(data); {
+		if i+8 > len(data) {
+			return nil, errBadWebP
+		}
+		n := int64(binary.LittleEndian.Uint32(data[i+4:]))
+		end := int64(i) + 8 + n + n%2 // chunks are padded to even sizes
+		if end > int64(len(data)) {
+			if end-1 == int64(len(data)) && n%2 == 1 {
+				end-- // tolerate a missing final pad byte
+			} else {
+				return nil, errBadWebP
+			}
+		}
+		chunk := data[i:end]
+		switch string(chunk[:4]) {
+		case "EXIF", "XMP ":
+			// dropped
+		case "VP8X":
+			start := len(out)
+			out = append(out, chunk...)
+			if len(chunk) > 8 {
+				out[start+8] &^= 0x08 | 0x04 // EXIF and XMP present flags
+			}
+		default:
+			out = append(out, chunk...)
+		}
+		i = int(end)
+	}
+	binary.LittleEndian.PutUint32(out[4:], uint32(len(out)-8))
+	return out, nil
+}

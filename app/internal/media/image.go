@@ -99,7 +99,7 @@ type Sink func(ctx context.Context, out Output, body io.Reader) error
 type Result struct {
 	Info ImageInfo
 	// Original is set when the original was rewritten without metadata and
-	// sent to the sink under its own filename (JPEG, PNG).
+	// sent to the sink under its own filename (JPEG, PNG, WebP).
 	Original *Output
 	// Sizes lists the generated files in config order, each size in the
 	// original format followed by its WebP variant. Sizes that would be
@@ -295,10 +295,11 @@ func pct(v *float64) float64 {
 	return *v
 }
 
-// stripOriginal rewrites JPEG and PNG originals without metadata (GPS,
-// camera serials, embedded thumbnails) and sends them to the sink under
-// the original filename; the pixels are copied, not re-encoded. GIF and
-// WebP originals are left as uploaded.
+// stripOriginal rewrites JPEG, PNG and WebP originals without metadata
+// (GPS, camera serials, embedded thumbnails) and sends them to the sink
+// under the original filename, for the caller to store over the upload;
+// the pixels are copied, not re-encoded. GIF originals are left as
+// uploaded (GIF has no EXIF).
 func (p *Processor) stripOriginal(ctx context.Context, data []byte, in Input, info ImageInfo, sink Sink, res *Result) error {
 	var (
 		clean []byte
@@ -309,6 +310,8 @@ func (p *Processor) stripOriginal(ctx context.Context, data []byte, in Input, in
 		clean, err = stripJPEG(data, info.Orientation)
 	case TypePNG:
 		clean, err = stripPNG(data)
+	case TypeWebP:
+		clean, err = stripWebP(data)
 	default:
 		return nil
 	}

@@ -625,3 +625,50 @@ func TestResampleFlatAndAlpha(t *testing.T) {
 		}
 	}
 }
+
+func TestStripWebP(t *testing.T) {
+	var plain bytes.Buffer
+	if err := webp.Encode(&plain, gradient(16, 16), webp.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	simple := plain.Bytes() // "RIFF" size "WEBP" "VP8 " ...
+	vp8 := simple[12:]
+	// Build an extended file: VP8X with the EXIF and XMP flags, the image,
+	// an EXIF chunk with a GPS marker and an odd-sized XMP chunk.
+	chunk := func(typ string, payload []byte) []byte {
+		b := append([]byte(typ), 0, 0, 0, 0)
+		binary.LittleEndian.PutUint32(b[4:], uint32(len(payload)))
+		b = append(b, payload...)
+		if len(payload)%2 == 1 {
+			b = append(b, 0)
+		}
+		return b
+	}
+	vp8x := []byte{0x08 | 0x04, 0, 0, 0, 15, 0, 0, 15, 0, 0} // flags, reserved, canvas 16x16 (minus one)
+	body := append(chunk("VP8X", vp8x), vp8...)
+	body = append(body, chunk("EXIF", append([]byte("II*\x00"), "GPSDATA-SECRET"...))...)
+	body = append(body, chunk("XMP ", []byte("<x:xmpmeta>where</x:xmpmeta>!"))...)
+	file := append([]byte("RIFF\x00\x00\x00\x00WEBP"), body...)
+	binary.LittleEndian.PutUint32(file[4:], uint32(len(file)-8))
+
+	clean, err := stripWebP(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(clean, []byte("GPSDATA")) || bytes.Contains(clean, []byte("xmpmeta")) {
+		t.Error("metadata left in the WebP")
+	}
+	if clean[20]&(0x08|0x04) != 0 {
+		t.Errorf("VP8X flags = %#x, want EXIF and XMP cleared", clean[20])
+	}
+	if got := int(binary.LittleEndian.Uint32(clean[4:])); got != len(clean)-8 {
+		t.Errorf("RIFF size %d, want %d", got, len(clean)-8)
+	}
+	img, err := webp.Decode(bytes.NewReader(clean))
+	if err != nil || img.Bounds().Dx() != 16 {
+		t.Fatalf("stripped WebP does not decode: %v", err)
+	}
+	if _, err := stripWebP(file[:len(file)-20]); err == nil {
+		t.Error("truncated WebP accepted")
+	}
+}

@@ -356,3 +356,42 @@ func (l *Local) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+var _ Janitor = (*Local)(nil)
+
+// CleanIncomplete implements Janitor: it removes temporary files (of a
+// process killed mid-Put) older than olderThan.
+func (l *Local) CleanIncomplete(ctx context.Context, olderThan time.Duration) (int, error) {
+	cutoff := time.Now().Add(-olderThan)
+	n := 0
+	err := fs.WalkDir(l.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), ".tmp-") {
+			return nil
+		}
+		fi, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // finished meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if fi.ModTime().After(cutoff) {
+			return nil // maybe still being written
+		}
+		if err := l.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("objectstore: clean temporary files: %w", err)
+	}
+	return n, nil
+}

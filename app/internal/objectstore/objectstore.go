@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -57,8 +58,10 @@ type Store interface {
 	Head(ctx context.Context, key string) (Info, error)
 	// Delete removes the objects; keys that do not exist are not an error.
 	Delete(ctx context.Context, keys ...string) error
-	// List calls fn for every object whose key starts with prefix, in
-	// lexical key order; an error from fn stops the walk and is returned.
+	// List calls fn for every object whose key starts with prefix, in no
+	// guaranteed order (S3 lists lexically, local disk walks directories);
+	// an error from fn stops the walk and is returned. Info has Key, Size
+	// and LastModified (and ETag on S3); ContentType needs a Head.
 	List(ctx context.Context, prefix string, fn func(Info) error) error
 	// PresignPut returns a URL a client can PUT exactly size bytes of
 	// contentType to within ttl, and the headers it must send with the
@@ -98,6 +101,58 @@ func (r Range) String() string {
 	default:
 		return fmt.Sprintf("bytes=%d-%d", r.Start, r.End)
 	}
+}
+
+// ParseRange parses an HTTP Range header for one byte range ("bytes=0-99",
+// "bytes=100-", "bytes=-500"). It returns nil, nil for an empty header and
+// for multi-range requests, which RFC 9110 lets a server answer with the
+// whole object; a malformed single range is ErrInvalidRange (the caller
+// may also just ignore the header).
+func ParseRange(h string) (*Range, error) {
+	if h == "" {
+		return nil, nil
+	}
+	spec, ok := strings.CutPrefix(h, "bytes=")
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
+	}
+	if strings.Contains(spec, ",") {
+		return nil, nil
+	}
+	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
+	}
+	num := func(s string) (int64, bool) {
+		if s == "" || len(s) > 18 || strings.TrimLeft(s, "0123456789") != "" {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	}
+	var r Range
+	switch {
+	case first == "":
+		n, ok := num(last)
+		if !ok || n == 0 {
+			return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
+		}
+		r.Suffix = n
+	default:
+		start, ok := num(first)
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
+		}
+		r.Start, r.End = start, -1
+		if last != "" {
+			end, ok := num(last)
+			if !ok || end < start {
+				return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
+			}
+			r.End = end
+		}
+	}
+	return &r, nil
 }
 
 // validate rejects ranges no server could satisfy whatever the object size.
@@ -230,4 +285,15 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// Janitor is implemented by stores that can hold debris no reader sees:
+// multipart uploads whose abort could not reach S3 (the server was down when
+// the upload failed) and temporary files of a process killed mid-write.
+// `cms media gc` calls it alongside its orphan sweep.
+type Janitor interface {
+	// CleanIncomplete removes unfinished uploads started more than
+	// olderThan ago and returns how many it removed. Use an age well above
+	// the longest upload, or it will abort uploads in progress.
+	CleanIncomplete(ctx context.Context, olderThan time.Duration) (int, error)
 }

@@ -3,6 +3,7 @@ package objectstore
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,4 +120,61 @@ func TestS3Config(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestS3StoppedMidUpload stops the server while a streamed upload is
+// between parts: Put reports ErrUnavailable, no object appears after the
+// restart, and CleanIncomplete removes the multipart upload whose abort
+// could not reach the stopped server.
+func TestS3StoppedMidUpload(t *testing.T) {
+	p := testenv.StartS3(t)
+	s := newTestS3(t, p.Bucket(t), "media/")
+	ctx := t.Context()
+	reached, resume := make(chan struct{}), make(chan struct{})
+	body := io.MultiReader(
+		io.LimitReader(randReader(10), 2*DefaultPartSize+1), // two parts sent, the third pending
+		gateReader{reached: reached, resume: resume},
+		io.LimitReader(randReader(11), 2*DefaultPartSize),
+	)
+	errc := make(chan error, 1)
+	go func() { errc <- s.Put(ctx, "video.mp4", onlyReader{body}, -1, PutOptions{ContentType: "video/mp4"}) }()
+	<-reached
+	if err := p.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	close(resume)
+	start := time.Now()
+	if err := <-errc; !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Put = %v, want ErrUnavailable", err)
+	}
+	t.Logf("Put failed %v after the server stopped", time.Since(start).Round(time.Millisecond))
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Head(ctx, "video.mp4"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Head after failed Put = %v, want ErrNotFound", err)
+	}
+	if got := listKeys(t, s, ""); len(got) != 0 {
+		t.Fatalf("objects after failed Put: %v", got)
+	}
+	left := listMultipartUploads(t, s)
+	t.Logf("multipart uploads left by the outage: %v", left)
+	if n, err := s.CleanIncomplete(ctx, 0); err != nil || n != len(left) {
+		t.Fatalf("CleanIncomplete = %d, %v; want %d", n, err, len(left))
+	}
+	if got := listMultipartUploads(t, s); len(got) != 0 {
+		t.Fatalf("multipart uploads after CleanIncomplete: %v", got)
+	}
+}
+
+// gateReader signals when the copy reaches it and blocks until resumed.
+type gateReader struct {
+	reached chan<- struct{}
+	resume  <-chan struct{}
+}
+
+func (g gateReader) Read([]byte) (int, error) {
+	close(g.reached)
+	<-g.resume
+	return 0, io.EOF
 }

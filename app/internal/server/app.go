@@ -7,12 +7,15 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/config"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/httpapi"
 	"github.com/automatonic/chronos/app/internal/store"
+	"github.com/automatonic/chronos/app/internal/webhook"
 	"github.com/gin-gonic/gin"
 )
 
@@ -52,7 +55,18 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 		return nil, err
 	}
 	reg := content.NewRegistry(0)
-	a.content = content.NewService(reg, db.Content(), content.Hooks{AfterRead: afterRead, RichTextHTML: richTextHTML}, nil, log)
+	var events content.Events
+	if len(cfg.WebhookURLs) > 0 {
+		d := webhook.New(webhook.Options{URLs: cfg.WebhookURLs, Secret: []byte(cfg.WebhookSecret), Logger: log})
+		events = d
+		a.closers = append(a.closers, func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			d.Close(ctx)
+			return nil
+		})
+	}
+	a.content = content.NewService(reg, db.Content(), content.Hooks{AfterRead: afterRead, RichTextHTML: richTextHTML}, events, log)
 	authSvc, err := auth.NewService(auth.Config{
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
 		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
@@ -66,6 +80,7 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 	a.api = httpapi.New(httpapi.Options{
 		Content: a.content, Logger: log, PublicURL: cfg.PublicURL, CORSOrigins: cfg.CORSOrigins,
 		Authenticator: httpapi.Identifier{Auth: authSvc},
+		OpenAPI:       openAPIOnce(reg, cfg.PublicURL),
 		Accounts: &httpapi.Accounts{
 			Auth: authSvc, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
 			SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"),
@@ -142,4 +157,9 @@ func apiMethodOverride(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// openAPIOnce renders the OpenAPI document on first use and keeps it.
+func openAPIOnce(reg *content.Registry, publicURL string) func() ([]byte, error) {
+	return sync.OnceValues(func() ([]byte, error) { return reg.OpenAPI(publicURL, "1") })
 }

@@ -156,6 +156,9 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(add
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	go a.runScheduler(bg)
 	if ready != nil {
 		ready(ln.Addr())
 	}
@@ -184,4 +187,26 @@ func NewLogger(cfg *config.Config, w interface{ Write([]byte) (int, error) }) *s
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// schedulerInterval is how often due scheduled publishes are run.
+const schedulerInterval = 5 * time.Second
+
+// runScheduler runs due scheduled jobs until ctx ends. Several CMS
+// processes may run it against one database: each job runs once.
+func (a *App) runScheduler(ctx context.Context) {
+	t := time.NewTicker(schedulerInterval)
+	defer t.Stop()
+	for {
+		if n, err := a.content.RunDue(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("scheduled jobs", "err", err)
+		} else if n > 0 {
+			a.log.Info("scheduled jobs ran", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -10,7 +10,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/query"
@@ -279,3 +281,86 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 }
 
 func itoa(v any) string { return strconv.FormatInt(v.(int64), 10) }
+
+type countingEvents struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *countingEvents) Publish(_ context.Context, e content.Event) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[e.Type]++
+}
+
+// TestScheduledPublishRunsOnceWithRacingSchedulers runs two schedulers —
+// two pools, as two CMS processes would have — against one PostgreSQL
+// database, racing for the same due job: the page is published exactly once.
+func TestScheduledPublishRunsOnceWithRacingSchedulers(t *testing.T) {
+	ctx := context.Background()
+	url := testenv.Postgres(t)
+	open := func() *DB {
+		db, err := Open(ctx, Options{PostgresURL: url, MaxConns: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	db1, db2 := open(), open()
+	if _, err := db1.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	events := &countingEvents{n: map[string]int{}}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s1 := content.NewService(content.NewRegistry(0), db1.Content(), content.Hooks{}, events, log)
+	s2 := content.NewService(content.NewRegistry(0), db2.Content(), content.Hooks{}, events, log)
+	for i := 0; i < 5; i++ {
+		res, err := s1.Create(ctx, admin, content.Pages, map[string]any{"title": "Launch " + strconv.Itoa(i)}, content.WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := res.Doc["id"].(int64)
+		if _, err := s1.Update(ctx, admin, content.Pages, id, map[string]any{"title": "Launch day " + strconv.Itoa(i), "_status": "draft"}, content.WriteOptions{Draft: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s1.Schedule(ctx, admin, content.Pages, id, content.ActionPublish, time.Now().Add(-time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	ran := make([]int, 2)
+	for i, s := range []*content.Service{s1, s2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 5; k++ {
+				n, err := s.RunDue(ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				ran[i] += n
+			}
+		}()
+	}
+	wg.Wait()
+	if ran[0]+ran[1] != 5 || events.n["publish"] != 5 {
+		t.Fatalf("jobs run %v, publish events %d; want 5 and 5", ran, events.n["publish"])
+	}
+	l, err := s1.Find(ctx, nil, content.Pages, mustParse(t, "sort=title"), content.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.TotalDocs != 5 || l.Docs[0]["title"] != "Launch day 0" {
+		t.Fatalf("published: %d, first %v", l.TotalDocs, l.Docs[0]["title"])
+	}
+	// Exactly one published version per page came from the scheduler.
+	vl, err := s1.FindVersions(ctx, admin, content.Pages, mustParse(t, "where[version._status][equals]=published&limit=0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vl.TotalDocs != 5 {
+		t.Fatalf("%d published versions, want 5", vl.TotalDocs)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -107,4 +108,13 @@ func CacheBinDir() string {
 		base = filepath.Join(os.TempDir(), "cache")
 	}
 	return filepath.Join(base, "chronos", "bin")
+}
+
+// ownerFile, in each service's temp dir, holds the PID of the test binary
+// that started it (see reapStale).
+const ownerFile = "owner.pid"
+
+// markOwner records this process as the owner of a service's temp dir.
+func markOwner(dir string) error {
+	return os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644)
 }

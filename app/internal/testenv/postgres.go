@@ -50,6 +50,9 @@ var createMu sync.Mutex
 // Main). The database is dropped when the test ends.
 func Postgres(t testing.TB) string {
 	t.Helper()
+	if os.Getenv(EnvPostgresURL) == "" {
+		requireMain(t, "the throwaway PostgreSQL cluster") // before starting it, so nothing leaks
+	}
 	sharedPG.once.Do(func() {
 		if u := os.Getenv(EnvPostgresURL); u != "" {
 			sharedPG.adminURL = u
@@ -71,9 +74,6 @@ func Postgres(t testing.TB) string {
 	})
 	if sharedPG.missing {
 		missing(t, "PostgreSQL server binaries (initdb, pg_ctl) — "+sharedPG.err.Error(), pgInstall)
-	}
-	if os.Getenv(EnvPostgresURL) == "" {
-		requireMain(t, "the throwaway PostgreSQL cluster")
 	}
 	if sharedPG.err != nil {
 		t.Fatalf("testenv: start PostgreSQL: %v", sharedPG.err)
@@ -137,6 +137,21 @@ func (c *Cluster) Stop() error {
 	return nil
 }
 
+// Crash stops the cluster the way a crash would (immediate mode: no
+// checkpoint; the next Start runs crash recovery).
+func (c *Cluster) Crash() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.running {
+		return nil
+	}
+	if err := c.pgctl("-m", "immediate", "-w", "stop"); err != nil {
+		return err
+	}
+	c.running = false
+	return nil
+}
+
 // Start starts a stopped cluster again on the same port.
 func (c *Cluster) Start() error {
 	c.mu.Lock()
@@ -144,7 +159,10 @@ func (c *Cluster) Start() error {
 	if c.running {
 		return nil
 	}
-	opts := fmt.Sprintf("-p %d -k '%s' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "+
+	// fsync and full_page_writes only protect against an OS crash, which a
+	// throwaway cluster need not survive. synchronous_commit stays on, so a
+	// committed transaction survives Crash as it would in production.
+	opts := fmt.Sprintf("-p %d -k '%s' -c listen_addresses=127.0.0.1 -c fsync=off "+
 		"-c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB", c.port, c.base)
 	if err := c.pgctl("-l", filepath.Join(c.base, "postgres.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		return fmt.Errorf("%w\n%s", err, c.logTail())
@@ -199,9 +217,14 @@ func (c *Cluster) destroy() error {
 // startCluster runs initdb into a new temp dir and starts postgres on a free
 // loopback port.
 func startCluster(bin string) (*Cluster, error) {
+	reapStale()
 	base, err := os.MkdirTemp(pgTempParent(), "chronos-pg-")
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
+	}
+	if err := markOwner(base); err != nil {
+		_ = os.RemoveAll(base)
+		return nil, err
 	}
 	c := &Cluster{bin: bin, base: base}
 	if os.Geteuid() == 0 {

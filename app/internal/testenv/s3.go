@@ -46,6 +46,7 @@ var sharedS3 struct {
 // binary (the package needs TestMain calling Main).
 func S3(t testing.TB) S3Server {
 	t.Helper()
+	requireMain(t, "the versitygw S3 server") // before starting it, so nothing leaks
 	sharedS3.once.Do(func() {
 		bin, err := findVersitygw()
 		if err != nil {
@@ -63,7 +64,6 @@ func S3(t testing.TB) S3Server {
 	if sharedS3.missing {
 		missing(t, "versitygw — "+sharedS3.err.Error(), s3Install())
 	}
-	requireMain(t, "the versitygw S3 server")
 	if sharedS3.err != nil {
 		t.Fatalf("testenv: start versitygw: %v", sharedS3.err)
 	}
@@ -190,9 +190,14 @@ func (p *S3Process) destroy() error {
 }
 
 func startS3(bin string) (*S3Process, error) {
+	reapStale()
 	root, err := os.MkdirTemp("", "chronos-s3-")
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
+	}
+	if err := markOwner(root); err != nil {
+		_ = os.RemoveAll(root)
+		return nil, err
 	}
 	if err := os.Mkdir(filepath.Join(root, "data"), 0o755); err != nil {
 		_ = os.RemoveAll(root)

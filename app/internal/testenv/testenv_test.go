@@ -88,18 +88,25 @@ func TestPostgresClusterRestart(t *testing.T) {
 	if _, err := conn.Exec(ctx, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('x')"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Stop(); err != nil {
-		t.Fatalf("stop: %v", err)
-	}
-	if err := conn.Ping(ctx); err == nil {
-		t.Fatal("ping succeeded while the cluster was stopped")
-	}
-	if err := c.Start(); err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	var v string
-	if err := connect(t, dbURL).QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != "x" {
-		t.Fatalf("after restart: v=%q err=%v", v, err)
+	for _, tc := range []struct {
+		name string
+		stop func() error
+	}{{"stop", c.Stop}, {"crash", c.Crash}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.stop(); err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if err := conn.Ping(ctx); err == nil {
+				t.Fatal("ping succeeded while the cluster was down")
+			}
+			if err := c.Start(); err != nil {
+				t.Fatalf("start: %v", err)
+			}
+			var v string
+			if err := connect(t, dbURL).QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != "x" {
+				t.Fatalf("after restart: v=%q err=%v", v, err)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,276 @@
+package content
+
+import (
+	"encoding/json"
+)
+
+// OpenAPI renders an OpenAPI 3.0 document of the REST API from the same
+// collection definitions that drive validation, so front ends can generate
+// types (GET /api/openapi.json).
+func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
+	schemas := map[string]any{
+		"Error": obj(map[string]any{
+			"errors": map[string]any{"type": "array", "items": obj(map[string]any{
+				"name": str(), "message": str(), "data": map[string]any{},
+			}, "message")},
+		}, "errors"),
+		"RouteNotFound": obj(map[string]any{"message": str()}, "message"),
+	}
+	paths := map[string]any{}
+	errResp := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": jsonContent(ref("Error"))}
+	}
+	common := map[string]any{
+		"400": errResp("Validation or query error"),
+		"403": errResp("Not allowed"),
+		"404": errResp("Not found"),
+	}
+	for _, c := range r.order {
+		name := schemaName(c.Slug)
+		schemas[name] = r.docSchema(c)
+		schemas[name+"List"] = listSchema(ref(name))
+		findParams := []any{
+			qp("where", "Payload where clause in qs bracket syntax, e.g. where[slug][equals]=home", "object"),
+			qp("sort", "Comma-separated fields; '-' prefix for descending (indexed fields only)", "string"),
+			qp("limit", "Page size (default 10; 0 = all)", "integer"),
+			qp("page", "Page number (1-based)", "integer"),
+			qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
+			qp("select", "Field projection: select[field]=true|false", "object"),
+			qp("populate", "Projection of populated documents: populate[media][url]=true", "object"),
+			qp("draft", "Read latest drafts (signed-in callers)", "boolean"),
+			qp("pagination", "false returns every document", "boolean"),
+			qp("richText", "html adds <field>_html beside rich text fields", "string"),
+		}
+		list := map[string]any{
+			"summary": "Find " + c.Plural, "operationId": "find" + name, "parameters": findParams,
+			"responses": merge(common, map[string]any{"200": map[string]any{"description": "A page of documents", "content": jsonContent(ref(name + "List"))}}),
+		}
+		item := map[string]any{
+			"get": map[string]any{
+				"summary": "Find a " + c.Singular + " by id", "operationId": "find" + name + "ByID", "parameters": []any{pathID(), findParams[4], findParams[5], findParams[7]},
+				"responses": merge(common, map[string]any{"200": map[string]any{"description": "The document", "content": jsonContent(ref(name))}}),
+			},
+		}
+		p := map[string]any{"get": list}
+		docEnv := obj(map[string]any{"doc": ref(name), "message": str()}, "doc", "message")
+		if !c.Auth {
+			write := map[string]any{"required": true, "content": jsonContent(ref(name))}
+			if c.Upload {
+				write = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": obj(map[string]any{
+					"file": map[string]any{"type": "string", "format": "binary"}, "_payload": map[string]any{"type": "string", "description": "JSON of the other fields"},
+					"alt": str(),
+				}, "file")}}}
+			}
+			p["post"] = map[string]any{"summary": "Create a " + c.Singular, "operationId": "create" + name, "requestBody": write,
+				"responses": merge(common, map[string]any{"201": map[string]any{"description": "Created", "content": jsonContent(docEnv)}})}
+			item["patch"] = map[string]any{"summary": "Update a " + c.Singular, "operationId": "update" + name, "parameters": []any{pathID()},
+				"requestBody": write, "responses": merge(common, map[string]any{"200": map[string]any{"description": "Updated", "content": jsonContent(docEnv)}})}
+			item["delete"] = map[string]any{"summary": "Delete a " + c.Singular, "operationId": "delete" + name, "parameters": []any{pathID()},
+				"responses": merge(common, map[string]any{"200": map[string]any{"description": "Deleted", "content": jsonContent(docEnv)}})}
+		}
+		paths["/api/"+c.Slug] = p
+		paths["/api/"+c.Slug+"/{id}"] = item
+		paths["/api/"+c.Slug+"/count"] = map[string]any{"get": map[string]any{
+			"summary": "Count " + c.Plural, "operationId": "count" + name, "parameters": []any{findParams[0]},
+			"responses": merge(common, map[string]any{"200": map[string]any{"description": "Count", "content": jsonContent(obj(map[string]any{"totalDocs": map[string]any{"type": "integer"}}, "totalDocs"))}}),
+		}}
+		if c.Drafts {
+			vname := name + "Version"
+			schemas[vname] = obj(map[string]any{
+				"id": map[string]any{"type": "integer"}, "parent": map[string]any{"oneOf": []any{map[string]any{"type": "integer"}, ref(name)}},
+				"version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
+			}, "id", "parent", "version")
+			schemas[vname+"List"] = listSchema(ref(vname))
+			paths["/api/"+c.Slug+"/versions"] = map[string]any{"get": map[string]any{
+				"summary": "Find versions of " + c.Plural, "operationId": "find" + name + "Versions", "parameters": findParams[:5],
+				"responses": merge(common, map[string]any{"200": map[string]any{"description": "Versions", "content": jsonContent(ref(vname + "List"))}}),
+			}}
+			paths["/api/"+c.Slug+"/versions/{id}"] = map[string]any{
+				"get": map[string]any{"summary": "Find a version", "operationId": "find" + name + "VersionByID", "parameters": []any{pathID()},
+					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Version", "content": jsonContent(ref(vname))}})},
+				"post": map[string]any{"summary": "Restore a version", "operationId": "restore" + name + "Version", "parameters": []any{pathID()},
+					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Restored document", "content": jsonContent(ref(name))}})},
+			}
+		}
+	}
+	paths["/api/users/login"] = map[string]any{"post": map[string]any{
+		"summary": "Sign in", "operationId": "login",
+		"requestBody": map[string]any{"required": true, "content": jsonContent(obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "password": str()}, "email", "password"))},
+		"responses": map[string]any{
+			"200": map[string]any{"description": "Signed in; sets the payload-token cookie", "content": jsonContent(obj(map[string]any{"message": str(), "token": str(), "exp": map[string]any{"type": "integer"}, "user": ref("Users")}, "token", "user"))},
+			"400": errResp("Missing fields"), "401": errResp("Wrong email or password, or locked"), "429": errResp("Too many attempts"),
+		},
+	}}
+	paths["/api/users/me"] = map[string]any{"get": map[string]any{"summary": "The caller's account", "operationId": "me",
+		"responses": map[string]any{"200": map[string]any{"description": "user is null when anonymous", "content": jsonContent(obj(map[string]any{"user": map[string]any{"nullable": true, "allOf": []any{ref("Users")}}, "message": str()}, "message"))}}}}
+	doc := map[string]any{
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "Chronos CMS REST API (Payload 3 dialect)", "version": version},
+		"servers": []any{map[string]any{"url": serverURL}},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"jwt":    map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": "`JWT <token>` or `Bearer <token>`"},
+				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": "payload-token"},
+				"apiKey": map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": "`users API-Key <key>`"},
+			},
+		},
+		"security": []any{map[string]any{"jwt": []any{}}, map[string]any{"cookie": []any{}}, map[string]any{"apiKey": []any{}}, map[string]any{}},
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+func schemaName(slug string) string {
+	b := []byte(slug)
+	if len(b) > 0 && b[0] >= 'a' && b[0] <= 'z' {
+		b[0] -= 'a' - 'A'
+	}
+	return string(b)
+}
+
+func (r *Registry) docSchema(c *Collection) map[string]any {
+	props := fieldProps(c.Fields)
+	props["id"] = map[string]any{"type": "integer"}
+	props["createdAt"] = dateTime()
+	props["updatedAt"] = dateTime()
+	req := []string{"id", "createdAt", "updatedAt"}
+	if c.Drafts {
+		props["_status"] = map[string]any{"type": "string", "enum": []any{StatusDraft, StatusPublished}}
+	}
+	if c.Auth {
+		props["collection"] = str()
+		props["sessions"] = map[string]any{"type": "array", "items": obj(map[string]any{"id": str(), "createdAt": dateTime(), "expiresAt": dateTime()})}
+	}
+	for _, f := range c.Fields {
+		if f.Required {
+			req = append(req, f.Name)
+		}
+	}
+	return obj(props, req...)
+}
+
+func fieldProps(fields []Field) map[string]any {
+	props := map[string]any{}
+	for i := range fields {
+		f := &fields[i]
+		props[f.Name] = fieldSchema(f)
+	}
+	return props
+}
+
+func fieldSchema(f *Field) map[string]any {
+	var s map[string]any
+	switch f.Type {
+	case Text, Textarea:
+		s = str()
+		if f.MaxLength > 0 {
+			s["maxLength"] = f.MaxLength
+		}
+	case Email:
+		s = map[string]any{"type": "string", "format": "email"}
+	case Number:
+		s = map[string]any{"type": "number"}
+	case Checkbox:
+		s = map[string]any{"type": "boolean"}
+	case Date:
+		s = dateTime()
+	case Select:
+		opts := make([]any, len(f.Options))
+		for i, o := range f.Options {
+			opts[i] = o
+		}
+		s = map[string]any{"type": "string", "enum": opts}
+		if f.HasMany {
+			s = map[string]any{"type": "array", "items": s}
+		}
+	case RichText:
+		s = map[string]any{"type": "object", "description": "Lexical editor state (root → children)", "additionalProperties": true}
+	case Upload, Relationship:
+		s = map[string]any{"oneOf": []any{map[string]any{"type": "integer"}, ref(schemaName(f.RelationTo))}}
+		if f.HasMany {
+			s = map[string]any{"type": "array", "items": s}
+		}
+	case Group:
+		s = obj(fieldProps(f.Fields))
+	case Array:
+		props := fieldProps(f.Fields)
+		props["id"] = str()
+		s = map[string]any{"type": "array", "items": obj(props)}
+	case Blocks:
+		var variants []any
+		for _, b := range f.Blocks {
+			props := fieldProps(b.Fields)
+			props["id"] = str()
+			props["blockName"] = map[string]any{"type": "string", "nullable": true}
+			props["blockType"] = map[string]any{"type": "string", "enum": []any{b.Slug}}
+			variants = append(variants, obj(props, "blockType"))
+		}
+		s = map[string]any{"type": "array", "items": map[string]any{"oneOf": variants}}
+	case JSON:
+		s = map[string]any{}
+	default:
+		s = map[string]any{}
+	}
+	if f.Label != "" {
+		s["title"] = f.Label
+	}
+	if !f.Required && f.Type != Array && f.Type != Blocks && !f.HasMany && f.Type != Group && f.Type != JSON {
+		s["nullable"] = true
+	}
+	return s
+}
+
+func str() map[string]any         { return map[string]any{"type": "string"} }
+func dateTime() map[string]any    { return map[string]any{"type": "string", "format": "date-time"} }
+func ref(n string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + n} }
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		req := make([]any, len(required))
+		for i, r := range required {
+			req[i] = r
+		}
+		o["required"] = req
+	}
+	return o
+}
+
+func jsonContent(schema any) map[string]any {
+	return map[string]any{"application/json": map[string]any{"schema": schema}}
+}
+
+func listSchema(item any) map[string]any {
+	intOrNull := map[string]any{"type": "integer", "nullable": true}
+	return obj(map[string]any{
+		"docs": map[string]any{"type": "array", "items": item}, "totalDocs": map[string]any{"type": "integer"},
+		"limit": map[string]any{"type": "integer"}, "totalPages": map[string]any{"type": "integer"}, "page": map[string]any{"type": "integer"},
+		"pagingCounter": map[string]any{"type": "integer"}, "hasPrevPage": map[string]any{"type": "boolean"}, "hasNextPage": map[string]any{"type": "boolean"},
+		"prevPage": intOrNull, "nextPage": intOrNull,
+	}, "docs", "totalDocs", "limit", "totalPages", "page", "pagingCounter", "hasPrevPage", "hasNextPage", "prevPage", "nextPage")
+}
+
+func qp(name, desc, typ string) map[string]any {
+	p := map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": map[string]any{"type": typ}}
+	if typ == "object" {
+		p["style"] = "deepObject"
+		p["explode"] = true
+	}
+	return p
+}
+
+func pathID() map[string]any {
+	return map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}
+}
+
+func merge(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package objectstore
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLocalCleanIncomplete(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustPut(t, s, "img/a.png", []byte("png"), PutOptions{})
+	old := filepath.Join(dir, "img", ".tmp-0123456789abcdef-b.png")
+	young := filepath.Join(dir, "img", ".tmp-fedcba9876543210-c.png")
+	for _, p := range []string{old, young} {
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.CleanIncomplete(t.Context(), time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("CleanIncomplete = %d, %v; want 1", n, err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("old temp file kept: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("young temp file removed: %v", err)
+	}
+	if got := listKeys(t, s, ""); strings.Join(got, ",") != "img/a.png" {
+		t.Errorf("objects = %v", got)
+	}
+}
+
+// TestLocalSymlinkEscape plants a symlink to outside the root: os.Root
+// refuses to follow it, so no key can read or write outside the directory.
+func TestLocalSymlinkEscape(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("s3cr3t"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if obj, err := s.Get(t.Context(), "link/secret", nil); err == nil {
+		obj.Body.Close()
+		t.Fatal("read a file outside the root through a symlink")
+	}
+	if err := s.Put(t.Context(), "link/planted", strings.NewReader("x"), 1, PutOptions{}); err == nil {
+		t.Fatal("wrote outside the root through a symlink")
+	}
+	if _, err := os.Stat(filepath.Join(outside, "planted")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("file planted outside the root: %v", err)
+	}
+}
+
+func TestParseRange(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    *Range
+		wantErr bool
+	}{
+		{"", nil, false},
+		{"bytes=0-99", &Range{Start: 0, End: 99}, false},
+		{"bytes=100-", &Range{Start: 100, End: -1}, false},
+		{"bytes=-500", &Range{Suffix: 500}, false},
+		{"bytes=0-0", &Range{Start: 0, End: 0}, false},
+		{"bytes=0-1,5-6", nil, false},
+		{"bytes=5-1", nil, true},
+		{"bytes=-0", nil, true},
+		{"bytes=-", nil, true},
+		{"bytes=a-b", nil, true},
+		{"bytes=+1-2", nil, true},
+		{"items=0-1", nil, true},
+		{"bytes=99999999999999999999-", nil, true},
+	} {
+		got, err := ParseRange(tc.in)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("ParseRange(%q) error = %v, want error %v", tc.in, err, tc.wantErr)
+			continue
+		}
+		if tc.wantErr && !errors.Is(err, ErrInvalidRange) {
+			t.Errorf("ParseRange(%q) = %v, want ErrInvalidRange", tc.in, err)
+		}
+		if (got == nil) != (tc.want == nil) || (got != nil && *got != *tc.want) {
+			t.Errorf("ParseRange(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+		if got != nil && got.String() != strings.TrimSpace(tc.in) {
+			t.Errorf("Range(%q).String() = %q", tc.in, got.String())
+		}
+	}
+}
