@@ -272,14 +272,19 @@ func (s *Service) FindByID(ctx context.Context, actor *Actor, slug string, id in
 // docs shapes records into documents: latest drafts when asked, population,
 // decoration, projection.
 func (s *Service) docs(ctx context.Context, actor *Actor, c *Collection, recs []Record, opts ReadOptions) ([]Doc, error) {
-	if opts.Draft && c.Drafts && actor.SignedIn() {
+	if opts.Draft && c.Drafts && actor.SignedIn() && len(recs) > 0 {
+		ids := make([]int64, len(recs))
+		for i, r := range recs {
+			ids[i] = r.ID
+		}
+		latest, err := s.store.LatestVersions(ctx, c, ids)
+		if err != nil {
+			return nil, fmt.Errorf("latest versions: %w", err)
+		}
 		for i := range recs {
-			v, err := s.store.LatestVersion(ctx, c, recs[i].ID)
-			if errors.Is(err, ErrNotFound) {
+			v, ok := latest[recs[i].ID]
+			if !ok {
 				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("latest version: %w", err)
 			}
 			recs[i].Data, recs[i].Status = v.Data, v.Status
 			if v.UpdatedAt.After(recs[i].UpdatedAt) {

@@ -73,6 +73,9 @@ type Store interface {
 	FindVersions(ctx context.Context, c *Collection, q Find) ([]Version, int64, error)
 	GetVersion(ctx context.Context, c *Collection, id int64) (Version, error)
 	LatestVersion(ctx context.Context, c *Collection, parent int64) (Version, error)
+	// LatestVersions returns the latest version of each parent that has one,
+	// in one query.
+	LatestVersions(ctx context.Context, c *Collection, parents []int64) (map[int64]Version, error)
 	DeleteVersions(ctx context.Context, c *Collection, parent int64) error
 
 	// InTx runs fn in one transaction; the Store passed to fn is bound to it.

@@ -175,5 +175,14 @@ func redactErr(err error) error {
 }
 
 // ErrUnavailable wraps errors caused by the database being unreachable, so
-// the HTTP layer can answer 503 instead of 500.
-var ErrUnavailable = errors.New("database unavailable")
+// the HTTP layer can answer 503 instead of 500. It says so through an
+// Unavailable() bool method: httpapi recognises down dependencies by that
+// behaviour, without importing store.
+var ErrUnavailable error = unavailableError{}
+
+type unavailableError struct{}
+
+func (unavailableError) Error() string { return "database unavailable" }
+
+// Unavailable marks the error as a dependency being down (HTTP 503).
+func (unavailableError) Unavailable() bool { return true }

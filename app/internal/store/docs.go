@@ -438,6 +438,36 @@ func (r *Repo) LatestVersion(ctx context.Context, c *content.Collection, parent 
 	return r.oneVersion(ctx, c, "t.parent_id = ?", parent)
 }
 
+// LatestVersions implements content.Store.
+func (r *Repo) LatestVersions(ctx context.Context, c *content.Collection, parents []int64) (map[int64]content.Version, error) {
+	out := map[int64]content.Version{}
+	if len(parents) == 0 {
+		return out, nil
+	}
+	t, err := versionsTableFor(c)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, 0, len(parents))
+	for _, p := range parents {
+		args = append(args, p)
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(parents)), ", ")
+	q := "SELECT " + versionCols + " FROM " + t.name + " t WHERE t.id IN (SELECT max(id) FROM " + t.name + " WHERE parent_id IN (" + ph + ") GROUP BY parent_id)"
+	rows, err := r.g.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return nil, classify(fmt.Errorf("latest versions: %w", err))
+	}
+	vs, err := r.scanVersions(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		out[v.Parent] = v
+	}
+	return out, nil
+}
+
 // DeleteVersions implements content.Store.
 func (r *Repo) DeleteVersions(ctx context.Context, c *content.Collection, parent int64) error {
 	t, err := versionsTableFor(c)

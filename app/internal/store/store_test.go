@@ -364,3 +364,71 @@ func TestScheduledPublishRunsOnceWithRacingSchedulers(t *testing.T) {
 		t.Fatalf("%d published versions, want 5", vl.TotalDocs)
 	}
 }
+
+// countingStore counts the queries population makes.
+type countingStore struct {
+	content.Store
+	mu      sync.Mutex
+	getMany map[string]int
+}
+
+func (c *countingStore) GetMany(ctx context.Context, col *content.Collection, ids []int64, f content.Filter) ([]content.Record, error) {
+	c.mu.Lock()
+	c.getMany[col.Slug]++
+	c.mu.Unlock()
+	return c.Store.GetMany(ctx, col, ids, f)
+}
+
+// TestPopulationIsOneQueryPerRelationPerLevel proves depth population is
+// batched: the number of queries does not grow with the number of documents.
+func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
+	ctx := context.Background()
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			plain := newService(db)
+			var prev any
+			for i := 0; i < 12; i++ {
+				m, err := plain.Create(ctx, admin, content.Media, map[string]any{"alt": "img " + strconv.Itoa(i)}, content.WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := map[string]any{"title": "P" + strconv.Itoa(i), "_status": "published", "heroImage": m.Doc["id"], "meta": map[string]any{"image": m.Doc["id"]}}
+				if prev != nil {
+					in["related"] = []any{prev}
+				}
+				p, err := plain.Create(ctx, admin, content.Pages, in, content.WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				prev = p.Doc["id"]
+			}
+			cs := &countingStore{Store: db.Content(), getMany: map[string]int{}}
+			svc := content.NewService(content.NewRegistry(0), cs, content.Hooks{}, nil, slog.New(slog.DiscardHandler))
+			l, err := svc.Find(ctx, nil, content.Pages, mustParse(t, "limit=0&depth=2"), content.ReadOptions{Depth: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Docs) != 12 {
+				t.Fatalf("%d docs", len(l.Docs))
+			}
+			// One query per target collection per level: level 1 media + pages,
+			// level 2 media + pages of the related pages. Anonymous readers never
+			// query users.
+			if cs.getMany[content.Media] != 2 || cs.getMany[content.Pages] != 2 || cs.getMany[content.Users] != 0 {
+				t.Fatalf("queries per collection: %v", cs.getMany)
+			}
+			rel := l.Docs[0]["related"].([]any)[0].(map[string]any)
+			if hi, ok := rel["heroImage"].(map[string]any); !ok || hi["alt"] == nil {
+				t.Fatalf("depth 2 not populated: %#v", rel["heroImage"])
+			}
+			deep, ok := rel["related"].([]any)[0].(map[string]any)
+			if !ok {
+				t.Fatalf("depth 2 related not populated: %#v", rel["related"])
+			}
+			if _, ok := deep["heroImage"].(int64); !ok {
+				t.Fatalf("depth 3 must stay ids: %#v", deep["heroImage"])
+			}
+		})
+	}
+}
