@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"testing"
+
+	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
+	"github.com/automatonic/chronos/app/internal/testenv"
+)
+
+// seedBench fills a fresh PostgreSQL database with n published pages, each
+// with a hero image, meta image, two related pages, blocks and rich text.
+func seedBench(b *testing.B, n int) (*content.Service, *DB) {
+	b.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, Options{PostgresURL: testenv.Postgres(b), MaxConns: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	svc := content.NewService(content.NewRegistry(0), db.Content(), content.Hooks{}, nil, slog.New(slog.DiscardHandler))
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	rich := map[string]any{"root": map[string]any{"type": "root", "version": 1, "children": []any{
+		map[string]any{"type": "paragraph", "version": 1, "children": []any{map[string]any{"type": "text", "version": 1, "text": "Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "format": 1}}},
+	}}}
+	var ids []any
+	for i := 0; i < n; i++ {
+		m, err := svc.Create(ctx, admin, content.Media, map[string]any{"alt": "Image " + strconv.Itoa(i)}, content.WriteOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := map[string]any{
+			"title": "Page " + strconv.Itoa(i), "_status": "published", "publishedAt": "2026-03-01T08:00:00Z",
+			"content": rich, "heroImage": m.Doc["id"], "meta": map[string]any{"title": "Meta", "image": m.Doc["id"]},
+			"layout": []any{
+				map[string]any{"blockType": "hero", "heading": "Hello", "media": m.Doc["id"]},
+				map[string]any{"blockType": "content", "richText": rich},
+			},
+		}
+		if len(ids) >= 2 {
+			in["related"] = []any{ids[len(ids)-1], ids[len(ids)-2]}
+		}
+		p, err := svc.Create(ctx, admin, content.Pages, in, content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, p.Doc["id"])
+	}
+	return svc, db
+}
+
+// BenchmarkFindBySlugDepth1 is GET /api/pages?where[slug][equals]=…&depth=1
+// below HTTP: compile, query, populate, shape.
+func BenchmarkFindBySlugDepth1(b *testing.B) {
+	svc, _ := seedBench(b, 200)
+	ctx := context.Background()
+	p, err := query.Parse("where[slug][equals]=page-150&depth=1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := content.ReadOptionsFrom(p)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		l, err := svc.Find(ctx, nil, content.Pages, p, opts)
+		if err != nil || len(l.Docs) != 1 {
+			b.Fatalf("find: %v (%d docs)", err, len(l.Docs))
+		}
+	}
+}
+
+// BenchmarkList100 is GET /api/pages?limit=100&sort=-publishedAt&depth=0.
+func BenchmarkList100(b *testing.B) {
+	svc, _ := seedBench(b, 200)
+	ctx := context.Background()
+	p, err := query.Parse("limit=100&sort=-publishedAt&depth=0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := content.ReadOptionsFrom(p)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		l, err := svc.Find(ctx, nil, content.Pages, p, opts)
+		if err != nil || len(l.Docs) != 100 {
+			b.Fatalf("list: %v (%d docs)", err, len(l.Docs))
+		}
+	}
+}
