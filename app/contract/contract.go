@@ -43,6 +43,7 @@ const (
 	CMSLoginMaxAttempt = "CMS_LOGIN_MAX_ATTEMPTS"
 	CMSLockoutDuration = "CMS_LOCKOUT_DURATION"
 	CMSPasswordMinLen  = "CMS_PASSWORD_MIN_LENGTH"
+	CMSTrustedProxies  = "CMS_TRUSTED_PROXIES"
 )
 
 // Var describes one environment variable of the contract.
@@ -88,6 +89,7 @@ func Vars() []Var {
 		{Name: CMSLoginMaxAttempt, Default: "5", Description: "Failed logins before an account is locked."},
 		{Name: CMSLockoutDuration, Default: "10m", Description: "How long a locked account stays locked."},
 		{Name: CMSPasswordMinLen, Default: "8", Description: "Minimum password length."},
+		{Name: CMSTrustedProxies, Default: "none", Description: "Comma-separated proxy IPs/CIDRs whose `X-Forwarded-For` is trusted for the client IP (rate limits); set it behind a load balancer."},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -77,6 +78,7 @@ type Config struct {
 	LoginMaxAttempts  int
 	LockoutDuration   time.Duration
 	PasswordMinLength int
+	TrustedProxies    []string
 }
 
 // Production reports whether the CMS runs in production mode.
@@ -227,6 +229,13 @@ func Load(env map[string]string) (*Config, error) {
 	c.LoginMaxAttempts = p.int(contract.CMSLoginMaxAttempt, 5, 1, 1000)
 	c.LockoutDuration = p.duration(contract.CMSLockoutDuration, 10*time.Minute)
 	c.PasswordMinLength = p.int(contract.CMSPasswordMinLen, 8, 8, 128)
+	for _, tp := range p.list(contract.CMSTrustedProxies) {
+		if _, _, err := net.ParseCIDR(tp); err != nil && net.ParseIP(tp) == nil {
+			p.problem(contract.CMSTrustedProxies, "entry %q must be an IP address or CIDR", tp)
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, tp)
+	}
 
 	if len(p.problems) > 0 {
 		return nil, &Error{Problems: p.problems}

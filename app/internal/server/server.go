@@ -35,6 +35,11 @@ func (a *App) Handler() http.Handler {
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = false
+	// The client IP (rate limits, logs) comes from X-Forwarded-For only when
+	// the peer is a configured proxy; otherwise anyone could pick their IP.
+	if err := r.SetTrustedProxies(a.cfg.TrustedProxies); err != nil {
+		a.log.Error("trusted proxies", "err", err)
+	}
 	r.Use(a.recoverer, a.requestLog, a.deadlines)
 	r.GET("/healthz", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", []byte(`{"status":"ok"}`)) })
 	r.GET("/readyz", a.readyz)
