@@ -16,11 +16,12 @@ import (
 
 // Errors of the service besides ErrNotFound, ValidationError and query errors.
 var (
-	ErrForbidden     = errors.New("You are not allowed to perform this action.")
-	ErrUnknownSlug   = errors.New("unknown collection")
-	ErrMissingWhere  = errors.New("missing where")
-	ErrNotSupported  = errors.New("not supported by this collection")
-	errVersionAccess = ErrForbidden
+	// ErrForbidden's text is Payload's public message (shown as is by the
+	// API and the admin), hence the capital and the full stop.
+	ErrForbidden    = errors.New("You are not allowed to perform this action.") //nolint:staticcheck // ST1005: public message
+	ErrUnknownSlug  = errors.New("unknown collection")
+	ErrMissingWhere = errors.New("missing where")
+	ErrNotSupported = errors.New("not supported by this collection")
 )
 
 // Depth limits of population.
@@ -830,8 +831,11 @@ func bulkError(id int64, err error) BulkError {
 	if errors.As(err, &ve) {
 		return BulkError{ID: id, IsPublic: true, Message: ve.Error(), Err: err}
 	}
-	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) {
-		return BulkError{ID: id, IsPublic: true, Message: err.Error(), Err: err}
+	if errors.Is(err, ErrNotFound) {
+		return BulkError{ID: id, IsPublic: true, Message: "Not Found", Err: err}
+	}
+	if errors.Is(err, ErrForbidden) {
+		return BulkError{ID: id, IsPublic: true, Message: "You are not allowed to perform this action.", Err: err}
 	}
 	return BulkError{ID: id, Message: "Something went wrong.", Err: err}
 }
