@@ -47,17 +47,7 @@ func eachRelation(fields []Field, data map[string]any, fn func(relRef)) {
 				if !ok {
 					continue
 				}
-				fs := f.Fields
-				if f.Type == Blocks {
-					bt, _ := row["blockType"].(string)
-					fs = nil
-					for _, b := range f.Blocks {
-						if b.Slug == bt {
-							fs = b.Fields
-						}
-					}
-				}
-				eachRelation(fs, row, fn)
+				eachRelation(rowFields(f, row), row, fn)
 			}
 		case RichText:
 			eachRichTextRelation(v, fn)
@@ -113,6 +103,21 @@ func (r relRef) set(v any) {
 	}
 }
 
+// rowFields returns the fields of one row of an array or blocks field: the
+// array's fields, or those of the row's block type (none for an unknown one).
+func rowFields(f *Field, row map[string]any) []Field {
+	if f.Type != Blocks {
+		return f.Fields
+	}
+	bt, _ := row["blockType"].(string)
+	for _, b := range f.Blocks {
+		if b.Slug == bt {
+			return b.Fields
+		}
+	}
+	return nil
+}
+
 // shape fills every declared field so unset fields come back as null,
 // groups as objects of nulls and lists as [] (Payload's read shape). It
 // deep-copies containers so callers may change the result.
@@ -133,17 +138,7 @@ func shape(fields []Field, data map[string]any) map[string]any {
 				if !ok {
 					continue
 				}
-				fs := f.Fields
-				if f.Type == Blocks {
-					fs = nil
-					bt, _ := row["blockType"].(string)
-					for _, b := range f.Blocks {
-						if b.Slug == bt {
-							fs = b.Fields
-						}
-					}
-				}
-				nr := shape(fs, row)
+				nr := shape(rowFields(f, row), row)
 				nr["id"] = row["id"]
 				if f.Type == Blocks {
 					nr["blockType"] = row["blockType"]

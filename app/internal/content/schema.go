@@ -91,7 +91,8 @@ func (c *Collection) IndexedFields() []string {
 // IsRelation reports whether the field points at other documents.
 func (f *Field) IsRelation() bool { return f.Type == Upload || f.Type == Relationship }
 
-// label returns the field's label, defaulting to a capitalised name.
+// label returns the field's label, defaulting to the name in words as
+// Payload's toWords does ("publishedAt" → "Published At").
 func (f *Field) label() string {
 	if f.Label != "" {
 		return f.Label
@@ -99,7 +100,16 @@ func (f *Field) label() string {
 	if f.Name == "" {
 		return ""
 	}
-	b := []byte(f.Name)
+	b := make([]byte, 0, len(f.Name)+4)
+	for i := 0; i < len(f.Name); i++ {
+		c := f.Name[i]
+		if i > 0 && c >= 'A' && c <= 'Z' {
+			if p := f.Name[i-1]; (p >= 'a' && p <= 'z') || (p >= '0' && p <= '9') {
+				b = append(b, ' ')
+			}
+		}
+		b = append(b, c)
+	}
 	if b[0] >= 'a' && b[0] <= 'z' {
 		b[0] -= 'a' - 'A'
 	}

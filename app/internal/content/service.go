@@ -345,16 +345,7 @@ func (s *Service) addHTML(fields []Field, d map[string]any) {
 				if !ok {
 					continue
 				}
-				fs := f.Fields
-				if f.Type == Blocks {
-					bt, _ := row["blockType"].(string)
-					for _, b := range f.Blocks {
-						if b.Slug == bt {
-							fs = b.Fields
-						}
-					}
-				}
-				s.addHTML(fs, row)
+				s.addHTML(rowFields(f, row), row)
 			}
 		}
 	}
@@ -588,16 +579,7 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[st
 					if !ok {
 						continue
 					}
-					fs := f.Fields
-					if f.Type == Blocks {
-						bt, _ := row["blockType"].(string)
-						for _, b := range f.Blocks {
-							if b.Slug == bt {
-								fs = b.Fields
-							}
-						}
-					}
-					walk(fs, row, fmt.Sprintf("%s.%d", path, j))
+					walk(rowFields(f, row), row, fmt.Sprintf("%s.%d", path, j))
 				}
 			}
 		}

@@ -85,6 +85,16 @@ func (a *API) params(c *gin.Context) (query.Params, bool) {
 	return p, true
 }
 
+// byID reads :id and the query string; false means the error was answered.
+func (a *API) byID(c *gin.Context) (int64, query.Params, bool) {
+	id, ok := a.id(c)
+	if !ok {
+		return 0, query.Params{}, false
+	}
+	p, ok := a.params(c)
+	return id, p, ok
+}
+
 func readOptions(c *gin.Context, p query.Params) content.ReadOptions {
 	o := content.ReadOptionsFrom(p)
 	o.RichTextHTML = c.Query("richText") == "html"
@@ -163,11 +173,7 @@ func (a *API) count(slug string) gin.HandlerFunc {
 
 func (a *API) findByID(slug string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
-		}
-		p, ok := a.params(c)
+		id, p, ok := a.byID(c)
 		if !ok {
 			return
 		}
@@ -201,11 +207,7 @@ func (a *API) create(slug string) gin.HandlerFunc {
 
 func (a *API) update(slug string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
-		}
-		p, ok := a.params(c)
+		id, p, ok := a.byID(c)
 		if !ok {
 			return
 		}
@@ -224,11 +226,7 @@ func (a *API) update(slug string) gin.HandlerFunc {
 
 func (a *API) delete(slug string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
-		}
-		p, ok := a.params(c)
+		id, p, ok := a.byID(c)
 		if !ok {
 			return
 		}
@@ -243,11 +241,7 @@ func (a *API) delete(slug string) gin.HandlerFunc {
 
 func (a *API) duplicate(slug string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
-		}
-		p, ok := a.params(c)
+		id, p, ok := a.byID(c)
 		if !ok {
 			return
 		}
@@ -334,11 +328,7 @@ func (a *API) findVersions(slug string) gin.HandlerFunc {
 
 func (a *API) findVersionByID(slug string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
-		}
-		p, ok := a.params(c)
+		id, p, ok := a.byID(c)
 		if !ok {
 			return
 		}
@@ -353,11 +343,7 @@ func (a *API) findVersionByID(slug string) gin.HandlerFunc {
 
 func (a *API) restoreVersion(slug string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
-		}
-		p, ok := a.params(c)
+		id, p, ok := a.byID(c)
 		if !ok {
 			return
 		}
