@@ -315,6 +315,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (*AuthResul
 	if len(email) > MaxEmailLength {
 		return nil, ErrInvalidCredentials // cannot exist; reveals nothing about users
 	}
+	if _, fe := normalizeEmail(email); fe != nil {
+		// A malformed address cannot belong to anyone: a clear 400 (issue 5)
+		// that reveals nothing about accounts and costs no hash.
+		return nil, ValidationErrors{fe}
+	}
 	rec, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
 		s.hasher.DummyVerify(ctx, password)

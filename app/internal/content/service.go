@@ -655,6 +655,10 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		maps.Copy(merged, system)
 		base = merged
 	}
+	base, perr := s.pruneDangling(ctx, c, base)
+	if perr != nil {
+		return WriteResult{}, perr
+	}
 	status := rec.Status
 	if c.Drafts {
 		if st, ok := input["_status"].(string); ok && (st == StatusDraft || st == StatusPublished) {

@@ -3,7 +3,6 @@ package content
 import (
 	"context"
 	"fmt"
-	"maps"
 
 	"github.com/automatonic/chronos/app/internal/query"
 )
@@ -124,7 +123,12 @@ func (s *Service) RestoreVersion(ctx context.Context, actor *Actor, slug string,
 	if err != nil {
 		return nil, err
 	}
-	input := maps.Clone(v.Data)
+	// A version may point at documents deleted since; restore without them
+	// rather than refuse the restore as invalid relationships.
+	input, err := s.pruneDangling(ctx, c, v.Data)
+	if err != nil {
+		return nil, err
+	}
 	input["_status"] = v.Status
 	res, err := s.update(ctx, actor, c, rec, input, nil, WriteOptions{ReadOptions: opts})
 	if err != nil {

@@ -118,7 +118,11 @@ func MethodOverride(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && strings.EqualFold(r.Header.Get("X-Payload-HTTP-Method-Override"), "GET") {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 			if err != nil {
-				http.Error(w, `{"errors":[{"message":"The request body is too large."}]}`, http.StatusRequestEntityTooLarge)
+				// In Payload's envelope and content type (http.Error would
+				// send text/plain).
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				_, _ = w.Write([]byte(`{"errors":[{"message":"The request body is too large."}]}`))
 				return
 			}
 			r2 := r.Clone(r.Context())

@@ -363,9 +363,11 @@ func orderBy(t *table, alias string, keys []content.SortKey) string {
 		if !ok {
 			continue
 		}
-		dir := " ASC"
+		// NULLs order as PostgreSQL (and so Payload) orders them: last
+		// ascending, first descending; SQLite would do the opposite.
+		dir := " ASC NULLS LAST"
 		if k.Desc {
-			dir = " DESC"
+			dir = " DESC NULLS FIRST"
 		}
 		parts = append(parts, alias+"."+col.name+dir)
 		hasID = hasID || col.name == "id"
