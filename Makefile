@@ -22,6 +22,10 @@ test: ## the whole test suite: installs missing services, gofmt, vet, actionlint
 build: ## static binary at bin/cms
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/cms ./app/cmd/cms
 
+.PHONY: bench
+bench: ## measure the CMS against a gin+pgx baseline on a throwaway PostgreSQL (BENCH_FLAGS=--json; < 5 min)
+	go run ./app/cmd/cmsbench $(BENCH_FLAGS)
+
 fuzz: ## longer fuzzing of every Fuzz target (FUZZTIME=2m each by default)
 	FUZZTIME=$(FUZZTIME) scripts/test.sh --fuzz-only
 

@@ -760,7 +760,10 @@ func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec R
 				return err
 			}
 		}
-		return tx.Delete(ctx, c, rec.ID)
+		if err := tx.Delete(ctx, c, rec.ID); err != nil {
+			return err
+		}
+		return s.detach(ctx, tx, c, rec.ID)
 	})
 	if err != nil {
 		return WriteResult{}, s.writeError(c, rec.ID, err)

@@ -24,8 +24,12 @@ const (
 	idleTimeout       = 90 * time.Second
 	requestTimeout    = 30 * time.Second
 	bodyReadTimeout   = 60 * time.Second
-	shutdownTimeout   = 20 * time.Second
-	maxHeaderBytes    = 64 << 10
+	// jsonBodyReadTimeout bounds reading any other body (JSON, forms):
+	// those are small, and a client trickling one must not hold a goroutine
+	// and a connection for a minute.
+	jsonBodyReadTimeout = 20 * time.Second
+	shutdownTimeout     = 20 * time.Second
+	maxHeaderBytes      = 64 << 10
 )
 
 // Handler builds the CMS's HTTP handler around an App.
@@ -58,7 +62,7 @@ func (a *App) Handler() http.Handler {
 		}
 		c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("404 page not found\n"))
 	})
-	return securityHeaders(apiMethodOverride(r))
+	return readDeadline(securityHeaders(apiMethodOverride(r)))
 }
 
 // securityHeaders sets headers every response should carry.
@@ -101,11 +105,24 @@ func (a *App) requestLog(c *gin.Context) {
 		slog.Int("status", status), slog.Duration("took", time.Since(start)))
 }
 
-// deadlines bounds each request: a context timeout for the work, and a read
-// deadline for the body (uploads extend theirs as bytes arrive).
+// readDeadline bounds reading the request body. It wraps everything because
+// the method override reads the body before gin runs; uploads get
+// bodyReadTimeout (and extend theirs as bytes arrive), everything else
+// jsonBodyReadTimeout.
+func readDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := jsonBodyReadTimeout
+		if isUpload(r) {
+			d = bodyReadTimeout
+		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// deadlines bounds each request's work with a context timeout (the body's
+// read deadline is set by readDeadline).
 func (a *App) deadlines(c *gin.Context) {
-	rc := http.NewResponseController(c.Writer)
-	_ = rc.SetReadDeadline(time.Now().Add(bodyReadTimeout))
 	if isUpload(c.Request) {
 		c.Next()
 		return

@@ -432,3 +432,55 @@ func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleteDetachesReferences: deleting a document clears every reference
+// to it (top level, groups, hasMany, blocks, arrays in blocks), as Payload's
+// foreign keys do, without touching the referring documents' other data.
+func TestDeleteDetachesReferences(t *testing.T) {
+	ctx := context.Background()
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			svc := newService(db)
+			mk := func(slug string, in map[string]any) int64 {
+				t.Helper()
+				res, err := svc.Create(ctx, admin, slug, in, content.WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res.Doc["id"].(int64)
+			}
+			img, keep := mk(content.Media, map[string]any{"alt": "gone"}), mk(content.Media, map[string]any{"alt": "kept"})
+			other := mk(content.Pages, map[string]any{"title": "Other"})
+			page := mk(content.Pages, map[string]any{"title": "Uses it", "heroImage": img, "meta": map[string]any{"image": img, "title": "T"},
+				"related": []any{other},
+				"layout": []any{
+					map[string]any{"blockType": "mediaBlock", "media": img, "caption": "c"},
+					map[string]any{"blockType": "features", "items": []any{map[string]any{"title": "f", "icon": img}, map[string]any{"title": "g", "icon": keep}}},
+				}})
+			if _, err := svc.Delete(ctx, admin, content.Media, img, content.ReadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Delete(ctx, admin, content.Pages, other, content.ReadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			d, err := svc.FindByID(ctx, admin, content.Pages, page, content.ReadOptions{Depth: 0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			meta := d["meta"].(map[string]any)
+			layout := d["layout"].([]any)
+			items := layout[1].(map[string]any)["items"].([]any)
+			switch {
+			case d["heroImage"] != nil, meta["image"] != nil, meta["title"] != "T":
+				t.Fatalf("top/group not detached: hero %v meta %v", d["heroImage"], meta)
+			case len(d["related"].([]any)) != 0:
+				t.Fatalf("hasMany not detached: %v", d["related"])
+			case layout[0].(map[string]any)["media"] != nil || layout[0].(map[string]any)["caption"] != "c":
+				t.Fatalf("block not detached: %v", layout[0])
+			case items[0].(map[string]any)["icon"] != nil || items[1].(map[string]any)["icon"] != keep:
+				t.Fatalf("array in block: %v", items)
+			}
+		})
+	}
+}

@@ -1,0 +1,607 @@
+// Command cmsbench measures the CMS: it starts a throwaway PostgreSQL (or
+// uses BENCH_POSTGRES_URL), seeds a realistic data set, runs the CMS binary
+// as a separate process and drives HTTP load at it over loopback, next to a
+// minimal gin + pgx baseline answering the same slug lookup. It prints
+// req/s, latency percentiles, errors and the CMS's peak RSS per scenario,
+// each as a ratio to the baseline, plus cold start and binary size.
+//
+//	go run ./app/cmd/cmsbench            # table
+//	go run ./app/cmd/cmsbench --json     # JSON
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/automatonic/chronos/app/contract"
+	"github.com/automatonic/chronos/app/internal/bench"
+	"github.com/automatonic/chronos/app/internal/config"
+	"github.com/automatonic/chronos/app/internal/server"
+	"github.com/automatonic/chronos/app/internal/testenv"
+	"github.com/jackc/pgx/v5"
+)
+
+// envPostgresURL names an existing, empty database to bench against instead
+// of a throwaway cluster.
+const envPostgresURL = "BENCH_POSTGRES_URL"
+
+// baselineCmd is the hidden sub-command the bench re-executes itself with to
+// run the baseline server in its own process.
+const baselineCmd = "__baseline"
+
+// Goals of issue 8.
+const (
+	goalSlugRatio = 0.5
+	goalSlugP99   = 20 * time.Millisecond
+	goalColdStart = 150 * time.Millisecond
+	goalTotal     = 5 * time.Minute
+)
+
+type options struct {
+	json       bool
+	conns      int
+	duration   time.Duration
+	warmup     time.Duration
+	maxReqs    int
+	pages      int
+	media      int
+	coldStarts int
+	cmsBin     string
+	poolSize   int
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) == 5 && os.Args[1] == baselineCmd {
+		n, _ := strconv.Atoi(os.Args[4])
+		if err := serveBaseline(ctx, os.Args[2], os.Getenv(os.Args[3]), n); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	var o options
+	fs := flag.NewFlagSet("cmsbench", flag.ExitOnError)
+	fs.BoolVar(&o.json, "json", false, "print the report as JSON instead of a table")
+	fs.IntVar(&o.conns, "conns", 50, "concurrent connections per scenario")
+	fs.DurationVar(&o.duration, "duration", 8*time.Second, "measured time per scenario")
+	fs.DurationVar(&o.warmup, "warmup", 1500*time.Millisecond, "unmeasured warm-up per scenario")
+	fs.IntVar(&o.maxReqs, "max-requests", 500_000, "cap on measured requests per scenario")
+	fs.IntVar(&o.pages, "pages", 5000, "pages to seed")
+	fs.IntVar(&o.media, "media", 2000, "media documents to seed")
+	fs.IntVar(&o.coldStarts, "cold-starts", 7, "cold start measurements (the median is reported)")
+	fs.StringVar(&o.cmsBin, "cms-bin", "", "use this cms binary instead of building one")
+	fs.IntVar(&o.poolSize, "pool", 10, "database pool size of the CMS and the baseline ("+contract.CMSDBMaxConns+")")
+	_ = fs.Parse(os.Args[1:])
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	rep, err := runBench(ctx, o, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cmsbench:", err)
+		os.Exit(1)
+	}
+	if o.json {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+		return
+	}
+	printTable(os.Stdout, rep)
+}
+
+// Scenario is one row of the report.
+type Scenario struct {
+	Name      string       `json:"name"`
+	Request   string       `json:"request"`
+	Result    bench.Result `json:"result"`
+	PeakRSS   int64        `json:"peakRssBytes"`
+	RPSRatio  float64      `json:"rpsRatioToBaseline"`
+	P50Ratio  float64      `json:"p50RatioToBaseline"`
+	P95Ratio  float64      `json:"p95RatioToBaseline"`
+	P99Ratio  float64      `json:"p99RatioToBaseline"`
+	IsBase    bool         `json:"baseline,omitempty"`
+	P99Millis float64      `json:"p99Ms"`
+}
+
+// Goal is one goal of the issue and whether this run met it.
+type Goal struct {
+	Name     string `json:"name"`
+	Target   string `json:"target"`
+	Measured string `json:"measured"`
+	Met      bool   `json:"met"`
+}
+
+// Report is everything one run measured.
+type Report struct {
+	Date           string        `json:"date"`
+	Cores          int           `json:"cores"`
+	GoVersion      string        `json:"goVersion"`
+	Platform       string        `json:"platform"`
+	Conns          int           `json:"connections"`
+	ScenarioTime   string        `json:"scenarioDuration"`
+	Pages          int           `json:"pages"`
+	Media          int           `json:"media"`
+	SeedSeconds    float64       `json:"seedSeconds"`
+	CMSMode        string        `json:"cmsMode"`
+	Scenarios      []Scenario    `json:"scenarios"`
+	ColdStarts     []float64     `json:"coldStartMs"`
+	ColdStartMed   float64       `json:"coldStartMedianMs"`
+	BinaryBytes    int64         `json:"binaryBytes"`
+	ImageSize      string        `json:"containerImage"`
+	BaselineRSS    int64         `json:"baselinePeakRssBytes"`
+	CMSPeakRSS     int64         `json:"cmsPeakRssBytes"`
+	TotalSeconds   float64       `json:"totalSeconds"`
+	Goals          []Goal        `json:"goals"`
+	totalDuration  time.Duration `json:"-"`
+	peakRSSPerScen bool
+}
+
+func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error) {
+	began := time.Now()
+	rep := &Report{Date: began.UTC().Format(time.RFC3339), Cores: runtime.NumCPU(), GoVersion: runtime.Version(),
+		Platform: runtime.GOOS + "/" + runtime.GOARCH, Conns: o.conns, ScenarioTime: o.duration.String(),
+		Pages: o.pages, Media: o.media, CMSMode: "development (no S3: local disk), PostgreSQL, " + contract.CMSDBMaxConns + "=" + strconv.Itoa(o.poolSize)}
+	tmp, err := os.MkdirTemp("", "cmsbench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	// 1. PostgreSQL.
+	dbURL := os.Getenv(envPostgresURL)
+	if dbURL == "" {
+		log.Info("starting a throwaway PostgreSQL")
+		u, stopPG, err := testenv.StartPostgres(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer stopPG()
+		dbURL = u
+	}
+
+	// 2. The cms binary, built the way `make build` does (static, stripped).
+	bin := o.cmsBin
+	if bin == "" {
+		bin = filepath.Join(tmp, "cms")
+		log.Info("building the cms binary", "flags", `CGO_ENABLED=0 -trimpath -ldflags "-s -w"`)
+		if err := buildCMS(ctx, bin); err != nil {
+			return nil, err
+		}
+	}
+	fi, err := os.Stat(bin)
+	if err != nil {
+		return nil, err
+	}
+	rep.BinaryBytes = fi.Size()
+	rep.ImageSize = "not measurable here (no Docker engine); lower bound is the binary size"
+
+	// 3. Schema and data, through the content service.
+	log.Info("seeding", "pages", o.pages, "media", o.media)
+	ds, err := seed(ctx, dbURL, filepath.Join(tmp, "seed"), o)
+	if err != nil {
+		return nil, err
+	}
+	rep.SeedSeconds = ds.SeedTime.Seconds()
+	log.Info("seeded", "took", ds.SeedTime.Round(time.Millisecond).String())
+
+	secret := randomHex(32)
+	cmsEnv := func(addr string) []string {
+		env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+			return strings.HasPrefix(kv, "CMS_") || strings.HasPrefix(kv, "POSTGRES_") || strings.HasPrefix(kv, "S3_") || strings.HasPrefix(kv, "PAYLOAD_")
+		})
+		return append(env, contract.PostgresURL+"="+dbURL, contract.PayloadSecret+"="+secret, contract.CMSEnv+"=development",
+			contract.CMSDataDir+"="+filepath.Join(tmp, "data"), contract.CMSLogLevel+"=warn", contract.CMSAddr+"="+addr,
+			contract.CMSDBMaxConns+"="+strconv.Itoa(o.poolSize), contract.CMSAutoMigrate+"=false")
+	}
+
+	// 4. Cold start: process start to the first 200 on /readyz.
+	for i := range o.coldStarts {
+		d, err := coldStart(ctx, bin, tmp, cmsEnv)
+		if err != nil {
+			return nil, fmt.Errorf("cold start %d: %w", i+1, err)
+		}
+		rep.ColdStarts = append(rep.ColdStarts, float64(d.Microseconds())/1000)
+	}
+	sorted := slices.Clone(rep.ColdStarts)
+	slices.Sort(sorted)
+	if len(sorted) > 0 {
+		rep.ColdStartMed = sorted[len(sorted)/2]
+	}
+	log.Info("cold start", "median_ms", rep.ColdStartMed, "runs", rep.ColdStarts)
+
+	// 5. The CMS and the baseline, each in its own process.
+	cmsAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cms, err := startProc(ctx, bin, []string{"serve", "--env-file", os.DevNull}, tmp, cmsEnv(cmsAddr))
+	if err != nil {
+		return nil, err
+	}
+	defer cms.stop()
+	if _, err := waitReady(ctx, "http://"+cmsAddr+"/readyz", cms, 30*time.Second); err != nil {
+		return nil, fmt.Errorf("cms: %w", err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	baseAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	baseEnv := append(os.Environ(), "CMSBENCH_BASELINE_DB="+dbURL)
+	base, err := startProc(ctx, self, []string{baselineCmd, baseAddr, "CMSBENCH_BASELINE_DB", strconv.Itoa(o.poolSize)}, tmp, baseEnv)
+	if err != nil {
+		return nil, err
+	}
+	defer base.stop()
+	if _, err := waitReady(ctx, "http://"+baseAddr+"/healthz", base, 30*time.Second); err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	token, err := login(ctx, "http://"+cmsAddr, ds)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSlugRead(ctx, "http://"+cmsAddr, ds.Slugs[0]); err != nil {
+		return nil, err
+	}
+
+	// 6. Load.
+	load := bench.Load{Conns: o.conns, Duration: o.duration, MaxRequests: o.maxReqs, Warmup: o.warmup, Timeout: 10 * time.Second}
+	cmsURL, baseURL := "http://"+cmsAddr, "http://"+baseAddr
+	n := len(ds.Slugs)
+	scenarios := []struct {
+		name, desc string
+		pid        int
+		base       bool
+		req        bench.NewRequest
+	}{
+		{"baseline slug", "GET /pages/:slug (gin+pgx, SELECT data FROM pages WHERE slug=$1)", base.cmd.Process.Pid, true,
+			get(func(i int) string { return baseURL + "/pages/" + ds.Slugs[i%n] }, "")},
+		{"slug depth=1", "GET /api/pages?where[slug][equals]=…&depth=1&limit=1", cms.cmd.Process.Pid, false,
+			get(func(i int) string {
+				return cmsURL + "/api/pages?" + url.Values{"where[slug][equals]": {ds.Slugs[(i*7919)%n]}, "depth": {"1"}, "limit": {"1"}}.Encode()
+			}, "")},
+		{"slug depth=0", "GET /api/pages?where[slug][equals]=…&depth=0&limit=1 (same document as the baseline; informative)", cms.cmd.Process.Pid, false,
+			get(func(i int) string {
+				return cmsURL + "/api/pages?" + url.Values{"where[slug][equals]": {ds.Slugs[(i*7919)%n]}, "depth": {"0"}, "limit": {"1"}}.Encode()
+			}, "")},
+		{"list 20 -publishedAt", "GET /api/pages?limit=20&sort=-publishedAt&depth=0&page=1..10", cms.cmd.Process.Pid, false,
+			get(func(i int) string {
+				return cmsURL + "/api/pages?limit=20&sort=-publishedAt&depth=0&page=" + strconv.Itoa(1+i%10)
+			}, "")},
+		{"search title like", "GET /api/pages?where[title][like]=<word>&depth=0 (limit 10)", cms.cmd.Process.Pid, false,
+			get(func(i int) string {
+				return cmsURL + "/api/pages?" + url.Values{"where[title][like]": {ds.SearchWords[i%len(ds.SearchWords)]}, "depth": {"0"}}.Encode()
+			}, "")},
+		{"users/me", "GET /api/users/me (Authorization: JWT)", cms.cmd.Process.Pid, false,
+			get(func(int) string { return cmsURL + "/api/users/me" }, token)},
+		{"update page", "PATCH /api/pages/:id?depth=0 {title} (Authorization: JWT)", cms.cmd.Process.Pid, false,
+			func(ctx context.Context, i int) (*http.Request, error) {
+				id := ds.PageIDs[(i*104729)%n]
+				body, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("Updated page %d rev %d", id, i)})
+				req, err := http.NewRequestWithContext(ctx, http.MethodPatch, cmsURL+"/api/pages/"+strconv.FormatInt(id, 10)+"?depth=0", bytes.NewReader(body))
+				if err != nil {
+					return nil, err
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "JWT "+token)
+				return req, nil
+			}},
+	}
+	var baseRes bench.Result
+	for _, sc := range scenarios {
+		rep.peakRSSPerScen = bench.ResetPeakRSS(sc.pid) == nil
+		log.Info("load", "scenario", sc.name, "conns", o.conns, "duration", o.duration.String())
+		res, err := bench.Run(ctx, load, sc.req)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sc.name, err)
+		}
+		rss, _ := bench.PeakRSS(sc.pid)
+		s := Scenario{Name: sc.name, Request: sc.desc, Result: res, PeakRSS: rss, IsBase: sc.base, P99Millis: ms(res.P99)}
+		if sc.base {
+			baseRes = res
+			rep.BaselineRSS = rss
+		}
+		s.RPSRatio = ratio(res.RPS, baseRes.RPS)
+		s.P50Ratio = ratio(float64(res.P50), float64(baseRes.P50))
+		s.P95Ratio = ratio(float64(res.P95), float64(baseRes.P95))
+		s.P99Ratio = ratio(float64(res.P99), float64(baseRes.P99))
+		rep.Scenarios = append(rep.Scenarios, s)
+		if !sc.base {
+			rep.CMSPeakRSS = max(rep.CMSPeakRSS, rss)
+		}
+	}
+	rep.totalDuration = time.Since(began)
+	rep.TotalSeconds = rep.totalDuration.Seconds()
+
+	slug := rep.Scenarios[1]
+	rep.Goals = []Goal{
+		{"slug read throughput", fmt.Sprintf("≥ %.1f× baseline req/s", goalSlugRatio),
+			fmt.Sprintf("%.2f× (%.0f vs %.0f req/s)", slug.RPSRatio, slug.Result.RPS, baseRes.RPS), slug.RPSRatio >= goalSlugRatio},
+		{"slug read p99 at " + strconv.Itoa(o.conns) + " connections", "< 20 ms",
+			fmt.Sprintf("%.1f ms", slug.P99Millis), slug.Result.P99 < goalSlugP99 && o.conns >= 50},
+		{"cold start to first 200 on /readyz (median)", "< 150 ms",
+			fmt.Sprintf("%.1f ms (runs: %v)", rep.ColdStartMed, rep.ColdStarts), rep.ColdStartMed > 0 && rep.ColdStartMed < ms(goalColdStart)},
+		{"whole bench", "< 5 min", fmt.Sprintf("%.0f s", rep.TotalSeconds), rep.totalDuration < goalTotal},
+	}
+	for _, s := range rep.Scenarios {
+		if s.Result.Errors > 0 {
+			rep.Goals = append(rep.Goals, Goal{s.Name + " errors", "0", fmt.Sprintf("%d (first: %s)", s.Result.Errors, s.Result.FirstError), false})
+		}
+	}
+	return rep, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func get(u func(i int) string, token string) bench.NewRequest {
+	return func(ctx context.Context, i int) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u(i), nil)
+		if err != nil {
+			return nil, err
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "JWT "+token)
+		}
+		return req, nil
+	}
+}
+
+// seed migrates the database and fills it through the CMS's own services,
+// then ANALYZEs it so the planner has statistics (as autovacuum would give a
+// long-running database).
+func seed(ctx context.Context, dbURL, dataDir string, o options) (*bench.Dataset, error) {
+	cfg, err := config.Load(map[string]string{contract.PostgresURL: dbURL, contract.PayloadSecret: randomHex(32),
+		contract.CMSAutoMigrate: "true", contract.CMSDBMaxConns: "8", contract.CMSDataDir: dataDir})
+	if err != nil {
+		return nil, err
+	}
+	app, err := server.Build(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, fmt.Errorf("seed: build app: %w", err)
+	}
+	defer app.Close()
+	ds, err := bench.Seed(ctx, app.Content(), app.Auth(), bench.SeedOptions{Pages: o.pages, Media: o.media, Workers: 6, Seed: 8})
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("seed: connect: %w", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "VACUUM ANALYZE"); err != nil {
+		return nil, fmt.Errorf("seed: analyze: %w", err)
+	}
+	return ds, nil
+}
+
+// buildCMS builds ./app/cmd/cms of the module the bench runs in.
+func buildCMS(ctx context.Context, out string) error {
+	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil || strings.TrimSpace(string(gomod)) == "" || strings.TrimSpace(string(gomod)) == os.DevNull {
+		return errors.New("build cms: run cmsbench inside the module (or pass --cms-bin)")
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./app/cmd/cms")
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build cms: %w\n%s", err, b)
+	}
+	return nil
+}
+
+type proc struct {
+	cmd    *exec.Cmd
+	done   chan struct{}
+	stderr *bytes.Buffer
+}
+
+func startProc(ctx context.Context, bin string, args []string, dir string, env []string) (*proc, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir // no .env of the caller's working directory
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stdout = io.Discard
+	cmd.Stderr = &limitedWriter{w: &stderr, n: 64 << 10}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the bench
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", filepath.Base(bin), err)
+	}
+	p := &proc{cmd: cmd, done: make(chan struct{}), stderr: &stderr}
+	go func() { _ = cmd.Wait(); close(p.done) }()
+	return p, nil
+}
+
+// stop sends SIGTERM (the graceful path) and SIGKILL after 10 s.
+func (p *proc) stop() {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+type limitedWriter struct {
+	w io.Writer
+	n int
+}
+
+func (l *limitedWriter) Write(b []byte) (int, error) {
+	if l.n > 0 {
+		k := min(len(b), l.n)
+		l.n -= k
+		_, _ = l.w.Write(b[:k])
+	}
+	return len(b), nil
+}
+
+// waitReady polls u until it answers 200 and returns when it did, measured
+// from now. It fails when p exits first or limit passes.
+func waitReady(ctx context.Context, u string, p *proc, limit time.Duration) (time.Time, error) {
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	deadline := time.Now().Add(limit)
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return time.Now(), nil
+			}
+		}
+		select {
+		case <-p.done:
+			return time.Time{}, fmt.Errorf("exited before ready: %s", strings.TrimSpace(p.stderr.String()))
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		case <-time.After(time.Millisecond): // polling interval, not synchronisation
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("%s not ready after %s: %s", u, limit, strings.TrimSpace(p.stderr.String()))
+		}
+	}
+}
+
+// coldStart starts the cms binary against the migrated database and times
+// process start → first 200 on /readyz.
+func coldStart(ctx context.Context, bin, dir string, env func(addr string) []string) (time.Duration, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	p, err := startProc(ctx, bin, []string{"serve", "--env-file", os.DevNull}, dir, env(addr))
+	if err != nil {
+		return 0, err
+	}
+	defer p.stop()
+	ready, err := waitReady(ctx, "http://"+addr+"/readyz", p, 30*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	return ready.Sub(start), nil
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// login gets a JWT for the seeded admin through the API.
+func login(ctx context.Context, base string, ds *bench.Dataset) (string, error) {
+	body, _ := json.Marshal(map[string]string{"email": ds.AdminEmail, "password": ds.AdminPassword})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/users/login", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("login: %w", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Token == "" {
+		return "", fmt.Errorf("login: status %d, no token (%v)", resp.StatusCode, err)
+	}
+	return out.Token, nil
+}
+
+// checkSlugRead makes sure the measured request does the measured work: one
+// document, found by slug, with its hero image populated at depth=1.
+func checkSlugRead(ctx context.Context, base, slug string) error {
+	u := base + "/api/pages?" + url.Values{"where[slug][equals]": {slug}, "depth": {"1"}, "limit": {"1"}}.Encode()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("check slug read: %w", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Docs []struct {
+			Slug      string         `json:"slug"`
+			HeroImage map[string]any `json:"heroImage"`
+		} `json:"docs"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("check slug read: status %d: %v", resp.StatusCode, err)
+	}
+	if len(out.Docs) != 1 || out.Docs[0].Slug != slug || out.Docs[0].HeroImage["filename"] == nil {
+		return fmt.Errorf("check slug read: want 1 page %q with a populated heroImage, got %+v", slug, out.Docs)
+	}
+	return nil
+}
+
+func printTable(w io.Writer, r *Report) {
+	fmt.Fprintf(w, "Chronos bench — %s, %d cores, %s %s, %d connections, %s per scenario\n", r.Date, r.Cores, r.GoVersion, r.Platform, r.Conns, r.ScenarioTime)
+	fmt.Fprintf(w, "data: %d pages (blocks, rich text, hero/meta images, related pages), %d media with sizes; seeded in %.1f s\n", r.Pages, r.Media, r.SeedSeconds)
+	fmt.Fprintf(w, "CMS: separate process, %s\n\n", r.CMSMode)
+	fmt.Fprintf(w, "%-22s %9s %6s %8s %8s %8s %6s %8s %6s %7s %8s %12s\n", "scenario", "req/s", "×base", "p50 ms", "p95 ms", "p99 ms", "×base", "max ms", "errors", "reqs", "body KB", "peak RSS")
+	for _, s := range r.Scenarios {
+		rr, pr := fmt.Sprintf("%.2f", s.RPSRatio), fmt.Sprintf("%.2f", s.P99Ratio)
+		if s.IsBase {
+			rr, pr = "1", "1"
+		}
+		fmt.Fprintf(w, "%-22s %9.0f %6s %8.2f %8.2f %8.2f %6s %8.1f %6d %7d %8.1f %8.1f MiB\n", s.Name, s.Result.RPS, rr,
+			ms(s.Result.P50), ms(s.Result.P95), ms(s.Result.P99), pr, ms(s.Result.Max), s.Result.Errors, s.Result.Requests,
+			float64(s.Result.BodyBytes)/1024, float64(s.PeakRSS)/(1<<20))
+	}
+	fmt.Fprintf(w, "\npeak RSS: per scenario (VmHWM reset before each); CMS overall %.1f MiB, baseline %.1f MiB\n", float64(r.CMSPeakRSS)/(1<<20), float64(r.BaselineRSS)/(1<<20))
+	if !r.peakRSSPerScen {
+		fmt.Fprintln(w, "  (could not reset VmHWM: figures are cumulative peaks)")
+	}
+	fmt.Fprintf(w, "cold start (process start → first 200 on /readyz, migrated PostgreSQL): median %.1f ms of %v\n", r.ColdStartMed, r.ColdStarts)
+	fmt.Fprintf(w, "binary: %d bytes (%.1f MiB; CGO_ENABLED=0 -trimpath -ldflags \"-s -w\")\n", r.BinaryBytes, float64(r.BinaryBytes)/(1<<20))
+	fmt.Fprintf(w, "container image: %s\n", r.ImageSize)
+	fmt.Fprintf(w, "total bench time: %.0f s\n\ngoals:\n", r.TotalSeconds)
+	for _, g := range r.Goals {
+		mark := "MET   "
+		if !g.Met {
+			mark = "MISSED"
+		}
+		fmt.Fprintf(w, "  %s %-45s target %-22s measured %s\n", mark, g.Name, g.Target, g.Measured)
+	}
+}

@@ -1,0 +1,243 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/auth"
+	"github.com/automatonic/chronos/app/internal/content"
+	"golang.org/x/sync/errgroup"
+)
+
+// Dataset describes what Seed created, for building requests against it.
+type Dataset struct {
+	Pages         int
+	Media         int
+	PageIDs       []int64
+	Slugs         []string
+	SearchWords   []string
+	AdminEmail    string
+	AdminPassword string `json:"-"`
+	SeedTime      time.Duration
+}
+
+// Words titles are made of; searches use them.
+var words = []string{
+	"alpine", "harbor", "quantum", "meadow", "copper", "lantern", "orchid", "summit", "velvet", "glacier",
+	"ember", "falcon", "granite", "horizon", "island", "juniper", "kestrel", "lagoon", "mosaic", "nebula",
+	"oasis", "prairie", "quartz", "river", "sierra", "timber", "umbra", "valley", "willow", "zephyr",
+}
+
+// SeedOptions size the data set.
+type SeedOptions struct {
+	Pages   int
+	Media   int
+	Workers int    // concurrent creates
+	Seed    uint64 // deterministic content
+}
+
+// Seed creates an admin user, opts.Media media documents (upload metadata
+// with image sizes, no files) and opts.Pages published pages with blocks,
+// rich text, a hero image, meta image and related pages, through the content
+// service — the same validation and storage path the API uses.
+func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts SeedOptions) (*Dataset, error) {
+	start := time.Now()
+	ds := &Dataset{Pages: opts.Pages, Media: opts.Media, SearchWords: words,
+		AdminEmail: "bench-admin@example.com", AdminPassword: "bench-" + strconv.FormatUint(rand.Uint64(), 36) + "-Pw!"}
+	u, err := as.CreateUserAsSystem(ctx, auth.Registration{Email: ds.AdminEmail, Password: ds.AdminPassword, Name: "Bench Admin", Roles: []string{auth.RoleAdmin}})
+	if err != nil {
+		return nil, fmt.Errorf("bench: seed admin: %w", err)
+	}
+	actor := &content.Actor{ID: u.ID, Email: u.Email, Roles: u.Roles}
+	workers := max(1, opts.Workers)
+
+	mediaIDs := make([]int64, opts.Media)
+	if err := parallel(ctx, opts.Media, workers, func(ctx context.Context, i int) error {
+		in, sys := mediaDoc(i)
+		res, err := svc.CreateWithSystem(ctx, actor, content.Media, in, sys, content.WriteOptions{})
+		if err != nil {
+			return fmt.Errorf("bench: seed media %d: %w", i, err)
+		}
+		mediaIDs[i], err = docID(res.Doc)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+
+	ds.PageIDs = make([]int64, opts.Pages)
+	ds.Slugs = make([]string, opts.Pages)
+	// Pages relate to earlier pages, which must exist: the first batch has
+	// no relations, the rest point into it.
+	first := min(opts.Pages, 200)
+	create := func(ctx context.Context, i int) error {
+		r := rand.New(rand.NewPCG(opts.Seed, uint64(i)))
+		var related []int64
+		if i >= first {
+			related = []int64{ds.PageIDs[r.IntN(first)], ds.PageIDs[r.IntN(first)]}
+			if related[0] == related[1] {
+				related = related[:1]
+			}
+		}
+		in := pageDoc(i, r, mediaIDs, related, u.ID)
+		res, err := svc.Create(ctx, actor, content.Pages, in, content.WriteOptions{})
+		if err != nil {
+			return fmt.Errorf("bench: seed page %d: %w", i, err)
+		}
+		ds.PageIDs[i], err = docID(res.Doc)
+		ds.Slugs[i] = in["slug"].(string)
+		return err
+	}
+	if err := parallel(ctx, first, workers, create); err != nil {
+		return nil, err
+	}
+	if err := parallel(ctx, opts.Pages-first, workers, func(ctx context.Context, i int) error { return create(ctx, i+first) }); err != nil {
+		return nil, err
+	}
+	ds.SeedTime = time.Since(start)
+	return ds, nil
+}
+
+// parallel runs fn(0..n-1) on workers goroutines, stopping at the first error.
+func parallel(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := range n {
+		if ctx.Err() != nil {
+			break // a create failed: stop queueing
+		}
+		g.Go(func() error { return fn(ctx, i) })
+	}
+	return g.Wait()
+}
+
+func docID(d content.Doc) (int64, error) {
+	switch v := d["id"].(type) {
+	case int64:
+		return v, nil
+	case int:
+		return int64(v), nil
+	case float64:
+		return int64(v), nil
+	case json.Number:
+		return v.Int64()
+	case string:
+		return strconv.ParseInt(v, 10, 64)
+	}
+	return 0, fmt.Errorf("bench: document id %v (%T) is not a number", d["id"], d["id"])
+}
+
+// fromJSON decodes v's JSON the way the API decodes request bodies (numbers
+// as json.Number), so seeded input takes the API's validation path.
+func fromJSON(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // literals built here always marshal
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out map[string]any
+	if err := dec.Decode(&out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func mediaDoc(i int) (input, system map[string]any) {
+	w, h := 1600+(i%5)*160, 900+(i%7)*90
+	name := fmt.Sprintf("bench-image-%05d", i)
+	size := func(label string, sw int) map[string]any {
+		sh := sw * h / w
+		return map[string]any{"url": "/api/media/file/" + name + "-" + label + ".webp", "width": sw, "height": sh,
+			"mimeType": "image/webp", "filesize": sw * sh / 10, "filename": name + "-" + label + ".webp"}
+	}
+	input = fromJSON(map[string]any{"alt": fmt.Sprintf("%s %s photograph number %d", words[i%len(words)], words[(i/7)%len(words)], i),
+		"caption": "Bench media caption " + strconv.Itoa(i)})
+	system = fromJSON(map[string]any{
+		"filename": name + ".jpg", "mimeType": "image/jpeg", "filesize": 180_000 + i*37, "width": w, "height": h,
+		"sizes": map[string]any{"thumbnail": size("thumbnail", 300), "card": size("card", 768), "tablet": size("tablet", 1024)},
+	})
+	return input, system
+}
+
+func text(s string, format int) map[string]any {
+	return map[string]any{"type": "text", "version": 1, "text": s, "format": format, "style": "", "mode": "normal", "detail": 0}
+}
+
+func element(typ string, children []any, extra map[string]any) map[string]any {
+	n := map[string]any{"type": typ, "version": 1, "format": "", "indent": 0, "direction": "ltr", "children": children}
+	for k, v := range extra {
+		n[k] = v
+	}
+	return n
+}
+
+func sentence(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for j := range n {
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(words[r.IntN(len(words))])
+	}
+	return b.String() + "."
+}
+
+// richText is a Lexical document of a heading, paragraphs with bold text
+// and a link, and a bullet list: a few KB, like a real page body.
+func richText(r *rand.Rand, paragraphs int) map[string]any {
+	kids := []any{element("heading", []any{text(sentence(r, 4), 0)}, map[string]any{"tag": "h2"})}
+	for range paragraphs {
+		kids = append(kids, element("paragraph", []any{
+			text(sentence(r, 25), 0), text(sentence(r, 3), 1),
+			element("link", []any{text("read more", 0)}, map[string]any{"fields": map[string]any{"linkType": "custom", "url": "https://example.com/" + words[r.IntN(len(words))], "newTab": false}}),
+			text(sentence(r, 15), 0),
+		}, map[string]any{"textFormat": 0, "textStyle": ""}))
+	}
+	var items []any
+	for j := range 4 {
+		items = append(items, element("listitem", []any{text(sentence(r, 6), 0)}, map[string]any{"value": j + 1}))
+	}
+	kids = append(kids, element("list", items, map[string]any{"listType": "bullet", "tag": "ul", "start": 1}))
+	return map[string]any{"root": element("root", kids, nil)}
+}
+
+func pageDoc(i int, r *rand.Rand, media []int64, related []int64, author int64) map[string]any {
+	pick := func() int64 { return media[r.IntN(len(media))] }
+	title := fmt.Sprintf("%s %s %s %d", strings.ToUpper(words[i%len(words)][:1])+words[i%len(words)][1:],
+		words[r.IntN(len(words))], words[r.IntN(len(words))], i)
+	published := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(3*365*24)) * time.Hour)
+	link := func(l string) map[string]any {
+		return map[string]any{"label": l, "url": "https://example.com/" + l, "newTab": false}
+	}
+	doc := map[string]any{
+		"title":       title,
+		"slug":        fmt.Sprintf("bench-page-%05d", i),
+		"_status":     content.StatusPublished,
+		"publishedAt": published.Format(time.RFC3339),
+		"content":     richText(r, 4),
+		"heroImage":   pick(),
+		"author":      author,
+		"meta":        map[string]any{"title": title + " | Chronos", "description": sentence(r, 30), "image": pick()},
+		"layout": []any{
+			map[string]any{"blockType": "hero", "heading": title, "subheading": sentence(r, 20), "media": pick(), "links": []any{link("start"), link("learn")}},
+			map[string]any{"blockType": "content", "richText": richText(r, 3)},
+			map[string]any{"blockType": "mediaBlock", "media": pick(), "caption": sentence(r, 8)},
+			map[string]any{"blockType": "callToAction", "heading": sentence(r, 5), "richText": richText(r, 1), "links": []any{link("contact")}},
+			map[string]any{"blockType": "features", "items": []any{
+				map[string]any{"title": sentence(r, 3), "description": sentence(r, 12), "icon": pick()},
+				map[string]any{"title": sentence(r, 3), "description": sentence(r, 12), "icon": pick()},
+				map[string]any{"title": sentence(r, 3), "description": sentence(r, 12), "icon": pick()},
+			}},
+		},
+	}
+	if len(related) > 0 {
+		doc["related"] = related
+	}
+	return fromJSON(doc)
+}

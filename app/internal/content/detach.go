@@ -1,0 +1,78 @@
+package content
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/automatonic/chronos/app/internal/query"
+)
+
+// relationPaths lists the dotted paths of relation fields (outside rich
+// text) that point at target, through groups, arrays and blocks.
+func relationPaths(fields []Field, target, prefix string) []string {
+	var out []string
+	add := func(ps ...string) {
+		for _, p := range ps {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	for i := range fields {
+		f := &fields[i]
+		p := joinPath(prefix, f.Name)
+		switch f.Type {
+		case Upload, Relationship:
+			if f.RelationTo == target {
+				add(p)
+			}
+		case Group, Array:
+			add(relationPaths(f.Fields, target, p)...)
+		case Blocks:
+			for _, b := range f.Blocks {
+				add(relationPaths(b.Fields, target, p)...)
+			}
+		}
+	}
+	return out
+}
+
+// detach removes references to a deleted document from every document
+// that points at it, inside the delete's transaction — what Payload's
+// foreign keys do — so nobody reads a dangling id afterwards. Versions keep
+// their snapshot; restoring one prunes what no longer exists.
+func (s *Service) detach(ctx context.Context, tx Store, target *Collection, id int64) error {
+	bound := *s
+	bound.store = tx
+	for _, c := range s.reg.order {
+		paths := relationPaths(c.Fields, target.Slug, "")
+		if len(paths) == 0 {
+			continue
+		}
+		var w query.Where
+		for _, p := range paths {
+			w.Or = append(w.Or, query.Where{Conds: []query.Cond{{Path: p, Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}})
+		}
+		f, err := s.reg.CompileWhere(c, w, systemActor)
+		if err != nil {
+			return fmt.Errorf("detach %s: %w", c.Slug, err)
+		}
+		recs, _, err := tx.Find(ctx, c, Find{Filter: f})
+		if err != nil {
+			return fmt.Errorf("detach %s: %w", c.Slug, err)
+		}
+		for _, r := range recs {
+			data, err := bound.pruneDangling(ctx, c, r.Data)
+			if err != nil {
+				return err
+			}
+			r.Data = data
+			if _, err := tx.Update(ctx, c, r); err != nil {
+				return fmt.Errorf("detach %s %d: %w", c.Slug, r.ID, err)
+			}
+		}
+	}
+	return nil
+}

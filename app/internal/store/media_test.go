@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
+)
+
+// TestMediaFilesRegistry exercises the name registry on both dialects:
+// atomic claims under contention, attach, cascade on document delete,
+// pending reservations and lookups.
+func TestMediaFilesRegistry(t *testing.T) {
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			mf := db.MediaFiles()
+
+			// 16 concurrent uploads of "hero.png" get 16 distinct names.
+			var (
+				mu  sync.Mutex
+				got = map[string]bool{}
+				wg  sync.WaitGroup
+			)
+			for range 16 {
+				wg.Go(func() {
+					n, err := media.UniqueFilename(ctx, "hero.png", func(ctx context.Context, c string) (bool, error) {
+						ok, err := mf.Claim(ctx, media.File{Filename: c})
+						return !ok, err
+					})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if got[n] {
+						t.Errorf("name %s handed out twice", n)
+					}
+					got[n] = true
+				})
+			}
+			wg.Wait()
+			if !got["hero.png"] || !got["hero-15.png"] || len(got) != 16 {
+				t.Fatalf("names %v", got)
+			}
+			if ok, err := mf.Claim(ctx, media.File{Filename: "hero.png"}); ok || err != nil {
+				t.Fatalf("claim of a taken name: %v, %v", ok, err)
+			}
+
+			svc := newService(db)
+			admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+			res, err := svc.CreateWithSystem(ctx, admin, content.Media, map[string]any{"alt": "x"}, map[string]any{"filename": "hero.png"}, content.WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := res.Doc["id"].(int64)
+			files := []media.File{
+				{Filename: "hero.png", ContentType: "image/png", Filesize: 10},
+				{Filename: "hero-1.png", SizeName: "thumbnail", ContentType: "image/png", Filesize: 5},
+			}
+			if err := mf.Attach(ctx, id, files); err != nil {
+				t.Fatal(err)
+			}
+			if err := mf.Attach(ctx, id+1, files[:1]); !errors.Is(err, media.ErrFileNotFound) {
+				t.Errorf("attach to another document: %v", err)
+			}
+			if err := mf.Attach(ctx, id, []media.File{{Filename: "never-claimed.png"}}); !errors.Is(err, media.ErrFileNotFound) {
+				t.Errorf("attach of an unclaimed name: %v", err)
+			}
+			f, err := mf.Get(ctx, "hero.png")
+			if err != nil || f.MediaID != id || f.Filesize != 10 || f.ContentType != "image/png" || f.CreatedAt.IsZero() {
+				t.Errorf("get = %+v, %v", f, err)
+			}
+			if _, err := mf.Get(ctx, "nope.png"); !errors.Is(err, media.ErrFileNotFound) {
+				t.Errorf("get missing: %v", err)
+			}
+			by, err := mf.ByMedia(ctx, id)
+			if err != nil || len(by) != 2 {
+				t.Errorf("by media = %v, %v", by, err)
+			}
+			orig, err := mf.Originals(ctx)
+			if err != nil || len(orig) != 1 || orig[0].Filename != "hero.png" {
+				t.Errorf("originals = %v, %v", orig, err)
+			}
+			known, err := mf.Known(ctx, []string{"hero.png", "hero-3.png", "zzz.png"})
+			if err != nil || !known["hero.png"] || !known["hero-3.png"] || known["zzz.png"] {
+				t.Errorf("known = %v, %v", known, err)
+			}
+			pending, err := mf.Pending(ctx, time.Now().Add(time.Minute))
+			if err != nil || len(pending) != 14 {
+				t.Errorf("pending = %d, %v", len(pending), err)
+			}
+			if old, _ := mf.Pending(ctx, time.Now().Add(-time.Hour)); len(old) != 0 {
+				t.Errorf("pending older than an hour = %v", old)
+			}
+			if ok, err := mf.Mark(ctx, "hero-2.png", "", "locked"); !ok || err != nil {
+				t.Errorf("mark a pending row: %v, %v", ok, err)
+			}
+			if ok, err := mf.Mark(ctx, "hero-2.png", "", "locked"); ok || err != nil {
+				t.Errorf("mark twice: %v, %v", ok, err)
+			}
+			if ok, err := mf.Mark(ctx, "hero.png", "image/png", "locked"); ok || err != nil {
+				t.Errorf("mark an attached row: %v, %v", ok, err)
+			}
+			var names []string
+			for i := 2; i < 16; i++ {
+				names = append(names, fmt.Sprintf("hero-%d.png", i))
+			}
+			if err := mf.Release(ctx, names...); err != nil {
+				t.Fatal(err)
+			}
+			// Deleting the document cascades to its rows.
+			if _, err := svc.Delete(ctx, admin, content.Media, id, content.ReadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if all, err := mf.All(ctx); err != nil || len(all) != 0 {
+				t.Errorf("rows after delete: %v, %v", all, err)
+			}
+		})
+	}
+}
