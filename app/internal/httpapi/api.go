@@ -5,7 +5,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -64,6 +63,7 @@ type API struct {
 	maxJSONBytes int64
 	openapi      func() ([]byte, error)
 	gzipPool     sync.Pool
+	bufPool      sync.Pool
 }
 
 // New returns the API. Register mounts it on a gin engine.
@@ -115,12 +115,21 @@ func (a *API) NotFound(c *gin.Context) {
 
 // json writes v with Payload's content type (no charset).
 func (a *API) json(c *gin.Context, status int, v any) {
-	b, err := json.Marshal(v)
+	bp, _ := a.bufPool.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 0, 16<<10)
+		bp = &b
+	}
+	b, err := appendJSON((*bp)[:0], v)
 	if err != nil {
 		a.log.Error("encode response", "err", err)
-		status, b = http.StatusInternalServerError, []byte(`{"errors":[{"message":"Something went wrong."}]}`)
+		status, b = http.StatusInternalServerError, append(b[:0], `{"errors":[{"message":"Something went wrong."}]}`...)
 	}
 	c.Data(status, "application/json", b)
+	if cap(b) <= 1<<20 { // do not keep huge buffers around
+		*bp = b
+		a.bufPool.Put(bp)
+	}
 }
 
 // caller returns the request's caller set by identify.
