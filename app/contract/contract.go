@@ -44,6 +44,7 @@ const (
 	CMSLockoutDuration = "CMS_LOCKOUT_DURATION"
 	CMSPasswordMinLen  = "CMS_PASSWORD_MIN_LENGTH"
 	CMSTrustedProxies  = "CMS_TRUSTED_PROXIES"
+	CMSCacheBytes      = "CMS_CACHE_BYTES"
 )
 
 // Var describes one environment variable of the contract.
@@ -89,6 +90,7 @@ func Vars() []Var {
 		{Name: CMSLoginMaxAttempt, Default: "5", Description: "Failed logins before an account is locked."},
 		{Name: CMSLockoutDuration, Default: "10m", Description: "How long a locked account stays locked."},
 		{Name: CMSPasswordMinLen, Default: "8", Description: "Minimum password length."},
+		{Name: CMSCacheBytes, Default: "33554432 (32 MiB)", Description: "Memory for cached anonymous API responses (dropped on any content write, in any process within 100 ms); 0 disables."},
 		{Name: CMSTrustedProxies, Default: "none", Description: "Comma-separated proxy IPs/CIDRs whose `X-Forwarded-For` is trusted for the client IP (rate limits); set it behind a load balancer."},
 	}
 }

@@ -37,6 +37,7 @@ func commands() []command {
 		{"serve", "run the CMS (HTTP API and admin UI)", runServe},
 		{"migrate", "apply pending database migrations (the release step)", runMigrate},
 		{"users", "manage users: `users create`", runUsers},
+		{"media", "media maintenance: `media gc [--apply]` removes orphaned files", runMedia},
 		{"env", "turn `pulumi stack output --json --show-secrets` into a .env file", runEnv},
 		{"version", "print the version", runVersion},
 		{"healthcheck", "GET /healthz of a running CMS (for container health checks)", runHealthcheck},

@@ -79,6 +79,7 @@ type Config struct {
 	LockoutDuration   time.Duration
 	PasswordMinLength int
 	TrustedProxies    []string
+	CacheBytes        int64
 }
 
 // Production reports whether the CMS runs in production mode.
@@ -229,6 +230,7 @@ func Load(env map[string]string) (*Config, error) {
 	c.LoginMaxAttempts = p.int(contract.CMSLoginMaxAttempt, 5, 1, 1000)
 	c.LockoutDuration = p.duration(contract.CMSLockoutDuration, 10*time.Minute)
 	c.PasswordMinLength = p.int(contract.CMSPasswordMinLen, 8, 8, 128)
+	c.CacheBytes = int64(p.int(contract.CMSCacheBytes, 32<<20, 0, 1<<40))
 	for _, tp := range p.list(contract.CMSTrustedProxies) {
 		if _, _, err := net.ParseCIDR(tp); err != nil && net.ParseIP(tp) == nil {
 			p.problem(contract.CMSTrustedProxies, "entry %q must be an IP address or CIDR", tp)

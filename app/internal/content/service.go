@@ -55,6 +55,9 @@ type Hooks struct {
 	AfterDelete func(ctx context.Context, c *Collection, d Doc) error
 	// RichTextHTML renders a Lexical value to HTML for ?richText=html.
 	RichTextHTML func(value any) (string, error)
+	// AfterWrite runs after any committed create, update or delete (the
+	// response cache drops what it holds).
+	AfterWrite func(c *Collection)
 }
 
 // Service implements the collection operations of the REST API and admin.
@@ -494,6 +497,7 @@ func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input
 	if err != nil {
 		return WriteResult{}, s.writeError(c, 0, err)
 	}
+	s.written(c)
 	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts.ReadOptions)
 	if err != nil {
 		return WriteResult{}, err
@@ -708,6 +712,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 	if err != nil {
 		return WriteResult{}, s.writeError(c, rec.ID, err)
 	}
+	s.written(c)
 	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts.ReadOptions)
 	if err != nil {
 		return WriteResult{}, err
@@ -719,6 +724,12 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		s.emit(ctx, "unpublish", c, rec)
 	}
 	return WriteResult{Doc: docs[0], Message: "Updated successfully."}, nil
+}
+
+func (s *Service) written(c *Collection) {
+	if s.hooks.AfterWrite != nil {
+		s.hooks.AfterWrite(c)
+	}
 }
 
 func (s *Service) emit(ctx context.Context, typ string, c *Collection, rec Record) {
@@ -768,6 +779,7 @@ func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec R
 	if err != nil {
 		return WriteResult{}, s.writeError(c, rec.ID, err)
 	}
+	s.written(c)
 	if s.hooks.AfterDelete != nil {
 		full := toDoc(c, rec)
 		if err := s.hooks.AfterDelete(ctx, c, full); err != nil {

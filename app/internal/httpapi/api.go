@@ -49,6 +49,8 @@ type Options struct {
 	CORSOrigins   []string // allowed browser origins (CORS and cookie writes)
 	MaxJSONBytes  int64    // JSON body limit (413 beyond)
 	OpenAPI       func() ([]byte, error)
+	// Cache, when set, answers anonymous reads from memory.
+	Cache *ResponseCache
 }
 
 // API is the REST API.
@@ -62,6 +64,7 @@ type API struct {
 	origins      map[string]bool
 	maxJSONBytes int64
 	openapi      func() ([]byte, error)
+	cache        *ResponseCache
 	gzipPool     sync.Pool
 	bufPool      sync.Pool
 }
@@ -70,7 +73,7 @@ type API struct {
 func New(o Options) *API {
 	a := &API{
 		content: o.Content, auth: o.Authenticator, accounts: o.Accounts, uploads: o.Uploads,
-		log: o.Logger, origins: map[string]bool{}, maxJSONBytes: o.MaxJSONBytes, openapi: o.OpenAPI,
+		log: o.Logger, origins: map[string]bool{}, maxJSONBytes: o.MaxJSONBytes, openapi: o.OpenAPI, cache: o.Cache,
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -90,7 +93,7 @@ func New(o Options) *API {
 // Register mounts every /api route on r, and the /api 404 on NoRoute when
 // noRoute is true (the server composes it with the admin's).
 func (a *API) Register(r *gin.Engine) {
-	g := r.Group("/api", a.headers, a.gzip, a.identify)
+	g := r.Group("/api", a.headers, a.gzip, a.identify, a.cached)
 	g.OPTIONS("/*path", func(c *gin.Context) { a.json(c, http.StatusOK, map[string]any{}) })
 	g.GET("/access", a.access)
 	if a.openapi != nil {

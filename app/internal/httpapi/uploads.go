@@ -1,18 +1,57 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/gin-gonic/gin"
 )
 
-// Uploads serves the upload collection's file endpoints (media).
+// Uploads is the media service as the upload and file endpoints need it
+// (implemented by *media.Service).
 type Uploads interface {
-	// Create handles POST /api/media (multipart).
-	Create(c *gin.Context)
-	// Update handles PATCH /api/media/:id (multipart replaces the file, JSON
-	// updates fields).
-	Update(c *gin.Context)
-	// File handles GET /api/media/file/:filename.
-	File(c *gin.Context)
+	// MaxBytes is the largest accepted file.
+	MaxBytes() int64
+	// CanCreate and CanUpdate are checked before a body is read.
+	CanCreate(actor *content.Actor) bool
+	CanUpdate(actor *content.Actor) bool
+	// Stage streams a file into the store; the result goes to Create,
+	// Replace or Discard.
+	Stage(ctx context.Context, actor *content.Actor, filename string, r io.Reader) (*media.Upload, error)
+	Discard(ctx context.Context, up *media.Upload)
+	Create(ctx context.Context, actor *content.Actor, up *media.Upload, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
+	Replace(ctx context.Context, actor *content.Actor, id int64, up *media.Upload, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
+	// Open finds a file for delivery (stream or presigned redirect).
+	Open(ctx context.Context, actor *content.Actor, name string, rng *media.Range) (media.Served, error)
+	// PresignUpload and Finalize are the direct browser upload.
+	PresignUpload(ctx context.Context, actor *content.Actor, filename, mimeType string, size int64) (media.DirectUpload, error)
+	Finalize(ctx context.Context, actor *content.Actor, token string, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
 }
 
-func (a *API) registerUploads(g *gin.RouterGroup) {}
+var _ Uploads = (*media.Service)(nil)
+
+// registerUploads mounts the media routes that differ from a plain
+// collection's: create and update take files, files are served, and
+// browsers can get a presigned PUT. GET/DELETE by id and the bulk routes
+// stay the collection's (deletes remove objects through content's
+// AfterDelete hook).
+func (a *API) registerUploads(g *gin.RouterGroup) {
+	g.POST("/"+content.Media, a.mediaCreate)
+	g.PATCH("/"+content.Media+"/:id", a.mediaUpdate)
+	g.POST("/"+content.Media+"/presign", a.mediaPresign)
+	g.GET("/"+content.Media+"/file/:filename", a.mediaFile)
+	g.HEAD("/"+content.Media+"/file/:filename", a.mediaFile)
+}
+
+// isUploadError reports whether err is a client mistake of the upload flow.
+func isUploadError(err error) bool {
+	for _, e := range []error{media.ErrTypeNotAllowed, media.ErrTypeMismatch, media.ErrImageTooLarge, media.ErrBadImage, media.ErrEmptyFile} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}

@@ -157,7 +157,7 @@ func (l *Local) writeMeta(key string, m localMeta) error {
 	return nil
 }
 
-// info stats key and reads its sidecar.
+// info builds the Info of key from its file info and its sidecar.
 func (l *Local) info(key string, fi fs.FileInfo) Info {
 	in := Info{Key: key, Size: fi.Size(), LastModified: fi.ModTime().UTC(), ContentType: defaultContentType}
 	var m localMeta

@@ -10,10 +10,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/automatonic/chronos/app/internal/admin"
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/config"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/httpapi"
+	"github.com/automatonic/chronos/app/internal/media"
+	"github.com/automatonic/chronos/app/internal/objectstore"
 	"github.com/automatonic/chronos/app/internal/store"
 	"github.com/automatonic/chronos/app/internal/webhook"
 	"github.com/gin-gonic/gin"
@@ -37,6 +40,8 @@ type App struct {
 	api     *httpapi.API
 	admin   Admin
 	checks  map[string]func(context.Context) error
+	media   *media.Service
+	objects objectstore.Store
 	closers []func() error
 }
 
@@ -66,7 +71,17 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 			return nil
 		})
 	}
-	a.content = content.NewService(reg, db.Content(), content.Hooks{AfterRead: afterRead, RichTextHTML: richTextHTML}, events, log)
+	var cache *httpapi.ResponseCache
+	hooks := content.Hooks{AfterRead: afterRead, RichTextHTML: richTextHTML}
+	if cfg.CacheBytes > 0 {
+		cache = httpapi.NewResponseCache(cfg.CacheBytes, db.Generation)
+		hooks.AfterWrite = func(*content.Collection) { cache.Invalidate() }
+	}
+	a.content = content.NewService(reg, db.Content(), withMedia(hooks, &a.media), events, log)
+	if err := a.buildMedia(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	authSvc, err := auth.NewService(auth.Config{
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
 		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
@@ -78,13 +93,20 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 	}
 	a.auth = authSvc
 	a.api = httpapi.New(httpapi.Options{
-		Content: a.content, Logger: log, PublicURL: cfg.PublicURL, CORSOrigins: cfg.CORSOrigins,
+		Content: a.content, Logger: log, PublicURL: cfg.PublicURL, CORSOrigins: cfg.CORSOrigins, Uploads: a.media,
 		Authenticator: httpapi.Identifier{Auth: authSvc},
 		OpenAPI:       openAPIOnce(reg, cfg.PublicURL),
+		Cache:         cache,
 		Accounts: &httpapi.Accounts{
 			Auth: authSvc, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
 			SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"),
 		},
+	})
+	a.admin = admin.New(admin.Options{
+		Content: a.content, Auth: authSvc, Logger: log, Secret: []byte(cfg.Secret),
+		SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"), PreviewURL: cfg.PreviewURL,
+		MediaOrigin: cfg.S3.PublicURL, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
+		UploadOrigin: admin.UploadOrigin(cfg.S3.Bucket, cfg.S3.Region, cfg.S3.Endpoint, cfg.S3.ForcePathStyle),
 	})
 	a.checks["database"] = db.Ping
 	a.checks["schema"] = func(ctx context.Context) error {

@@ -263,7 +263,7 @@ func (r *Repo) Create(ctx context.Context, c *content.Collection, rec content.Re
 		return rec, classify(fmt.Errorf("insert %s: %w", t.name, err))
 	}
 	rec.ID = id
-	return rec, nil
+	return rec, r.bump(ctx)
 }
 
 // Update implements content.Store.
@@ -291,7 +291,7 @@ func (r *Repo) Update(ctx context.Context, c *content.Collection, rec content.Re
 	if res.RowsAffected == 0 {
 		return rec, content.ErrNotFound
 	}
-	return rec, nil
+	return rec, r.bump(ctx)
 }
 
 // Delete implements content.Store.
@@ -307,7 +307,26 @@ func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) erro
 	if res.RowsAffected == 0 {
 		return content.ErrNotFound
 	}
+	return r.bump(ctx)
+}
+
+// bump advances the content generation in the current transaction (see
+// migration 0003): other processes drop their cached responses when they
+// see the new value.
+func (r *Repo) bump(ctx context.Context) error {
+	if err := r.g.WithContext(ctx).Exec("UPDATE content_generation SET n = n + 1 WHERE id = 1").Error; err != nil {
+		return classify(fmt.Errorf("bump generation: %w", err))
+	}
 	return nil
+}
+
+// Generation reads the content generation.
+func (db *DB) Generation(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.gdb.WithContext(ctx).Raw("SELECT n FROM content_generation WHERE id = 1").Scan(&n).Error; err != nil {
+		return 0, classify(fmt.Errorf("read generation: %w", err))
+	}
+	return n, nil
 }
 
 func (r *Repo) scanVersions(rows *sql.Rows) ([]content.Version, error) {

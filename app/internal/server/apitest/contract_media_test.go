@@ -1,14 +1,10 @@
-//go:build mediaendpoints
-
 package apitest
 
 import "testing"
 
 // TestContractMedia replays every fixture, the media upload and file ones
 // (290–430) included, through the real POST /api/media and
-// GET /api/media/file/… endpoints. It is behind the mediaendpoints build
-// tag until the media endpoints are wired; enable it with
-// `go test -tags mediaendpoints ./app/internal/server/apitest/`.
+// GET /api/media/file/… endpoints.
 func TestContractMedia(t *testing.T) {
 	fixtures := loadFixtures(t)
 	forEachDialect(t, func(t *testing.T, dialect string) {

@@ -41,6 +41,10 @@ func startCMS(t *testing.T, dbURL string, env map[string]string) *cms {
 		contract.CMSAutoMigrate: "true",
 		contract.CMSDataDir:     t.TempDir(),
 		contract.CMSLogLevel:    "error",
+		// These tests exercise the database path under failure and load;
+		// the response cache would answer their repeated anonymous GETs
+		// from memory instead.
+		contract.CMSCacheBytes: "0",
 	}
 	for k, v := range env {
 		vars[k] = v

@@ -1,0 +1,597 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/auth"
+	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
+	"github.com/gin-gonic/gin"
+)
+
+// docRoute dispatches /admin/collections/{slug}/{id}/...
+func (a *Admin) docRoute(c *gin.Context, p *auth.Principal, col *content.Collection, id int64, rest []string) {
+	get := c.Request.Method == http.MethodGet
+	switch {
+	case len(rest) == 0 && col.Auth:
+		a.userDoc(c, p, id)
+	case len(rest) == 0 && get:
+		a.editPage(c, p, col, id)
+	case len(rest) == 0:
+		a.saveDoc(c, p, col, id)
+	case len(rest) == 1 && rest[0] == "delete":
+		a.deleteDoc(c, p, col, id)
+	case len(rest) == 1 && rest[0] == "schedule" && col.Drafts && !get:
+		a.schedule(c, p, col, id)
+	case len(rest) == 1 && rest[0] == "replace" && col.Upload && !get:
+		a.replaceMedia(c, id)
+	case len(rest) == 1 && rest[0] == "versions" && get && col.Drafts:
+		a.versions(c, p, col, id)
+	case len(rest) == 2 && rest[0] == "versions" && col.Drafts:
+		vid, err := strconv.ParseInt(rest[1], 10, 64)
+		if err != nil || vid <= 0 || !get {
+			a.notFound(c)
+			return
+		}
+		a.version(c, p, col, id, vid)
+	case len(rest) == 3 && rest[0] == "versions" && rest[2] == "restore" && !get && col.Drafts:
+		vid, err := strconv.ParseInt(rest[1], 10, 64)
+		if err != nil || vid <= 0 {
+			a.notFound(c)
+			return
+		}
+		a.restore(c, p, col, id, vid)
+	case col.Auth && !get:
+		a.userAction(c, p, id, rest)
+	default:
+		a.notFound(c)
+	}
+}
+
+// editorData is what the editor template needs.
+type editorData struct {
+	Collection *content.Collection
+	ID         int64
+	Doc        content.Doc
+	IsNew      bool
+	Fields     map[string]*fieldView // top-level fields by name
+	Order      []fieldView
+	Errors     []summaryError
+	Status     string
+	HasDraft   bool
+	Action     string
+	PreviewURL string
+	Slug       string
+	SEOTitle   string
+	SEODesc    string
+	SEOURL     string
+	Focus      string
+	Thumb      string // media: the image
+	Media      content.Doc
+	Sizes      []sizeRow
+	Jobs       []jobView
+	Now        string // datetime-local value of now (UTC), the schedule's minimum
+}
+
+// jobView is a scheduled publish or unpublish.
+type jobView struct {
+	ID     int64
+	Action string
+	At     string
+	Done   bool
+	Error  string
+}
+
+type summaryError struct {
+	Path    string
+	ID      string
+	Label   string
+	Message string
+}
+
+// options loads the choices of upload and user pickers: the most recent
+// media (by an indexed sort) and the users.
+func (a *Admin) builder(ctx context.Context, actor *content.Actor, errs map[string]string) (*builder, error) {
+	b := &builder{errs: errs, thumbs: map[string]string{}}
+	media, err := a.content.Find(ctx, actor, content.Media, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
+		Sort: []query.SortField{{Path: "createdAt", Desc: true}}}, content.ReadOptions{Depth: 0})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range media.Docs {
+		id := idString(d["id"])
+		label, _ := d["filename"].(string)
+		if alt, _ := d["alt"].(string); alt != "" {
+			label += " — " + alt
+		}
+		t := thumbURL(d)
+		b.media = append(b.media, option{Value: id, Label: label, Thumb: t})
+		b.thumbs[id] = t
+	}
+	users, err := a.content.Find(ctx, actor, content.Users, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
+		Sort: []query.SortField{{Path: "email"}}}, content.ReadOptions{Depth: 0})
+	if err != nil && !errors.Is(err, content.ErrForbidden) {
+		return nil, err
+	}
+	for _, d := range users.Docs {
+		label, _ := d["email"].(string)
+		b.users = append(b.users, option{Value: idString(d["id"]), Label: label})
+	}
+	return b, nil
+}
+
+func (a *Admin) createDoc(c *gin.Context, p *auth.Principal, col *content.Collection) {
+	switch {
+	case col.Auth:
+		a.createUser(c, p)
+		return
+	case col.Upload:
+		if c.Request.Method == http.MethodPost {
+			a.uploadMedia(c)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/admin/collections/media#upload")
+		return
+	}
+	if c.Request.Method == http.MethodGet {
+		a.showEditor(c, p, col, 0, content.Doc{}, nil, http.StatusOK, "")
+		return
+	}
+	a.saveDoc(c, p, col, 0)
+}
+
+func (a *Admin) editPage(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
+	doc, err := a.content.FindByID(c.Request.Context(), actorOf(p), col.Slug, id, content.ReadOptions{Depth: 0, Draft: col.Drafts})
+	if errors.Is(err, content.ErrNotFound) {
+		a.notFound(c)
+		return
+	}
+	if err != nil {
+		a.serverError(c, err)
+		return
+	}
+	a.showEditor(c, p, col, id, doc, nil, http.StatusOK, "")
+}
+
+// showEditor renders the editor for doc (a stored document or the input
+// being corrected) with errs next to their fields.
+func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Collection, id int64, doc content.Doc, errs map[string]string, status int, open string) {
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	ctx := c.Request.Context()
+	b, err := a.builder(ctx, actorOf(p), errs)
+	if err != nil {
+		a.serverError(c, err)
+		return
+	}
+	b.open = open
+	fields := col.Fields
+	if col.Upload {
+		fields = mediaEditable(col)
+	}
+	views := b.build(fields, doc, "")
+	d := editorData{Collection: col, ID: id, Doc: doc, IsNew: id == 0, Fields: map[string]*fieldView{}, Order: views, Focus: open}
+	known := map[string]bool{}
+	var mark func(vs []fieldView)
+	mark = func(vs []fieldView) {
+		for _, v := range vs {
+			known[v.Path] = true
+			mark(v.Children)
+			for _, r := range v.Rows {
+				mark(r.Fields)
+			}
+		}
+	}
+	mark(views)
+	for i := range views {
+		d.Fields[views[i].Name] = &views[i]
+	}
+	for path, msg := range errs {
+		label := path
+		switch {
+		case strings.HasPrefix(path, "_"):
+			label = "Form"
+		case !known[path]:
+			label = path + " (not shown in this form)"
+		}
+		d.Errors = append(d.Errors, summaryError{Path: path, ID: inputID(path), Label: label, Message: msg})
+	}
+	sortErrors(d.Errors)
+	d.Status, _ = doc["_status"].(string)
+	d.Slug, _ = doc["slug"].(string)
+	title, _ := doc["title"].(string)
+	meta, _ := doc["meta"].(map[string]any)
+	d.SEOTitle, _ = meta["title"].(string)
+	if d.SEOTitle == "" {
+		d.SEOTitle = title
+	}
+	d.SEODesc, _ = meta["description"].(string)
+	d.SEOURL = "/" + d.Slug
+	if col.Drafts && id != 0 {
+		jobs, err := a.content.Jobs(ctx, actorOf(p), col.Slug, id)
+		if err != nil && !errors.Is(err, content.ErrNotSupported) && !errors.Is(err, content.ErrNotFound) {
+			a.serverError(c, err)
+			return
+		}
+		for _, j := range jobs {
+			d.Jobs = append(d.Jobs, jobView{ID: j.ID, Action: j.Action, At: fmtDate(j.RunAt), Done: !j.DoneAt.IsZero(), Error: j.Error})
+		}
+		d.Now = a.now().UTC().Format(dateLayout)
+	}
+	if a.previewURL != "" && id != 0 && d.Slug != "" {
+		d.PreviewURL = a.previewLink(col.Slug, id, d.Slug)
+	}
+	name := "editor"
+	titleText := "New " + col.Singular
+	if id != 0 {
+		titleText = docTitle(col, doc)
+	}
+	if col.Upload {
+		name = "media-edit"
+		d.Media = doc
+		d.Sizes = mediaSizes(doc)
+		d.Thumb, _ = doc["url"].(string)
+		if mt, _ := doc["mimeType"].(string); !strings.HasPrefix(mt, "image/") {
+			d.Thumb = ""
+		}
+	}
+	a.render(c, status, name, page{Title: titleText, Nav: col.Slug, Data: d})
+}
+
+func sortErrors(es []summaryError) {
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && es[j].Path < es[j-1].Path; j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+}
+
+// previewLink is the front end's preview URL for a document, with a signed
+// token valid for PreviewTTL.
+func (a *Admin) previewLink(collection string, id int64, slug string) string {
+	u, err := url.Parse(a.previewURL)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	q.Set("collection", collection)
+	q.Set("slug", slug)
+	q.Set("token", signPreview(a.keys.preview, collection, id, a.now()))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// saveDoc creates (id 0) or updates a document from the editor form.
+func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
+	back := "/admin/collections/" + col.Slug + "/create"
+	if id != 0 {
+		back = fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	}
+	if !a.checkForm(c, back) {
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		a.flash(c, "error", "The form could not be read.")
+		c.Redirect(http.StatusSeeOther, back)
+		return
+	}
+	fields := col.Fields
+	if col.Upload {
+		fields = mediaEditable(col)
+	}
+	pr := &parser{form: c.Request.PostForm, errs: map[string]string{}}
+	input := pr.parse(fields, "")
+	ctx := c.Request.Context()
+	actor := actorOf(p)
+	show := func(errs map[string]string, status int, open string) {
+		doc := input
+		if id != 0 {
+			// Keep system values (status, dates, file data) from the stored
+			// document under what was typed.
+			stored, err := a.content.FindByID(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0, Draft: col.Drafts})
+			if err == nil {
+				for k, v := range input {
+					stored[k] = v
+				}
+				doc = stored
+			}
+		}
+		doc["id"] = id
+		a.showEditor(c, p, col, id, doc, errs, status, open)
+	}
+	if opText := c.PostForm("_op"); opText != "" {
+		op, ok := parseRowOp(opText)
+		open := ""
+		if ok {
+			open, ok = op.apply(input)
+		}
+		if !ok {
+			pr.errs["_op"] = "That change to the layout could not be made."
+		}
+		show(pr.errs, http.StatusOK, open)
+		return
+	}
+	if len(pr.errs) > 0 {
+		show(pr.errs, http.StatusBadRequest, "")
+		return
+	}
+	action := c.PostForm("_action")
+	opts := content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}}
+	if col.Drafts {
+		switch action {
+		case "publish":
+			input["_status"] = content.StatusPublished
+		case "unpublish":
+			input["_status"] = content.StatusDraft
+		default:
+			action = "draft"
+			input["_status"] = content.StatusDraft
+			opts.Draft = true
+		}
+	}
+	var res content.WriteResult
+	var err error
+	if id == 0 {
+		res, err = a.content.Create(ctx, actor, col.Slug, input, opts)
+	} else {
+		res, err = a.content.Update(ctx, actor, col.Slug, id, input, opts)
+	}
+	var ve *content.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		errs := map[string]string{}
+		for _, fe := range ve.Errors {
+			if _, seen := errs[fe.Path]; !seen {
+				errs[fe.Path] = fe.Message
+			}
+		}
+		show(errs, http.StatusBadRequest, "")
+		return
+	case errors.Is(err, content.ErrNotFound):
+		a.notFound(c)
+		return
+	case errors.Is(err, content.ErrForbidden):
+		show(map[string]string{"_form": content.ErrForbidden.Error()}, http.StatusForbidden, "")
+		return
+	case err != nil:
+		a.serverError(c, err)
+		return
+	}
+	newID, _ := content.RelationID(res.Doc["id"])
+	msg := res.Message
+	switch action {
+	case "publish":
+		msg = col.Singular + " published."
+	case "unpublish":
+		msg = col.Singular + " unpublished; it is a draft again."
+	case "draft":
+		msg = "Draft saved."
+	}
+	a.flash(c, "success", msg)
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/%s/%d", col.Slug, newID))
+}
+
+// deleteDoc confirms (GET) and deletes (POST) one document.
+func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
+	ctx := c.Request.Context()
+	actor := actorOf(p)
+	self := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	if c.Request.Method == http.MethodGet {
+		doc, err := a.content.FindByID(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0, Draft: col.Drafts})
+		if errors.Is(err, content.ErrNotFound) {
+			a.notFound(c)
+			return
+		}
+		if err != nil {
+			a.serverError(c, err)
+			return
+		}
+		var used []listRow
+		if col.Upload {
+			used, err = a.usedBy(ctx, actor, id)
+			if err != nil {
+				a.serverError(c, err)
+				return
+			}
+		}
+		a.render(c, http.StatusOK, "delete", page{Title: "Delete " + docTitle(col, doc), Nav: col.Slug, Data: map[string]any{
+			"Collection": col, "Title": docTitle(col, doc), "Self": self, "UsedBy": used,
+		}})
+		return
+	}
+	if !a.checkForm(c, self) {
+		return
+	}
+	var err error
+	if col.Auth {
+		err = a.auth.DeleteUser(ctx, p, id)
+	} else {
+		_, err = a.content.Delete(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0})
+	}
+	if fes := auth.FieldErrors(err); len(fes) > 0 {
+		a.flash(c, "error", fes[0].Message)
+		c.Redirect(http.StatusSeeOther, self)
+		return
+	}
+	switch {
+	case errors.Is(err, content.ErrNotFound), errors.Is(err, auth.ErrNotFound):
+		a.notFound(c)
+		return
+	case errors.Is(err, content.ErrForbidden), errors.Is(err, auth.ErrForbidden):
+		a.flash(c, "error", content.ErrForbidden.Error())
+		c.Redirect(http.StatusSeeOther, self)
+		return
+	case err != nil:
+		a.serverError(c, err)
+		return
+	}
+	a.flash(c, "success", col.Singular+" deleted.")
+	c.Redirect(http.StatusSeeOther, "/admin/collections/"+col.Slug)
+}
+
+// versions lists a document's versions, newest first.
+func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
+	ctx := c.Request.Context()
+	actor := actorOf(p)
+	doc, err := a.content.FindByID(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0, Draft: true})
+	if errors.Is(err, content.ErrNotFound) {
+		a.notFound(c)
+		return
+	}
+	if err != nil {
+		a.serverError(c, err)
+		return
+	}
+	pg, _ := strconv.Atoi(c.Query("page"))
+	if pg < 1 || pg > 100000 {
+		pg = 1
+	}
+	res, err := a.content.FindVersions(ctx, actor, col.Slug, query.Params{
+		Where: query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}},
+		Sort:  []query.SortField{{Path: "updatedAt", Desc: true}}, Page: pg, Limit: 20, LimitSet: true, Pagination: true, Depth: 0, DepthSet: true,
+	})
+	if err != nil {
+		a.serverError(c, err)
+		return
+	}
+	base := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	var rows []listRow
+	for _, v := range res.Docs {
+		vid, _ := content.RelationID(v["id"])
+		body, _ := v["version"].(map[string]any)
+		st, _ := body["_status"].(string)
+		latest := ""
+		if v["latest"] == true {
+			latest = "current"
+		}
+		rows = append(rows, listRow{ID: vid, Href: fmt.Sprintf("%s/versions/%d", base, vid), Title: fmtDate(v["updatedAt"]),
+			Cells: []cell{{Text: st, Class: "pill pill-" + st}, {Text: latest}, {Text: scalarString(body["title"])}}})
+	}
+	a.render(c, http.StatusOK, "versions", page{Title: "Versions of " + docTitle(col, doc), Nav: col.Slug, Data: map[string]any{
+		"Collection": col, "Title": docTitle(col, doc), "Base": base, "Rows": rows,
+		"Pager": pager(res, func(n int) string { return base + "/versions?page=" + strconv.Itoa(n) }),
+	}})
+}
+
+// version shows one version with a restore button.
+func (a *Admin) version(c *gin.Context, p *auth.Principal, col *content.Collection, id, vid int64) {
+	v, err := a.content.FindVersionByID(c.Request.Context(), actorOf(p), col.Slug, vid, content.ReadOptions{Depth: 0})
+	if err == nil {
+		if parent, _ := content.RelationID(v["parent"]); parent != id {
+			err = content.ErrNotFound
+		}
+	}
+	if errors.Is(err, content.ErrNotFound) {
+		a.notFound(c)
+		return
+	}
+	if err != nil {
+		a.serverError(c, err)
+		return
+	}
+	body, _ := v["version"].(map[string]any)
+	base := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	a.render(c, http.StatusOK, "version", page{Title: "Version", Nav: col.Slug, Data: map[string]any{
+		"Collection": col, "Base": base, "Version": v, "Body": body, "VID": vid,
+		"Title": scalarString(body["title"]), "Status": scalarString(body["_status"]), "Slug": scalarString(body["slug"]),
+	}})
+}
+
+func (a *Admin) restore(c *gin.Context, p *auth.Principal, col *content.Collection, id, vid int64) {
+	base := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	if !a.checkForm(c, fmt.Sprintf("%s/versions/%d", base, vid)) {
+		return
+	}
+	ctx := c.Request.Context()
+	actor := actorOf(p)
+	v, err := a.content.FindVersionByID(ctx, actor, col.Slug, vid, content.ReadOptions{Depth: 0})
+	if err == nil {
+		if parent, _ := content.RelationID(v["parent"]); parent != id {
+			err = content.ErrNotFound
+		}
+	}
+	if err == nil {
+		_, err = a.content.RestoreVersion(ctx, actor, col.Slug, vid, content.ReadOptions{Depth: 0})
+	}
+	var ve *content.ValidationError
+	switch {
+	case errors.Is(err, content.ErrNotFound):
+		a.notFound(c)
+		return
+	case errors.As(err, &ve):
+		a.flash(c, "error", "This version cannot be restored: "+ve.Error())
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/versions/%d", base, vid))
+		return
+	case err != nil:
+		a.serverError(c, err)
+		return
+	}
+	a.flash(c, "success", "Version restored.")
+	c.Redirect(http.StatusSeeOther, base)
+}
+
+// schedule plans (or cancels) a publish or unpublish at a time.
+func (a *Admin) schedule(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
+	back := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	if !a.checkForm(c, back) {
+		return
+	}
+	ctx := c.Request.Context()
+	actor := actorOf(p)
+	if cancel := c.PostForm("cancel"); cancel != "" {
+		jid, _ := strconv.ParseInt(cancel, 10, 64)
+		err := a.content.CancelJob(ctx, actor, col.Slug, id, jid)
+		switch {
+		case errors.Is(err, content.ErrNotFound):
+			a.flash(c, "error", "That schedule no longer exists.")
+		case err != nil:
+			a.serverError(c, err)
+			return
+		default:
+			a.flash(c, "success", "Schedule cancelled.")
+		}
+		c.Redirect(http.StatusSeeOther, back)
+		return
+	}
+	action := c.PostForm("schedule_action")
+	at, err := time.Parse(dateLayout, strings.TrimSpace(c.PostForm("schedule_at")))
+	if err != nil {
+		a.flash(c, "error", "Choose a date and time (UTC) to schedule.")
+		c.Redirect(http.StatusSeeOther, back)
+		return
+	}
+	if !at.After(a.now()) {
+		a.flash(c, "error", "Choose a time in the future.")
+		c.Redirect(http.StatusSeeOther, back)
+		return
+	}
+	_, err = a.content.Schedule(ctx, actor, col.Slug, id, action, at.UTC())
+	var ve *content.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		msgs := make([]string, 0, len(ve.Errors))
+		for _, fe := range ve.Errors {
+			msgs = append(msgs, fe.Label+": "+fe.Message)
+		}
+		a.flash(c, "error", "Could not schedule — "+strings.Join(msgs, " "))
+	case errors.Is(err, content.ErrNotFound):
+		a.notFound(c)
+		return
+	case errors.Is(err, content.ErrNotSupported):
+		a.flash(c, "error", "Scheduling is not available on this server.")
+	case err != nil:
+		a.serverError(c, err)
+		return
+	default:
+		a.flash(c, "success", fmt.Sprintf("Scheduled to %s at %s.", action, fmtDate(at.UTC())))
+	}
+	c.Redirect(http.StatusSeeOther, back)
+}

@@ -1,0 +1,609 @@
+package admin
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+)
+
+// Form inputs are named by the document path Payload uses in validation
+// errors ("title", "meta.description", "layout.0.links.1.url"), so a
+// content.ValidationError lands next to its input without translation.
+
+// option is one choice of a select.
+type option struct {
+	Value    string
+	Label    string
+	Selected bool
+	Thumb    string
+}
+
+// fieldView is one field as the editor template draws it.
+type fieldView struct {
+	Name      string
+	Path      string
+	ID        string
+	Label     string
+	Kind      string // text, textarea, email, number, checkbox, date, richtext, upload, relationship, ids, group, array, blocks, json
+	Str       string
+	Checked   bool
+	Required  bool
+	MaxLength int
+	Counter   int // recommended length shown by a character counter (SEO)
+	Error     string
+	Options   []option
+	Children  []fieldView
+	Rows      []rowView
+	Blocks    []option // block types offered by a blocks field
+	Thumb     string   // preview of a chosen upload
+}
+
+// rowView is one array row or block.
+type rowView struct {
+	Index     int
+	Path      string
+	RowID     string
+	BlockType string
+	Label     string
+	Summary   string
+	Fields    []fieldView
+	First     bool
+	Last      bool
+	Open      bool
+	Error     bool
+}
+
+// builder turns documents (or re-submitted form data) into field views.
+type builder struct {
+	errs   map[string]string
+	media  []option
+	users  []option
+	open   string // row path to show expanded (just added or moved)
+	thumbs map[string]string
+}
+
+func fieldLabel(f *content.Field) string {
+	if f.Label != "" {
+		return f.Label
+	}
+	return humanize(f.Name)
+}
+
+// humanize turns a field name into a label: "publishedAt" → "Published
+// at", "url" → "URL", "newTab" → "New tab".
+func humanize(name string) string {
+	if name == "" {
+		return ""
+	}
+	var words []string
+	start := 0
+	for i := 1; i < len(name); i++ {
+		if name[i] >= 'A' && name[i] <= 'Z' && name[i-1] >= 'a' && name[i-1] <= 'z' {
+			words = append(words, name[start:i])
+			start = i
+		}
+	}
+	words = append(words, name[start:])
+	for i, w := range words {
+		switch lw := strings.ToLower(w); lw {
+		case "url", "id", "seo", "api":
+			words[i] = strings.ToUpper(lw)
+		default:
+			if i == 0 {
+				words[i] = strings.ToUpper(lw[:1]) + lw[1:]
+			} else {
+				words[i] = lw
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func joinPath(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+func inputID(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") }
+
+// build describes fields filled from data.
+func (b *builder) build(fields []content.Field, data map[string]any, prefix string) []fieldView {
+	out := make([]fieldView, 0, len(fields))
+	for i := range fields {
+		f := &fields[i]
+		if f.ReadOnly || f.Type == content.Select {
+			continue
+		}
+		path := joinPath(prefix, f.Name)
+		v := data[f.Name]
+		fv := fieldView{Name: f.Name, Path: path, ID: inputID(path), Label: fieldLabel(f), Required: f.Required,
+			MaxLength: f.MaxLength, Error: b.errs[path], Kind: string(f.Type)}
+		switch f.Type {
+		case content.Text, content.Textarea, content.Email:
+			fv.Str = scalarString(v)
+		case content.Number:
+			fv.Str = scalarString(v)
+		case content.Checkbox:
+			fv.Checked = v == true
+		case content.Date:
+			fv.Str = dateInput(v)
+		case content.RichText:
+			fv.Kind = "richtext"
+			fv.Str = jsonString(v, false)
+		case content.JSON:
+			fv.Str = jsonString(v, true)
+		case content.Upload:
+			fv.Str = idString(v)
+			fv.Options = selectOptions(b.media, fv.Str)
+			fv.Thumb = b.thumbs[fv.Str]
+		case content.Relationship:
+			if f.HasMany {
+				fv.Kind = "ids"
+				fv.Str = idList(v)
+			} else if f.RelationTo == content.Users {
+				fv.Str = idString(v)
+				fv.Options = selectOptions(b.users, fv.Str)
+			} else {
+				fv.Kind = "ids"
+				fv.Str = idString(v)
+			}
+		case content.Group:
+			sub, _ := v.(map[string]any)
+			fv.Children = b.build(f.Fields, sub, path)
+		case content.Array, content.Blocks:
+			list, _ := v.([]any)
+			for j, it := range list {
+				row, _ := it.(map[string]any)
+				rp := fmt.Sprintf("%s.%d", path, j)
+				rv := rowView{Index: j, Path: rp, First: j == 0, Last: j == len(list)-1}
+				rv.RowID, _ = row["id"].(string)
+				fs := f.Fields
+				rv.Label = fmt.Sprintf("Row %d", j+1)
+				if f.Type == content.Blocks {
+					rv.BlockType, _ = row["blockType"].(string)
+					fs = nil
+					for _, bl := range f.Blocks {
+						if bl.Slug == rv.BlockType {
+							fs, rv.Label = bl.Fields, bl.Label
+						}
+					}
+				}
+				rv.Summary = rowSummary(row)
+				rv.Fields = b.build(fs, row, rp)
+				rv.Error = b.hasErrorUnder(rp)
+				rv.Open = rv.Error || b.open == rp || len(list) <= 3
+				fv.Rows = append(fv.Rows, rv)
+			}
+			for _, bl := range f.Blocks {
+				fv.Blocks = append(fv.Blocks, option{Value: bl.Slug, Label: bl.Label})
+			}
+		}
+		out = append(out, fv)
+	}
+	return out
+}
+
+func (b *builder) hasErrorUnder(prefix string) bool {
+	for p := range b.errs {
+		if strings.HasPrefix(p, prefix+".") || p == prefix {
+			return true
+		}
+	}
+	return false
+}
+
+// rowSummary is a short text shown on a collapsed row.
+func rowSummary(row map[string]any) string {
+	for _, k := range []string{"heading", "title", "label", "caption", "blockName"} {
+		if s, _ := row[k].(string); strings.TrimSpace(s) != "" {
+			if len(s) > 60 {
+				s = s[:60] + "…"
+			}
+			return s
+		}
+	}
+	return ""
+}
+
+func selectOptions(all []option, cur string) []option {
+	out := make([]option, 0, len(all)+1)
+	found := cur == ""
+	for _, o := range all {
+		o.Selected = o.Value == cur
+		found = found || o.Selected
+		out = append(out, o)
+	}
+	if !found {
+		out = append(out, option{Value: cur, Label: "#" + cur, Selected: true})
+	}
+	return out
+}
+
+func scalarString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case json.Number:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func idString(v any) string {
+	if v == nil {
+		return ""
+	}
+	if id, ok := content.RelationID(v); ok {
+		return strconv.FormatInt(id, 10)
+	}
+	return scalarString(v)
+}
+
+func idList(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	list, _ := v.([]any)
+	parts := make([]string, 0, len(list))
+	for _, it := range list {
+		parts = append(parts, idString(it))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// dateLayout is the value format of <input type="datetime-local">; the
+// admin treats it as UTC and says so next to the input.
+const dateLayout = "2006-01-02T15:04"
+
+func dateInput(v any) string {
+	s, _ := v.(string)
+	if s == "" {
+		return ""
+	}
+	if t, err := content.ParseDate(s); err == nil {
+		return t.UTC().Format(dateLayout)
+	}
+	return s
+}
+
+func jsonString(v any, indent bool) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s // re-shown as typed after a parse error
+	}
+	var b []byte
+	var err error
+	if indent {
+		b, err = json.MarshalIndent(v, "", "  ")
+	} else {
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// parser reads a submitted editor form back into document input.
+type parser struct {
+	form url.Values
+	errs map[string]string
+}
+
+func (p *parser) has(path string) bool {
+	_, ok := p.form[path]
+	return ok
+}
+
+func (p *parser) last(path string) string {
+	v := p.form[path]
+	if len(v) == 0 {
+		return ""
+	}
+	return v[len(v)-1]
+}
+
+// rowIndexes lists the row indexes present under path, in order.
+func (p *parser) rowIndexes(path string) []int {
+	seen := map[int]bool{}
+	pre := path + "."
+	for k := range p.form {
+		if !strings.HasPrefix(k, pre) {
+			continue
+		}
+		idx, _, _ := strings.Cut(k[len(pre):], ".")
+		if n, err := strconv.Atoi(idx); err == nil && n >= 0 && n < 1000 {
+			seen[n] = true
+		}
+	}
+	out := make([]int, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// parse reads fields under prefix. Only fields present in the form are
+// returned, so fields the editor does not show keep their stored values.
+// Values that cannot be converted stay as typed (a string) with an error.
+func (p *parser) parse(fields []content.Field, prefix string) map[string]any {
+	out := map[string]any{}
+	for i := range fields {
+		f := &fields[i]
+		if f.ReadOnly || f.Type == content.Select {
+			continue
+		}
+		path := joinPath(prefix, f.Name)
+		switch f.Type {
+		case content.Group:
+			if p.hasPrefix(path + ".") {
+				out[f.Name] = p.parse(f.Fields, path)
+			}
+			continue
+		case content.Array, content.Blocks:
+			if !p.has(path) && !p.hasPrefix(path+".") {
+				continue
+			}
+			rows := []any{}
+			for n, idx := range p.rowIndexes(path) {
+				src := fmt.Sprintf("%s.%d", path, idx)
+				fs := f.Fields
+				row := map[string]any{}
+				if f.Type == content.Blocks {
+					bt := p.last(src + ".blockType")
+					row["blockType"] = bt
+					fs = nil
+					for _, bl := range f.Blocks {
+						if bl.Slug == bt {
+							fs = bl.Fields
+						}
+					}
+				}
+				if id := p.last(src + ".id"); id != "" {
+					row["id"] = id
+				}
+				// Rows are renumbered densely, so errors from the service
+				// (which counts rows) match the re-rendered form.
+				sub := &parser{form: p.renumber(src, fmt.Sprintf("%s.%d", path, n)), errs: p.errs}
+				for k, v := range sub.parse(fs, fmt.Sprintf("%s.%d", path, n)) {
+					row[k] = v
+				}
+				rows = append(rows, row)
+			}
+			out[f.Name] = rows
+			continue
+		}
+		if !p.has(path) {
+			continue
+		}
+		raw := strings.TrimSpace(p.last(path))
+		if f.Type == content.Textarea || f.Type == content.Text {
+			raw = strings.ReplaceAll(p.last(path), "\r\n", "\n")
+			if strings.TrimSpace(raw) == "" {
+				out[f.Name] = nil
+			} else {
+				out[f.Name] = raw
+			}
+			continue
+		}
+		if raw == "" && f.Type != content.Checkbox {
+			out[f.Name] = nil
+			if f.Type == content.Relationship && f.HasMany {
+				out[f.Name] = []any{}
+			}
+			continue
+		}
+		switch f.Type {
+		case content.Email:
+			out[f.Name] = raw
+		case content.Number:
+			n, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				out[f.Name] = raw
+				p.errs[path] = "Enter a number."
+				continue
+			}
+			out[f.Name] = n
+		case content.Checkbox:
+			out[f.Name] = raw == "true" || raw == "on"
+		case content.Date:
+			t, err := time.Parse(dateLayout, raw)
+			if err != nil {
+				if t2, err2 := content.ParseDate(raw); err2 == nil {
+					t, err = t2, nil
+				}
+			}
+			if err != nil {
+				out[f.Name] = raw
+				p.errs[path] = "Enter a date and time."
+				continue
+			}
+			out[f.Name] = content.FormatTime(t.UTC())
+		case content.RichText, content.JSON:
+			var v any
+			if err := json.Unmarshal([]byte(raw), &v); err != nil {
+				out[f.Name] = raw
+				p.errs[path] = "This is not valid JSON."
+				continue
+			}
+			out[f.Name] = v
+		case content.Upload, content.Relationship:
+			if f.HasMany {
+				var ids []any
+				bad := false
+				for _, s := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
+					n, err := strconv.ParseInt(s, 10, 64)
+					if err != nil || n <= 0 {
+						bad = true
+						break
+					}
+					ids = append(ids, n)
+				}
+				if bad {
+					out[f.Name] = raw
+					p.errs[path] = "Enter document ids separated by commas."
+					continue
+				}
+				if ids == nil {
+					ids = []any{}
+				}
+				out[f.Name] = ids
+				continue
+			}
+			n, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil || n <= 0 {
+				out[f.Name] = raw
+				p.errs[path] = "Choose a document."
+				continue
+			}
+			out[f.Name] = n
+		default:
+			out[f.Name] = raw
+		}
+	}
+	return out
+}
+
+func (p *parser) hasPrefix(pre string) bool {
+	for k := range p.form {
+		if strings.HasPrefix(k, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// renumber returns the form with keys under from moved to to (only the
+// keys under from are kept; that is all a row's parser needs).
+func (p *parser) renumber(from, to string) url.Values {
+	if from == to {
+		return p.form
+	}
+	out := url.Values{}
+	for k, v := range p.form {
+		if strings.HasPrefix(k, from+".") {
+			out[to+k[len(from):]] = v
+		}
+	}
+	return out
+}
+
+// rowOp is a layout edit requested by a button of the form: add a row or
+// block, remove, move up or down. It is applied to the parsed input and
+// the form is shown again (no save), which works without JavaScript.
+type rowOp struct {
+	Kind  string // add, remove, up, down
+	Path  string // the list (add) or the row (remove, up, down)
+	Block string // block type to add
+}
+
+func parseRowOp(s string) (rowOp, bool) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(s) > 300 {
+		return rowOp{}, false
+	}
+	op := rowOp{Kind: parts[0], Path: parts[1]}
+	switch op.Kind {
+	case "add":
+		if len(parts) == 3 {
+			op.Block = parts[2]
+		}
+		return op, true
+	case "remove", "up", "down":
+		return op, true
+	}
+	return rowOp{}, false
+}
+
+// lookupList finds the list at a dotted path in data and a setter for it.
+func lookupList(data map[string]any, path string) ([]any, func([]any), bool) {
+	segs := strings.Split(path, ".")
+	var cur any = data
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch c := cur.(type) {
+		case map[string]any:
+			if last {
+				list, ok := c[seg].([]any)
+				if !ok {
+					if c[seg] != nil {
+						return nil, nil, false
+					}
+					list = []any{}
+				}
+				return list, func(l []any) { c[seg] = l }, true
+			}
+			cur = c[seg]
+		case []any:
+			n, err := strconv.Atoi(seg)
+			if err != nil || n < 0 || n >= len(c) || last {
+				return nil, nil, false
+			}
+			cur = c[n]
+		default:
+			return nil, nil, false
+		}
+	}
+	return nil, nil, false
+}
+
+// apply performs op on data and returns the path of the row to show open.
+func (op rowOp) apply(data map[string]any) (string, bool) {
+	if op.Kind == "add" {
+		list, set, ok := lookupList(data, op.Path)
+		if !ok || len(list) >= 100 {
+			return "", false
+		}
+		row := map[string]any{}
+		if op.Block != "" {
+			row["blockType"] = op.Block
+		}
+		set(append(list, row))
+		return fmt.Sprintf("%s.%d", op.Path, len(list)), true
+	}
+	dot := strings.LastIndexByte(op.Path, '.')
+	if dot < 0 {
+		return "", false
+	}
+	n, err := strconv.Atoi(op.Path[dot+1:])
+	if err != nil {
+		return "", false
+	}
+	list, set, ok := lookupList(data, op.Path[:dot])
+	if !ok || n < 0 || n >= len(list) {
+		return "", false
+	}
+	switch op.Kind {
+	case "remove":
+		set(slices.Delete(slices.Clone(list), n, n+1))
+		return "", true
+	case "up":
+		if n == 0 {
+			return op.Path, true
+		}
+		list[n-1], list[n] = list[n], list[n-1]
+		return fmt.Sprintf("%s.%d", op.Path[:dot], n-1), true
+	case "down":
+		if n == len(list)-1 {
+			return op.Path, true
+		}
+		list[n+1], list[n] = list[n], list[n+1]
+		return fmt.Sprintf("%s.%d", op.Path[:dot], n+1), true
+	}
+	return "", false
+}

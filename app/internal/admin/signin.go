@@ -1,0 +1,249 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/automatonic/chronos/app/internal/auth"
+	"github.com/gin-gonic/gin"
+)
+
+// form is a submitted form: what was typed (to show it again) and the
+// errors per field.
+type form struct {
+	Values map[string]string
+	Errors map[string]string
+	Error  string // form-level message
+}
+
+func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+func (f *form) ok() bool { return len(f.Errors) == 0 && f.Error == "" }
+
+// authErrors puts an auth error on the form: field errors next to their
+// fields, sentinel errors as a form message. It returns false for errors
+// that are not the user's (to be answered with the error page).
+func authErrors(f *form, err error) bool {
+	if fes := auth.FieldErrors(err); len(fes) > 0 {
+		for _, fe := range fes {
+			if _, seen := f.Errors[fe.Path]; !seen {
+				f.Errors[fe.Path] = fe.Message
+			}
+		}
+		return true
+	}
+	if msg := auth.PublicMessage(err); msg != "" {
+		f.Error = msg
+		return true
+	}
+	return false
+}
+
+// limitedLogin is false (and the form carries a message) when the client
+// has tried too often.
+func (a *Admin) limitedLogin(c *gin.Context, f *form) bool {
+	if a.limiter == nil {
+		return true
+	}
+	if ok, _ := a.limiter.Allow(c.ClientIP()); ok {
+		return true
+	}
+	f.Error = "Too many attempts. Please wait a minute and try again."
+	return false
+}
+
+func (a *Admin) loginPage(c *gin.Context) {
+	if principalOf(c) != nil {
+		c.Redirect(http.StatusSeeOther, safeRedirect(c.Query("redirect")))
+		return
+	}
+	ok, err := a.auth.Init(c.Request.Context())
+	if err != nil {
+		a.serverError(c, err)
+		return
+	}
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/admin/create-first-user")
+		return
+	}
+	a.renderLogin(c, http.StatusOK, newForm(), c.Query("redirect"))
+}
+
+func (a *Admin) renderLogin(c *gin.Context, status int, f *form, redirect string) {
+	if redirect != "" {
+		redirect = safeRedirect(redirect)
+	}
+	a.render(c, status, "login", page{Title: "Sign in", Bare: true, Data: map[string]any{"Form": f, "Redirect": redirect}})
+}
+
+func (a *Admin) login(c *gin.Context) {
+	if !a.checkForm(c, "/admin/login") {
+		return
+	}
+	f := newForm()
+	email := strings.TrimSpace(c.PostForm("email"))
+	f.Values["email"] = email
+	password := c.PostForm("password")
+	if email == "" {
+		f.Errors["email"] = "This field is required."
+	}
+	if password == "" {
+		f.Errors["password"] = "This field is required."
+	}
+	if len(email) > 254 || len(password) > 256 {
+		f.Error = auth.PublicMessage(auth.ErrInvalidCredentials)
+	}
+	if !f.ok() || !a.limitedLogin(c, f) {
+		a.renderLogin(c, http.StatusBadRequest, f, c.PostForm("redirect"))
+		return
+	}
+	res, err := a.auth.Login(c.Request.Context(), email, password)
+	if err != nil {
+		if !authErrors(f, err) {
+			a.serverError(c, err)
+			return
+		}
+		if errors.Is(err, auth.ErrLocked) {
+			f.Error = "This account is locked after too many failed sign-in attempts. Try again later, reset your password, or ask an admin to unlock it."
+		}
+		a.renderLogin(c, http.StatusUnauthorized, f, c.PostForm("redirect"))
+		return
+	}
+	a.setSessionCookie(c, res.Token, res.ExpiresAt)
+	a.flash(c, "success", "Signed in. Welcome back!")
+	c.Redirect(http.StatusSeeOther, safeRedirect(c.PostForm("redirect")))
+}
+
+func (a *Admin) logoutPage(c *gin.Context) {
+	a.render(c, http.StatusOK, "logout", page{Title: "Sign out", Bare: true})
+}
+
+func (a *Admin) logout(c *gin.Context) {
+	if !a.checkForm(c, "/admin/logout") {
+		return
+	}
+	if p := principalOf(c); p != nil {
+		if err := a.auth.Logout(c.Request.Context(), p, false); err != nil {
+			a.serverError(c, err)
+			return
+		}
+	}
+	a.clearSessionCookie(c)
+	a.flash(c, "success", "You have been signed out.")
+	c.Redirect(http.StatusSeeOther, "/admin/login")
+}
+
+func (a *Admin) firstUserPage(c *gin.Context) {
+	ok, err := a.auth.Init(c.Request.Context())
+	if err != nil {
+		a.serverError(c, err)
+		return
+	}
+	if ok {
+		c.Redirect(http.StatusSeeOther, "/admin/login")
+		return
+	}
+	a.renderFirstUser(c, http.StatusOK, newForm())
+}
+
+func (a *Admin) renderFirstUser(c *gin.Context, status int, f *form) {
+	a.render(c, status, "create-first-user", page{Title: "Create first user", Bare: true,
+		Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
+}
+
+func (a *Admin) firstUser(c *gin.Context) {
+	if !a.checkForm(c, "/admin/create-first-user") {
+		return
+	}
+	f := newForm()
+	f.Values["email"], f.Values["name"] = strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
+	password := c.PostForm("password")
+	if password != c.PostForm("confirm") {
+		f.Errors["confirm"] = "The passwords do not match."
+	}
+	if len(f.Values["email"]) > 254 || len(password) > 256 || len(f.Values["name"]) > 200 {
+		f.Error = "A value is too long."
+	}
+	if !f.ok() {
+		a.renderFirstUser(c, http.StatusBadRequest, f)
+		return
+	}
+	res, err := a.auth.FirstRegister(c.Request.Context(), auth.Registration{Email: f.Values["email"], Password: password, Name: f.Values["name"]})
+	if errors.Is(err, auth.ErrAlreadyInitialized) {
+		a.flash(c, "info", "The first user already exists. Please sign in.")
+		c.Redirect(http.StatusSeeOther, "/admin/login")
+		return
+	}
+	if err != nil {
+		if !authErrors(f, err) {
+			a.serverError(c, err)
+			return
+		}
+		a.renderFirstUser(c, http.StatusBadRequest, f)
+		return
+	}
+	a.setSessionCookie(c, res.Token, res.ExpiresAt)
+	a.flash(c, "success", "Welcome! Your admin account is ready.")
+	c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+func (a *Admin) forgotPage(c *gin.Context) {
+	a.render(c, http.StatusOK, "forgot", page{Title: "Forgot password", Bare: true, Data: map[string]any{"Form": newForm()}})
+}
+
+func (a *Admin) forgot(c *gin.Context) {
+	if !a.checkForm(c, "/admin/forgot") {
+		return
+	}
+	f := newForm()
+	f.Values["email"] = strings.TrimSpace(c.PostForm("email"))
+	if f.Values["email"] == "" {
+		f.Errors["email"] = "This field is required."
+	}
+	if f.ok() && a.limitedLogin(c, f) {
+		err := a.auth.ForgotPassword(c.Request.Context(), f.Values["email"])
+		if err == nil {
+			a.render(c, http.StatusOK, "forgot", page{Title: "Forgot password", Bare: true, Data: map[string]any{"Form": f, "Sent": true}})
+			return
+		}
+		if !authErrors(f, err) {
+			a.serverError(c, err)
+			return
+		}
+	}
+	a.render(c, http.StatusBadRequest, "forgot", page{Title: "Forgot password", Bare: true, Data: map[string]any{"Form": f}})
+}
+
+func (a *Admin) resetPage(c *gin.Context) {
+	a.render(c, http.StatusOK, "reset", page{Title: "Reset password", Bare: true, Data: map[string]any{"Form": newForm(), "Token": c.Param("token")}})
+}
+
+func (a *Admin) reset(c *gin.Context) {
+	token := c.Param("token")
+	if !a.checkForm(c, "/admin/reset/"+token) {
+		return
+	}
+	f := newForm()
+	password := c.PostForm("password")
+	if password != c.PostForm("confirm") {
+		f.Errors["confirm"] = "The passwords do not match."
+	}
+	if len(password) > 256 {
+		f.Errors["password"] = "This value must be shorter than the max length of 256 characters."
+	}
+	if f.ok() {
+		res, err := a.auth.ResetPassword(c.Request.Context(), token, password)
+		if err == nil {
+			a.setSessionCookie(c, res.Token, res.ExpiresAt)
+			a.flash(c, "success", "Your password was changed and you are signed in.")
+			c.Redirect(http.StatusSeeOther, "/admin")
+			return
+		}
+		if !authErrors(f, err) {
+			a.serverError(c, err)
+			return
+		}
+	}
+	a.render(c, http.StatusBadRequest, "reset", page{Title: "Reset password", Bare: true, Data: map[string]any{"Form": f, "Token": token}})
+}

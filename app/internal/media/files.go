@@ -1,0 +1,48 @@
+package media
+
+import (
+	"context"
+	"time"
+)
+
+// File is one row of the object index (media_files): one stored object of
+// a media document. Filename is the object key below the store prefix and
+// the primary key, so claiming a name is one insert. MediaID is 0 while the
+// upload is in flight.
+type File struct {
+	Filename    string
+	MediaID     int64
+	SizeName    string // "" for the original, "thumbnail", "thumbnail-webp", ...
+	ContentType string
+	Filesize    int64
+	CreatedAt   time.Time
+}
+
+// Files is the object index as the media service needs it; the store
+// package implements it on the media_files table.
+type Files interface {
+	// Claim inserts a pending row for f.Filename and reports false, nil
+	// when the name is already taken (by an original, a size or an upload
+	// in flight).
+	Claim(ctx context.Context, f File) (bool, error)
+	// Attach points the pending rows of files at mediaID and records their
+	// final metadata.
+	Attach(ctx context.Context, mediaID int64, files []File) error
+	// Mark atomically moves a pending row's content type from `from` to
+	// `to` and reports whether it did; a direct upload's finalise uses it
+	// as a lock, so one token cannot create two documents.
+	Mark(ctx context.Context, name, from, to string) (bool, error)
+	// Release deletes the rows; missing names are not an error.
+	Release(ctx context.Context, names ...string) error
+	// Get returns the row of name, attached or pending; content.ErrNotFound
+	// style sentinel: ErrFileNotFound when absent.
+	Get(ctx context.Context, name string) (File, error)
+	// ByMedia returns the rows attached to mediaID.
+	ByMedia(ctx context.Context, mediaID int64) ([]File, error)
+	// Known returns which of names have a row.
+	Known(ctx context.Context, names []string) (map[string]bool, error)
+	// Pending returns the unattached rows created before cutoff.
+	Pending(ctx context.Context, cutoff time.Time) ([]File, error)
+	// Originals returns the attached rows of originals (SizeName "").
+	Originals(ctx context.Context) ([]File, error)
+}

@@ -1,0 +1,135 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+)
+
+// GCReport is what a garbage collection found and, with apply, did.
+type GCReport struct {
+	Applied bool
+	// OrphanObjects are objects in the store without an index row.
+	OrphanObjects []string
+	// StalePending are reservations (rows without a document) older than
+	// PendingTTL; their objects, if any, go with them.
+	StalePending []string
+	// MissingOriginals are documents whose original object is gone.
+	MissingOriginals []File
+	// IncompleteCleaned counts aborted multipart uploads (apply only).
+	IncompleteCleaned int
+}
+
+// Empty reports whether nothing was found.
+func (r GCReport) Empty() bool {
+	return len(r.OrphanObjects) == 0 && len(r.StalePending) == 0 && len(r.MissingOriginals) == 0 && r.IncompleteCleaned == 0
+}
+
+const gcBatch = 500
+
+// GCOptions configure GC.
+type GCOptions struct {
+	// Apply deletes what was found; false is a dry run.
+	Apply bool
+	// IncompleteAge is the age beyond which unfinished multipart uploads
+	// are aborted (default PendingTTL); keep it above the longest upload.
+	IncompleteAge time.Duration
+}
+
+// GC finds orphans in both directions: objects without a row, abandoned
+// reservations, and documents whose original object is missing. With
+// apply it deletes them (documents through content, so their remaining
+// objects go too) and aborts multipart uploads older than o.IncompleteAge.
+// Uploads in flight are safe: a name is claimed before its object is
+// written, and reservations are only collected after PendingTTL.
+func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
+	if o.IncompleteAge <= 0 {
+		o.IncompleteAge = PendingTTL
+	}
+	apply := o.Apply
+	rep := GCReport{Applied: apply}
+	var batch []string
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		known, err := s.cfg.Files.Known(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("media gc: look up names: %w", err)
+		}
+		for _, k := range batch {
+			if !known[k] {
+				rep.OrphanObjects = append(rep.OrphanObjects, k)
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err := s.cfg.Blobs.List(ctx, func(in BlobInfo) error {
+		batch = append(batch, in.Key)
+		if len(batch) >= gcBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return rep, fmt.Errorf("media gc: list objects: %w", err)
+	}
+
+	pending, err := s.cfg.Files.Pending(ctx, s.now().Add(-PendingTTL))
+	if err != nil {
+		return rep, fmt.Errorf("media gc: pending names: %w", err)
+	}
+	for _, f := range pending {
+		rep.StalePending = append(rep.StalePending, f.Filename)
+	}
+
+	originals, err := s.cfg.Files.Originals(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("media gc: originals: %w", err)
+	}
+	for _, f := range originals {
+		_, err := s.cfg.Blobs.Head(ctx, f.Filename)
+		if errors.Is(err, ErrBlobNotFound) {
+			rep.MissingOriginals = append(rep.MissingOriginals, f)
+		} else if err != nil {
+			return rep, fmt.Errorf("media gc: head %s: %w", f.Filename, err)
+		}
+	}
+	if !apply {
+		return rep, nil
+	}
+
+	for i := 0; i < len(rep.OrphanObjects); i += gcBatch {
+		if err := s.cfg.Blobs.Delete(ctx, rep.OrphanObjects[i:min(i+gcBatch, len(rep.OrphanObjects))]...); err != nil {
+			return rep, fmt.Errorf("media gc: delete orphans: %w", err)
+		}
+	}
+	for i := 0; i < len(rep.StalePending); i += gcBatch {
+		names := rep.StalePending[i:min(i+gcBatch, len(rep.StalePending))]
+		if err := s.cfg.Blobs.Delete(ctx, names...); err != nil {
+			return rep, fmt.Errorf("media gc: delete abandoned uploads: %w", err)
+		}
+		if err := s.cfg.Files.Release(ctx, names...); err != nil {
+			return rep, fmt.Errorf("media gc: release abandoned names: %w", err)
+		}
+	}
+	system := &content.Actor{Roles: []string{content.RoleAdmin}}
+	for _, f := range rep.MissingOriginals {
+		if _, err := s.cfg.Content.Delete(ctx, system, content.Media, f.MediaID, content.ReadOptions{}); err != nil && !errors.Is(err, content.ErrNotFound) {
+			return rep, fmt.Errorf("media gc: delete media %d: %w", f.MediaID, err)
+		}
+	}
+	n, err := s.cfg.Blobs.CleanIncomplete(ctx, o.IncompleteAge)
+	if err != nil {
+		return rep, fmt.Errorf("media gc: clean incomplete uploads: %w", err)
+	}
+	rep.IncompleteCleaned = n
+	return rep, nil
+}

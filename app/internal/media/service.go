@@ -1,0 +1,821 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+)
+
+// Delivery modes of the files (config CMS_MEDIA_DELIVERY).
+const (
+	// DeliverProxy serves files through GET /api/media/file/<filename>.
+	DeliverProxy = "proxy"
+	// DeliverPublic links files at PublicBase (a CDN or public bucket).
+	DeliverPublic = "public"
+	// DeliverPresign links /api/media/file/<filename>, which redirects to
+	// a short-lived presigned GET.
+	DeliverPresign = "presign"
+)
+
+// Timings of the service.
+const (
+	// PresignPutTTL is how long a direct-upload URL is valid.
+	PresignPutTTL = 15 * time.Minute
+	// PresignGetTTL is how long a presigned download redirect is valid.
+	PresignGetTTL = 5 * time.Minute
+	// PendingTTL is the age after which `cms media gc` treats an
+	// unattached name reservation as abandoned.
+	PendingTTL = 24 * time.Hour
+	// FileRoute is the path files are served under (relative URLs, as
+	// Payload sends them).
+	FileRoute = "/api/media/file/"
+	// CacheControl is sent with every file. Names are unique while a file
+	// exists, but a deleted file's name can be claimed again by a later
+	// upload, so the cache lifetime is a day (with ETag revalidation)
+	// rather than a year with immutable.
+	CacheControl = "public, max-age=86400"
+)
+
+// Errors of the upload flow; the HTTP layer maps them to 400, 413 and 404.
+var (
+	// ErrNoFile is Payload's message for a create without a file.
+	ErrNoFile = errors.New("No files were uploaded.")
+	// ErrEmptyFile reports a file of zero bytes.
+	ErrEmptyFile = errors.New("media: the uploaded file is empty")
+	// ErrTooLarge reports a file over the configured limit; nothing was kept.
+	ErrTooLarge = errors.New("media: file too large")
+	// ErrNameConflict reports a generated size whose name was taken by
+	// another file between the original's claim and the size's.
+	ErrNameConflict = errors.New("media: generated file name already taken")
+	// ErrBadToken reports a direct-upload token that is malformed, forged,
+	// expired or already used.
+	ErrBadToken = errors.New("media: invalid or expired upload token")
+	// ErrNotUploaded reports a direct-upload finalise before the object was
+	// PUT to the store.
+	ErrNotUploaded = errors.New("media: the file has not been uploaded to the store yet")
+	// ErrInterrupted reports an upload whose request body failed (the
+	// client went away or sent a truncated body); nothing was kept.
+	ErrInterrupted = errors.New("media: the upload was interrupted")
+	// ErrFileNotFound is Files' sentinel for a missing row.
+	ErrFileNotFound = errors.New("media: file not found")
+)
+
+// Config configures a Service.
+type Config struct {
+	Content   *content.Service
+	Blobs     Blobs
+	Files     Files
+	Policy    Policy
+	Processor *Processor // nil: no image processing
+	// MaxBytes is the largest accepted file.
+	MaxBytes int64
+	// Delivery is DeliverProxy (default), DeliverPublic or DeliverPresign.
+	Delivery string
+	// PublicBase is the URL files are under in DeliverPublic mode, with
+	// the store prefix: "https://cdn.example.com/media/".
+	PublicBase string
+	// Secret signs direct-upload tokens.
+	Secret []byte
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Service is the media domain: uploads into the object store with their
+// name registry, image sizes, read-time URLs, file delivery, deletes and
+// garbage collection. Document rows go through content.Service, so access
+// rules and validation stay there.
+//
+// Consistency: every stored object has a Files row named after its key.
+// A name is claimed (row inserted, MediaID 0) before its object is written,
+// the rows are attached to the document right after it is created, and any
+// failure deletes the objects written and releases the names claimed. What
+// a crash can leave in between (pending rows, objects whose delete failed
+// because the store was down, multipart debris) is what GC collects.
+//
+// The sizes field holds every configured size ("thumbnail", "card",
+// "hero") in the original format and its WebP variant under
+// "<name>-webp", each {url, width, height, mimeType, filesize, filename};
+// sizes not generated (upscales, non-images) are objects of nulls, as
+// Payload sends them. url, thumbnailURL and sizes.*.url are computed on
+// read (Decorate) from the filenames and the delivery mode.
+type Service struct {
+	cfg Config
+	log *slog.Logger
+	now func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(cfg Config) (*Service, error) {
+	if cfg.Content == nil || cfg.Blobs == nil || cfg.Files == nil {
+		return nil, errors.New("media: service needs content, blobs and files")
+	}
+	if cfg.MaxBytes <= 0 {
+		return nil, errors.New("media: MaxBytes must be positive")
+	}
+	switch cfg.Delivery {
+	case "":
+		cfg.Delivery = DeliverProxy
+	case DeliverProxy, DeliverPresign:
+	case DeliverPublic:
+		if cfg.PublicBase == "" {
+			return nil, errors.New("media: public delivery needs a public base URL")
+		}
+		if !strings.HasSuffix(cfg.PublicBase, "/") {
+			cfg.PublicBase += "/"
+		}
+	default:
+		return nil, fmt.Errorf("media: unknown delivery %q", cfg.Delivery)
+	}
+	if len(cfg.Secret) == 0 {
+		return nil, errors.New("media: a secret is needed to sign upload tokens")
+	}
+	if cfg.Policy.allowed == nil {
+		cfg.Policy, _ = NewPolicy(nil)
+	}
+	s := &Service{cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// MaxBytes returns the upload size limit.
+func (s *Service) MaxBytes() int64 { return s.cfg.MaxBytes }
+
+// CanCreate reports whether actor may upload (checked before reading a
+// request body).
+func (s *Service) CanCreate(actor *content.Actor) bool {
+	c, ok := s.cfg.Content.Registry().Get(content.Media)
+	return ok && c.Access.Create(actor).Allow
+}
+
+// CanUpdate reports whether actor may replace files at all.
+func (s *Service) CanUpdate(actor *content.Actor) bool {
+	c, ok := s.cfg.Content.Registry().Get(content.Media)
+	return ok && c.Access.Update(actor).Allow
+}
+
+// Upload is a file stored in the object store whose document does not
+// exist yet. Create or Replace turns it into a document; Discard removes it.
+type Upload struct {
+	Filename    string // stored name
+	ContentType string // sniffed
+	Size        int64
+	claimed     []string        // names reserved in Files
+	written     []string        // objects put to the store
+	files       map[string]File // final metadata by name
+}
+
+func (u *Upload) fileList() []File {
+	out := make([]File, 0, len(u.files))
+	for _, n := range u.claimed {
+		if f, ok := u.files[n]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// limitReader fails the read that goes past max.
+type limitReader struct {
+	r        io.Reader
+	left     int64
+	n        int64
+	exceeded bool
+	err      error // a read error of r other than EOF (client went away)
+}
+
+var errOverLimit = errors.New("media: over the size limit")
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		// Probe one byte: exactly max bytes is fine, one more is not.
+		var b [1]byte
+		n, err := l.r.Read(b[:])
+		if n > 0 {
+			l.exceeded = true
+			return 0, errOverLimit
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	l.left -= int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		l.err = err
+	}
+	return n, err
+}
+
+// Disposition is the Content-Disposition a file is served with: inline for
+// raster images and video, attachment for everything else (PDF, text), so
+// a document never renders in the CMS's origin.
+func Disposition(contentType, name string) string {
+	kind := "attachment"
+	if Processable(contentType) || contentType == TypeAVIF || contentType == TypeMP4 || contentType == TypeWebM {
+		kind = "inline"
+	}
+	if v := mime.FormatMediaType(kind, map[string]string{"filename": name}); v != "" {
+		return v
+	}
+	return kind
+}
+
+func (s *Service) meta(contentType, name string) BlobMeta {
+	return BlobMeta{ContentType: contentType, CacheControl: CacheControl, ContentDisposition: Disposition(contentType, name)}
+}
+
+// claimUnique reserves the first free name of name, name-1, name-2, ...
+func (s *Service) claimUnique(ctx context.Context, name string) (string, error) {
+	return UniqueFilename(ctx, name, func(ctx context.Context, candidate string) (bool, error) {
+		ok, err := s.cfg.Files.Claim(ctx, File{Filename: candidate, CreatedAt: s.now().UTC()})
+		return !ok, err
+	})
+}
+
+// Stage streams a client's file into the store: it sniffs the first bytes
+// against the policy, sanitises and claims the name, and puts the stream
+// with the size limit. Nothing is kept when it fails. The caller must
+// pass the Upload to Create, Replace or Discard.
+func (s *Service) Stage(ctx context.Context, actor *content.Actor, clientName string, r io.Reader) (*Upload, error) {
+	if !s.CanCreate(actor) && !s.CanUpdate(actor) {
+		return nil, content.ErrForbidden
+	}
+	head := make([]byte, SniffLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%w: %w", ErrInterrupted, err)
+	}
+	head = head[:n]
+	if n == 0 {
+		return nil, ErrEmptyFile
+	}
+	ct, ext, err := s.cfg.Policy.Check(head, clientName)
+	if err != nil {
+		return nil, err
+	}
+	name, err := s.claimUnique(ctx, SanitizeFilename(clientName, ext))
+	if err != nil {
+		return nil, err
+	}
+	up := &Upload{Filename: name, ContentType: ct, claimed: []string{name}, files: map[string]File{}}
+	lr := &limitReader{r: io.MultiReader(bytes.NewReader(head), r), left: s.cfg.MaxBytes}
+	if err := s.cfg.Blobs.Put(ctx, name, lr, -1, s.meta(ct, name)); err != nil {
+		// A failed Put leaves no object, but delete anyway in case the
+		// store committed before the error surfaced.
+		up.written = []string{name}
+		s.Discard(ctx, up)
+		if lr.exceeded {
+			return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, s.cfg.MaxBytes)
+		}
+		if lr.err != nil {
+			// The request body failed, not the store.
+			return nil, fmt.Errorf("%w: %w", ErrInterrupted, lr.err)
+		}
+		return nil, fmt.Errorf("media: store %s: %w", name, err)
+	}
+	up.written = []string{name}
+	up.Size = lr.n
+	up.files[name] = File{Filename: name, ContentType: ct, Filesize: lr.n}
+	return up, nil
+}
+
+// Discard removes every object written and every name claimed for up. It
+// runs on a context detached from the request's cancellation, because a
+// client that went away is a common reason to discard.
+func (s *Service) Discard(ctx context.Context, up *Upload) {
+	if up == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if len(up.written) > 0 {
+		if err := s.cfg.Blobs.Delete(ctx, up.written...); err != nil {
+			// The rows go anyway: gc finds objects without a row.
+			s.log.Warn("media: discard objects", "files", up.written, "err", err)
+		}
+	}
+	if len(up.claimed) > 0 {
+		if err := s.cfg.Files.Release(ctx, up.claimed...); err != nil {
+			s.log.Warn("media: release names", "files", up.claimed, "err", err)
+		}
+	}
+	up.written, up.claimed = nil, nil
+}
+
+// number reads a JSON number field of a request.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case string:
+		f, err := strconv.ParseFloat(x, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func jnum[T int | int64](v T) json.Number { return json.Number(strconv.FormatInt(int64(v), 10)) }
+
+func nullSize() map[string]any {
+	return map[string]any{"width": nil, "height": nil, "mimeType": nil, "filesize": nil, "filename": nil}
+}
+
+// sizeKeys lists the keys of the sizes object: every configured size and
+// its WebP variant "<name>-webp".
+func (s *Service) sizeKeys() []string {
+	if s.cfg.Processor == nil {
+		return []string{"thumbnail", "card"}
+	}
+	var out []string
+	for _, sz := range s.cfg.Processor.Sizes() {
+		out = append(out, sz.Name, sz.Name+"-webp")
+	}
+	return out
+}
+
+// process generates the image sizes of up (streaming the stored original
+// back from the store) and returns the read-only fields of the document.
+// base holds the document's current values on replace (for the focal
+// point).
+func (s *Service) process(ctx context.Context, up *Upload, input, base map[string]any) (map[string]any, error) {
+	sizes := map[string]any{}
+	for _, k := range s.sizeKeys() {
+		sizes[k] = nullSize()
+	}
+	system := map[string]any{
+		"filename": up.Filename, "mimeType": up.ContentType, "filesize": jnum(up.Size),
+		"width": nil, "height": nil, "sizes": sizes, "url": nil, "thumbnailURL": nil,
+	}
+	if s.cfg.Processor == nil || !Processable(up.ContentType) {
+		system["focalX"], system["focalY"] = nil, nil
+		return system, nil
+	}
+	focal := func(k string) *float64 {
+		for _, m := range []map[string]any{input, base} {
+			if f, ok := number(m[k]); ok {
+				return &f
+			}
+		}
+		return nil
+	}
+	in := Input{Filename: up.Filename, ContentType: up.ContentType, FocalX: focal("focalX"), FocalY: focal("focalY")}
+	obj, err := s.cfg.Blobs.Get(ctx, up.Filename, nil)
+	if err != nil {
+		return nil, fmt.Errorf("media: read back %s: %w", up.Filename, err)
+	}
+	defer obj.Body.Close()
+	res, err := s.cfg.Processor.Process(ctx, obj.Body, in, func(ctx context.Context, out Output, body io.Reader) error {
+		return s.sink(ctx, up, out, body)
+	})
+	if err != nil {
+		return nil, err
+	}
+	system["width"], system["height"] = jnum(res.Info.Width), jnum(res.Info.Height)
+	system["filesize"] = jnum(up.Size)
+	if in.FocalX == nil {
+		system["focalX"] = json.Number("50")
+	}
+	if in.FocalY == nil {
+		system["focalY"] = json.Number("50")
+	}
+	for _, o := range res.Sizes {
+		k := o.Size
+		if o.WebP {
+			k += "-webp"
+		}
+		sizes[k] = map[string]any{"width": jnum(o.Width), "height": jnum(o.Height), "mimeType": o.ContentType,
+			"filesize": jnum(o.Filesize), "filename": o.Filename}
+	}
+	return system, nil
+}
+
+// sink stores one output of the processor: the metadata-stripped original
+// over the upload, or a size under a freshly claimed name.
+func (s *Service) sink(ctx context.Context, up *Upload, out Output, body io.Reader) error {
+	if out.Size == "" {
+		if err := s.cfg.Blobs.Put(ctx, up.Filename, body, out.Filesize, s.meta(out.ContentType, up.Filename)); err != nil {
+			return fmt.Errorf("media: store stripped original: %w", err)
+		}
+		up.Size = out.Filesize
+		f := up.files[up.Filename]
+		f.Filesize = out.Filesize
+		up.files[up.Filename] = f
+		return nil
+	}
+	ok, err := s.cfg.Files.Claim(ctx, File{Filename: out.Filename, CreatedAt: s.now().UTC()})
+	if err != nil {
+		return fmt.Errorf("media: claim %s: %w", out.Filename, err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNameConflict, out.Filename)
+	}
+	up.claimed = append(up.claimed, out.Filename)
+	up.written = append(up.written, out.Filename)
+	if err := s.cfg.Blobs.Put(ctx, out.Filename, body, out.Filesize, s.meta(out.ContentType, out.Filename)); err != nil {
+		return fmt.Errorf("media: store %s: %w", out.Filename, err)
+	}
+	name := out.Size
+	if out.WebP {
+		name += "-webp"
+	}
+	up.files[out.Filename] = File{Filename: out.Filename, SizeName: name, ContentType: out.ContentType, Filesize: out.Filesize}
+	return nil
+}
+
+func docID(d content.Doc) int64 {
+	switch v := d["id"].(type) {
+	case int64:
+		return v
+	case int:
+		return int64(v)
+	case float64:
+		return int64(v)
+	case json.Number:
+		n, _ := v.Int64()
+		return n
+	}
+	return 0
+}
+
+// Create makes the media document of a staged upload: it generates the
+// image sizes, creates the row through content (access and validation
+// there) and attaches the upload's names to it. On any failure every
+// object and name of the upload is removed.
+func (s *Service) Create(ctx context.Context, actor *content.Actor, up *Upload, input map[string]any, opts content.WriteOptions) (res content.WriteResult, err error) {
+	defer func() {
+		if err != nil {
+			s.Discard(ctx, up)
+		}
+	}()
+	system, err := s.process(ctx, up, input, nil)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	res, err = s.cfg.Content.CreateWithSystem(ctx, actor, content.Media, input, system, opts)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	id := docID(res.Doc)
+	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
+		// Without attached names the row would point at objects gc
+		// considers abandoned: undo the row too.
+		if _, derr := s.cfg.Content.Delete(context.WithoutCancel(ctx), actor, content.Media, id, content.ReadOptions{}); derr != nil {
+			s.log.Error("media: undo create", "id", id, "err", derr)
+		}
+		return content.WriteResult{}, fmt.Errorf("media: attach files: %w", err)
+	}
+	return res, nil
+}
+
+// Replace swaps the file of document id for a staged upload. The old
+// objects and names are removed after the document was updated; the
+// read-only fields are recomputed (a non-image clears width, height and
+// sizes, unlike Payload).
+func (s *Service) Replace(ctx context.Context, actor *content.Actor, id int64, up *Upload, input map[string]any, opts content.WriteOptions) (res content.WriteResult, err error) {
+	defer func() {
+		if err != nil {
+			s.Discard(ctx, up)
+		}
+	}()
+	old, err := s.cfg.Content.FindByID(ctx, actor, content.Media, id, content.ReadOptions{})
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	system, err := s.process(ctx, up, input, old)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	res, err = s.cfg.Content.UpdateWithSystem(ctx, actor, content.Media, id, input, system, opts)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
+		// The document already names the new file; keep the objects and
+		// let the pending rows be (gc reports the row if they vanish).
+		s.log.Error("media: attach replaced files", "id", id, "err", err)
+		up.written, up.claimed = nil, nil
+		return res, nil
+	}
+	keep := map[string]bool{}
+	for _, n := range up.claimed {
+		keep[n] = true
+	}
+	var stale []string
+	for _, n := range s.docFiles(ctx, id, old) {
+		if !keep[n] {
+			stale = append(stale, n)
+		}
+	}
+	s.remove(ctx, stale)
+	return res, nil
+}
+
+// docFiles lists the stored names of a document: its filename, its sizes'
+// filenames and whatever the index attaches to it.
+func (s *Service) docFiles(ctx context.Context, id int64, d content.Doc) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(v any) {
+		if n, ok := v.(string); ok && n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	add(d["filename"])
+	if sizes, ok := d["sizes"].(map[string]any); ok {
+		for _, v := range sizes {
+			if m, ok := v.(map[string]any); ok {
+				add(m["filename"])
+			}
+		}
+	}
+	if id > 0 {
+		files, err := s.cfg.Files.ByMedia(ctx, id)
+		if err != nil {
+			s.log.Warn("media: list files", "id", id, "err", err)
+		}
+		for _, f := range files {
+			add(f.Filename)
+		}
+	}
+	return out
+}
+
+// remove deletes objects, then their rows. When the store is down the
+// rows go anyway: gc deletes objects without a row.
+func (s *Service) remove(ctx context.Context, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.cfg.Blobs.Delete(ctx, names...); err != nil {
+		s.log.Warn("media: delete objects", "files", names, "err", err)
+	}
+	if err := s.cfg.Files.Release(ctx, names...); err != nil {
+		s.log.Warn("media: release names", "files", names, "err", err)
+	}
+}
+
+// AfterDelete is content's AfterDelete hook: it removes every object and
+// index row of a deleted media document.
+func (s *Service) AfterDelete(ctx context.Context, c *content.Collection, d content.Doc) error {
+	if c.Slug != content.Media {
+		return nil
+	}
+	s.remove(ctx, s.docFiles(ctx, docID(d), d))
+	return nil
+}
+
+// URL returns the URL of a stored file in the configured delivery mode.
+func (s *Service) URL(name string) string {
+	if s.cfg.Delivery == DeliverPublic {
+		return s.cfg.PublicBase + url.PathEscape(name)
+	}
+	return FileRoute + url.PathEscape(name)
+}
+
+// Decorate is content's AfterRead hook for media: url, thumbnailURL and
+// every sizes.*.url are computed from the filenames at read time, so they
+// follow the delivery mode and are never stored stale.
+func (s *Service) Decorate(c *content.Collection, d content.Doc) {
+	if c.Slug != content.Media {
+		return
+	}
+	_, hasName := d["filename"]
+	if !hasName {
+		return // projected away by select
+	}
+	if n, ok := d["filename"].(string); ok && n != "" {
+		d["url"] = s.URL(n)
+	} else {
+		d["url"] = nil
+	}
+	d["thumbnailURL"] = nil
+	sizes, _ := d["sizes"].(map[string]any)
+	for k, v := range sizes {
+		m, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		if n, ok := m["filename"].(string); ok && n != "" {
+			m["url"] = s.URL(n)
+			if k == "thumbnail" {
+				d["thumbnailURL"] = m["url"]
+			}
+		} else {
+			m["url"] = nil
+		}
+	}
+}
+
+// Served is a file ready to send: a stream, or a redirect in presign mode.
+type Served struct {
+	File     File
+	Blob     *Blob
+	Redirect string
+}
+
+// Open finds a file by name for GET /api/media/file/<name>: the index
+// lookup, read access to its document through content, then the stream
+// (with rng) or a presigned redirect. Unknown names, pending uploads and
+// hidden documents are content.ErrNotFound.
+func (s *Service) Open(ctx context.Context, actor *content.Actor, name string, rng *Range) (Served, error) {
+	f, err := s.cfg.Files.Get(ctx, name)
+	if errors.Is(err, ErrFileNotFound) || (err == nil && f.MediaID == 0) {
+		return Served{}, content.ErrNotFound
+	}
+	if err != nil {
+		return Served{}, err
+	}
+	if _, err := s.cfg.Content.FindByID(ctx, actor, content.Media, f.MediaID, content.ReadOptions{}); err != nil {
+		return Served{}, err
+	}
+	if s.cfg.Delivery == DeliverPresign {
+		u, err := s.cfg.Blobs.PresignGet(ctx, name, PresignGetTTL)
+		if err != nil {
+			return Served{}, err
+		}
+		return Served{File: f, Redirect: u}, nil
+	}
+	b, err := s.cfg.Blobs.Get(ctx, name, rng)
+	if errors.Is(err, ErrBlobNotFound) {
+		s.log.Warn("media: indexed file missing from the store", "file", name, "media", f.MediaID)
+		return Served{}, content.ErrNotFound
+	}
+	if err != nil {
+		return Served{}, err
+	}
+	return Served{File: f, Blob: b}, nil
+}
+
+// DirectUpload is the answer to a presign request: the browser PUTs the
+// file to URL with Headers, then creates the document with Token.
+type DirectUpload struct {
+	URL       string            `json:"url"`
+	Method    string            `json:"method"`
+	Headers   map[string]string `json:"headers"`
+	Key       string            `json:"key"`
+	Token     string            `json:"token"`
+	ExpiresAt time.Time         `json:"expiresAt"`
+}
+
+// PresignUpload reserves a name and returns a presigned PUT for a browser
+// upload of size bytes of mimeType. The declared type and size are signed
+// into the URL, and Finalize checks the stored object again anyway.
+func (s *Service) PresignUpload(ctx context.Context, actor *content.Actor, filename, mimeType string, size int64) (DirectUpload, error) {
+	if !s.CanCreate(actor) {
+		return DirectUpload{}, content.ErrForbidden
+	}
+	if size <= 0 {
+		return DirectUpload{}, ErrEmptyFile
+	}
+	if size > s.cfg.MaxBytes {
+		return DirectUpload{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, s.cfg.MaxBytes)
+	}
+	ct, _, err := mime.ParseMediaType(mimeType)
+	if err != nil || !s.cfg.Policy.Allows(ct) {
+		return DirectUpload{}, fmt.Errorf("%w: %q", ErrTypeNotAllowed, mimeType)
+	}
+	if want, known := extTypes[strings.ToLower(path.Ext(filename))]; known && want != ct {
+		return DirectUpload{}, fmt.Errorf("%w: %q declared as %s", ErrTypeMismatch, path.Ext(filename), ct)
+	}
+	name, err := s.claimUnique(ctx, SanitizeFilename(filename, ExtensionFor(ct, filename)))
+	if err != nil {
+		return DirectUpload{}, err
+	}
+	u, headers, err := s.cfg.Blobs.PresignPut(ctx, name, ct, size, PresignPutTTL)
+	if err != nil {
+		_ = s.cfg.Files.Release(context.WithoutCancel(ctx), name)
+		return DirectUpload{}, err
+	}
+	exp := s.now().Add(PresignPutTTL).UTC().Truncate(time.Second)
+	return DirectUpload{URL: u, Method: "PUT", Headers: headers, Key: name, Token: s.sign(name, exp), ExpiresAt: exp}, nil
+}
+
+const tokenPurpose = "chronos-media-upload\x00"
+
+// finalizing marks a reservation whose direct upload is being finalised.
+const finalizing = "application/x-chronos-finalizing"
+
+func (s *Service) mac(name string, exp int64) []byte {
+	m := hmac.New(sha256.New, s.cfg.Secret)
+	m.Write([]byte(tokenPurpose + name + "\x00" + strconv.FormatInt(exp, 10)))
+	return m.Sum(nil)
+}
+
+func (s *Service) sign(name string, exp time.Time) string {
+	e := base64.RawURLEncoding
+	return e.EncodeToString([]byte(name)) + "." + strconv.FormatInt(exp.Unix(), 10) + "." + e.EncodeToString(s.mac(name, exp.Unix()))
+}
+
+// verify returns the name a token reserves. A token stays usable for one
+// more PresignPutTTL after its URL expired, for a PUT that started late.
+func (s *Service) verify(token string) (string, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return "", ErrBadToken
+	}
+	e := base64.RawURLEncoding
+	name, err1 := e.DecodeString(parts[0])
+	exp, err2 := strconv.ParseInt(parts[1], 10, 64)
+	sig, err3 := e.DecodeString(parts[2])
+	if err1 != nil || err2 != nil || err3 != nil || !hmac.Equal(sig, s.mac(string(name), exp)) {
+		return "", ErrBadToken
+	}
+	if s.now().After(time.Unix(exp, 0).Add(PresignPutTTL)) {
+		return "", ErrBadToken
+	}
+	return string(name), nil
+}
+
+// Finalize creates the document of a direct upload: it checks the token
+// and the reservation, HEADs the stored object (size against the limit,
+// never the client's word), sniffs its first bytes, then continues as
+// Create. A rejected object is deleted with its name.
+func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token string, input map[string]any, opts content.WriteOptions) (content.WriteResult, error) {
+	if !s.CanCreate(actor) {
+		return content.WriteResult{}, content.ErrForbidden
+	}
+	name, err := s.verify(token)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	// Take the reservation: a second finalise with the same token (a
+	// double click, a retry racing the first) must not build a second
+	// document on the same objects.
+	took, err := s.cfg.Files.Mark(ctx, name, "", finalizing)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	if !took {
+		return content.WriteResult{}, ErrBadToken
+	}
+	info, err := s.cfg.Blobs.Head(ctx, name)
+	if err != nil {
+		// Not uploaded yet, or the store is down: give the reservation
+		// back so the client can finalise again.
+		if _, uerr := s.cfg.Files.Mark(context.WithoutCancel(ctx), name, finalizing, ""); uerr != nil {
+			s.log.Warn("media: release finalise lock", "file", name, "err", uerr)
+		}
+		if errors.Is(err, ErrBlobNotFound) {
+			return content.WriteResult{}, ErrNotUploaded
+		}
+		return content.WriteResult{}, err
+	}
+	up := &Upload{Filename: name, Size: info.Size, claimed: []string{name}, written: []string{name}, files: map[string]File{}}
+	if info.Size > s.cfg.MaxBytes {
+		s.Discard(ctx, up)
+		return content.WriteResult{}, fmt.Errorf("%w: stored object has %d bytes, limit %d", ErrTooLarge, info.Size, s.cfg.MaxBytes)
+	}
+	if info.Size == 0 {
+		s.Discard(ctx, up)
+		return content.WriteResult{}, ErrEmptyFile
+	}
+	b, err := s.cfg.Blobs.Get(ctx, name, &Range{Start: 0, End: SniffLen - 1})
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	head, err := io.ReadAll(io.LimitReader(b.Body, SniffLen))
+	b.Body.Close()
+	if err != nil {
+		return content.WriteResult{}, fmt.Errorf("media: read %s: %w", name, err)
+	}
+	ct, _, err := s.cfg.Policy.Check(head, name)
+	if err != nil {
+		s.Discard(ctx, up)
+		return content.WriteResult{}, err
+	}
+	up.ContentType = ct
+	up.files[name] = File{Filename: name, ContentType: ct, Filesize: info.Size}
+	return s.Create(ctx, actor, up, input, opts)
+}

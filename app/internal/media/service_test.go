@@ -1,0 +1,200 @@
+package media
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+)
+
+func newTestService(t *testing.T, delivery, publicBase string, now func() time.Time) *Service {
+	t.Helper()
+	cs := content.NewService(content.NewRegistry(0), nil, content.Hooks{}, nil, nil)
+	s, err := NewService(Config{Content: cs, Blobs: nopBlobs{}, Files: nopFiles{}, MaxBytes: 1 << 20,
+		Delivery: delivery, PublicBase: publicBase, Secret: []byte("test-secret"), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// nopBlobs and nopFiles satisfy the interfaces for tests of the pure parts.
+type nopBlobs struct{ Blobs }
+type nopFiles struct{ Files }
+
+func TestParseRange(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want *Range
+		err  bool
+	}{
+		{"", nil, false},
+		{"bytes=0-99", &Range{Start: 0, End: 99}, false},
+		{"bytes=100-", &Range{Start: 100, End: -1}, false},
+		{"bytes=-500", &Range{Suffix: 500}, false},
+		{"bytes=0-1,5-6", nil, false}, // multi-range: served whole
+		{"bytes=9-3", nil, true},
+		{"bytes=-0", nil, true},
+		{"items=0-1", nil, true},
+		{"bytes=abc", nil, true},
+		{"bytes=1-x", nil, true},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseRange(tc.in)
+			if (err != nil) != tc.err || (err != nil && !errors.Is(err, ErrInvalidRange)) {
+				t.Fatalf("err = %v, want error %v", err, tc.err)
+			}
+			if (got == nil) != (tc.want == nil) || (got != nil && *got != *tc.want) {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLimitReader(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		size     int
+		exceeded bool
+	}{
+		{"under", 99, false},
+		{"exactly the limit", 100, false},
+		{"one byte over", 101, true},
+		{"far over", 10_000, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lr := &limitReader{r: iotest.OneByteReader(bytes.NewReader(make([]byte, tc.size))), left: 100}
+			_, err := io.Copy(io.Discard, lr)
+			if lr.exceeded != tc.exceeded || (err != nil) != tc.exceeded {
+				t.Errorf("exceeded %v err %v, want %v", lr.exceeded, err, tc.exceeded)
+			}
+			if !tc.exceeded && lr.n != int64(tc.size) {
+				t.Errorf("counted %d bytes", lr.n)
+			}
+		})
+	}
+}
+
+func TestUploadToken(t *testing.T) {
+	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s := newTestService(t, "", "", clock)
+	tok := s.sign("hero.png", now.Add(PresignPutTTL))
+	if name, err := s.verify(tok); err != nil || name != "hero.png" {
+		t.Fatalf("verify = %q, %v", name, err)
+	}
+	parts := strings.Split(tok, ".")
+	other := newTestService(t, "", "", clock)
+	other.cfg.Secret = []byte("another secret")
+	for name, bad := range map[string]string{
+		"empty":          "",
+		"two parts":      parts[0] + "." + parts[1],
+		"other name":     "b3RoZXIucG5n." + parts[1] + "." + parts[2],
+		"later expiry":   parts[0] + ".9999999999." + parts[2],
+		"bad signature":  parts[0] + "." + parts[1] + ".AAAA",
+		"other secret":   other.sign("hero.png", now.Add(PresignPutTTL)),
+		"not base64 sig": parts[0] + "." + parts[1] + ".!!!",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.verify(bad); !errors.Is(err, ErrBadToken) {
+				t.Errorf("verify(%q) = %v", bad, err)
+			}
+		})
+	}
+	if _, err := other.verify(tok); !errors.Is(err, ErrBadToken) {
+		t.Errorf("token verified with another secret")
+	}
+	now = now.Add(2*PresignPutTTL + time.Second)
+	if _, err := s.verify(tok); !errors.Is(err, ErrBadToken) {
+		t.Errorf("expired token verified: %v", err)
+	}
+}
+
+func TestDecorate(t *testing.T) {
+	media := &content.Collection{Slug: content.Media}
+	doc := func() content.Doc {
+		return content.Doc{"filename": "hero.png", "url": "/stale", "sizes": map[string]any{
+			"thumbnail":      map[string]any{"filename": "hero-400x300.png", "url": "/stale"},
+			"thumbnail-webp": map[string]any{"filename": "hero-400x300.webp"},
+			"hero":           map[string]any{"filename": nil},
+		}}
+	}
+	for _, tc := range []struct {
+		delivery, base, url, thumb string
+	}{
+		{DeliverProxy, "", "/api/media/file/hero.png", "/api/media/file/hero-400x300.png"},
+		{DeliverPresign, "", "/api/media/file/hero.png", "/api/media/file/hero-400x300.png"},
+		{DeliverPublic, "https://cdn.example.com/media", "https://cdn.example.com/media/hero.png", "https://cdn.example.com/media/hero-400x300.png"},
+	} {
+		t.Run(tc.delivery, func(t *testing.T) {
+			s := newTestService(t, tc.delivery, tc.base, nil)
+			d := doc()
+			s.Decorate(media, d)
+			sizes := d["sizes"].(map[string]any)
+			if d["url"] != tc.url || d["thumbnailURL"] != tc.thumb || sizes["thumbnail"].(map[string]any)["url"] != tc.thumb ||
+				sizes["hero"].(map[string]any)["url"] != nil || !strings.HasSuffix(sizes["thumbnail-webp"].(map[string]any)["url"].(string), "hero-400x300.webp") {
+				t.Errorf("decorated %v", d)
+			}
+		})
+	}
+	s := newTestService(t, "", "", nil)
+	pages := content.Doc{"filename": "x"}
+	s.Decorate(&content.Collection{Slug: content.Pages}, pages)
+	if _, ok := pages["url"]; ok {
+		t.Errorf("pages were decorated")
+	}
+	text := content.Doc{"filename": "notes.txt", "sizes": map[string]any{"thumbnail": nullSize()}}
+	s.Decorate(media, text)
+	if text["thumbnailURL"] != nil || text["url"] != "/api/media/file/notes.txt" {
+		t.Errorf("text doc %v", text)
+	}
+	escaped := content.Doc{"filename": "a b#?.png"}
+	s.Decorate(media, escaped)
+	if escaped["url"] != "/api/media/file/a%20b%23%3F.png" {
+		t.Errorf("escaped url %v", escaped["url"])
+	}
+}
+
+func TestDisposition(t *testing.T) {
+	for ct, want := range map[string]string{
+		TypePNG:  "inline; filename=a.png",
+		TypeMP4:  "inline; filename=a.png",
+		TypePDF:  "attachment; filename=a.png",
+		TypeText: "attachment; filename=a.png",
+	} {
+		if got := Disposition(ct, "a.png"); got != want {
+			t.Errorf("Disposition(%s) = %q, want %q", ct, got, want)
+		}
+	}
+	if got := Disposition(TypePNG, "café.png"); !strings.HasPrefix(got, "inline; filename*=utf-8''caf%C3%A9.png") {
+		t.Errorf("unicode disposition %q", got)
+	}
+}
+
+func TestNewServiceValidates(t *testing.T) {
+	cs := content.NewService(content.NewRegistry(0), nil, content.Hooks{}, nil, nil)
+	ok := Config{Content: cs, Blobs: nopBlobs{}, Files: nopFiles{}, MaxBytes: 1, Secret: []byte("s")}
+	for name, mut := range map[string]func(*Config){
+		"no content":          func(c *Config) { c.Content = nil },
+		"no max":              func(c *Config) { c.MaxBytes = 0 },
+		"no secret":           func(c *Config) { c.Secret = nil },
+		"public without base": func(c *Config) { c.Delivery = DeliverPublic },
+		"unknown delivery":    func(c *Config) { c.Delivery = "ftp" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := ok
+			mut(&c)
+			if _, err := NewService(c); err == nil {
+				t.Error("accepted")
+			}
+		})
+	}
+	if _, err := NewService(ok); err != nil {
+		t.Errorf("valid config: %v", err)
+	}
+}
