@@ -115,8 +115,8 @@ func isMediaFixture(f fixture) bool { return strings.HasPrefix(f.Name, "media-")
 // TestContract replays the recorded Payload exchanges in order against a
 // fresh CMS per dialect, recreating the state of the unrecorded steps, and
 // compares status, key headers and body (subset, dynamic values by form).
-// The media upload fixtures are replayed by TestContractMedia (build tag
-// mediaendpoints); here the three media documents are created directly.
+// The media upload fixtures are replayed by TestContractMedia; here the
+// three media documents are created directly.
 func TestContract(t *testing.T) {
 	fixtures := loadFixtures(t)
 	forEachDialect(t, func(t *testing.T, dialect string) {

@@ -31,6 +31,7 @@ func TestPayloadSDK(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, "compat.mjs")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
+		"REQUIRE_UPLOAD=true", // the media endpoints exist: a 404 there is a failure
 		"BASE_URL="+e.srv.URL,
 		"CMS_EMAIL=sdk-admin@example.com",
 		"CMS_PASSWORD=sdk-admin-pass-1",
