@@ -69,6 +69,7 @@ type options struct {
 	coldStarts int
 	cmsBin     string
 	poolSize   int
+	cmsEnv     []string
 }
 
 func main() {
@@ -94,6 +95,13 @@ func main() {
 	fs.IntVar(&o.coldStarts, "cold-starts", 7, "cold start measurements (the median is reported)")
 	fs.StringVar(&o.cmsBin, "cms-bin", "", "use this cms binary instead of building one")
 	fs.IntVar(&o.poolSize, "pool", 10, "database pool size of the CMS and the baseline ("+contract.CMSDBMaxConns+")")
+	fs.Func("cms-env", "extra KEY=VALUE for the CMS process, repeatable (e.g. "+contract.CMSCacheBytes+"=0 to measure without the response cache)", func(kv string) error {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("want KEY=VALUE, got %q", kv)
+		}
+		o.cmsEnv = append(o.cmsEnv, kv)
+		return nil
+	})
 	_ = fs.Parse(os.Args[1:])
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	rep, err := runBench(ctx, o, log)
@@ -161,7 +169,7 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 	began := time.Now()
 	rep := &Report{Date: began.UTC().Format(time.RFC3339), Cores: runtime.NumCPU(), GoVersion: runtime.Version(),
 		Platform: runtime.GOOS + "/" + runtime.GOARCH, Conns: o.conns, ScenarioTime: o.duration.String(),
-		Pages: o.pages, Media: o.media, CMSMode: "development (no S3: local disk), PostgreSQL, " + contract.CMSDBMaxConns + "=" + strconv.Itoa(o.poolSize)}
+		Pages: o.pages, Media: o.media, CMSMode: "development (no S3: local disk), PostgreSQL, " + contract.CMSDBMaxConns + "=" + strconv.Itoa(o.poolSize) + cmsEnvNote(o.cmsEnv)}
 	tmp, err := os.MkdirTemp("", "cmsbench-")
 	if err != nil {
 		return nil, err
@@ -210,9 +218,10 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 		env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 			return strings.HasPrefix(kv, "CMS_") || strings.HasPrefix(kv, "POSTGRES_") || strings.HasPrefix(kv, "S3_") || strings.HasPrefix(kv, "PAYLOAD_")
 		})
-		return append(env, contract.PostgresURL+"="+dbURL, contract.PayloadSecret+"="+secret, contract.CMSEnv+"=development",
+		env = append(env, contract.PostgresURL+"="+dbURL, contract.PayloadSecret+"="+secret, contract.CMSEnv+"=development",
 			contract.CMSDataDir+"="+filepath.Join(tmp, "data"), contract.CMSLogLevel+"=warn", contract.CMSAddr+"="+addr,
 			contract.CMSDBMaxConns+"="+strconv.Itoa(o.poolSize), contract.CMSAutoMigrate+"=false")
+		return append(env, o.cmsEnv...)
 	}
 
 	// 4. Cold start: process start to the first 200 on /readyz.
@@ -604,4 +613,12 @@ func printTable(w io.Writer, r *Report) {
 		}
 		fmt.Fprintf(w, "  %s %-45s target %-22s measured %s\n", mark, g.Name, g.Target, g.Measured)
 	}
+}
+
+// cmsEnvNote lists the extra CMS settings for the report header.
+func cmsEnvNote(env []string) string {
+	if len(env) == 0 {
+		return ", default settings (response cache " + contract.CMSCacheBytes + " default)"
+	}
+	return ", " + strings.Join(env, ", ")
 }

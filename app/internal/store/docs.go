@@ -109,7 +109,10 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	}
 	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + orderBy(t, "t", q.Sort)
 	if q.Limit > 0 {
-		sqlText += fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit, q.Offset)
+		// One row more than the page: when it does not come back, the
+		// total is known without a count query (a lookup by slug, the
+		// last page).
+		sqlText += fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit+1, q.Offset)
 	}
 	rows, err := r.g.WithContext(ctx).Raw(sqlText, args...).Rows()
 	if err != nil {
@@ -119,8 +122,12 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	if err != nil {
 		return nil, 0, err
 	}
-	total := int64(len(recs))
-	if q.Limit > 0 && (len(recs) == q.Limit || q.Offset > 0) {
+	more := q.Limit > 0 && len(recs) > q.Limit
+	if more {
+		recs = recs[:q.Limit]
+	}
+	total := int64(q.Offset + len(recs))
+	if more || (q.Limit > 0 && q.Offset > 0 && len(recs) == 0) {
 		if err := r.g.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
 			return nil, 0, classify(fmt.Errorf("count %s: %w", t.name, err))
 		}
