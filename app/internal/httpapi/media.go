@@ -152,6 +152,22 @@ func (a *API) mediaUpdate(c *gin.Context) {
 	a.json(c, http.StatusOK, docEnvelope{Doc: res.Doc, Message: res.Message})
 }
 
+// uploadIdleTimeout is how long an upload may stall: the read deadline
+// moves on whenever bytes arrive, so a large upload on a slow link takes as
+// long as it needs, and a stalled one is cut.
+const uploadIdleTimeout = 30 * time.Second
+
+// progressDeadline extends the connection's read deadline on every read.
+type progressDeadline struct {
+	r  io.Reader
+	rc *http.ResponseController
+}
+
+func (p progressDeadline) Read(b []byte) (int, error) {
+	_ = p.rc.SetReadDeadline(time.Now().Add(uploadIdleTimeout))
+	return p.r.Read(b)
+}
+
 // readMultipart streams a multipart body part by part: the file goes to
 // the store as it arrives (before or after _payload; the SDK sends it
 // first), _payload is JSON, other parts are plain fields (so `alt` as its
@@ -171,7 +187,7 @@ func (a *API) readMultipart(c *gin.Context, actor *content.Actor) (up *media.Upl
 	c.Request.Body = struct {
 		io.Reader
 		io.Closer
-	}{bufio.NewReaderSize(limited, readBufferSize), limited}
+	}{bufio.NewReaderSize(progressDeadline{r: limited, rc: http.NewResponseController(c.Writer)}, readBufferSize), limited}
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		return nil, nil, Public(http.StatusBadRequest, "Invalid multipart body.")

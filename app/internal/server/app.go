@@ -49,7 +49,14 @@ type App struct {
 // and wires the services and handlers.
 func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
 	a := &App{cfg: cfg, log: log, checks: map[string]func(context.Context) error{}}
-	db, err := store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, SQLitePath: cfg.SQLitePath, MaxConns: cfg.DBMaxConns, Logger: log})
+	// CMS_DB_MAX_CONNS bounds every connection this process opens: on
+	// PostgreSQL one of them is kept for readiness checks (below).
+	poolSize := cfg.DBMaxConns
+	separateHealth := !cfg.UsesSQLite() && poolSize >= 2
+	if separateHealth {
+		poolSize--
+	}
+	db, err := store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, SQLitePath: cfg.SQLitePath, MaxConns: poolSize, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -108,9 +115,19 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 		MediaOrigin: cfg.S3.PublicURL, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
 		UploadOrigin: admin.UploadOrigin(cfg.S3.Bucket, cfg.S3.Region, cfg.S3.Endpoint, cfg.S3.ForcePathStyle),
 	})
-	a.checks["database"] = db.Ping
+	// Readiness has its own connection on PostgreSQL: with the request pool
+	// saturated, a busy but healthy instance must not report itself unready.
+	health := db
+	if separateHealth {
+		if health, err = store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, MaxConns: 1, Logger: log}); err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.closers = append(a.closers, health.Close)
+	}
+	a.checks["database"] = health.Ping
 	a.checks["schema"] = func(ctx context.Context) error {
-		st, err := db.Status(ctx)
+		st, err := health.Status(ctx)
 		if err != nil {
 			return err
 		}

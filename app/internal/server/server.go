@@ -28,8 +28,11 @@ const (
 	// those are small, and a client trickling one must not hold a goroutine
 	// and a connection for a minute.
 	jsonBodyReadTimeout = 20 * time.Second
-	shutdownTimeout     = 20 * time.Second
-	maxHeaderBytes      = 64 << 10
+	// writeTimeout and fileWriteTimeout bound writing a response.
+	writeTimeout     = 60 * time.Second
+	fileWriteTimeout = 30 * time.Minute
+	shutdownTimeout  = 20 * time.Second
+	maxHeaderBytes   = 64 << 10
 )
 
 // Handler builds the CMS's HTTP handler around an App.
@@ -105,7 +108,8 @@ func (a *App) requestLog(c *gin.Context) {
 		slog.Int("status", status), slog.Duration("took", time.Since(start)))
 }
 
-// readDeadline bounds reading the request body. It wraps everything because
+// readDeadline bounds reading the request body and writing the response.
+// It wraps everything because
 // the method override reads the body before gin runs; uploads get
 // bodyReadTimeout (and extend theirs as bytes arrive), everything else
 // jsonBodyReadTimeout.
@@ -115,7 +119,16 @@ func readDeadline(next http.Handler) http.Handler {
 		if isUpload(r) {
 			d = bodyReadTimeout
 		}
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(d))
+		// A client that stops reading must not hold its goroutine for
+		// ever: responses get writeTimeout, file downloads fileWriteTimeout
+		// (1 GiB at ~0.6 MB/s).
+		wd := writeTimeout
+		if strings.HasPrefix(r.URL.Path, "/api/media/file/") {
+			wd = fileWriteTimeout
+		}
+		_ = rc.SetWriteDeadline(time.Now().Add(wd))
 		next.ServeHTTP(w, r)
 	})
 }
