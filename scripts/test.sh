@@ -53,6 +53,7 @@ FUZZ_LIST=(
 	./app/internal/query:FuzzParse
 	./app/internal/richtext:FuzzValidate
 	./app/internal/richtext:FuzzHTML
+	./app/internal/server/mediatest:FuzzUploadHandler
 )
 
 export CI=${CI:-true}
