@@ -284,7 +284,15 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func (r *renderer) text(e string) string { return "LOWER(CAST(" + e + " AS TEXT))" }
+// text lower-cases an expression for case-insensitive matching, Unicode
+// letters included (see chronos_lower for SQLite; PostgreSQL folds by the
+// database's LC_CTYPE, which is UTF-8 aware on RDS and in the tests).
+func (r *renderer) text(e string) string {
+	if r.d == SQLite {
+		return "chronos_lower(CAST(" + e + " AS TEXT))"
+	}
+	return "LOWER(CAST(" + e + " AS TEXT))"
+}
 
 func (r *renderer) op(e string, kind colKind, op query.Operator, vals []any) (string, error) {
 	switch op {

@@ -180,6 +180,8 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				{admin, "where[slug][not_in]=home&sort=slug", "draft-page,uber-uns"},
 				{admin, "where[title][like]=PAGE draft", "draft-page"},
 				{admin, "where[title][contains]=ber", "uber-uns"},
+				{admin, "where[title][like]=ÜBER", "uber-uns"},
+				{admin, "where[title][contains]=über u", "uber-uns"},
 				{admin, "where[title][not_like]=page&sort=slug", "home,uber-uns"},
 				{admin, "where[meta.title][equals]=Home | Peer", "home"},
 				{admin, "where[meta][title][like]=peer", "home"},

@@ -242,7 +242,7 @@ func startCluster(bin string) (*Cluster, error) {
 		c.runAs = "postgres"
 	}
 	if err := c.run("initdb", "-D", filepath.Join(base, "data"), "-A", "trust", "-U", "postgres",
-		"-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
+		"-E", "UTF8", "--locale=C.UTF-8", "--no-sync"); err != nil {
 		_ = os.RemoveAll(base)
 		return nil, err
 	}
