@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -101,58 +100,6 @@ func (r Range) String() string {
 	default:
 		return fmt.Sprintf("bytes=%d-%d", r.Start, r.End)
 	}
-}
-
-// ParseRange parses an HTTP Range header for one byte range ("bytes=0-99",
-// "bytes=100-", "bytes=-500"). It returns nil, nil for an empty header and
-// for multi-range requests, which RFC 9110 lets a server answer with the
-// whole object; a malformed single range is ErrInvalidRange (the caller
-// may also just ignore the header).
-func ParseRange(h string) (*Range, error) {
-	if h == "" {
-		return nil, nil
-	}
-	spec, ok := strings.CutPrefix(h, "bytes=")
-	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
-	}
-	if strings.Contains(spec, ",") {
-		return nil, nil
-	}
-	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
-	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
-	}
-	num := func(s string) (int64, bool) {
-		if s == "" || len(s) > 18 || strings.TrimLeft(s, "0123456789") != "" {
-			return 0, false
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		return n, err == nil
-	}
-	var r Range
-	switch {
-	case first == "":
-		n, ok := num(last)
-		if !ok || n == 0 {
-			return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
-		}
-		r.Suffix = n
-	default:
-		start, ok := num(first)
-		if !ok {
-			return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
-		}
-		r.Start, r.End = start, -1
-		if last != "" {
-			end, ok := num(last)
-			if !ok || end < start {
-				return nil, fmt.Errorf("%w: %q", ErrInvalidRange, h)
-			}
-			r.End = end
-		}
-	}
-	return &r, nil
 }
 
 // validate rejects ranges no server could satisfy whatever the object size.

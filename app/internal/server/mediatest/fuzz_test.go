@@ -2,9 +2,6 @@ package mediatest
 
 import (
 	"bytes"
-	"fmt"
-	"mime/multipart"
-	"net/textproto"
 	"strconv"
 	"testing"
 )
@@ -15,27 +12,8 @@ const fuzzBoundary = "chronosfuzzboundary"
 
 func fuzzBody(tb testing.TB, parts ...part) []byte {
 	tb.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	if err := w.SetBoundary(fuzzBoundary); err != nil {
-		tb.Fatal(err)
-	}
-	for _, p := range parts {
-		h := textproto.MIMEHeader{}
-		if p.File != "" {
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, p.Name, p.File))
-			h.Set("Content-Type", p.Type)
-		} else {
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, p.Name))
-		}
-		pw, err := w.CreatePart(h)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		_, _ = pw.Write(p.Data)
-	}
-	_ = w.Close()
-	return buf.Bytes()
+	body, _ := multipartBodyWith(tb, fuzzBoundary, parts...)
+	return body.Bytes()
 }
 
 // FuzzUploadHandler posts arbitrary multipart bodies to POST /api/media

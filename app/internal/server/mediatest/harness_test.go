@@ -105,8 +105,20 @@ type part struct {
 
 func multipartBody(t testing.TB, parts ...part) (*bytes.Buffer, string) {
 	t.Helper()
+	return multipartBodyWith(t, "", parts...)
+}
+
+// multipartBodyWith is multipartBody with a fixed boundary ("" for a
+// random one).
+func multipartBodyWith(t testing.TB, boundary string, parts ...part) (*bytes.Buffer, string) {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
+	if boundary != "" {
+		if err := w.SetBoundary(boundary); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, p := range parts {
 		h := textproto.MIMEHeader{}
 		if p.File != "" {
