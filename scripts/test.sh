@@ -234,7 +234,9 @@ run_tests() {
 	# -p 2: two cores. Services come from app/internal/testenv; with CI=true a
 	# missing one fails its test instead of skipping it.
 	# shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
-	go test -p 2 -timeout "$GO_TEST_TIMEOUT" ${GO_TEST_FLAGS:-} ./... 2>&1 | tee "$GO_TEST_LOG"
+	# -count=1: never report a cached pass. The test cache cannot see the
+	# services (PostgreSQL, S3, Chromium) a test talks to.
+	go test -p 2 -count=1 -timeout "$GO_TEST_TIMEOUT" ${GO_TEST_FLAGS:-} ./... 2>&1 | tee "$GO_TEST_LOG"
 }
 
 # fuzz_targets prints pkg:Name for FUZZ_TARGETS, or else FUZZ_LIST followed by
