@@ -3,20 +3,12 @@ package media
 import (
 	"bytes"
 	"context"
+	"github.com/automatonic/chronos/app/internal/bench"
 	"image"
 	"image/jpeg"
 	"io"
 	"math/rand/v2"
-	"os"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"golang.org/x/image/draw"
 )
@@ -47,67 +39,6 @@ func photo24MP(b *testing.B) []byte {
 	return buf.Bytes()
 }
 
-// peakMeter samples the live heap while work runs and reads the process's
-// peak RSS (VmHWM, reset through /proc/self/clear_refs so that generating
-// the input does not count).
-type peakMeter struct {
-	stop     chan struct{}
-	wg       sync.WaitGroup
-	peakHeap atomic.Uint64
-	rssReset bool
-}
-
-func startPeakMeter() *peakMeter {
-	runtime.GC()
-	debug.FreeOSMemory()
-	m := &peakMeter{stop: make(chan struct{})}
-	m.rssReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	m.wg.Go(func() {
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > m.peakHeap.Load() {
-				m.peakHeap.Store(v)
-			}
-			select {
-			case <-m.stop:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return m
-}
-
-// finish stops sampling and reports peak heap and peak RSS in MiB.
-func (m *peakMeter) finish(b *testing.B) {
-	close(m.stop)
-	m.wg.Wait()
-	b.ReportMetric(float64(m.peakHeap.Load())/(1<<20), "peak-heap-MiB")
-	if m.rssReset {
-		if kb := vmHWM(); kb > 0 {
-			b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
-		}
-	}
-}
-
-// vmHWM returns the peak resident set size in KiB, 0 when unknown.
-func vmHWM() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
 // BenchmarkProcess24MP processes a 6000x4000 JPEG into the default sizes
 // (thumbnail, card, hero; JPEG and WebP each), the image benchmark:
 // time per image, peak heap and peak RSS (goal < 300 MiB).
@@ -125,7 +56,7 @@ func BenchmarkProcess24MP(b *testing.B) {
 	if _, err := p.Process(b.Context(), bytes.NewReader(encodePNG(b, 600, 400)), Input{Filename: "w.png", ContentType: TypePNG}, sink); err != nil {
 		b.Fatal(err)
 	}
-	m := startPeakMeter()
+	m := bench.StartPeakMeter()
 	for b.Loop() {
 		res, err := p.Process(b.Context(), bytes.NewReader(data), Input{Filename: "photo.jpg", ContentType: TypeJPEG}, sink)
 		if err != nil {
@@ -136,7 +67,7 @@ func BenchmarkProcess24MP(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	m.finish(b)
+	m.Report(b)
 	b.ReportMetric(float64(len(data))/(1<<20), "input-MiB")
 }
 
@@ -179,12 +110,12 @@ func BenchmarkDownscale24MP(b *testing.B) {
 		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			m := startPeakMeter()
+			m := bench.StartPeakMeter()
 			for b.Loop() {
 				_ = tc.fn()
 			}
 			b.StopTimer()
-			m.finish(b)
+			m.Report(b)
 		})
 	}
 }

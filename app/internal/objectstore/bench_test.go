@@ -1,16 +1,11 @@
 package objectstore
 
 import (
+	"github.com/automatonic/chronos/app/internal/bench"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,11 +76,11 @@ func BenchmarkS3Put(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := startPeakMeter()
+		m := bench.StartPeakMeter()
 		start = time.Now()
 		err = s.Put(b.Context(), "store.bin", onlyReader{f}, -1, PutOptions{ContentType: "video/mp4"})
 		store += time.Since(start)
-		m.stopAndReport(b)
+		m.Report(b)
 		_ = f.Close()
 		if err != nil {
 			b.Fatalf("Store.Put: %v", err)
@@ -98,63 +93,4 @@ func BenchmarkS3Put(b *testing.B) {
 	b.ReportMetric(mibps(direct), "direct-MiB/s")
 	b.ReportMetric(direct.Seconds()/store.Seconds(), "store/direct")
 	b.ReportMetric(float64(size)/(1<<20), "file-MiB")
-}
-
-// peakMeter samples the live heap and reads the process's peak RSS
-// (VmHWM, reset through /proc/self/clear_refs so setup does not count).
-type peakMeter struct {
-	stop     chan struct{}
-	wg       sync.WaitGroup
-	peakHeap atomic.Uint64
-	rssReset bool
-}
-
-func startPeakMeter() *peakMeter {
-	runtime.GC()
-	debug.FreeOSMemory()
-	m := &peakMeter{stop: make(chan struct{})}
-	m.rssReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	m.wg.Go(func() {
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > m.peakHeap.Load() {
-				m.peakHeap.Store(v)
-			}
-			select {
-			case <-m.stop:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return m
-}
-
-func (m *peakMeter) stopAndReport(b *testing.B) {
-	close(m.stop)
-	m.wg.Wait()
-	b.ReportMetric(float64(m.peakHeap.Load())/(1<<20), "peak-heap-MiB")
-	if m.rssReset {
-		if kb := vmHWM(); kb > 0 {
-			b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
-		}
-	}
-}
-
-// vmHWM returns the peak resident set size in KiB, 0 when unknown.
-func vmHWM() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }
