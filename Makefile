@@ -16,7 +16,7 @@ help: ## list the targets
 run: ## start the CMS on its embedded defaults (SQLite + local disk)
 	go run ./app/cmd/cms serve
 
-test: ## the whole test suite: installs missing services, gofmt, vet, actionlint, go test, short fuzz
+test: ## the whole test suite: installs missing services, gofmt, vet, actionlint, go test (fuzz seed corpora included)
 	scripts/test.sh
 
 build: ## static binary at bin/cms

@@ -99,15 +99,36 @@ func TestRunCountsErrorsAndRespectsBounds(t *testing.T) {
 }
 
 func TestPeakRSSOfSelf(t *testing.T) {
-	peak, err := PeakRSS(os.Getpid())
+	// One snapshot: RSS and its high-water mark come from the same read of
+	// /proc/self/status, so the process growing between two reads cannot
+	// make RSS exceed an older peak (the CI flake this test once was).
+	m, err := Memory(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur, err := RSS(os.Getpid())
-	if err != nil {
-		t.Fatal(err)
+	if m.RSS <= 0 || m.Peak < m.RSS {
+		t.Errorf("VmRSS %d, VmHWM %d: want 0 < RSS ≤ peak", m.RSS, m.Peak)
 	}
-	if cur <= 0 || peak < cur {
-		t.Errorf("VmRSS %d, VmHWM %d: want 0 < RSS ≤ peak", cur, peak)
+}
+
+func TestParseStatus(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  string
+		want    Mem
+		wantErr bool
+	}{
+		{"both", "Name:\tx\nVmHWM:\t  200 kB\nVmRSS:\t  100 kB\n", Mem{RSS: 100 << 10, Peak: 200 << 10}, false},
+		{"missing peak", "VmRSS:\t100 kB\n", Mem{}, true},
+		{"bad unit", "VmRSS:\t100 MB\nVmHWM:\t1 kB\n", Mem{}, true},
+		{"not a number", "VmRSS:\tx kB\nVmHWM:\t1 kB\n", Mem{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseStatus([]byte(tt.status), 1)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("parseStatus = %+v, %v; want %+v, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -28,7 +26,7 @@ func StartPeakMeter() *PeakMeter {
 	runtime.GC()
 	debug.FreeOSMemory()
 	m := &PeakMeter{stop: make(chan struct{})}
-	m.rssReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+	m.rssReset = ResetPeakRSS(os.Getpid()) == nil
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	m.wg.Go(func() {
 		t := time.NewTicker(2 * time.Millisecond)
@@ -55,24 +53,8 @@ func (m *PeakMeter) Report(b *testing.B) {
 	m.wg.Wait()
 	b.ReportMetric(float64(m.peakHeap.Load())/(1<<20), "peak-heap-MiB")
 	if m.rssReset {
-		if kb := selfVmHWM(); kb > 0 {
-			b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
+		if peak, err := PeakRSS(os.Getpid()); err == nil {
+			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
 		}
 	}
-}
-
-// selfVmHWM returns this process's peak resident set size in KiB, 0 when
-// unknown.
-func selfVmHWM() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }

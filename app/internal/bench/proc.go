@@ -2,22 +2,43 @@ package bench
 
 import (
 	"bufio"
-	"errors"
+	"bytes"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 )
 
+// Mem is one snapshot of a process's resident memory, in bytes, read from a
+// single /proc/<pid>/status. The kernel computes both figures in that one
+// read, so RSS ≤ Peak always holds within a snapshot — which is not true of
+// two separate reads (the process can grow between them).
+type Mem struct {
+	RSS  int64 // VmRSS: resident now
+	Peak int64 // VmHWM: the high-water mark since start or the last reset
+}
+
+// Memory reads pid's current and peak resident set size in one snapshot.
+// Linux only.
+func Memory(pid int) (Mem, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return Mem{}, fmt.Errorf("bench: %w", err)
+	}
+	return parseStatus(b, pid)
+}
+
 // PeakRSS returns the peak resident set size (VmHWM) of process pid, in
 // bytes. Linux only.
 func PeakRSS(pid int) (int64, error) {
-	return procStatusKB(pid, "VmHWM:")
+	m, err := Memory(pid)
+	return m.Peak, err
 }
 
 // RSS returns the current resident set size (VmRSS) of pid, in bytes.
 func RSS(pid int) (int64, error) {
-	return procStatusKB(pid, "VmRSS:")
+	m, err := Memory(pid)
+	return m.RSS, err
 }
 
 // ResetPeakRSS resets pid's VmHWM to its current RSS (Linux ≥ 4.0, writing
@@ -30,30 +51,39 @@ func ResetPeakRSS(pid int) error {
 	return nil
 }
 
-func procStatusKB(pid int, key string) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, fmt.Errorf("bench: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+// parseStatus takes VmRSS and VmHWM out of the text of /proc/<pid>/status.
+func parseStatus(status []byte, pid int) (Mem, error) {
+	var m Mem
+	var seen int
+	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, key) {
+		var dst *int64
+		switch {
+		case strings.HasPrefix(line, "VmRSS:"):
+			dst = &m.RSS
+		case strings.HasPrefix(line, "VmHWM:"):
+			dst = &m.Peak
+		default:
 			continue
 		}
-		fields := strings.Fields(strings.TrimPrefix(line, key))
+		key, rest, _ := strings.Cut(line, ":")
+		fields := strings.Fields(rest)
 		if len(fields) != 2 || fields[1] != "kB" {
-			return 0, fmt.Errorf("bench: unexpected %q in /proc/%d/status", line, pid)
+			return Mem{}, fmt.Errorf("bench: unexpected %s line %q in /proc/%d/status", key, line, pid)
 		}
 		kb, err := strconv.ParseInt(fields[0], 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("bench: parse %q: %w", line, err)
+			return Mem{}, fmt.Errorf("bench: parse %q: %w", line, err)
 		}
-		return kb << 10, nil
+		*dst = kb << 10
+		seen++
 	}
 	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("bench: read /proc/%d/status: %w", pid, err)
+		return Mem{}, fmt.Errorf("bench: read /proc/%d/status: %w", pid, err)
 	}
-	return 0, errors.New("bench: no " + key + " in /proc/" + strconv.Itoa(pid) + "/status")
+	if seen != 2 {
+		return Mem{}, fmt.Errorf("bench: no VmRSS/VmHWM in /proc/%d/status", pid)
+	}
+	return m, nil
 }
