@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -70,6 +71,8 @@ type options struct {
 	cmsBin     string
 	poolSize   int
 	cmsEnv     []string
+	sqlite     bool
+	only       []string
 }
 
 func main() {
@@ -95,6 +98,11 @@ func main() {
 	fs.IntVar(&o.coldStarts, "cold-starts", 7, "cold start measurements (the median is reported)")
 	fs.StringVar(&o.cmsBin, "cms-bin", "", "use this cms binary instead of building one")
 	fs.IntVar(&o.poolSize, "pool", 10, "database pool size of the CMS and the baseline ("+contract.CMSDBMaxConns+")")
+	fs.BoolVar(&o.sqlite, "sqlite", false, "run the CMS (and the baseline) on an embedded SQLite file instead of PostgreSQL")
+	fs.Func("only", "run only the scenarios whose name contains one of these comma-separated words (the baseline always runs)", func(v string) error {
+		o.only = strings.Split(v, ",")
+		return nil
+	})
 	fs.Func("cms-env", "extra KEY=VALUE for the CMS process, repeatable (e.g. "+contract.CMSCacheBytes+"=0 to measure without the response cache)", func(kv string) error {
 		if !strings.Contains(kv, "=") {
 			return fmt.Errorf("want KEY=VALUE, got %q", kv)
@@ -169,16 +177,19 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 	began := time.Now()
 	rep := &Report{Date: began.UTC().Format(time.RFC3339), Cores: runtime.NumCPU(), GoVersion: runtime.Version(),
 		Platform: runtime.GOOS + "/" + runtime.GOARCH, Conns: o.conns, ScenarioTime: o.duration.String(),
-		Pages: o.pages, Media: o.media, CMSMode: "development (no S3: local disk), PostgreSQL, " + contract.CMSDBMaxConns + "=" + strconv.Itoa(o.poolSize) + cmsEnvNote(o.cmsEnv)}
+		Pages: o.pages, Media: o.media, CMSMode: "development (no S3: local disk), " + dialectName(o) + ", " + contract.CMSDBMaxConns + "=" + strconv.Itoa(o.poolSize) + cmsEnvNote(o.cmsEnv)}
 	tmp, err := os.MkdirTemp("", "cmsbench-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
 
-	// 1. PostgreSQL.
+	// 1. PostgreSQL (or, with --sqlite, the file the CMS will open).
+	dataDir := filepath.Join(tmp, "data")
 	dbURL := os.Getenv(envPostgresURL)
-	if dbURL == "" {
+	if o.sqlite {
+		dbURL = ""
+	} else if dbURL == "" {
 		log.Info("starting a throwaway PostgreSQL")
 		u, stopPG, err := testenv.StartPostgres(ctx)
 		if err != nil {
@@ -206,7 +217,7 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 
 	// 3. Schema and data, through the content service.
 	log.Info("seeding", "pages", o.pages, "media", o.media)
-	ds, err := seed(ctx, dbURL, filepath.Join(tmp, "seed"), o)
+	ds, err := seed(ctx, dbURL, dataDir, o)
 	if err != nil {
 		return nil, err
 	}
@@ -218,8 +229,11 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 		env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 			return strings.HasPrefix(kv, "CMS_") || strings.HasPrefix(kv, "POSTGRES_") || strings.HasPrefix(kv, "S3_") || strings.HasPrefix(kv, "PAYLOAD_")
 		})
-		env = append(env, contract.PostgresURL+"="+dbURL, contract.PayloadSecret+"="+secret, contract.CMSEnv+"=development",
-			contract.CMSDataDir+"="+filepath.Join(tmp, "data"), contract.CMSLogLevel+"=warn", contract.CMSAddr+"="+addr,
+		if dbURL != "" {
+			env = append(env, contract.PostgresURL+"="+dbURL)
+		}
+		env = append(env, contract.PayloadSecret+"="+secret, contract.CMSEnv+"=development",
+			contract.CMSDataDir+"="+dataDir, contract.CMSLogLevel+"=warn", contract.CMSAddr+"="+addr,
 			contract.CMSDBMaxConns+"="+strconv.Itoa(o.poolSize), contract.CMSAutoMigrate+"=false")
 		return append(env, o.cmsEnv...)
 	}
@@ -260,7 +274,11 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	baseEnv := append(os.Environ(), "CMSBENCH_BASELINE_DB="+dbURL)
+	baseDB := dbURL
+	if o.sqlite {
+		baseDB = sqliteScheme + filepath.Join(dataDir, "chronos.db")
+	}
+	baseEnv := append(os.Environ(), "CMSBENCH_BASELINE_DB="+baseDB)
 	base, err := startProc(ctx, self, []string{baselineCmd, baseAddr, "CMSBENCH_BASELINE_DB", strconv.Itoa(o.poolSize)}, tmp, baseEnv)
 	if err != nil {
 		return nil, err
@@ -322,6 +340,9 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 	}
 	var baseRes bench.Result
 	for _, sc := range scenarios {
+		if !sc.base && !selected(o.only, sc.name) {
+			continue
+		}
 		rep.peakRSSPerScen = bench.ResetPeakRSS(sc.pid) == nil
 		log.Info("load", "scenario", sc.name, "conns", o.conns, "duration", o.duration.String())
 		res, err := bench.Run(ctx, load, sc.req)
@@ -346,6 +367,9 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 	rep.totalDuration = time.Since(began)
 	rep.TotalSeconds = rep.totalDuration.Seconds()
 
+	if len(rep.Scenarios) < 2 || rep.Scenarios[1].Name != "slug depth=1" {
+		return rep, nil // --only left out the goals' scenario
+	}
 	slug := rep.Scenarios[1]
 	rep.Goals = []Goal{
 		{"slug read throughput", fmt.Sprintf("≥ %.1f× baseline req/s", goalSlugRatio),
@@ -390,8 +414,12 @@ func get(u func(i int) string, token string) bench.NewRequest {
 // then ANALYZEs it so the planner has statistics (as autovacuum would give a
 // long-running database).
 func seed(ctx context.Context, dbURL, dataDir string, o options) (*bench.Dataset, error) {
-	cfg, err := config.Load(map[string]string{contract.PostgresURL: dbURL, contract.PayloadSecret: randomHex(32),
-		contract.CMSAutoMigrate: "true", contract.CMSDBMaxConns: "8", contract.CMSDataDir: dataDir})
+	env := map[string]string{contract.PayloadSecret: randomHex(32),
+		contract.CMSAutoMigrate: "true", contract.CMSDBMaxConns: "8", contract.CMSDataDir: dataDir}
+	if dbURL != "" {
+		env[contract.PostgresURL] = dbURL
+	}
+	cfg, err := config.Load(env)
 	if err != nil {
 		return nil, err
 	}
@@ -404,6 +432,9 @@ func seed(ctx context.Context, dbURL, dataDir string, o options) (*bench.Dataset
 	if err != nil {
 		return nil, err
 	}
+	if dbURL == "" {
+		return ds, analyzeSQLite(ctx, cfg.SQLitePath)
+	}
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("seed: connect: %w", err)
@@ -413,6 +444,40 @@ func seed(ctx context.Context, dbURL, dataDir string, o options) (*bench.Dataset
 		return nil, fmt.Errorf("seed: analyze: %w", err)
 	}
 	return ds, nil
+}
+
+// analyzeSQLite gives SQLite's planner statistics, as VACUUM ANALYZE does
+// on PostgreSQL.
+func analyzeSQLite(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return fmt.Errorf("seed: open sqlite: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("seed: analyze: %w", err)
+	}
+	return nil
+}
+
+func dialectName(o options) string {
+	if o.sqlite {
+		return "SQLite"
+	}
+	return "PostgreSQL"
+}
+
+// selected reports whether scenario name passes the --only filter.
+func selected(only []string, name string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, w := range only {
+		if w != "" && strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // buildCMS builds ./app/cmd/cms of the module the bench runs in.

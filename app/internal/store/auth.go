@@ -32,7 +32,7 @@ var _ auth.Store = (*AuthStore)(nil)
 // Auth returns the auth.Store of db.
 func (db *DB) Auth() *AuthStore { return &AuthStore{db: db, g: db.gdb} }
 
-func (s *AuthStore) r() *Repo { return &Repo{db: s.db, g: s.g} }
+func (s *AuthStore) r() *Repo { return &Repo{db: s.db, g: s.g, rd: s.g} }
 
 func (s *AuthStore) lock(tx *gorm.DB, key int64) error {
 	if s.db.dialect != Postgres {
@@ -184,12 +184,12 @@ func (s *AuthStore) CreateUser(ctx context.Context, u auth.NewUser) (auth.User, 
 
 // UserByID implements auth.Store.
 func (s *AuthStore) UserByID(ctx context.Context, id int64) (auth.UserRecord, error) {
-	return s.userWhere(ctx, s.g, "id = ?", id)
+	return s.userWhere(ctx, s.db.reads, "id = ?", id)
 }
 
 // UserByEmail implements auth.Store.
 func (s *AuthStore) UserByEmail(ctx context.Context, email string) (auth.UserRecord, error) {
-	return s.userWhere(ctx, s.g, "email = ?", email)
+	return s.userWhere(ctx, s.db.reads, "email = ?", email)
 }
 
 func (s *AuthStore) adminCount(tx *gorm.DB) (int64, error) {
@@ -338,7 +338,7 @@ func (s *AuthStore) CreateSession(ctx context.Context, userID int64, ss auth.Ses
 }
 
 func (s *AuthStore) sessions(ctx context.Context, cond string, args ...any) ([]auth.Session, error) {
-	rows, err := s.g.WithContext(ctx).Raw("SELECT id, created_at, expires_at FROM users_sessions WHERE "+cond+" ORDER BY created_at, id", args...).Rows()
+	rows, err := s.db.reads.WithContext(ctx).Raw("SELECT id, created_at, expires_at FROM users_sessions WHERE "+cond+" ORDER BY created_at, id", args...).Rows()
 	if err != nil {
 		return nil, authErr(err)
 	}

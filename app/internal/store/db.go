@@ -35,8 +35,10 @@ type Options struct {
 	// PostgresURL selects PostgreSQL; empty selects SQLite at SQLitePath.
 	PostgresURL string
 	SQLitePath  string
-	// MaxConns bounds the pool (PostgreSQL). SQLite uses one connection: a
-	// single writer is what SQLite supports anyway.
+	// MaxConns bounds the pool. On SQLite it bounds the read pool: writes
+	// go through one connection (SQLite has a single writer anyway), reads
+	// through up to MaxConns read-only connections beside it, which WAL
+	// mode lets run in parallel with each other and with the writer.
 	MaxConns int
 	// StatementTimeout bounds each statement on PostgreSQL.
 	StatementTimeout time.Duration
@@ -45,7 +47,8 @@ type Options struct {
 
 // DB is an open database.
 type DB struct {
-	gdb     *gorm.DB
+	gdb     *gorm.DB // writes, transactions, and every read on PostgreSQL
+	reads   *gorm.DB // reads outside transactions: gdb, or SQLite's read pool
 	dialect Dialect
 	log     *slog.Logger
 }
@@ -82,8 +85,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if err := os.MkdirAll(filepath.Dir(o.SQLitePath), 0o700); err != nil {
 			return nil, fmt.Errorf("store: create data dir: %w", err)
 		}
-		dsn := o.SQLitePath + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-		gdb, err = gorm.Open(sqlite.Open(dsn), gcfg)
+		gdb, err = gorm.Open(sqlite.Open(sqliteDSN(o.SQLitePath, false)), gcfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
@@ -92,22 +94,61 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: pool: %w", err)
 	}
+	db := &DB{gdb: gdb, reads: gdb, dialect: dialect, log: o.Logger}
 	if dialect == SQLite {
 		sqlDB.SetMaxOpenConns(1)
+		// Ping before the read pool opens: it creates the file and switches
+		// it to WAL, which the read-only connections cannot do.
+		if err := db.Ping(ctx); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+		if db.reads, err = openSQLiteReads(o.SQLitePath, o.MaxConns, gcfg); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
 	} else {
 		sqlDB.SetMaxOpenConns(o.MaxConns)
 		sqlDB.SetMaxIdleConns(o.MaxConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	}
-	db := &DB{gdb: gdb, dialect: dialect, log: o.Logger}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
-		_ = sqlDB.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// sqliteDSN is the connection string of the SQLite file at path; readOnly
+// connections refuse writes (query_only), so a write routed to the read
+// pool by mistake fails loudly instead of racing the writer.
+func sqliteDSN(path string, readOnly bool) string {
+	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	if readOnly {
+		dsn += "&_pragma=query_only(1)"
+	}
+	return dsn
+}
+
+// openSQLiteReads opens the read pool beside SQLite's single writer. One
+// connection would serialise every read behind the one before it (and
+// behind writes): in WAL mode readers see the last committed state without
+// blocking each other or the writer.
+func openSQLiteReads(path string, maxConns int, gcfg *gorm.Config) (*gorm.DB, error) {
+	rdb, err := gorm.Open(sqlite.Open(sqliteDSN(path, true)), gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite read pool: %w", err)
+	}
+	sqlDB, err := rdb.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: sqlite read pool: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns)
+	return rdb, nil
 }
 
 // postgresDSN adds the statement timeout to the URL unless it sets one.
@@ -134,35 +175,53 @@ func postgresDSN(raw string, timeout time.Duration) (string, error) {
 // Dialect returns the SQL flavour.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers (on SQLite, both pools).
 func (db *DB) Ping(ctx context.Context) error {
-	sqlDB, err := db.gdb.DB()
-	if err != nil {
-		return fmt.Errorf("store: pool: %w", err)
-	}
-	if err := sqlDB.PingContext(ctx); err != nil {
-		return fmt.Errorf("store: ping %s: %w", db.dialect, redactErr(err))
+	for _, g := range db.pools() {
+		sqlDB, err := g.DB()
+		if err != nil {
+			return fmt.Errorf("store: pool: %w", err)
+		}
+		if err := sqlDB.PingContext(ctx); err != nil {
+			return fmt.Errorf("store: ping %s: %w", db.dialect, redactErr(err))
+		}
 	}
 	return nil
 }
 
-// Stats reports pool statistics (open connections, waits).
-func (db *DB) Stats() (open, inUse, idle int, waitCount int64) {
-	sqlDB, err := db.gdb.DB()
-	if err != nil {
-		return 0, 0, 0, 0
+// pools returns the distinct connection pools of db.
+func (db *DB) pools() []*gorm.DB {
+	if db.reads == nil || db.reads == db.gdb {
+		return []*gorm.DB{db.gdb}
 	}
-	s := sqlDB.Stats()
-	return s.OpenConnections, s.InUse, s.Idle, s.WaitCount
+	return []*gorm.DB{db.gdb, db.reads}
 }
 
-// Close closes the pool.
-func (db *DB) Close() error {
-	sqlDB, err := db.gdb.DB()
-	if err != nil {
-		return err
+// Stats reports pool statistics (open connections, waits), summed over
+// the pools.
+func (db *DB) Stats() (open, inUse, idle int, waitCount int64) {
+	for _, g := range db.pools() {
+		sqlDB, err := g.DB()
+		if err != nil {
+			continue
+		}
+		s := sqlDB.Stats()
+		open, inUse, idle, waitCount = open+s.OpenConnections, inUse+s.InUse, idle+s.Idle, waitCount+s.WaitCount
 	}
-	return sqlDB.Close()
+	return open, inUse, idle, waitCount
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	var errs []error
+	for _, g := range db.pools() {
+		sqlDB, err := g.DB()
+		if err == nil {
+			err = sqlDB.Close()
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // redactErr keeps driver errors from leaking a connection string.

@@ -15,20 +15,22 @@ import (
 // Repo implements content.Store on a DB (or on one of its transactions).
 type Repo struct {
 	db *DB
-	g  *gorm.DB
+	g  *gorm.DB // writes (and reads inside a transaction)
+	rd *gorm.DB // reads: the read pool, or the transaction
 }
 
 var _ content.Store = (*Repo)(nil)
 
 // Content returns the content.Store of db.
-func (db *DB) Content() *Repo { return &Repo{db: db, g: db.gdb} }
+func (db *DB) Content() *Repo { return &Repo{db: db, g: db.gdb, rd: db.reads} }
 
 func (r *Repo) renderer() *renderer { return &renderer{d: r.db.dialect} }
 
 // InTx runs fn in a transaction (a savepoint when already in one).
 func (r *Repo) InTx(ctx context.Context, fn func(tx content.Store) error) error {
 	err := r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Repo{db: r.db, g: tx})
+		// Reads in a transaction see its own writes: same connection.
+		return fn(&Repo{db: r.db, g: tx, rd: tx})
 	})
 	return classify(err)
 }
@@ -114,7 +116,7 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 		// last page).
 		sqlText += fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit+1, q.Offset)
 	}
-	rows, err := r.g.WithContext(ctx).Raw(sqlText, args...).Rows()
+	rows, err := r.rd.WithContext(ctx).Raw(sqlText, args...).Rows()
 	if err != nil {
 		return nil, 0, classify(fmt.Errorf("find %s: %w", t.name, err))
 	}
@@ -128,7 +130,7 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	}
 	total := int64(q.Offset + len(recs))
 	if more || (q.Limit > 0 && q.Offset > 0 && len(recs) == 0) {
-		if err := r.g.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
+		if err := r.rd.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
 			return nil, 0, classify(fmt.Errorf("count %s: %w", t.name, err))
 		}
 	}
@@ -146,7 +148,7 @@ func (r *Repo) Count(ctx context.Context, c *content.Collection, f content.Filte
 		return 0, err
 	}
 	var n int64
-	if err := r.g.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&n).Error; err != nil {
+	if err := r.rd.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&n).Error; err != nil {
 		return 0, classify(fmt.Errorf("count %s: %w", t.name, err))
 	}
 	return n, nil
@@ -170,7 +172,7 @@ func (r *Repo) GetMany(ctx context.Context, c *content.Collection, ids []int64, 
 		args = append(args, id)
 	}
 	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id IN (" + ph + ")"
-	rows, err := r.g.WithContext(ctx).Raw(sqlText, args...).Rows()
+	rows, err := r.rd.WithContext(ctx).Raw(sqlText, args...).Rows()
 	if err != nil {
 		return nil, classify(fmt.Errorf("get %s: %w", t.name, err))
 	}
@@ -330,7 +332,7 @@ func (r *Repo) bump(ctx context.Context) error {
 // Generation reads the content generation.
 func (db *DB) Generation(ctx context.Context) (int64, error) {
 	var n int64
-	if err := db.gdb.WithContext(ctx).Raw("SELECT n FROM content_generation WHERE id = 1").Scan(&n).Error; err != nil {
+	if err := db.reads.WithContext(ctx).Raw("SELECT n FROM content_generation WHERE id = 1").Scan(&n).Error; err != nil {
 		return 0, classify(fmt.Errorf("read generation: %w", err))
 	}
 	return n, nil
@@ -420,7 +422,7 @@ func (r *Repo) FindVersions(ctx context.Context, c *content.Collection, q conten
 	if q.Limit > 0 {
 		sqlText += fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit, q.Offset)
 	}
-	rows, err := r.g.WithContext(ctx).Raw(sqlText, args...).Rows()
+	rows, err := r.rd.WithContext(ctx).Raw(sqlText, args...).Rows()
 	if err != nil {
 		return nil, 0, classify(fmt.Errorf("find versions: %w", err))
 	}
@@ -429,7 +431,7 @@ func (r *Repo) FindVersions(ctx context.Context, c *content.Collection, q conten
 		return nil, 0, err
 	}
 	var total int64
-	if err := r.g.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
+	if err := r.rd.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
 		return nil, 0, classify(fmt.Errorf("count versions: %w", err))
 	}
 	return vs, total, nil
@@ -440,7 +442,7 @@ func (r *Repo) oneVersion(ctx context.Context, c *content.Collection, cond strin
 	if err != nil {
 		return content.Version{}, err
 	}
-	rows, err := r.g.WithContext(ctx).Raw("SELECT "+versionCols+" FROM "+t.name+" t WHERE "+cond+" ORDER BY t.id DESC LIMIT 1", arg).Rows()
+	rows, err := r.rd.WithContext(ctx).Raw("SELECT "+versionCols+" FROM "+t.name+" t WHERE "+cond+" ORDER BY t.id DESC LIMIT 1", arg).Rows()
 	if err != nil {
 		return content.Version{}, classify(fmt.Errorf("get version: %w", err))
 	}
@@ -480,7 +482,7 @@ func (r *Repo) LatestVersions(ctx context.Context, c *content.Collection, parent
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(parents)), ", ")
 	q := "SELECT " + versionCols + " FROM " + t.name + " t WHERE t.id IN (SELECT max(id) FROM " + t.name + " WHERE parent_id IN (" + ph + ") GROUP BY parent_id)"
-	rows, err := r.g.WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := r.rd.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, classify(fmt.Errorf("latest versions: %w", err))
 	}

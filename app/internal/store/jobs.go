@@ -86,7 +86,7 @@ func (r *Repo) RunDueJob(ctx context.Context, now time.Time, fn func(ctx context
 			return err
 		}
 		j := jobs[0]
-		ferr := tx.Transaction(func(inner *gorm.DB) error { return fn(ctx, &Repo{db: r.db, g: inner}, j) })
+		ferr := tx.Transaction(func(inner *gorm.DB) error { return fn(ctx, &Repo{db: r.db, g: inner, rd: inner}, j) })
 		msg := ""
 		if ferr != nil {
 			msg = ferr.Error()

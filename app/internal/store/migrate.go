@@ -20,11 +20,65 @@ var migrationFS embed.FS
 // advisoryLockKey identifies the migration lock on PostgreSQL ("chronos!").
 const advisoryLockKey = 0x6368726f6e6f7321
 
-// Migration is one embedded, forward-only SQL file.
+// Migration is one embedded, forward-only SQL file. Its leading comment
+// lines may carry directives (PostgreSQL only):
+//
+//	-- chronos:no-transaction              run outside a transaction, one
+//	                                       statement (ending in ";" at the end
+//	                                       of a line) at a time — for CREATE
+//	                                       INDEX CONCURRENTLY
+//	-- chronos:requires-extension NAME     create the extension first; when
+//	                                       that is impossible, log a warning and
+//	                                       record the migration without running it
 type Migration struct {
-	Version int
-	Name    string
-	SQL     string
+	Version   int
+	Name      string
+	SQL       string
+	NoTx      bool
+	Extension string
+}
+
+const (
+	directiveNoTx      = "-- chronos:no-transaction"
+	directiveExtension = "-- chronos:requires-extension "
+)
+
+// parseDirectives reads the directives of m's leading comment lines.
+func (m *Migration) parseDirectives() {
+	for line := range strings.Lines(m.SQL) {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "--") {
+			return
+		}
+		if line == directiveNoTx {
+			m.NoTx = true
+		}
+		if ext, ok := strings.CutPrefix(line, directiveExtension); ok {
+			m.Extension = strings.TrimSpace(ext)
+		}
+	}
+}
+
+// statements splits a no-transaction migration into its statements: each
+// ends with ";" at the end of a line; comment lines are dropped.
+func (m Migration) statements() []string {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(m.SQL) {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		}
+	}
+	if rest := strings.TrimSpace(cur.String()); rest != "" {
+		out = append(out, rest)
+	}
+	return out
 }
 
 // Migrations returns the migrations of a dialect in order.
@@ -49,7 +103,9 @@ func Migrations(d Dialect) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: read %s: %w", name, err)
 		}
-		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)})
+		m := Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)}
+		m.parseDirectives()
+		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	for i, m := range out {
@@ -139,6 +195,16 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	}
 	var done []string
 	for _, m := range ms {
+		if m.NoTx && db.dialect == Postgres {
+			applied, err := db.migrateOutsideTx(ctx, m)
+			if err != nil {
+				return done, classify(fmt.Errorf("store: migrate: %w", err))
+			}
+			if applied {
+				done = append(done, m.Name)
+			}
+			continue
+		}
 		applied := false
 		err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if db.dialect == Postgres {
@@ -156,12 +222,8 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			if err := tx.Exec(m.SQL).Error; err != nil {
 				return fmt.Errorf("apply %s: %w", m.Name, err)
 			}
-			now := any(time.Now().UTC())
-			if db.dialect == SQLite {
-				now = formatTime(time.Now())
-			}
-			if err := tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, now).Error; err != nil {
-				return fmt.Errorf("record %s: %w", m.Name, err)
+			if err := db.record(tx, m); err != nil {
+				return err
 			}
 			applied = true
 			return nil
@@ -175,3 +237,71 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	}
 	return done, nil
 }
+
+func (db *DB) record(tx *gorm.DB, m Migration) error {
+	now := any(time.Now().UTC())
+	if db.dialect == SQLite {
+		now = formatTime(time.Now())
+	}
+	if err := tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, now).Error; err != nil {
+		return fmt.Errorf("record %s: %w", m.Name, err)
+	}
+	return nil
+}
+
+// migrateOutsideTx applies a no-transaction migration on PostgreSQL: on one
+// pinned connection, under the session form of the migration lock (the
+// transaction form needs a transaction), without a statement timeout (an
+// index build on a large table outlasts it), one statement at a time.
+// CREATE INDEX CONCURRENTLY leaves reads and writes of the table running
+// while it builds.
+func (db *DB) migrateOutsideTx(ctx context.Context, m Migration) (bool, error) {
+	applied := false
+	err := db.gdb.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+		// A fresh session per statement on the pinned connection: gorm keeps
+		// an error on a session and skips later statements of it, which
+		// would skip the unlock below after a failed statement.
+		conn := func() *gorm.DB { return pinned.Session(&gorm.Session{NewDB: true}) }
+		if err := conn().Exec("SELECT pg_advisory_lock(?)", int64(advisoryLockKey)).Error; err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		// The unlock must run even when ctx is done: a lock left on a pooled
+		// connection would block every later migration.
+		defer conn().WithContext(context.WithoutCancel(ctx)).Exec("SELECT pg_advisory_unlock(?)", int64(advisoryLockKey))
+		have, err := db.appliedVersions(ctx, conn())
+		if err != nil || have[m.Version] {
+			return err
+		}
+		if err := conn().Exec("SET statement_timeout = 0").Error; err != nil {
+			return fmt.Errorf("%s: %w", m.Name, err)
+		}
+		defer conn().WithContext(context.WithoutCancel(ctx)).Exec("RESET statement_timeout")
+		if m.Extension != "" {
+			if cerr := conn().Exec("CREATE EXTENSION IF NOT EXISTS " + quoteIdent(m.Extension)).Error; cerr != nil {
+				// Not offered by the server, or no privilege: fall back.
+				db.log.WarnContext(ctx, "cannot create extension", "extension", m.Extension, "err", cerr)
+			}
+			var ok bool
+			if err := conn().Raw("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", m.Extension).Scan(&ok).Error; err != nil {
+				return fmt.Errorf("%s: check extension %s: %w", m.Name, m.Extension, err)
+			}
+			if !ok {
+				db.log.WarnContext(ctx, "migration skipped: its extension is not available; queries work as they did without it",
+					"migration", m.Name, "extension", m.Extension)
+				applied = true
+				return db.record(conn(), m)
+			}
+		}
+		for _, stmt := range m.statements() {
+			if err := conn().Exec(stmt).Error; err != nil {
+				return fmt.Errorf("apply %s: %w", m.Name, err)
+			}
+		}
+		applied = true
+		return db.record(conn(), m)
+	})
+	return applied, err
+}
+
+// quoteIdent quotes a PostgreSQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/query"
@@ -259,7 +260,48 @@ func (r *renderer) leafIn(s scope, path []content.Segment, c *content.Cond) (str
 		return r.join(s, path, c)
 	}
 	e, kind := r.expr(s, path, c.Type)
-	return r.op(e, kind, c.Op, c.Values)
+	sql, err := r.op(e, kind, c.Op, c.Values)
+	if err != nil {
+		return "", err
+	}
+	if pre := r.searchIndex(s, path, c); pre != "" {
+		sql = "(" + sql + " AND " + pre + ")" // after: its args follow the LIKE's
+	}
+	return sql, nil
+}
+
+// searchIndex narrows a like/contains on a SQLite column with a trigram
+// index to the rows its <table>_search FTS5 table finds, so the LIKE only
+// checks candidates instead of every row. The table holds the column folded
+// by chronos_lower, the same folding the LIKE applies, and a phrase query
+// on the trigram tokenizer matches a substring of three or more
+// characters: the candidates are exactly the rows the LIKE keeps, and the
+// LIKE stays as the final word anyway. Shorter words have no trigram and
+// scan. PostgreSQL needs nothing here: its GIN index is on the very
+// LOWER(column) expression the LIKE uses.
+func (r *renderer) searchIndex(s scope, path []content.Segment, c *content.Cond) string {
+	if r.d != SQLite || s.t == nil || len(path) == 0 || (c.Op != query.Like && c.Op != query.Contains) {
+		return ""
+	}
+	col, ok := s.t.cols[jsonKeys(path, ".")]
+	if !ok || !col.search {
+		return ""
+	}
+	v, _ := c.Values[0].(string)
+	terms := []string{strings.ToLower(v)}
+	if c.Op == query.Like {
+		terms = strings.Fields(strings.ToLower(v))
+	}
+	fts := s.t.name + "_search"
+	var parts []string
+	for _, term := range terms {
+		if utf8.RuneCountInString(term) < 3 {
+			continue
+		}
+		phrase := "{" + col.name + "} : \"" + strings.ReplaceAll(term, `"`, `""`) + "\""
+		parts = append(parts, s.alias+".id IN (SELECT rowid FROM "+fts+" WHERE "+fts+" MATCH "+r.arg(phrase)+")")
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // join renders `relation IN (SELECT id FROM target WHERE sub)`.

@@ -20,6 +20,10 @@ const (
 type column struct {
 	name string
 	kind colKind
+	// search: the column has a trigram index for like/contains (migration
+	// 0004: a GIN index on PostgreSQL, the <table>_search FTS5 table on
+	// SQLite).
+	search bool
 }
 
 // table maps a collection onto its SQL table: which paths have their own
@@ -31,9 +35,9 @@ type table struct {
 }
 
 var systemCols = map[string]column{
-	"id":        {"id", kInt},
-	"createdAt": {"created_at", kTime},
-	"updatedAt": {"updated_at", kTime},
+	"id":        {"id", kInt, false},
+	"createdAt": {"created_at", kTime, false},
+	"updatedAt": {"updated_at", kTime, false},
 }
 
 func newTable(name string, extra map[string]column) *table {
@@ -52,16 +56,16 @@ func tableFor(c *content.Collection) (*table, error) {
 	switch c.Slug {
 	case content.Pages:
 		return newTable("pages", map[string]column{
-			"_status": {"status", kText}, "title": {"title", kText}, "slug": {"slug", kText},
-			"publishedAt": {"published_at", kTime},
+			"_status": {"status", kText, false}, "title": {"title", kText, true}, "slug": {"slug", kText, true},
+			"publishedAt": {"published_at", kTime, false},
 		}), nil
 	case content.Media:
 		return newTable("media", map[string]column{
-			"alt": {"alt", kText}, "filename": {"filename", kText}, "mimeType": {"mime_type", kText},
-			"filesize": {"filesize", kInt},
+			"alt": {"alt", kText, true}, "filename": {"filename", kText, true}, "mimeType": {"mime_type", kText, false},
+			"filesize": {"filesize", kInt, false},
 		}), nil
 	case content.Users:
-		return newTable("users", map[string]column{"email": {"email", kText}, "name": {"name", kText}}), nil
+		return newTable("users", map[string]column{"email": {"email", kText, true}, "name": {"name", kText, true}}), nil
 	}
 	return nil, fmt.Errorf("store: no table for collection %q", c.Slug)
 }
@@ -71,8 +75,8 @@ func versionsTableFor(c *content.Collection) (*table, error) {
 		return nil, fmt.Errorf("store: collection %q has no versions", c.Slug)
 	}
 	t := newTable("pages_versions", map[string]column{
-		"parent": {"parent_id", kInt}, "latest": {"latest", kBool},
-		"version._status": {"status", kText}, "version.createdAt": {"created_at", kTime}, "version.updatedAt": {"updated_at", kTime},
+		"parent": {"parent_id", kInt, false}, "latest": {"latest", kBool, false},
+		"version._status": {"status", kText, false}, "version.createdAt": {"created_at", kTime, false}, "version.updatedAt": {"updated_at", kTime, false},
 	})
 	t.versions = true
 	return t, nil
