@@ -49,7 +49,7 @@ func families() []family {
 		{
 			name:     "aws-sdk-go-v2",
 			prefixes: []string{"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
-			allowed:  func(rel string) bool { return under(rel, "app/internal/objectstore") },
+			allowed:  func(rel string) bool { return under(rel, s3Package) },
 		},
 		{
 			name:     "pulumi",
@@ -75,6 +75,11 @@ func isStdlib(importPath string) bool {
 	return !strings.Contains(first, ".")
 }
 
+// s3Package is the object store's S3 implementation, the one home of
+// aws-sdk-go-v2. Domain packages use objectstore's plain types and may not
+// import it (TestDomainPackagesArePure).
+const s3Package = "app/internal/objectstore/s3"
+
 // domainPackages may not depend on any family, even through other packages.
 var domainPackages = []string{
 	"app/internal/content", "app/internal/auth", "app/internal/media",
@@ -96,7 +101,7 @@ func modulePackages(t *testing.T) map[string]goPackage {
 
 // TestImportBoundaries enforces DESIGN.md's boundaries on the direct imports
 // of non-test files: gin only in httpapi/admin/server, gorm only in store,
-// aws-sdk only in objectstore, pulumi only under infra/. Test files may
+// aws-sdk only in objectstore/s3, pulumi only under infra/. Test files may
 // import what they need.
 func TestImportBoundaries(t *testing.T) {
 	pkgs := modulePackages(t)
@@ -130,6 +135,9 @@ func TestDomainPackagesArePure(t *testing.T) {
 				if f.matches(dep) {
 					t.Errorf("domain package %s depends on %s (%s); define a small interface instead", rel, dep, f.name)
 				}
+			}
+			if dep == module+"/"+s3Package {
+				t.Errorf("domain package %s depends on %s; use objectstore's types and let the server pick the store", rel, dep)
 			}
 		}
 	}
@@ -192,6 +200,9 @@ func TestFamilyMatching(t *testing.T) {
 	}
 	if !isStdlib("net/http") || isStdlib("github.com/x/y") || isStdlib("golang.org/x/text") {
 		t.Fatal("isStdlib is wrong")
+	}
+	if under("app/internal/objectstore", s3Package) || !under(s3Package+"/x", s3Package) {
+		t.Fatal("under is wrong for the S3 package")
 	}
 	if !under("app/internal/store/sqlgen", "app/internal/store") || under("app/internal/storefront", "app/internal/store") {
 		t.Fatal("under is wrong")

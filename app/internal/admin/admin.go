@@ -20,8 +20,8 @@
 //   - Uploads: with JavaScript the media library posts each file to
 //     /api/media (or PUTs it to S3 with a presigned URL when S3 is set) with
 //     a progress bar per file. Without JavaScript the plain form posts to
-//     /admin/collections/media/create, which hands the request, unread, to
-//     the REST API's handler in the same process.
+//     /admin/collections/media/create, which streams it into the same
+//     media service the REST API calls.
 //   - Flash messages are signed one-time cookies; preview links carry a
 //     token from PreviewToken, checked with VerifyPreviewToken.
 //   - Every page has a CSP without inline script or style, and loads
@@ -41,6 +41,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/gin-gonic/gin"
 )
 
@@ -51,7 +52,9 @@ const CookieName = "payload-token"
 type Options struct {
 	Content *content.Service
 	Auth    *auth.Service
-	Logger  *slog.Logger
+	// Media takes the no-JavaScript uploads; nil turns them off.
+	Media  *media.Service
+	Logger *slog.Logger
 	// Secret is the CMS secret; CSRF tokens, flash cookies and preview
 	// tokens are HMACs under keys derived from it.
 	Secret []byte
@@ -84,7 +87,7 @@ type Admin struct {
 	csp         string
 	now         func() time.Time
 	views       *views
-	engine      http.Handler // the whole server, for the upload proxy
+	media       *media.Service // nil: uploads are off
 	mediaOrigin string
 	limiter     *auth.RateLimiter
 	direct      bool
@@ -104,7 +107,7 @@ func derive(secret []byte, purpose string) []byte {
 // not parse, which the package's tests rule out.
 func New(o Options) *Admin {
 	a := &Admin{
-		content: o.Content, auth: o.Auth, log: o.Logger, secure: o.SecureCookie,
+		content: o.Content, auth: o.Auth, media: o.Media, log: o.Logger, secure: o.SecureCookie,
 		previewURL: strings.TrimSpace(o.PreviewURL), now: o.Now, limiter: o.Limiter,
 		keys: keys{csrf: derive(o.Secret, "csrf"), flash: derive(o.Secret, "flash"), preview: derive(o.Secret, "preview")},
 	}
@@ -139,7 +142,6 @@ func New(o Options) *Admin {
 
 // Register mounts the admin routes on r.
 func (a *Admin) Register(r *gin.Engine) {
-	a.engine = r
 	r.GET("/admin/static/:file", a.static)
 	g := r.Group("/admin", a.headers, a.identify, a.csrfCookie)
 	g.GET("", a.dashboard)

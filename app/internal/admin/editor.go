@@ -31,7 +31,7 @@ func (a *Admin) docRoute(c *gin.Context, p *auth.Principal, col *content.Collect
 	case len(rest) == 1 && rest[0] == "schedule" && col.Drafts && !get:
 		a.schedule(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "replace" && col.Upload && !get:
-		a.replaceMedia(c, id)
+		a.replaceMedia(c, p, id)
 	case len(rest) == 1 && rest[0] == "versions" && get && col.Drafts:
 		a.versions(c, p, col, id)
 	case len(rest) == 2 && rest[0] == "versions" && col.Drafts:
@@ -134,7 +134,7 @@ func (a *Admin) createDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 		return
 	case col.Upload:
 		if c.Request.Method == http.MethodPost {
-			a.uploadMedia(c)
+			a.uploadMedia(c, p)
 			return
 		}
 		c.Redirect(http.StatusSeeOther, "/admin/collections/media#upload")

@@ -2,16 +2,15 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
@@ -29,78 +28,88 @@ func mediaEditable(col *content.Collection) []content.Field {
 	return out
 }
 
-// uploadMedia is the no-JavaScript upload: the multipart form goes,
-// unchanged and unread, to the REST API's POST /api/media on the same
-// server, so there is one upload code path. With JavaScript the page
-// uploads to /api/media directly (with progress) and never comes here.
-// The CSRF token rides in the query string because reading a multipart
-// field would consume the body before the API could stream it.
-func (a *Admin) uploadMedia(c *gin.Context) {
-	a.proxyUpload(c, http.MethodPost, "/api/media", "/admin/collections/media")
+// uploadMedia is the no-JavaScript upload: the multipart form is streamed
+// into the media service, the same call the REST API's POST /api/media
+// makes. With JavaScript the page uploads to /api/media directly (with
+// progress) and never comes here. The CSRF token rides in the query string
+// because reading a multipart field would consume the body before the file
+// could stream.
+func (a *Admin) uploadMedia(c *gin.Context, p *auth.Principal) {
+	a.upload(c, p, 0, "/admin/collections/media")
 }
 
-// replaceMedia replaces a media file (PATCH /api/media/{id}), the same way.
-func (a *Admin) replaceMedia(c *gin.Context, id int64) {
-	a.proxyUpload(c, http.MethodPatch, "/api/media/"+strconv.FormatInt(id, 10), fmt.Sprintf("/admin/collections/media/%d", id))
+// replaceMedia replaces a media file, the same way.
+func (a *Admin) replaceMedia(c *gin.Context, p *auth.Principal, id int64) {
+	a.upload(c, p, id, fmt.Sprintf("/admin/collections/media/%d", id))
 }
 
-func (a *Admin) proxyUpload(c *gin.Context, method, target, back string) {
-	if !a.csrfOK(c, c.Query(csrfField)) {
-		a.flash(c, "error", "Your session changed or the form expired. Please try again.")
+func (a *Admin) upload(c *gin.Context, p *auth.Principal, id int64, back string) {
+	fail := func(msg string) {
+		a.flash(c, "error", msg)
 		c.Redirect(http.StatusSeeOther, back)
-		return
 	}
-	if !strings.HasPrefix(c.GetHeader("Content-Type"), "multipart/form-data") || a.engine == nil {
-		a.flash(c, "error", "Choose a file to upload.")
-		c.Redirect(http.StatusSeeOther, back)
-		return
-	}
-	req := c.Request.Clone(c.Request.Context())
-	req.Method = method
-	req.URL = &url.URL{Path: target}
-	req.RequestURI = target
-	// The answer is read here, not by the browser: no compression.
-	req.Header = req.Header.Clone()
-	req.Header.Del("Accept-Encoding")
-	rec := httptest.NewRecorder()
-	a.engine.ServeHTTP(rec, req)
-	var body struct {
-		Doc    map[string]any `json:"doc"`
-		Errors []struct {
-			Message string `json:"message"`
-			Data    struct {
-				Errors []struct {
-					Path    string `json:"path"`
-					Message string `json:"message"`
-				} `json:"errors"`
-			} `json:"data"`
-		} `json:"errors"`
-	}
-	_ = json.Unmarshal(rec.Body.Bytes(), &body)
 	switch {
-	case rec.Code == http.StatusNotFound && body.Doc == nil && len(body.Errors) == 0:
-		a.flash(c, "error", "Uploading is not available on this server.")
-		c.Redirect(http.StatusSeeOther, back)
-	case rec.Code < 300 && body.Doc != nil:
-		id, _ := content.RelationID(body.Doc["id"])
-		a.flash(c, "success", "File uploaded.")
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/media/%d", id))
-	default:
-		var msgs []string
-		for _, e := range body.Errors {
-			if len(e.Data.Errors) == 0 {
-				msgs = append(msgs, e.Message)
-			}
-			for _, fe := range e.Data.Errors {
-				msgs = append(msgs, fe.Path+": "+fe.Message)
-			}
-		}
-		if len(msgs) == 0 {
-			msgs = append(msgs, "The upload failed.")
-		}
-		a.flash(c, "error", "Upload failed — "+strings.Join(msgs, "; "))
-		c.Redirect(http.StatusSeeOther, back)
+	case !a.csrfOK(c, c.Query(csrfField)):
+		fail("Your session changed or the form expired. Please try again.")
+		return
+	case a.media == nil:
+		fail("Uploading is not available on this server.")
+		return
+	case !strings.HasPrefix(c.GetHeader("Content-Type"), "multipart/form-data"):
+		fail("Choose a file to upload.")
+		return
 	}
+	actor := actorOf(p)
+	if (id == 0 && !a.media.CanCreate(actor)) || (id != 0 && !a.media.CanUpdate(actor)) {
+		fail("Upload failed — " + a.publicMessage(c, content.ErrForbidden))
+		return
+	}
+	res, err := a.writeUpload(c, actor, id)
+	if err != nil {
+		fail("Upload failed — " + a.publicMessage(c, err))
+		return
+	}
+	if id == 0 {
+		id, _ = content.RelationID(res.Doc["id"])
+		a.flash(c, "success", "File uploaded.")
+	} else {
+		a.flash(c, "success", "File replaced.")
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/media/%d", id))
+}
+
+// writeUpload reads the multipart body into the media service and writes
+// the document.
+func (a *Admin) writeUpload(c *gin.Context, actor *content.Actor, id int64) (content.WriteResult, error) {
+	up, in, err := a.media.ReadMultipart(c.Writer, c.Request, actor, 0)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	return a.media.CreateOrReplace(c.Request.Context(), actor, id, up, in, content.WriteOptions{})
+}
+
+// publicMessage is what a user is told about err: the public message of
+// its kind, every field error for invalid input, a generic sentence (and
+// a log line) for anything else.
+func (a *Admin) publicMessage(c *gin.Context, err error) string {
+	var ve *content.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		msgs := make([]string, 0, len(ve.Errors))
+		for _, fe := range ve.Errors {
+			msgs = append(msgs, fe.Path+": "+fe.Message)
+		}
+		return strings.Join(msgs, "; ")
+	case errors.Is(err, content.ErrForbidden):
+		return content.ErrForbidden.Error()
+	case errors.Is(err, content.ErrNotFound):
+		return "Nothing here. The document may have been deleted."
+	}
+	if fe := fault.Of(err); fe != nil && fe.Kind != fault.Internal && fe.Kind != fault.Unavailable {
+		return fe.Public
+	}
+	a.log.Error("admin request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	return "Something went wrong. The error was logged; please try again."
 }
 
 // usedBy lists pages that reference a media document in their indexed or

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
@@ -59,6 +60,7 @@ func statusOf(err error) (int, errorEnvelope) {
 		se  *query.SyntaxError
 		mbe *http.MaxBytesError
 		pe  *publicError
+		fe  *fault.Error
 	)
 	one := func(status int, msg string) (int, errorEnvelope) {
 		return status, errorEnvelope{Errors: []apiError{{Message: msg}}}
@@ -66,6 +68,8 @@ func statusOf(err error) (int, errorEnvelope) {
 	switch {
 	case errors.As(err, &pe):
 		return one(pe.status, pe.msg)
+	case errors.As(err, &fe):
+		return faultStatus(fe)
 	case errors.As(err, &ve):
 		data := map[string]any{"collection": ve.Collection, "errors": ve.Errors}
 		if ve.ID != 0 {
@@ -88,6 +92,41 @@ func statusOf(err error) (int, errorEnvelope) {
 		return one(http.StatusServiceUnavailable, msgUnavailable)
 	}
 	return one(http.StatusInternalServerError, msgServerError)
+}
+
+// kindStatus is the HTTP status of each fault kind.
+var kindStatus = map[fault.Kind]int{
+	fault.Internal:     http.StatusInternalServerError,
+	fault.NotFound:     http.StatusNotFound,
+	fault.Forbidden:    http.StatusForbidden,
+	fault.Unauthorized: http.StatusUnauthorized,
+	fault.Invalid:      http.StatusBadRequest,
+	fault.Conflict:     http.StatusConflict,
+	fault.TooLarge:     http.StatusRequestEntityTooLarge,
+	fault.Unavailable:  http.StatusServiceUnavailable,
+	fault.RateLimited:  http.StatusTooManyRequests,
+	fault.Unsupported:  http.StatusNotImplemented,
+}
+
+// faultStatus answers a fault.Error: its kind's status and its public
+// message, except that server-side kinds get generic messages.
+func faultStatus(fe *fault.Error) (int, errorEnvelope) {
+	status, ok := kindStatus[fe.Kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	msg := fe.Public
+	switch fe.Kind {
+	case fault.Internal:
+		msg = msgServerError
+	case fault.Unavailable:
+		msg = msgUnavailable
+	case fault.NotFound:
+		msg = msgNotFound
+	case fault.Forbidden:
+		msg = msgForbidden
+	}
+	return status, errorEnvelope{Errors: []apiError{{Message: msg}}}
 }
 
 // publicError is an error whose message and status are meant for the client.

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,107 +8,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/media"
+	"github.com/automatonic/chronos/app/internal/objectstore"
 	"github.com/gin-gonic/gin"
 )
 
-// Headers of every served file: the bytes were sniffed on upload, but a
-// browser must still never execute them in the CMS's origin.
-const (
-	fileCSP = "default-src 'none'; sandbox"
-	// multipartSlack is what a multipart body may hold besides the file:
-	// boundaries, part headers, _payload and form fields.
-	multipartSlack = 4 << 20
-	// readBufferSize is the read buffer of a multipart upload.
-	readBufferSize = 256 << 10
-	// maxFieldBytes bounds one plain form field.
-	maxFieldBytes = 64 << 10
-)
-
-// mediaErr turns the media domain's client errors into public errors;
-// everything else goes to statusOf unchanged (403, 404, validation, 503).
-func mediaErr(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, media.ErrInterrupted):
-		return bodyErr(err) // 413 for the body limit, else 400
-	case errors.Is(err, media.ErrNoFile):
-		return Public(http.StatusBadRequest, media.ErrNoFile.Error())
-	case errors.Is(err, media.ErrTooLarge):
-		_, detail, _ := strings.Cut(err.Error(), media.ErrTooLarge.Error()+": ")
-		return Public(http.StatusRequestEntityTooLarge, "The file is too large ("+detail+").")
-	case isUploadError(err), errors.Is(err, media.ErrBadToken), errors.Is(err, media.ErrNotUploaded):
-		return Public(http.StatusBadRequest, sentence(err)+".")
-	case errors.Is(err, media.ErrNameConflict), errors.Is(err, media.ErrNoUniqueName):
-		return Public(http.StatusConflict, sentence(err)+"; please retry the upload.")
-	case errors.Is(err, media.ErrPresignUnsupported):
-		return Public(http.StatusNotImplemented, media.ErrPresignUnsupported.Error())
-	}
-	return err
-}
-
-// sentence renders a domain error for clients: without the package
-// prefixes, capitalised.
-func sentence(err error) string {
-	msg := strings.ReplaceAll(err.Error(), "media: ", "")
-	r, n := utf8.DecodeRuneInString(msg)
-	return string(unicode.ToUpper(r)) + msg[n:]
-}
+// fileCSP is sent with every served file: the bytes were sniffed on
+// upload, but a browser must still never execute them in the CMS's origin.
+const fileCSP = "default-src 'none'; sandbox"
 
 // mediaCreate handles POST /api/media: multipart with a file (streamed to
 // the store), or JSON {"upload": "<token>", ...fields} finalising a direct
 // upload. JSON without a token is Payload's "No files were uploaded.".
 func (a *API) mediaCreate(c *gin.Context) {
-	actor := caller(c).Actor
-	if !a.uploads.CanCreate(actor) {
-		a.fail(c, content.ErrForbidden) // before a byte of the body is read
-		return
-	}
-	p, ok := a.params(c)
-	if !ok {
-		return
-	}
-	opts := content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
-	ctx := c.Request.Context()
-	if c.ContentType() != "multipart/form-data" {
-		in, ok := a.body(c)
-		if !ok {
-			return
-		}
-		token, _ := in["upload"].(string)
-		if token == "" {
-			a.fail(c, mediaErr(media.ErrNoFile))
-			return
-		}
-		delete(in, "upload")
-		res, err := a.uploads.Finalize(ctx, actor, token, in, opts)
-		if err != nil {
-			a.fail(c, mediaErr(err))
-			return
-		}
-		a.json(c, http.StatusCreated, docEnvelope{Doc: res.Doc, Message: res.Message})
-		return
-	}
-	up, in, err := a.readMultipart(c, actor)
-	if err != nil {
-		a.fail(c, mediaErr(err))
-		return
-	}
-	if up == nil {
-		a.fail(c, mediaErr(media.ErrNoFile))
-		return
-	}
-	res, err := a.uploads.Create(ctx, actor, up, in, opts)
-	if err != nil {
-		a.fail(c, mediaErr(err))
-		return
-	}
-	a.json(c, http.StatusCreated, docEnvelope{Doc: res.Doc, Message: res.Message})
+	a.mediaWrite(c, 0, http.StatusCreated)
 }
 
 // mediaUpdate handles PATCH /api/media/:id: multipart with a file replaces
@@ -120,12 +33,19 @@ func (a *API) mediaUpdate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	actor := caller(c).Actor
 	if c.ContentType() != "multipart/form-data" {
 		a.update(content.Media)(c)
 		return
 	}
-	if !a.uploads.CanUpdate(actor) {
+	a.mediaWrite(c, id, http.StatusOK)
+}
+
+// mediaWrite is the upload of a create (id 0) or a replace: access is
+// checked before a byte of the body is read, then the media service reads
+// the multipart body and writes the document.
+func (a *API) mediaWrite(c *gin.Context, id int64, status int) {
+	actor := caller(c).Actor
+	if (id == 0 && !a.uploads.CanCreate(actor)) || (id != 0 && !a.uploads.CanUpdate(actor)) {
 		a.fail(c, content.ErrForbidden)
 		return
 	}
@@ -134,135 +54,34 @@ func (a *API) mediaUpdate(c *gin.Context) {
 		return
 	}
 	opts := content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
-	up, in, err := a.readMultipart(c, actor)
-	if err != nil {
-		a.fail(c, mediaErr(err))
-		return
-	}
-	var res content.WriteResult
-	if up == nil {
-		res, err = a.content.Update(c.Request.Context(), actor, content.Media, id, in, opts)
-	} else {
-		res, err = a.uploads.Replace(c.Request.Context(), actor, id, up, in, opts)
-	}
-	if err != nil {
-		a.fail(c, mediaErr(err))
-		return
-	}
-	a.json(c, http.StatusOK, docEnvelope{Doc: res.Doc, Message: res.Message})
-}
-
-// uploadIdleTimeout is how long an upload may stall: the read deadline
-// moves on whenever bytes arrive, so a large upload on a slow link takes as
-// long as it needs, and a stalled one is cut.
-const uploadIdleTimeout = 30 * time.Second
-
-// progressDeadline extends the connection's read deadline on every read.
-type progressDeadline struct {
-	r  io.Reader
-	rc *http.ResponseController
-}
-
-func (p progressDeadline) Read(b []byte) (int, error) {
-	_ = p.rc.SetReadDeadline(time.Now().Add(uploadIdleTimeout))
-	return p.r.Read(b)
-}
-
-// readMultipart streams a multipart body part by part: the file goes to
-// the store as it arrives (before or after _payload; the SDK sends it
-// first), _payload is JSON, other parts are plain fields (so `alt` as its
-// own part works, unlike Payload). On error nothing stays staged.
-func (a *API) readMultipart(c *gin.Context, actor *content.Actor) (up *media.Upload, in map[string]any, err error) {
 	ctx := c.Request.Context()
-	defer func() {
-		if err != nil && up != nil {
-			a.uploads.Discard(ctx, up)
-			up = nil
+	var res content.WriteResult
+	var err error
+	if id == 0 && c.ContentType() != "multipart/form-data" {
+		in, ok := a.body(c)
+		if !ok {
+			return
 		}
-	}()
-	limited := http.MaxBytesReader(c.Writer, c.Request.Body, a.uploads.MaxBytes()+multipartSlack)
-	// mime/multipart reads through a 4 KiB buffer; a larger one in front
-	// turns a 1 GiB upload's quarter million small socket reads into few
-	// large ones (memory: one buffer per upload in flight).
-	c.Request.Body = struct {
-		io.Reader
-		io.Closer
-	}{bufio.NewReaderSize(progressDeadline{r: limited, rc: http.NewResponseController(c.Writer)}, readBufferSize), limited}
-	mr, err := c.Request.MultipartReader()
+		token, _ := in["upload"].(string)
+		if token == "" {
+			a.fail(c, media.ErrNoFile)
+			return
+		}
+		delete(in, "upload")
+		res, err = a.uploads.Finalize(ctx, actor, token, in, opts)
+	} else {
+		var up *media.Upload
+		var in map[string]any
+		up, in, err = a.uploads.ReadMultipart(c.Writer, c.Request, actor, a.maxJSONBytes)
+		if err == nil {
+			res, err = a.uploads.CreateOrReplace(ctx, actor, id, up, in, opts)
+		}
+	}
 	if err != nil {
-		return nil, nil, Public(http.StatusBadRequest, "Invalid multipart body.")
+		a.fail(c, err)
+		return
 	}
-	fields := map[string]any{}
-	var payload map[string]any
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return up, nil, bodyErr(err)
-		}
-		name := part.FormName()
-		switch {
-		case part.FileName() != "" || name == "file":
-			if name != "file" {
-				part.Close()
-				continue // Payload reads only the `file` part
-			}
-			if up != nil {
-				return up, nil, Public(http.StatusBadRequest, "Only one file can be uploaded at a time.")
-			}
-			up, err = a.uploads.Stage(ctx, actor, part.FileName(), part)
-			if err != nil {
-				return nil, nil, err
-			}
-		case name == "_payload":
-			raw, err := io.ReadAll(io.LimitReader(part, a.maxJSONBytes+1))
-			if err != nil {
-				return up, nil, bodyErr(err)
-			}
-			if int64(len(raw)) > a.maxJSONBytes {
-				return up, nil, &http.MaxBytesError{Limit: a.maxJSONBytes}
-			}
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			if err := dec.Decode(&payload); err != nil || dec.More() {
-				return up, nil, Public(http.StatusBadRequest, msgInvalidJSON)
-			}
-		default:
-			raw, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
-			if err != nil {
-				return up, nil, bodyErr(err)
-			}
-			if len(raw) > maxFieldBytes {
-				return up, nil, &http.MaxBytesError{Limit: maxFieldBytes}
-			}
-			fields[name] = formValue(name, string(raw))
-		}
-	}
-	for k, v := range payload {
-		fields[k] = v
-	}
-	return up, fields, nil
-}
-
-// formValue types a plain form field: the focal point is numeric.
-func formValue(name, v string) any {
-	if name == "focalX" || name == "focalY" {
-		if _, err := strconv.ParseFloat(v, 64); err == nil {
-			return json.Number(v)
-		}
-	}
-	return v
-}
-
-// bodyErr keeps a body-size error (413) and makes anything else 400.
-func bodyErr(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return err
-	}
-	return Public(http.StatusBadRequest, "Invalid multipart body.")
+	a.json(c, status, docEnvelope{Doc: res.Doc, Message: res.Message})
 }
 
 // presignRequest is the body of POST /api/media/presign.
@@ -282,7 +101,7 @@ func (a *API) mediaPresign(c *gin.Context) {
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10))
 	if err != nil {
-		a.fail(c, bodyErr(err))
+		a.fail(c, err)
 		return
 	}
 	var req presignRequest
@@ -296,7 +115,7 @@ func (a *API) mediaPresign(c *gin.Context) {
 	}
 	d, err := a.uploads.PresignUpload(c.Request.Context(), actor, req.Filename, req.MimeType, req.Filesize)
 	if err != nil {
-		a.fail(c, mediaErr(err))
+		a.fail(c, err)
 		return
 	}
 	a.json(c, http.StatusOK, d)
@@ -307,7 +126,7 @@ func (a *API) mediaPresign(c *gin.Context) {
 // and cache headers, or a redirect to a presigned GET.
 func (a *API) mediaFile(c *gin.Context) {
 	name := c.Param("filename")
-	rng, err := media.ParseRange(c.GetHeader("Range"))
+	rng, err := objectstore.ParseRange(c.GetHeader("Range"))
 	if err != nil {
 		a.rangeNotSatisfiable(c)
 		return
@@ -316,7 +135,7 @@ func (a *API) mediaFile(c *gin.Context) {
 		rng = nil // a conditional range: send the whole file (RFC 9110 allows it)
 	}
 	served, err := a.uploads.Open(c.Request.Context(), caller(c).Actor, name, rng)
-	if errors.Is(err, media.ErrInvalidRange) {
+	if errors.Is(err, objectstore.ErrInvalidRange) {
 		// RFC 9110 §15.5.17: tell the client the current length.
 		if whole, err := a.uploads.Open(c.Request.Context(), caller(c).Actor, name, nil); err == nil && whole.Blob != nil {
 			whole.Blob.Body.Close()

@@ -2,11 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"io"
+	"net/http"
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/media"
+	"github.com/automatonic/chronos/app/internal/objectstore"
 	"github.com/gin-gonic/gin"
 )
 
@@ -18,14 +18,12 @@ type Uploads interface {
 	// CanCreate and CanUpdate are checked before a body is read.
 	CanCreate(actor *content.Actor) bool
 	CanUpdate(actor *content.Actor) bool
-	// Stage streams a file into the store; the result goes to Create,
-	// Replace or Discard.
-	Stage(ctx context.Context, actor *content.Actor, filename string, r io.Reader) (*media.Upload, error)
-	Discard(ctx context.Context, up *media.Upload)
-	Create(ctx context.Context, actor *content.Actor, up *media.Upload, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
-	Replace(ctx context.Context, actor *content.Actor, id int64, up *media.Upload, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
+	// ReadMultipart streams a multipart request's file into the store and
+	// returns its fields; CreateOrReplace writes the document.
+	ReadMultipart(w http.ResponseWriter, r *http.Request, actor *content.Actor, maxJSONBytes int64) (*media.Upload, map[string]any, error)
+	CreateOrReplace(ctx context.Context, actor *content.Actor, id int64, up *media.Upload, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
 	// Open finds a file for delivery (stream or presigned redirect).
-	Open(ctx context.Context, actor *content.Actor, name string, rng *media.Range) (media.Served, error)
+	Open(ctx context.Context, actor *content.Actor, name string, rng *objectstore.Range) (media.Served, error)
 	// PresignUpload and Finalize are the direct browser upload.
 	PresignUpload(ctx context.Context, actor *content.Actor, filename, mimeType string, size int64) (media.DirectUpload, error)
 	Finalize(ctx context.Context, actor *content.Actor, token string, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
@@ -44,14 +42,4 @@ func (a *API) registerUploads(g *gin.RouterGroup) {
 	g.POST("/"+content.Media+"/presign", a.mediaPresign)
 	g.GET("/"+content.Media+"/file/:filename", a.mediaFile)
 	g.HEAD("/"+content.Media+"/file/:filename", a.mediaFile)
-}
-
-// isUploadError reports whether err is a client mistake of the upload flow.
-func isUploadError(err error) bool {
-	for _, e := range []error{media.ErrTypeNotAllowed, media.ErrTypeMismatch, media.ErrImageTooLarge, media.ErrBadImage, media.ErrEmptyFile} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }

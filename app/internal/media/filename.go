@@ -2,8 +2,8 @@ package media
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"path"
 	"strconv"
 	"strings"
@@ -21,7 +21,7 @@ const MaxStemBytes = 100
 const maxUniqueTries = 1000
 
 // ErrNoUniqueName reports that UniqueFilename ran out of candidates.
-var ErrNoUniqueName = errors.New("media: no free filename")
+var ErrNoUniqueName = fault.New(fault.Conflict, "No free filename; please retry the upload.")
 
 // SanitizeFilename turns a client-supplied name into a safe stored name
 // with the extension ext (from Policy.Check): only the last path element
@@ -102,7 +102,7 @@ func UniqueFilename(ctx context.Context, name string, exists func(ctx context.Co
 			return candidate, nil
 		}
 	}
-	return "", fmt.Errorf("%w: %q after %d tries", ErrNoUniqueName, name, maxUniqueTries)
+	return "", ErrNoUniqueName.Wrap(fmt.Errorf("%q after %d tries", name, maxUniqueTries))
 }
 
 // SizeFilename names a generated size: "<stem>-<w>x<h><ext>" where ext

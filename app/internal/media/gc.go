@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/objectstore"
 )
 
 // GCReport is what a garbage collection found and, with apply, did.
@@ -68,7 +69,7 @@ func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 		batch = batch[:0]
 		return nil
 	}
-	err := s.cfg.Blobs.List(ctx, func(in BlobInfo) error {
+	err := s.cfg.Blobs.List(ctx, "", func(in objectstore.Info) error {
 		batch = append(batch, in.Key)
 		if len(batch) >= gcBatch {
 			return flush()
@@ -96,7 +97,7 @@ func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 	}
 	for _, f := range originals {
 		_, err := s.cfg.Blobs.Head(ctx, f.Filename)
-		if errors.Is(err, ErrBlobNotFound) {
+		if errors.Is(err, objectstore.ErrNotFound) {
 			rep.MissingOriginals = append(rep.MissingOriginals, f)
 		} else if err != nil {
 			return rep, fmt.Errorf("media gc: head %s: %w", f.Filename, err)
@@ -126,10 +127,12 @@ func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 			return rep, fmt.Errorf("media gc: delete media %d: %w", f.MediaID, err)
 		}
 	}
-	n, err := s.cfg.Blobs.CleanIncomplete(ctx, o.IncompleteAge)
-	if err != nil {
-		return rep, fmt.Errorf("media gc: clean incomplete uploads: %w", err)
+	if j, ok := s.cfg.Blobs.(objectstore.Janitor); ok {
+		n, err := j.CleanIncomplete(ctx, o.IncompleteAge)
+		if err != nil {
+			return rep, fmt.Errorf("media gc: clean incomplete uploads: %w", err)
+		}
+		rep.IncompleteCleaned = n
 	}
-	rep.IncompleteCleaned = n
 	return rep, nil
 }

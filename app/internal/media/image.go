@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"image"
 	stddraw "image/draw"
 	"image/gif"
@@ -17,17 +18,17 @@ import (
 	xwebp "golang.org/x/image/webp"
 )
 
-// Image errors; the HTTP layer answers 400 for all three.
+// Image errors; clients get 400 for the first and last.
 var (
 	// ErrImageTooLarge reports an image whose declared pixel count or
 	// encoded size is over the limit, found before any pixel is decoded
 	// (decompression bombs).
-	ErrImageTooLarge = errors.New("media: image too large")
+	ErrImageTooLarge = fault.New(fault.Invalid, "Image too large.")
 	// ErrNotProcessable reports a content type the processor cannot decode
 	// (AVIF, PDF, video): store it without sizes.
 	ErrNotProcessable = errors.New("media: not a processable image")
 	// ErrBadImage reports an image that does not decode.
-	ErrBadImage = errors.New("media: corrupt image")
+	ErrBadImage = fault.New(fault.Invalid, "Corrupt image.")
 )
 
 // Defaults of ImageConfig.
@@ -185,7 +186,7 @@ func (p *Processor) inspect(data []byte, contentType string) (ImageInfo, error) 
 		return ImageInfo{}, fmt.Errorf("%w: %dx%d", ErrBadImage, cfg.Width, cfg.Height)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > p.cfg.MaxPixels {
-		return ImageInfo{}, fmt.Errorf("%w: %dx%d is %d pixels, limit %d", ErrImageTooLarge, cfg.Width, cfg.Height, px, p.cfg.MaxPixels)
+		return ImageInfo{}, ErrImageTooLarge.Detail("%dx%d is %d pixels, limit %d", cfg.Width, cfg.Height, px, p.cfg.MaxPixels)
 	}
 	info := ImageInfo{ContentType: contentType, Width: cfg.Width, Height: cfg.Height, Orientation: 1}
 	if contentType == TypeJPEG {
@@ -219,7 +220,7 @@ func (p *Processor) Process(ctx context.Context, r io.Reader, in Input, sink Sin
 		return Result{}, fmt.Errorf("media: read image: %w", err)
 	}
 	if int64(len(data)) > p.cfg.MaxEncodedBytes {
-		return Result{}, fmt.Errorf("%w: over %d bytes", ErrImageTooLarge, p.cfg.MaxEncodedBytes)
+		return Result{}, ErrImageTooLarge.Detail("over %d bytes", p.cfg.MaxEncodedBytes)
 	}
 	info, err := p.inspect(data, in.ContentType)
 	if err != nil {

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
+	"github.com/automatonic/chronos/app/internal/objectstore"
 )
 
 // Delivery modes of the files (config CMS_MEDIA_DELIVERY).
@@ -51,26 +53,32 @@ const (
 	CacheControl = "public, max-age=86400"
 )
 
-// Errors of the upload flow; the HTTP layer maps them to 400, 413 and 404.
+// Errors of the upload flow, with their kinds and client messages.
 var (
 	// ErrNoFile is Payload's message for a create without a file.
-	ErrNoFile = errors.New("No files were uploaded.")
+	ErrNoFile = fault.New(fault.Invalid, "No files were uploaded.")
 	// ErrEmptyFile reports a file of zero bytes.
-	ErrEmptyFile = errors.New("media: the uploaded file is empty")
+	ErrEmptyFile = fault.New(fault.Invalid, "The uploaded file is empty.")
 	// ErrTooLarge reports a file over the configured limit; nothing was kept.
-	ErrTooLarge = errors.New("media: file too large")
+	ErrTooLarge = fault.New(fault.TooLarge, "The file is too large.")
 	// ErrNameConflict reports a generated size whose name was taken by
 	// another file between the original's claim and the size's.
-	ErrNameConflict = errors.New("media: generated file name already taken")
+	ErrNameConflict = fault.New(fault.Conflict, "Generated file name already taken; please retry the upload.")
 	// ErrBadToken reports a direct-upload token that is malformed, forged,
 	// expired or already used.
-	ErrBadToken = errors.New("media: invalid or expired upload token")
+	ErrBadToken = fault.New(fault.Invalid, "Invalid or expired upload token.")
 	// ErrNotUploaded reports a direct-upload finalise before the object was
 	// PUT to the store.
-	ErrNotUploaded = errors.New("media: the file has not been uploaded to the store yet")
+	ErrNotUploaded = fault.New(fault.Invalid, "The file has not been uploaded to the store yet.")
 	// ErrInterrupted reports an upload whose request body failed (the
-	// client went away or sent a truncated body); nothing was kept.
-	ErrInterrupted = errors.New("media: the upload was interrupted")
+	// client went away or sent a truncated or malformed body); nothing was
+	// kept.
+	ErrInterrupted = fault.New(fault.Invalid, "Invalid multipart body.")
+	// ErrBodyTooLarge reports a request body over its limit.
+	ErrBodyTooLarge = fault.New(fault.TooLarge, "The request body is too large.")
+	// ErrPresignUnsupported reports a store that cannot presign (local
+	// disk): browsers upload through the CMS instead.
+	ErrPresignUnsupported = fault.New(fault.Unsupported, "Direct uploads need an S3 object store; upload through POST /api/media instead.")
 	// ErrFileNotFound is Files' sentinel for a missing row.
 	ErrFileNotFound = errors.New("media: file not found")
 )
@@ -78,7 +86,7 @@ var (
 // Config configures a Service.
 type Config struct {
 	Content   *content.Service
-	Blobs     Blobs
+	Blobs     objectstore.Store
 	Files     Files
 	Policy    Policy
 	Processor *Processor // nil: no image processing
@@ -242,8 +250,8 @@ func Disposition(contentType, name string) string {
 	return kind
 }
 
-func (s *Service) meta(contentType, name string) BlobMeta {
-	return BlobMeta{ContentType: contentType, CacheControl: CacheControl, ContentDisposition: Disposition(contentType, name)}
+func (s *Service) meta(contentType, name string) objectstore.PutOptions {
+	return objectstore.PutOptions{ContentType: contentType, CacheControl: CacheControl, ContentDisposition: Disposition(contentType, name)}
 }
 
 // claimUnique reserves the first free name of name, name-1, name-2, ...
@@ -265,7 +273,7 @@ func (s *Service) Stage(ctx context.Context, actor *content.Actor, clientName st
 	head := make([]byte, SniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%w: %w", ErrInterrupted, err)
+		return nil, bodyError(err)
 	}
 	head = head[:n]
 	if n == 0 {
@@ -287,11 +295,11 @@ func (s *Service) Stage(ctx context.Context, actor *content.Actor, clientName st
 		up.written = []string{name}
 		s.Discard(ctx, up)
 		if lr.exceeded {
-			return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, s.cfg.MaxBytes)
+			return nil, ErrTooLarge.Detail("over %d bytes", s.cfg.MaxBytes)
 		}
 		if lr.err != nil {
 			// The request body failed, not the store.
-			return nil, fmt.Errorf("%w: %w", ErrInterrupted, lr.err)
+			return nil, bodyError(lr.err)
 		}
 		return nil, fmt.Errorf("media: store %s: %w", name, err)
 	}
@@ -436,7 +444,7 @@ func (s *Service) sink(ctx context.Context, up *Upload, out Output, body io.Read
 		return fmt.Errorf("media: claim %s: %w", out.Filename, err)
 	}
 	if !ok {
-		return fmt.Errorf("%w: %s", ErrNameConflict, out.Filename)
+		return ErrNameConflict.Say("Generated file name " + out.Filename + " already taken; please retry the upload.")
 	}
 	up.claimed = append(up.claimed, out.Filename)
 	up.written = append(up.written, out.Filename)
@@ -641,7 +649,7 @@ func (s *Service) Decorate(c *content.Collection, d content.Doc) {
 // Served is a file ready to send: a stream, or a redirect in presign mode.
 type Served struct {
 	File     File
-	Blob     *Blob
+	Blob     *objectstore.Object
 	Redirect string
 }
 
@@ -649,7 +657,7 @@ type Served struct {
 // lookup, read access to its document through content, then the stream
 // (with rng) or a presigned redirect. Unknown names, pending uploads and
 // hidden documents are content.ErrNotFound.
-func (s *Service) Open(ctx context.Context, actor *content.Actor, name string, rng *Range) (Served, error) {
+func (s *Service) Open(ctx context.Context, actor *content.Actor, name string, rng *objectstore.Range) (Served, error) {
 	f, err := s.cfg.Files.Get(ctx, name)
 	if errors.Is(err, ErrFileNotFound) || (err == nil && f.MediaID == 0) {
 		return Served{}, content.ErrNotFound
@@ -668,7 +676,7 @@ func (s *Service) Open(ctx context.Context, actor *content.Actor, name string, r
 		return Served{File: f, Redirect: u}, nil
 	}
 	b, err := s.cfg.Blobs.Get(ctx, name, rng)
-	if errors.Is(err, ErrBlobNotFound) {
+	if errors.Is(err, objectstore.ErrNotFound) {
 		s.log.Warn("media: indexed file missing from the store", "file", name, "media", f.MediaID)
 		return Served{}, content.ErrNotFound
 	}
@@ -700,14 +708,14 @@ func (s *Service) PresignUpload(ctx context.Context, actor *content.Actor, filen
 		return DirectUpload{}, ErrEmptyFile
 	}
 	if size > s.cfg.MaxBytes {
-		return DirectUpload{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, s.cfg.MaxBytes)
+		return DirectUpload{}, ErrTooLarge.Detail("%d bytes, limit %d", size, s.cfg.MaxBytes)
 	}
 	ct, _, err := mime.ParseMediaType(mimeType)
 	if err != nil || !s.cfg.Policy.Allows(ct) {
-		return DirectUpload{}, fmt.Errorf("%w: %q", ErrTypeNotAllowed, mimeType)
+		return DirectUpload{}, ErrTypeNotAllowed.Detail("%q", mimeType)
 	}
 	if want, known := extTypes[strings.ToLower(path.Ext(filename))]; known && want != ct {
-		return DirectUpload{}, fmt.Errorf("%w: %q declared as %s", ErrTypeMismatch, path.Ext(filename), ct)
+		return DirectUpload{}, ErrTypeMismatch.Detail("%q declared as %s", path.Ext(filename), ct)
 	}
 	name, err := s.claimUnique(ctx, SanitizeFilename(filename, ExtensionFor(ct, filename)))
 	if err != nil {
@@ -716,6 +724,9 @@ func (s *Service) PresignUpload(ctx context.Context, actor *content.Actor, filen
 	u, headers, err := s.cfg.Blobs.PresignPut(ctx, name, ct, size, PresignPutTTL)
 	if err != nil {
 		_ = s.cfg.Files.Release(context.WithoutCancel(ctx), name)
+		if errors.Is(err, objectstore.ErrUnsupported) {
+			return DirectUpload{}, ErrPresignUnsupported.Wrap(err)
+		}
 		return DirectUpload{}, err
 	}
 	exp := s.now().Add(PresignPutTTL).UTC().Truncate(time.Second)
@@ -787,7 +798,7 @@ func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token stri
 		if _, uerr := s.cfg.Files.Mark(context.WithoutCancel(ctx), name, finalizing, ""); uerr != nil {
 			s.log.Warn("media: release finalise lock", "file", name, "err", uerr)
 		}
-		if errors.Is(err, ErrBlobNotFound) {
+		if errors.Is(err, objectstore.ErrNotFound) {
 			return content.WriteResult{}, ErrNotUploaded
 		}
 		return content.WriteResult{}, err
@@ -795,13 +806,13 @@ func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token stri
 	up := &Upload{Filename: name, Size: info.Size, claimed: []string{name}, written: []string{name}, files: map[string]File{}}
 	if info.Size > s.cfg.MaxBytes {
 		s.Discard(ctx, up)
-		return content.WriteResult{}, fmt.Errorf("%w: stored object has %d bytes, limit %d", ErrTooLarge, info.Size, s.cfg.MaxBytes)
+		return content.WriteResult{}, ErrTooLarge.Detail("stored object has %d bytes, limit %d", info.Size, s.cfg.MaxBytes)
 	}
 	if info.Size == 0 {
 		s.Discard(ctx, up)
 		return content.WriteResult{}, ErrEmptyFile
 	}
-	b, err := s.cfg.Blobs.Get(ctx, name, &Range{Start: 0, End: SniffLen - 1})
+	b, err := s.cfg.Blobs.Get(ctx, name, &objectstore.Range{Start: 0, End: SniffLen - 1})
 	if err != nil {
 		return content.WriteResult{}, err
 	}

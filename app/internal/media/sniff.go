@@ -7,8 +7,8 @@ package media
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"net/http"
 	"path"
 	"slices"
@@ -36,14 +36,14 @@ const (
 	TypeOctet = "application/octet-stream"
 )
 
-// Errors of the sniffing step; the HTTP layer answers 400 for them.
+// Errors of the sniffing step (invalid input).
 var (
 	// ErrTypeNotAllowed reports content whose sniffed type is not in the
 	// allow-list.
-	ErrTypeNotAllowed = errors.New("media: file type not allowed")
+	ErrTypeNotAllowed = fault.New(fault.Invalid, "File type not allowed.")
 	// ErrTypeMismatch reports a filename extension that claims another type
 	// than the content (a PHP or HTML file named .jpg).
-	ErrTypeMismatch = errors.New("media: file content does not match its extension")
+	ErrTypeMismatch = fault.New(fault.Invalid, "File content does not match its extension.")
 )
 
 // DefaultAllowed is the default allow-list: raster images, PDF, video and
@@ -107,15 +107,15 @@ func (p Policy) Allows(contentType string) bool {
 func (p Policy) Check(head []byte, filename string) (contentType, ext string, err error) {
 	ct := Sniff(head)
 	if !p.Allows(ct) {
-		return "", "", fmt.Errorf("%w: %s", ErrTypeNotAllowed, ct)
+		return "", "", ErrTypeNotAllowed.Detail("%s", ct)
 	}
 	claimed := strings.ToLower(path.Ext(filename))
 	if want, known := extTypes[claimed]; known && want != ct {
-		return "", "", fmt.Errorf("%w: %q holds %s", ErrTypeMismatch, claimed, ct)
+		return "", "", ErrTypeMismatch.Detail("%q holds %s", claimed, ct)
 	}
 	if ct == TypeText && looksLikeScript(head) {
 		// Text a web server elsewhere could execute or render is not plain.
-		return "", "", fmt.Errorf("%w: text holds markup or script", ErrTypeMismatch)
+		return "", "", ErrTypeMismatch.Detail("text holds markup or script")
 	}
 	return ct, ExtensionFor(ct, filename), nil
 }

@@ -16,10 +16,6 @@ import (
 	"time"
 )
 
-// defaultContentType is what both stores record when Put is given none, so
-// they answer alike.
-const defaultContentType = "application/octet-stream"
-
 // Local stores objects as files under a directory: key "a/b.png" is the file
 // <dir>/a/b.png, its headers live in the sidecar <dir>/a/.b.png.meta. All
 // file access goes through os.Root, so neither a key nor a symlink planted
@@ -116,7 +112,7 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	}
 
 	meta := localMeta{
-		ContentType:        orDefault(opts.ContentType, defaultContentType),
+		ContentType:        OrDefault(opts.ContentType, DefaultContentType),
 		CacheControl:       opts.CacheControl,
 		ContentDisposition: opts.ContentDisposition,
 		ETag:               `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`,
@@ -128,13 +124,6 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		return fmt.Errorf("objectstore: put %s: %w", key, err)
 	}
 	return nil
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func (l *Local) writeMeta(key string, m localMeta) error {
@@ -159,10 +148,10 @@ func (l *Local) writeMeta(key string, m localMeta) error {
 
 // info builds the Info of key from its file info and its sidecar.
 func (l *Local) info(key string, fi fs.FileInfo) Info {
-	in := Info{Key: key, Size: fi.Size(), LastModified: fi.ModTime().UTC(), ContentType: defaultContentType}
+	in := Info{Key: key, Size: fi.Size(), LastModified: fi.ModTime().UTC(), ContentType: DefaultContentType}
 	var m localMeta
 	if b, err := l.root.ReadFile(metaName(key)); err == nil && json.Unmarshal(b, &m) == nil {
-		in.ContentType = orDefault(m.ContentType, defaultContentType)
+		in.ContentType = OrDefault(m.ContentType, DefaultContentType)
 		in.CacheControl = m.CacheControl
 		in.ContentDisposition = m.ContentDisposition
 		in.ETag = m.ETag
@@ -284,7 +273,7 @@ func (l *Local) Delete(ctx context.Context, keys ...string) error {
 // List implements Store. Only the directory subtree that can hold the
 // prefix is walked; bookkeeping files (dot files) are skipped.
 func (l *Local) List(ctx context.Context, prefix string, fn func(Info) error) error {
-	if err := validatePrefix(prefix); err != nil {
+	if err := ValidatePrefix(prefix); err != nil {
 		return err
 	}
 	start := "."

@@ -1,4 +1,4 @@
-package objectstore
+package objectstore_test
 
 import (
 	"errors"
@@ -7,16 +7,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/automatonic/chronos/app/internal/objectstore"
+	"github.com/automatonic/chronos/app/internal/objectstore/storetest"
 )
 
 func TestLocalCleanIncomplete(t *testing.T) {
 	dir := t.TempDir()
-	s, err := NewLocal(dir)
+	s, err := objectstore.NewLocal(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	mustPut(t, s, "img/a.png", []byte("png"), PutOptions{})
+	storetest.MustPut(t, s, "img/a.png", []byte("png"), objectstore.PutOptions{})
 	old := filepath.Join(dir, "img", ".tmp-0123456789abcdef-b.png")
 	young := filepath.Join(dir, "img", ".tmp-fedcba9876543210-c.png")
 	for _, p := range []string{old, young} {
@@ -38,7 +41,7 @@ func TestLocalCleanIncomplete(t *testing.T) {
 	if _, err := os.Stat(young); err != nil {
 		t.Errorf("young temp file removed: %v", err)
 	}
-	if got := listKeys(t, s, ""); strings.Join(got, ",") != "img/a.png" {
+	if got := storetest.ListKeys(t, s, ""); strings.Join(got, ",") != "img/a.png" {
 		t.Errorf("objects = %v", got)
 	}
 }
@@ -53,7 +56,7 @@ func TestLocalSymlinkEscape(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewLocal(dir)
+	s, err := objectstore.NewLocal(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +65,7 @@ func TestLocalSymlinkEscape(t *testing.T) {
 		obj.Body.Close()
 		t.Fatal("read a file outside the root through a symlink")
 	}
-	if err := s.Put(t.Context(), "link/planted", strings.NewReader("x"), 1, PutOptions{}); err == nil {
+	if err := s.Put(t.Context(), "link/planted", strings.NewReader("x"), 1, objectstore.PutOptions{}); err == nil {
 		t.Fatal("wrote outside the root through a symlink")
 	}
 	if _, err := os.Stat(filepath.Join(outside, "planted")); !errors.Is(err, os.ErrNotExist) {

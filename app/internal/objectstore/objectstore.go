@@ -1,8 +1,8 @@
-// Package objectstore keeps media files: one Store interface with an S3
-// implementation (any S3-compatible server) and a local-disk one (the
-// embedded default). It is the only package of the module that imports
-// aws-sdk-go-v2, so the rest of the app sees plain Go types and sentinel
-// errors, never SDK types.
+// Package objectstore keeps media files: the Store interface, its plain Go
+// types and sentinel errors, and the local-disk implementation (the
+// embedded default). The S3 implementation lives in objectstore/s3, the
+// only package of the module that imports aws-sdk-go-v2, so domain packages
+// can use these types without reaching the SDK (internal/repocheck).
 package objectstore
 
 import (
@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/automatonic/chronos/app/internal/fault"
 )
 
 // Sentinel errors. Implementations wrap them with %w, so callers test with
@@ -22,9 +24,9 @@ var (
 	// ErrNotFound reports that no object exists under the key.
 	ErrNotFound = errors.New("objectstore: object not found")
 	// ErrUnavailable reports that the store could not be reached or answered
-	// with a server error (connection refused, timeout, 5xx). The HTTP layer
-	// answers 503 for it.
-	ErrUnavailable = errors.New("objectstore: store unavailable")
+	// with a server error (connection refused, timeout, 5xx): fault kind
+	// Unavailable, so clients are told to retry (HTTP 503).
+	ErrUnavailable = fault.New(fault.Unavailable, "objectstore: store unavailable")
 	// ErrUnsupported reports an operation the implementation cannot do, such
 	// as presigning on local disk; callers fall back to proxy delivery.
 	ErrUnsupported = errors.New("objectstore: operation not supported")
@@ -102,8 +104,8 @@ func (r Range) String() string {
 	}
 }
 
-// validate rejects ranges no server could satisfy whatever the object size.
-func (r Range) validate() error {
+// Validate rejects ranges no server could satisfy whatever the object size.
+func (r Range) Validate() error {
 	if r.Suffix < 0 || r.Start < 0 || (r.Suffix == 0 && r.End >= 0 && r.End < r.Start) {
 		return fmt.Errorf("%w: %s", ErrInvalidRange, r)
 	}
@@ -114,7 +116,7 @@ func (r Range) validate() error {
 // of the given size, following RFC 9110 §14.1.2 (End past the size is
 // clamped; a Start past the size is unsatisfiable).
 func (r Range) resolve(size int64) (start, end int64, err error) {
-	if err := r.validate(); err != nil {
+	if err := r.Validate(); err != nil {
 		return 0, 0, err
 	}
 	if r.Suffix > 0 {
@@ -180,9 +182,9 @@ func ValidateKey(key string) error {
 	return nil
 }
 
-// validatePrefix accepts "" (everything) or the beginning of a valid key,
+// ValidatePrefix accepts "" (everything) or the beginning of a valid key,
 // with or without a trailing slash ("images/" or "images/he").
-func validatePrefix(prefix string) error {
+func ValidatePrefix(prefix string) error {
 	if prefix == "" {
 		return nil
 	}
@@ -192,12 +194,30 @@ func validatePrefix(prefix string) error {
 	return nil
 }
 
-func validatePresignTTL(ttl time.Duration) error {
+// ValidatePresignTTL accepts a presign lifetime in (0, MaxPresignTTL].
+func ValidatePresignTTL(ttl time.Duration) error {
 	if ttl <= 0 || ttl > MaxPresignTTL {
 		return fmt.Errorf("objectstore: presign ttl %s outside (0, %s]", ttl, MaxPresignTTL)
 	}
 	return nil
 }
+
+// DefaultContentType is what every store records when Put is given none,
+// so they answer alike.
+const DefaultContentType = "application/octet-stream"
+
+// OrDefault returns s, or def when s is empty.
+func OrDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// CheckSize wraps r so that reading more or fewer than want bytes fails
+// with ErrSizeMismatch: a Put never commits a body whose length disagrees
+// with its declared size.
+func CheckSize(r io.Reader, want int64) io.Reader { return &sizeCheckReader{r: r, want: want} }
 
 // sizeCheckReader fails the read that makes the body longer than declared,
 // or the final read when it is shorter, so a Put never commits a body whose

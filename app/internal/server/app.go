@@ -110,7 +110,7 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 		},
 	})
 	a.admin = admin.New(admin.Options{
-		Content: a.content, Auth: authSvc, Logger: log, Secret: []byte(cfg.Secret),
+		Content: a.content, Auth: authSvc, Media: a.media, Logger: log, Secret: []byte(cfg.Secret),
 		SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"), PreviewURL: cfg.PreviewURL,
 		MediaOrigin: cfg.S3.PublicURL, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
 		UploadOrigin: admin.UploadOrigin(cfg.S3.Bucket, cfg.S3.Region, cfg.S3.Endpoint, cfg.S3.ForcePathStyle),

@@ -25,7 +25,7 @@ import (
 
 	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/config"
-	"github.com/automatonic/chronos/app/internal/objectstore"
+	s3store "github.com/automatonic/chronos/app/internal/objectstore/s3"
 	"github.com/automatonic/chronos/app/internal/server"
 	"github.com/automatonic/chronos/app/internal/testenv"
 )
@@ -98,7 +98,7 @@ func BenchmarkUploadThroughCMS(b *testing.B) {
 	base := "http://" + addr
 	waitReady(b, base)
 
-	store, err := objectstore.NewS3(context.Background(), objectstore.S3Config{
+	store, err := s3store.New(context.Background(), s3store.Config{
 		Bucket: srv.Bucket, Region: srv.Region, AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey,
 		Endpoint: srv.Endpoint, ForcePathStyle: true,
 	})

@@ -1,4 +1,7 @@
-package objectstore
+// Package s3 is the objectstore.Store on S3 or any S3-compatible server.
+// It is the only package of the module that imports aws-sdk-go-v2, so the
+// rest of the app sees objectstore's plain Go types and sentinels.
+package s3
 
 import (
 	"context"
@@ -18,10 +21,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/automatonic/chronos/app/internal/objectstore"
 )
 
 // Multipart tuning. The uploader keeps at most Concurrency+1 part buffers
@@ -35,9 +40,9 @@ const (
 	DefaultConcurrency = 2
 )
 
-// S3Config configures the S3 store. Bucket is required; everything else has
+// Config configures the S3 store. Bucket is required; everything else has
 // a default.
-type S3Config struct {
+type Config struct {
 	Bucket string
 	Region string // default "us-east-1"
 	// AccessKeyID and SecretAccessKey are static credentials; when both are
@@ -54,20 +59,20 @@ type S3Config struct {
 	HTTPClient *http.Client
 }
 
-// S3 stores objects in an S3 bucket.
-type S3 struct {
-	client   *s3.Client
-	presign  *s3.PresignClient
+// Store stores objects in an S3 bucket.
+type Store struct {
+	client   *awss3.Client
+	presign  *awss3.PresignClient
 	uploader *manager.Uploader
 	bucket   string
 	prefix   string
 }
 
-var _ Store = (*S3)(nil)
+var _ objectstore.Store = (*Store)(nil)
 
-// NewS3 builds the S3 store. It does not contact the server; call Ping for
+// New builds the S3 store. It does not contact the server; call Ping for
 // that.
-func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
+func New(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Bucket == "" {
 		return nil, errors.New("objectstore: S3 bucket is required")
 	}
@@ -75,7 +80,7 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		return nil, errors.New("objectstore: S3 access key id and secret access key must be set together")
 	}
 	if cfg.Prefix != "" {
-		if err := validatePrefix(cfg.Prefix); err != nil {
+		if err := objectstore.ValidatePrefix(cfg.Prefix); err != nil {
 			return nil, fmt.Errorf("objectstore: S3 prefix: %w", err)
 		}
 	}
@@ -95,7 +100,7 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })
 	}
 	opts := []func(*config.LoadOptions) error{
-		config.WithRegion(orDefault(cfg.Region, "us-east-1")),
+		config.WithRegion(objectstore.OrDefault(cfg.Region, "us-east-1")),
 		config.WithHTTPClient(httpClient),
 		// Recent SDKs add CRC checksums to every upload and validate them on
 		// every download by default; many S3-compatible servers reject or
@@ -120,7 +125,7 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("objectstore: load AWS config: %w", err)
 	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+	client := awss3.NewFromConfig(awsCfg, func(o *awss3.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
@@ -138,34 +143,34 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		// upload throughput (0.62x of a direct PutObject instead of
 		// 0.85-1.1x in BenchmarkS3Put). Integrity in transit comes from TLS
 		// on AWS; plain-http endpoints are for local development.
-		u.ClientOptions = append(u.ClientOptions, s3.WithAPIOptions(v4.SwapComputePayloadSHA256ForUnsignedPayloadMiddleware))
+		u.ClientOptions = append(u.ClientOptions, awss3.WithAPIOptions(v4.SwapComputePayloadSHA256ForUnsignedPayloadMiddleware))
 	})
-	return &S3{
+	return &Store{
 		client:   client,
-		presign:  s3.NewPresignClient(client),
+		presign:  awss3.NewPresignClient(client),
 		uploader: uploader,
 		bucket:   cfg.Bucket,
 		prefix:   cfg.Prefix,
 	}, nil
 }
 
-func (s *S3) fullKey(key string) string { return s.prefix + key }
+func (s *Store) fullKey(key string) string { return s.prefix + key }
 
-// Put implements Store. Bodies up to the part size go in one PutObject;
+// Put implements objectstore.Store. Bodies up to the part size go in one PutObject;
 // larger or unknown-size bodies are streamed as a multipart upload that is
 // aborted on failure.
-func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) error {
-	if err := ValidateKey(key); err != nil {
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, opts objectstore.PutOptions) error {
+	if err := objectstore.ValidateKey(key); err != nil {
 		return err
 	}
-	in := &s3.PutObjectInput{
+	in := &awss3.PutObjectInput{
 		Bucket:      aws.String(s.bucket),
 		Key:         aws.String(s.fullKey(key)),
 		Body:        r,
-		ContentType: aws.String(orDefault(opts.ContentType, defaultContentType)),
+		ContentType: aws.String(objectstore.OrDefault(opts.ContentType, objectstore.DefaultContentType)),
 	}
 	if size >= 0 {
-		in.Body = &sizeCheckReader{r: r, want: size}
+		in.Body = objectstore.CheckSize(r, size)
 		in.ContentLength = aws.Int64(size)
 	}
 	if opts.CacheControl != "" {
@@ -180,14 +185,14 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, opts 
 	return nil
 }
 
-// Get implements Store.
-func (s *S3) Get(ctx context.Context, key string, rng *Range) (*Object, error) {
-	if err := ValidateKey(key); err != nil {
+// Get implements objectstore.Store.
+func (s *Store) Get(ctx context.Context, key string, rng *objectstore.Range) (*objectstore.Object, error) {
+	if err := objectstore.ValidateKey(key); err != nil {
 		return nil, err
 	}
-	in := &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))}
+	in := &awss3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))}
 	if rng != nil {
-		if err := rng.validate(); err != nil {
+		if err := rng.Validate(); err != nil {
 			return nil, fmt.Errorf("objectstore: get %s: %w", key, err)
 		}
 		in.Range = aws.String(rng.String())
@@ -196,8 +201,8 @@ func (s *S3) Get(ctx context.Context, key string, rng *Range) (*Object, error) {
 	if err != nil {
 		return nil, s.wrap("get", key, err)
 	}
-	obj := &Object{
-		Info: Info{
+	obj := &objectstore.Object{
+		Info: objectstore.Info{
 			Key:                key,
 			Size:               aws.ToInt64(out.ContentLength),
 			ContentType:        aws.ToString(out.ContentType),
@@ -223,7 +228,7 @@ func (s *S3) Get(ctx context.Context, key string, rng *Range) (*Object, error) {
 		obj.ContentRange = fmt.Sprintf("bytes 0-%d/%d", obj.Size-1, obj.Size)
 		if obj.Size == 0 {
 			_ = out.Body.Close()
-			return nil, fmt.Errorf("objectstore: get %s: %w", key, ErrInvalidRange)
+			return nil, fmt.Errorf("objectstore: get %s: %w", key, objectstore.ErrInvalidRange)
 		}
 	}
 	return obj, nil
@@ -242,16 +247,16 @@ func contentRangeTotal(cr string) (int64, error) {
 	return n, nil
 }
 
-// Head implements Store.
-func (s *S3) Head(ctx context.Context, key string) (Info, error) {
-	if err := ValidateKey(key); err != nil {
-		return Info{}, err
+// Head implements objectstore.Store.
+func (s *Store) Head(ctx context.Context, key string) (objectstore.Info, error) {
+	if err := objectstore.ValidateKey(key); err != nil {
+		return objectstore.Info{}, err
 	}
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))})
+	out, err := s.client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))})
 	if err != nil {
-		return Info{}, s.wrap("head", key, err)
+		return objectstore.Info{}, s.wrap("head", key, err)
 	}
-	return Info{
+	return objectstore.Info{
 		Key:                key,
 		Size:               aws.ToInt64(out.ContentLength),
 		ContentType:        aws.ToString(out.ContentType),
@@ -265,10 +270,10 @@ func (s *S3) Head(ctx context.Context, key string) (Info, error) {
 // deleteBatch is the DeleteObjects limit.
 const deleteBatch = 1000
 
-// Delete implements Store with DeleteObjects, 1000 keys per request.
-func (s *S3) Delete(ctx context.Context, keys ...string) error {
+// Delete implements objectstore.Store with DeleteObjects, 1000 keys per request.
+func (s *Store) Delete(ctx context.Context, keys ...string) error {
 	for _, key := range keys {
-		if err := ValidateKey(key); err != nil {
+		if err := objectstore.ValidateKey(key); err != nil {
 			return err
 		}
 	}
@@ -280,7 +285,7 @@ func (s *S3) Delete(ctx context.Context, keys ...string) error {
 		for i, k := range batch {
 			ids[i] = types.ObjectIdentifier{Key: aws.String(s.fullKey(k))}
 		}
-		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+		out, err := s.client.DeleteObjects(ctx, &awss3.DeleteObjectsInput{
 			Bucket: aws.String(s.bucket),
 			Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
 		})
@@ -302,13 +307,13 @@ func (s *S3) Delete(ctx context.Context, keys ...string) error {
 	return nil
 }
 
-// List implements Store with ListObjectsV2 (keys in UTF-8 binary order).
-// Info carries Key, Size, ETag and LastModified; ContentType needs a Head.
-func (s *S3) List(ctx context.Context, prefix string, fn func(Info) error) error {
-	if err := validatePrefix(prefix); err != nil {
+// List implements objectstore.Store with ListObjectsV2 (keys in UTF-8 binary order).
+// objectstore.Info carries Key, Size, ETag and LastModified; ContentType needs a Head.
+func (s *Store) List(ctx context.Context, prefix string, fn func(objectstore.Info) error) error {
+	if err := objectstore.ValidatePrefix(prefix); err != nil {
 		return err
 	}
-	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+	p := awss3.NewListObjectsV2Paginator(s.client, &awss3.ListObjectsV2Input{
 		Bucket: aws.String(s.bucket),
 		Prefix: aws.String(s.fullKey(prefix)),
 	})
@@ -318,7 +323,7 @@ func (s *S3) List(ctx context.Context, prefix string, fn func(Info) error) error
 			return s.wrap("list", prefix, err)
 		}
 		for _, o := range page.Contents {
-			err := fn(Info{
+			err := fn(objectstore.Info{
 				Key:          strings.TrimPrefix(aws.ToString(o.Key), s.prefix),
 				Size:         aws.ToInt64(o.Size),
 				ETag:         aws.ToString(o.ETag),
@@ -332,27 +337,27 @@ func (s *S3) List(ctx context.Context, prefix string, fn func(Info) error) error
 	return nil
 }
 
-// PresignPut implements Store. Content-Type and Content-Length are signed,
+// PresignPut implements objectstore.Store. Content-Type and Content-Length are signed,
 // so the upload fails unless the client sends exactly that type and size.
 // The returned headers are the signed ones the client must send (Host and
 // Content-Length are set by HTTP clients themselves; browsers refuse to set
 // Content-Length but send the body's length, which is what is signed).
-func (s *S3) PresignPut(ctx context.Context, key, contentType string, size int64, ttl time.Duration) (string, map[string]string, error) {
-	if err := ValidateKey(key); err != nil {
+func (s *Store) PresignPut(ctx context.Context, key, contentType string, size int64, ttl time.Duration) (string, map[string]string, error) {
+	if err := objectstore.ValidateKey(key); err != nil {
 		return "", nil, err
 	}
-	if err := validatePresignTTL(ttl); err != nil {
+	if err := objectstore.ValidatePresignTTL(ttl); err != nil {
 		return "", nil, err
 	}
 	if contentType == "" || size <= 0 {
 		return "", nil, fmt.Errorf("objectstore: presign put %s: content type and a positive size are required", key)
 	}
-	req, err := s.presign.PresignPutObject(ctx, &s3.PutObjectInput{
+	req, err := s.presign.PresignPutObject(ctx, &awss3.PutObjectInput{
 		Bucket:        aws.String(s.bucket),
 		Key:           aws.String(s.fullKey(key)),
 		ContentType:   aws.String(contentType),
 		ContentLength: aws.Int64(size),
-	}, s3.WithPresignExpires(ttl))
+	}, awss3.WithPresignExpires(ttl))
 	if err != nil {
 		return "", nil, s.wrap("presign put", key, err)
 	}
@@ -366,28 +371,28 @@ func (s *S3) PresignPut(ctx context.Context, key, contentType string, size int64
 	return req.URL, headers, nil
 }
 
-// PresignGet implements Store.
-func (s *S3) PresignGet(ctx context.Context, key string, ttl time.Duration) (string, error) {
-	if err := ValidateKey(key); err != nil {
+// PresignGet implements objectstore.Store.
+func (s *Store) PresignGet(ctx context.Context, key string, ttl time.Duration) (string, error) {
+	if err := objectstore.ValidateKey(key); err != nil {
 		return "", err
 	}
-	if err := validatePresignTTL(ttl); err != nil {
+	if err := objectstore.ValidatePresignTTL(ttl); err != nil {
 		return "", err
 	}
-	req, err := s.presign.PresignGetObject(ctx, &s3.GetObjectInput{
+	req, err := s.presign.PresignGetObject(ctx, &awss3.GetObjectInput{
 		Bucket: aws.String(s.bucket),
 		Key:    aws.String(s.fullKey(key)),
-	}, s3.WithPresignExpires(ttl))
+	}, awss3.WithPresignExpires(ttl))
 	if err != nil {
 		return "", s.wrap("presign get", key, err)
 	}
 	return req.URL, nil
 }
 
-// Ping implements Store: HeadBucket checks reachability, credentials and
+// Ping implements objectstore.Store: HeadBucket checks reachability, credentials and
 // that the bucket exists.
-func (s *S3) Ping(ctx context.Context) error {
-	if _, err := s.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(s.bucket)}); err != nil {
+func (s *Store) Ping(ctx context.Context) error {
+	if _, err := s.client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String(s.bucket)}); err != nil {
 		return s.wrap("ping bucket", s.bucket, err)
 	}
 	return nil
@@ -395,7 +400,7 @@ func (s *S3) Ping(ctx context.Context) error {
 
 // wrap maps SDK errors to the package's sentinels, keeping the cause in the
 // chain for the log.
-func (s *S3) wrap(op, key string, err error) error {
+func (s *Store) wrap(op, key string, err error) error {
 	prefix := "objectstore: " + op + " " + key
 	var (
 		apiErr  smithy.APIError
@@ -412,31 +417,31 @@ func (s *S3) wrap(op, key string, err error) error {
 		status = respErr.HTTPStatusCode()
 	}
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, ErrSizeMismatch):
+	case errors.Is(err, context.Canceled), errors.Is(err, objectstore.ErrSizeMismatch):
 		return fmt.Errorf("%s: %w", prefix, err)
 	case code == "NoSuchKey" || code == "NotFound" || (status == http.StatusNotFound && code != "NoSuchBucket"):
-		return fmt.Errorf("%s: %w", prefix, ErrNotFound)
+		return fmt.Errorf("%s: %w", prefix, objectstore.ErrNotFound)
 	case code == "InvalidRange" || status == http.StatusRequestedRangeNotSatisfiable:
-		return fmt.Errorf("%s: %w", prefix, ErrInvalidRange)
+		return fmt.Errorf("%s: %w", prefix, objectstore.ErrInvalidRange)
 	case status >= 500,
 		errors.As(err, &sendErr),
 		errors.As(err, &netErr),
 		errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: %w: %w", prefix, ErrUnavailable, err)
+		return fmt.Errorf("%s: %w: %w", prefix, objectstore.ErrUnavailable, err)
 	default:
 		return fmt.Errorf("%s: %w", prefix, err)
 	}
 }
 
-var _ Janitor = (*S3)(nil)
+var _ objectstore.Janitor = (*Store)(nil)
 
-// CleanIncomplete implements Janitor: it aborts multipart uploads under the
+// CleanIncomplete implements objectstore.Janitor: it aborts multipart uploads under the
 // prefix initiated more than olderThan ago. (A bucket lifecycle rule with
 // AbortIncompleteMultipartUpload does the same on AWS; S3-compatible servers
 // often lack one.)
-func (s *S3) CleanIncomplete(ctx context.Context, olderThan time.Duration) (int, error) {
+func (s *Store) CleanIncomplete(ctx context.Context, olderThan time.Duration) (int, error) {
 	cutoff := time.Now().Add(-olderThan)
-	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix)}
+	in := &awss3.ListMultipartUploadsInput{Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix)}
 	n := 0
 	for {
 		out, err := s.client.ListMultipartUploads(ctx, in)
@@ -447,10 +452,10 @@ func (s *S3) CleanIncomplete(ctx context.Context, olderThan time.Duration) (int,
 			if u.Initiated != nil && u.Initiated.After(cutoff) {
 				continue
 			}
-			_, err := s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+			_, err := s.client.AbortMultipartUpload(ctx, &awss3.AbortMultipartUploadInput{
 				Bucket: aws.String(s.bucket), Key: u.Key, UploadId: u.UploadId,
 			})
-			if err != nil && !errors.Is(s.wrap("", "", err), ErrNotFound) {
+			if err != nil && !errors.Is(s.wrap("", "", err), objectstore.ErrNotFound) {
 				return n, s.wrap("abort multipart upload", aws.ToString(u.Key), err)
 			}
 			n++

@@ -1,4 +1,4 @@
-package objectstore
+package s3
 
 import (
 	"bytes"
@@ -11,14 +11,43 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/automatonic/chronos/app/internal/objectstore"
+	"github.com/automatonic/chronos/app/internal/objectstore/storetest"
 	"github.com/automatonic/chronos/app/internal/testenv"
 )
 
-func listMultipartUploads(t *testing.T, s *S3) []string {
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+func TestS3Conformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) objectstore.Store {
+		return newTestS3(t, testenv.S3(t), "media/")
+	}, func(t *testing.T, s objectstore.Store) []string {
+		return listMultipartUploads(t, s.(*Store))
+	})
+}
+
+func newTestS3(t *testing.T, srv testenv.S3Server, prefix string) *Store {
 	t.Helper()
-	out, err := s.client.ListMultipartUploads(t.Context(), &s3.ListMultipartUploadsInput{Bucket: aws.String(s.bucket)})
+	s, err := New(t.Context(), Config{
+		Bucket:          srv.Bucket,
+		Region:          srv.Region,
+		AccessKeyID:     srv.AccessKey,
+		SecretAccessKey: srv.SecretKey,
+		Endpoint:        srv.Endpoint,
+		ForcePathStyle:  true,
+		Prefix:          prefix,
+	})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return s
+}
+
+func listMultipartUploads(t *testing.T, s *Store) []string {
+	t.Helper()
+	out, err := s.client.ListMultipartUploads(t.Context(), &awss3.ListMultipartUploadsInput{Bucket: aws.String(s.bucket)})
 	if err != nil {
 		t.Fatalf("ListMultipartUploads: %v", err)
 	}
@@ -34,54 +63,54 @@ func listMultipartUploads(t *testing.T, s *S3) []string {
 func TestS3Prefix(t *testing.T) {
 	srv := testenv.S3(t)
 	s := newTestS3(t, srv, "site/media/")
-	mustPut(t, s, "hero.png", []byte("png"), PutOptions{ContentType: "image/png"})
+	storetest.MustPut(t, s, "hero.png", []byte("png"), objectstore.PutOptions{ContentType: "image/png"})
 	b, err := os.ReadFile(filepath.Join(srv.Root, srv.Bucket, "site", "media", "hero.png"))
 	if err != nil || string(b) != "png" {
 		t.Fatalf("object not under the prefix in the bucket: %q, %v", b, err)
 	}
-	if got := listKeys(t, s, ""); len(got) != 1 || got[0] != "hero.png" {
+	if got := storetest.ListKeys(t, s, ""); len(got) != 1 || got[0] != "hero.png" {
 		t.Fatalf("List = %v, want [hero.png]", got)
 	}
 	// A store without the prefix sees the full key; one with another
 	// prefix sees nothing.
-	if got := listKeys(t, newTestS3(t, srv, ""), ""); len(got) != 1 || got[0] != "site/media/hero.png" {
+	if got := storetest.ListKeys(t, newTestS3(t, srv, ""), ""); len(got) != 1 || got[0] != "site/media/hero.png" {
 		t.Fatalf("unprefixed List = %v", got)
 	}
-	if got := listKeys(t, newTestS3(t, srv, "other/"), ""); len(got) != 0 {
+	if got := storetest.ListKeys(t, newTestS3(t, srv, "other/"), ""); len(got) != 0 {
 		t.Fatalf("other prefix List = %v", got)
 	}
 }
 
 // TestS3Unavailable stops the server and expects every operation to fail
-// fast with ErrUnavailable (the HTTP layer's 503), then to work again after a
+// fast with objectstore.ErrUnavailable (the HTTP layer's 503), then to work again after a
 // restart.
 func TestS3Unavailable(t *testing.T) {
 	p := testenv.StartS3(t)
 	srv := p.Bucket(t)
 	s := newTestS3(t, srv, "")
 	ctx := t.Context()
-	mustPut(t, s, "before.txt", []byte("x"), PutOptions{})
+	storetest.MustPut(t, s, "before.txt", []byte("x"), objectstore.PutOptions{})
 	if err := p.Stop(); err != nil {
 		t.Fatal(err)
 	}
 
 	ops := map[string]func() error{
-		"Put": func() error { return s.Put(ctx, "k", strings.NewReader("abc"), 3, PutOptions{}) },
+		"Put": func() error { return s.Put(ctx, "k", strings.NewReader("abc"), 3, objectstore.PutOptions{}) },
 		"PutStream": func() error {
-			return s.Put(ctx, "k", onlyReader{bytes.NewReader(randBytes(8, 10<<20))}, -1, PutOptions{})
+			return s.Put(ctx, "k", storetest.OnlyReader{R: bytes.NewReader(storetest.RandBytes(8, 10<<20))}, -1, objectstore.PutOptions{})
 		},
 		"Get":    func() error { _, err := s.Get(ctx, "before.txt", nil); return err },
 		"Head":   func() error { _, err := s.Head(ctx, "before.txt"); return err },
 		"Delete": func() error { return s.Delete(ctx, "before.txt") },
-		"List":   func() error { return s.List(ctx, "", func(Info) error { return nil }) },
+		"List":   func() error { return s.List(ctx, "", func(objectstore.Info) error { return nil }) },
 		"Ping":   func() error { return s.Ping(ctx) },
 	}
 	for name, op := range ops {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()
 			err := op()
-			if !errors.Is(err, ErrUnavailable) {
-				t.Fatalf("%s with the server stopped = %v, want ErrUnavailable", name, err)
+			if !errors.Is(err, objectstore.ErrUnavailable) {
+				t.Fatalf("%s with the server stopped = %v, want objectstore.ErrUnavailable", name, err)
 			}
 			if d := time.Since(start); d > 15*time.Second {
 				t.Errorf("%s took %v to report the outage", name, d)
@@ -96,8 +125,8 @@ func TestS3Unavailable(t *testing.T) {
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("Ping after restart: %v", err)
 	}
-	if _, err := s.Head(ctx, "k"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("Head(k) after failed puts = %v, want ErrNotFound", err)
+	if _, err := s.Head(ctx, "k"); !errors.Is(err, objectstore.ErrNotFound) {
+		t.Fatalf("Head(k) after failed puts = %v, want objectstore.ErrNotFound", err)
 	}
 	if got := listMultipartUploads(t, s); len(got) != 0 {
 		t.Errorf("multipart uploads left after the outage: %v", got)
@@ -107,23 +136,23 @@ func TestS3Unavailable(t *testing.T) {
 func TestS3Config(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  S3Config
+		cfg  Config
 	}{
-		{"no bucket", S3Config{}},
-		{"half credentials", S3Config{Bucket: "b", AccessKeyID: "id"}},
-		{"bad prefix", S3Config{Bucket: "b", Prefix: "../x/"}},
-		{"small parts", S3Config{Bucket: "b", PartSize: 1 << 20}},
+		{"no bucket", Config{}},
+		{"half credentials", Config{Bucket: "b", AccessKeyID: "id"}},
+		{"bad prefix", Config{Bucket: "b", Prefix: "../x/"}},
+		{"small parts", Config{Bucket: "b", PartSize: 1 << 20}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := NewS3(t.Context(), tc.cfg); err == nil {
-				t.Fatal("NewS3 accepted an invalid config")
+			if _, err := New(t.Context(), tc.cfg); err == nil {
+				t.Fatal("New accepted an invalid config")
 			}
 		})
 	}
 }
 
 // TestS3StoppedMidUpload stops the server while a streamed upload is
-// between parts: Put reports ErrUnavailable, no object appears after the
+// between parts: Put reports objectstore.ErrUnavailable, no object appears after the
 // restart, and CleanIncomplete removes the multipart upload whose abort
 // could not reach the stopped server.
 func TestS3StoppedMidUpload(t *testing.T) {
@@ -132,29 +161,31 @@ func TestS3StoppedMidUpload(t *testing.T) {
 	ctx := t.Context()
 	reached, resume := make(chan struct{}), make(chan struct{})
 	body := io.MultiReader(
-		io.LimitReader(randReader(10), 2*DefaultPartSize+1), // two parts sent, the third pending
+		io.LimitReader(storetest.RandReader(10), 2*DefaultPartSize+1), // two parts sent, the third pending
 		gateReader{reached: reached, resume: resume},
-		io.LimitReader(randReader(11), 2*DefaultPartSize),
+		io.LimitReader(storetest.RandReader(11), 2*DefaultPartSize),
 	)
 	errc := make(chan error, 1)
-	go func() { errc <- s.Put(ctx, "video.mp4", onlyReader{body}, -1, PutOptions{ContentType: "video/mp4"}) }()
+	go func() {
+		errc <- s.Put(ctx, "video.mp4", storetest.OnlyReader{R: body}, -1, objectstore.PutOptions{ContentType: "video/mp4"})
+	}()
 	<-reached
 	if err := p.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	close(resume)
 	start := time.Now()
-	if err := <-errc; !errors.Is(err, ErrUnavailable) {
-		t.Fatalf("Put = %v, want ErrUnavailable", err)
+	if err := <-errc; !errors.Is(err, objectstore.ErrUnavailable) {
+		t.Fatalf("Put = %v, want objectstore.ErrUnavailable", err)
 	}
 	t.Logf("Put failed %v after the server stopped", time.Since(start).Round(time.Millisecond))
 	if err := p.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Head(ctx, "video.mp4"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("Head after failed Put = %v, want ErrNotFound", err)
+	if _, err := s.Head(ctx, "video.mp4"); !errors.Is(err, objectstore.ErrNotFound) {
+		t.Fatalf("Head after failed Put = %v, want objectstore.ErrNotFound", err)
 	}
-	if got := listKeys(t, s, ""); len(got) != 0 {
+	if got := storetest.ListKeys(t, s, ""); len(got) != 0 {
 		t.Fatalf("objects after failed Put: %v", got)
 	}
 	left := listMultipartUploads(t, s)

@@ -1,7 +1,6 @@
-package objectstore
+package s3
 
 import (
-	"github.com/automatonic/chronos/app/internal/bench"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,8 +9,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/automatonic/chronos/app/internal/bench"
+	"github.com/automatonic/chronos/app/internal/objectstore"
+	"github.com/automatonic/chronos/app/internal/objectstore/storetest"
 	"github.com/automatonic/chronos/app/internal/testenv"
 )
 
@@ -36,7 +38,7 @@ func BenchmarkS3Put(b *testing.B) {
 	partMiB, _ := strconv.Atoi(os.Getenv("CHRONOS_BENCH_PART_MIB"))
 	conc, _ := strconv.Atoi(os.Getenv("CHRONOS_BENCH_CONCURRENCY"))
 	srv := testenv.S3(b)
-	s, err := NewS3(b.Context(), S3Config{
+	s, err := New(b.Context(), Config{
 		Bucket: srv.Bucket, Region: srv.Region, AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey,
 		Endpoint: srv.Endpoint, ForcePathStyle: true, PartSize: int64(partMiB) << 20, Concurrency: conc,
 	})
@@ -48,7 +50,7 @@ func BenchmarkS3Put(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := io.Copy(f, io.LimitReader(randReader(9), size)); err != nil {
+	if _, err := io.Copy(f, io.LimitReader(storetest.RandReader(9), size)); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -63,7 +65,7 @@ func BenchmarkS3Put(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		_, err = s.client.PutObject(b.Context(), &s3.PutObjectInput{
+		_, err = s.client.PutObject(b.Context(), &awss3.PutObjectInput{
 			Bucket: aws.String(s.bucket), Key: aws.String("direct.bin"), Body: f, ContentLength: aws.Int64(size),
 		})
 		direct += time.Since(start)
@@ -78,7 +80,7 @@ func BenchmarkS3Put(b *testing.B) {
 		}
 		m := bench.StartPeakMeter()
 		start = time.Now()
-		err = s.Put(b.Context(), "store.bin", onlyReader{f}, -1, PutOptions{ContentType: "video/mp4"})
+		err = s.Put(b.Context(), "store.bin", storetest.OnlyReader{R: f}, -1, objectstore.PutOptions{ContentType: "video/mp4"})
 		store += time.Since(start)
 		m.Report(b)
 		_ = f.Close()
