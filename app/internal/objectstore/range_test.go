@@ -33,4 +33,3 @@ func TestParseRange(t *testing.T) {
 		})
 	}
 }
-
