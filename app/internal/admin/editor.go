@@ -99,30 +99,34 @@ type summaryError struct {
 // options loads the choices of upload and user pickers: the most recent
 // media (by an indexed sort) and the users.
 func (a *Admin) builder(ctx context.Context, actor *content.Actor, errs map[string]string) (*builder, error) {
-	b := &builder{errs: errs, thumbs: map[string]string{}}
-	media, err := a.content.Find(ctx, actor, content.Media, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
-		Sort: []query.SortField{{Path: "createdAt", Desc: true}}}, content.ReadOptions{Depth: 0})
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range media.Docs {
-		id := idString(d["id"])
-		label, _ := d["filename"].(string)
-		if alt, _ := d["alt"].(string); alt != "" {
-			label += " — " + alt
+	b := &builder{errs: errs, thumbs: map[string]string{}, pickers: map[string][]option{}}
+	if up, ok := a.content.Registry().UploadCollection(); ok {
+		docs, err := a.content.Find(ctx, actor, up.Slug, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
+			Sort: []query.SortField{{Path: "createdAt", Desc: true}}}, content.ReadOptions{Depth: 0})
+		if err != nil {
+			return nil, err
 		}
-		t := thumbURL(d)
-		b.media = append(b.media, option{Value: id, Label: label, Thumb: t})
-		b.thumbs[id] = t
+		for _, d := range docs.Docs {
+			id := idString(d["id"])
+			label, _ := d["filename"].(string)
+			if alt, _ := d["alt"].(string); alt != "" {
+				label += " — " + alt
+			}
+			t := thumbURL(d)
+			b.pickers[up.Slug] = append(b.pickers[up.Slug], option{Value: id, Label: label, Thumb: t})
+			b.thumbs[id] = t
+		}
 	}
-	users, err := a.content.Find(ctx, actor, content.Users, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
-		Sort: []query.SortField{{Path: "email"}}}, content.ReadOptions{Depth: 0})
-	if err != nil && !errors.Is(err, content.ErrForbidden) {
-		return nil, err
-	}
-	for _, d := range users.Docs {
-		label, _ := d["email"].(string)
-		b.users = append(b.users, option{Value: idString(d["id"]), Label: label})
+	if au, ok := a.content.Registry().AuthCollection(); ok {
+		docs, err := a.content.Find(ctx, actor, au.Slug, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
+			Sort: []query.SortField{{Path: "email"}}}, content.ReadOptions{Depth: 0})
+		if err != nil && !errors.Is(err, content.ErrForbidden) {
+			return nil, err
+		}
+		for _, d := range docs.Docs {
+			label, _ := d["email"].(string)
+			b.pickers[au.Slug] = append(b.pickers[au.Slug], option{Value: idString(d["id"]), Label: label})
+		}
 	}
 	return b, nil
 }
@@ -137,7 +141,7 @@ func (a *Admin) createDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 			a.uploadMedia(c, p)
 			return
 		}
-		c.Redirect(http.StatusSeeOther, "/admin/collections/media#upload")
+		c.Redirect(http.StatusSeeOther, "/admin/collections/"+col.Slug+"#upload")
 		return
 	}
 	if c.Request.Method == http.MethodGet {
@@ -206,8 +210,10 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	sortErrors(d.Errors)
 	d.Status, _ = doc["_status"].(string)
-	d.Slug, _ = doc["slug"].(string)
-	title, _ := doc["title"].(string)
+	if sf, ok := col.SlugField(); ok {
+		d.Slug, _ = doc[sf.Name].(string)
+	}
+	title, _ := doc[col.UseAsTitle].(string)
 	meta, _ := doc["meta"].(map[string]any)
 	d.SEOTitle, _ = meta["title"].(string)
 	if d.SEOTitle == "" {
@@ -396,7 +402,7 @@ func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 		}
 		var used []listRow
 		if col.Upload {
-			used, err = a.usedBy(ctx, actor, id)
+			used, err = a.usedBy(ctx, actor, col.Slug, id)
 			if err != nil {
 				a.serverError(c, err)
 				return

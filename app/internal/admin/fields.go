@@ -61,11 +61,12 @@ type rowView struct {
 
 // builder turns documents (or re-submitted form data) into field views.
 type builder struct {
-	errs   map[string]string
-	media  []option
-	users  []option
-	open   string // row path to show expanded (just added or moved)
-	thumbs map[string]string
+	errs map[string]string
+	// pickers are the choices of single relations by target collection
+	// (the upload and auth collections).
+	pickers map[string][]option
+	open    string // row path to show expanded (just added or moved)
+	thumbs  map[string]string
 }
 
 func fieldLabel(f *content.Field) string {
@@ -114,6 +115,23 @@ func joinPath(prefix, name string) string {
 
 func inputID(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") }
 
+// polyString renders a {relationTo, value} relation as "slug:id".
+func polyString(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return ""
+	}
+	to, _ := m["relationTo"].(string)
+	id := idString(m["value"])
+	if m2, ok := m["value"].(map[string]any); ok {
+		id = idString(m2["id"])
+	}
+	if to == "" || id == "" {
+		return ""
+	}
+	return to + ":" + id
+}
+
 // build describes fields filled from data.
 func (b *builder) build(fields []content.Field, data map[string]any, prefix string) []fieldView {
 	out := make([]fieldView, 0, len(fields))
@@ -140,17 +158,26 @@ func (b *builder) build(fields []content.Field, data map[string]any, prefix stri
 			fv.Str = jsonString(v, false)
 		case content.JSON:
 			fv.Str = jsonString(v, true)
+		case content.Radio:
+			fv.Str = scalarString(v)
+			for _, o := range f.Options {
+				fv.Options = append(fv.Options, option{Value: o, Label: humanize(o), Selected: o == fv.Str})
+			}
 		case content.Upload:
 			fv.Str = idString(v)
-			fv.Options = selectOptions(b.media, fv.Str)
+			fv.Options = selectOptions(b.pickers[f.RelationTo], fv.Str)
 			fv.Thumb = b.thumbs[fv.Str]
 		case content.Relationship:
-			if f.HasMany {
+			opts, picker := b.pickers[f.RelationTo]
+			if f.Polymorphic() {
+				fv.Kind = "poly"
+				fv.Str = polyString(v)
+			} else if f.HasMany {
 				fv.Kind = "ids"
 				fv.Str = idList(v)
-			} else if f.RelationTo == content.Users {
+			} else if picker {
 				fv.Str = idString(v)
-				fv.Options = selectOptions(b.users, fv.Str)
+				fv.Options = selectOptions(opts, fv.Str)
 			} else {
 				fv.Kind = "ids"
 				fv.Str = idString(v)
@@ -442,7 +469,18 @@ func (p *parser) parse(fields []content.Field, prefix string) map[string]any {
 				continue
 			}
 			out[f.Name] = v
-		case content.Upload, content.Relationship:
+		case content.Relationship, content.Upload:
+			if f.Polymorphic() {
+				to, id, ok := strings.Cut(raw, ":")
+				n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+				if !ok || err != nil || n <= 0 {
+					out[f.Name] = raw
+					p.errs[path] = "Enter collection:id, e.g. " + f.RelationToAny[0] + ":1."
+					continue
+				}
+				out[f.Name] = map[string]any{"relationTo": strings.TrimSpace(to), "value": n}
+				continue
+			}
 			if f.HasMany {
 				var ids []any
 				bad := false

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"github.com/automatonic/chronos/app/collections"
 	"net/url"
 	"reflect"
 	"testing"
@@ -23,7 +24,7 @@ func TestHumanize(t *testing.T) {
 
 func pagesFields(t *testing.T) []content.Field {
 	t.Helper()
-	c, ok := content.NewRegistry(0).Get(content.Pages)
+	c, ok := collections.MustRegistry().Get(collections.PagesSlug)
 	if !ok {
 		t.Fatal("no pages collection")
 	}

@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"github.com/automatonic/chronos/app/collections"
 	"io"
 	"log/slog"
 	"net/http"
@@ -123,7 +124,7 @@ func TestCSRFRequired(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("without token: %d", resp.StatusCode)
 	}
-	n, err := s.app.Content().Count(context.Background(), &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}, content.Pages, queryZero())
+	n, err := s.app.Content().Count(context.Background(), &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}, collections.PagesSlug, queryZero())
 	if err != nil || n != 0 {
 		t.Fatalf("a page was created without a CSRF token (%d, %v)", n, err)
 	}
@@ -141,7 +142,7 @@ func TestCSRFRequired(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if n, _ := s.app.Content().Count(context.Background(), &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}, content.Pages, queryZero()); n != 1 {
+	if n, _ := s.app.Content().Count(context.Background(), &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}, collections.PagesSlug, queryZero()); n != 1 {
 		t.Fatalf("cross-site post created a page (count %d)", n)
 	}
 }
@@ -283,13 +284,13 @@ func TestDeleteMediaWarnsWhenUsed(t *testing.T) {
 	s.signIn(t)
 	ctx := context.Background()
 	actor := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
-	m, err := s.app.Content().CreateWithSystem(ctx, actor, content.Media, map[string]any{"alt": "x"},
+	m, err := s.app.Content().CreateWithSystem(ctx, actor, collections.MediaSlug, map[string]any{"alt": "x"},
 		map[string]any{"filename": "x.png", "mimeType": "image/png", "url": "/api/media/file/x.png"}, content.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mid, _ := content.RelationID(m.Doc["id"])
-	if _, err := s.app.Content().Create(ctx, actor, content.Pages, map[string]any{"title": "Uses it", "heroImage": mid}, content.WriteOptions{}); err != nil {
+	if _, err := s.app.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "Uses it", "heroImage": mid}, content.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	_, body := s.get(t, "/admin/collections/media/"+strconv.FormatInt(mid, 10)+"/delete")
@@ -336,7 +337,7 @@ func BenchmarkPageList(b *testing.B) {
 	}
 	actor := &content.Actor{ID: res.User.ID, Roles: []string{content.RoleAdmin}}
 	for i := range 10_000 {
-		if _, err := s.app.Content().Create(ctx, actor, content.Pages, map[string]any{"title": "Page " + strconv.Itoa(i), "_status": content.StatusPublished}, content.WriteOptions{}); err != nil {
+		if _, err := s.app.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "Page " + strconv.Itoa(i), "_status": content.StatusPublished}, content.WriteOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

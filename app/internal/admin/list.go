@@ -24,39 +24,30 @@ type column struct {
 	Default  bool
 }
 
-// listColumns are the columns of each collection's list.
-func listColumns(slug string) []column {
-	switch slug {
-	case content.Pages:
-		return []column{
-			{"title", "Title", true, true}, {"slug", "Slug", true, true}, {"_status", "Status", true, true},
-			{"publishedAt", "Published", true, false}, {"updatedAt", "Updated", true, true}, {"createdAt", "Created", true, false},
-		}
-	case content.Media:
-		return []column{
-			{"filename", "File", true, true}, {"alt", "Alt text", true, true}, {"mimeType", "Type", true, true},
-			{"filesize", "Size", true, true}, {"updatedAt", "Updated", true, false}, {"createdAt", "Created", true, true},
-		}
-	case content.Users:
-		return []column{
-			{"email", "Email", true, true}, {"name", "Name", true, true}, {"roles", "Roles", false, true},
-			{"createdAt", "Created", true, true}, {"updatedAt", "Updated", true, false},
-		}
-	}
-	return nil
-}
+// systemColumns label the columns every document has.
+var systemColumns = map[string]string{"id": "ID", "_status": "Status", "createdAt": "Created", "updatedAt": "Updated"}
 
-// searchFields are the fields the search box matches (like).
-func searchFields(slug string) []string {
-	switch slug {
-	case content.Pages:
-		return []string{"title", "slug"}
-	case content.Media:
-		return []string{"alt", "filename"}
-	case content.Users:
-		return []string{"email", "name"}
+// listColumns are the columns of a collection's list, from its admin hints:
+// sortable when served by an index (promoted fields, timestamps, status).
+func listColumns(col *content.Collection) []column {
+	names := col.Admin.Columns
+	if len(names) == 0 {
+		names = []string{"id", "createdAt", "updatedAt"}
+		if col.UseAsTitle != "" {
+			names = append([]string{col.UseAsTitle}, names...)
+		}
 	}
-	return nil
+	out := make([]column, 0, len(names))
+	for i, n := range names {
+		c := column{Name: n, Default: col.Admin.DefaultColumns == 0 || i < col.Admin.DefaultColumns}
+		if label, ok := systemColumns[n]; ok {
+			c.Label, c.Sortable = label, true
+		} else if f, ok := col.Field(n); ok {
+			c.Label, c.Sortable = fieldLabel(f), f.Promoted()
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // listQuery is a list's state as given in its URL.
@@ -74,13 +65,13 @@ type listQuery struct {
 
 var limits = []int{10, 25, 50, 100}
 
-func parseListQuery(q url.Values, cols []column, slug string) listQuery {
+func parseListQuery(q url.Values, cols []column, col *content.Collection) listQuery {
 	lq := listQuery{Page: 1, Limit: 25, Sort: "-updatedAt", Search: strings.TrimSpace(q.Get("search"))}
 	if len(lq.Search) > 200 {
 		lq.Search = lq.Search[:200]
 	}
-	if slug == content.Users {
-		lq.Sort = "email"
+	if col.Admin.DefaultSort != "" {
+		lq.Sort = col.Admin.DefaultSort
 	}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 0 && n < 1_000_000 {
 		lq.Page = n
@@ -123,7 +114,7 @@ func parseListQuery(q url.Values, cols []column, slug string) listQuery {
 		}
 	}
 	lq.View = "grid"
-	if q.Get("view") == "list" || slug != content.Media {
+	if q.Get("view") == "list" || !col.Admin.Grid {
 		lq.View = "list"
 	}
 	return lq
@@ -160,18 +151,18 @@ func (lq listQuery) values(over ...string) url.Values {
 }
 
 // params turns the list state into a service query.
-func (lq listQuery) params(slug string, drafts bool) query.Params {
+func (lq listQuery) params(col *content.Collection) query.Params {
 	p := query.Params{Page: lq.Page, Limit: lq.Limit, LimitSet: true, Pagination: true}
 	desc := strings.HasPrefix(lq.Sort, "-")
 	p.Sort = []query.SortField{{Path: strings.TrimPrefix(lq.Sort, "-"), Desc: desc}}
 	if lq.Search != "" {
 		var or []query.Where
-		for _, f := range searchFields(slug) {
+		for _, f := range col.Admin.Search {
 			or = append(or, query.Where{Conds: []query.Cond{{Path: f, Op: query.Like, Values: []string{lq.Search}}}})
 		}
 		p.Where.And = append(p.Where.And, query.Where{Or: or})
 	}
-	if lq.Status != "" && drafts {
+	if lq.Status != "" && col.Drafts {
 		p.Where.Conds = append(p.Where.Conds, query.Cond{Path: "_status", Op: query.Equals, Values: []string{lq.Status}})
 	}
 	if lq.From != "" {
@@ -248,10 +239,10 @@ func (a *Admin) collections(c *gin.Context) {
 }
 
 func (a *Admin) list(c *gin.Context, p *auth.Principal, col *content.Collection) {
-	cols := listColumns(col.Slug)
-	lq := parseListQuery(c.Request.URL.Query(), cols, col.Slug)
+	cols := listColumns(col)
+	lq := parseListQuery(c.Request.URL.Query(), cols, col)
 	actor := actorOf(p)
-	res, err := a.content.Find(c.Request.Context(), actor, col.Slug, lq.params(col.Slug, col.Drafts), content.ReadOptions{Depth: 0, Draft: col.Drafts})
+	res, err := a.content.Find(c.Request.Context(), actor, col.Slug, lq.params(col), content.ReadOptions{Depth: 0, Draft: col.Drafts})
 	var qe *query.Error
 	var qve *content.QueryValueError
 	if errors.As(err, &qe) || errors.As(err, &qve) {
@@ -504,7 +495,15 @@ func (a *Admin) bulk(c *gin.Context, p *auth.Principal, col *content.Collection)
 	c.Redirect(http.StatusSeeOther, safeRedirect(back))
 }
 
-// dashboard shows counts, recent pages and shortcuts.
+// dashCard is one count on the dashboard.
+type dashCard struct {
+	N     int64
+	Label string
+	Href  string
+}
+
+// dashboard shows counts of the collections marked for it, the recently
+// edited documents of the first drafts-enabled one, and shortcuts.
 func (a *Admin) dashboard(c *gin.Context) {
 	p := a.requireUser(c)
 	if p == nil {
@@ -512,37 +511,52 @@ func (a *Admin) dashboard(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	actor := actorOf(p)
-	counts := map[string]int64{}
-	for key, q := range map[string]struct {
-		slug string
-		w    query.Where
-	}{
-		"pages":     {content.Pages, query.Where{}},
-		"published": {content.Pages, query.Where{Conds: []query.Cond{{Path: "_status", Op: query.Equals, Values: []string{content.StatusPublished}}}}},
-		"media":     {content.Media, query.Where{}},
-	} {
-		n, err := a.content.Count(ctx, actor, q.slug, q.w)
+	var cards []dashCard
+	var main, upload *content.Collection
+	for _, col := range a.content.Registry().All() {
+		if !col.Admin.Dashboard {
+			continue
+		}
+		base := "/admin/collections/" + col.Slug
+		n, err := a.content.Count(ctx, actor, col.Slug, query.Where{})
 		if err != nil {
 			a.serverError(c, err)
 			return
 		}
-		counts[key] = n
+		cards = append(cards, dashCard{N: n, Label: col.Plural, Href: base})
+		if col.Upload && upload == nil {
+			upload = col
+		}
+		if !col.Drafts {
+			continue
+		}
+		pub, err := a.content.Count(ctx, actor, col.Slug, query.Where{Conds: []query.Cond{{Path: "_status", Op: query.Equals, Values: []string{content.StatusPublished}}}})
+		if err != nil {
+			a.serverError(c, err)
+			return
+		}
+		cards = append(cards, dashCard{N: pub, Label: "Published", Href: base + "?status=published"},
+			dashCard{N: n - pub, Label: "Drafts", Href: base + "?status=draft"})
+		if main == nil {
+			main = col
+		}
 	}
-	recent, err := a.content.Find(ctx, actor, content.Pages, query.Params{Page: 1, Limit: 6, LimitSet: true, Pagination: true,
-		Sort: []query.SortField{{Path: "updatedAt", Desc: true}}}, content.ReadOptions{Depth: 0, Draft: true})
-	if err != nil {
-		a.serverError(c, err)
-		return
+	data := map[string]any{"Cards": cards, "Main": main, "Upload": upload}
+	if main != nil {
+		recent, err := a.content.Find(ctx, actor, main.Slug, query.Params{Page: 1, Limit: 6, LimitSet: true, Pagination: true,
+			Sort: []query.SortField{{Path: "updatedAt", Desc: true}}}, content.ReadOptions{Depth: 0, Draft: true})
+		if err != nil {
+			a.serverError(c, err)
+			return
+		}
+		var rows []listRow
+		for _, d := range recent.Docs {
+			id, _ := content.RelationID(d["id"])
+			st, _ := d["_status"].(string)
+			rows = append(rows, listRow{ID: id, Title: docTitle(main, d), Href: fmt.Sprintf("/admin/collections/%s/%d", main.Slug, id),
+				Cells: []cell{{Text: st, Class: "pill pill-" + st}, {Text: fmtDate(d["updatedAt"])}}})
+		}
+		data["Recent"] = rows
 	}
-	col, _ := a.content.Registry().Get(content.Pages)
-	var rows []listRow
-	for _, d := range recent.Docs {
-		id, _ := content.RelationID(d["id"])
-		st, _ := d["_status"].(string)
-		rows = append(rows, listRow{ID: id, Title: docTitle(col, d), Href: fmt.Sprintf("/admin/collections/pages/%d", id),
-			Cells: []cell{{Text: st, Class: "pill pill-" + st}, {Text: fmtDate(d["updatedAt"])}}})
-	}
-	a.render(c, http.StatusOK, "dashboard", page{Title: "Dashboard", Nav: "dashboard", Data: map[string]any{
-		"Counts": counts, "Drafts": counts["pages"] - counts["published"], "Recent": rows,
-	}})
+	a.render(c, http.StatusOK, "dashboard", page{Title: "Dashboard", Nav: "dashboard", Data: data})
 }

@@ -35,12 +35,12 @@ func mediaEditable(col *content.Collection) []content.Field {
 // because reading a multipart field would consume the body before the file
 // could stream.
 func (a *Admin) uploadMedia(c *gin.Context, p *auth.Principal) {
-	a.upload(c, p, 0, "/admin/collections/media")
+	a.upload(c, p, 0, "/admin/collections/"+a.uploadSlug())
 }
 
 // replaceMedia replaces a media file, the same way.
 func (a *Admin) replaceMedia(c *gin.Context, p *auth.Principal, id int64) {
-	a.upload(c, p, id, fmt.Sprintf("/admin/collections/media/%d", id))
+	a.upload(c, p, id, fmt.Sprintf("/admin/collections/%s/%d", a.uploadSlug(), id))
 }
 
 func (a *Admin) upload(c *gin.Context, p *auth.Principal, id int64, back string) {
@@ -75,7 +75,7 @@ func (a *Admin) upload(c *gin.Context, p *auth.Principal, id int64, back string)
 	} else {
 		a.flash(c, "success", "File replaced.")
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/media/%d", id))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/%s/%d", a.uploadSlug(), id))
 }
 
 // writeUpload reads the multipart body into the media service and writes
@@ -112,31 +112,39 @@ func (a *Admin) publicMessage(c *gin.Context, err error) string {
 	return "Something went wrong. The error was logged; please try again."
 }
 
-// usedBy lists pages that reference a media document in their indexed or
-// group upload fields (hero image, SEO image). References inside blocks
-// and rich text are not found by this query.
-func (a *Admin) usedBy(ctx context.Context, actor *content.Actor, id int64) ([]listRow, error) {
-	col, _ := a.content.Registry().Get(content.Pages)
+// usedBy lists documents that reference an upload in their top-level or
+// group upload fields (hero image, SEO image). References inside arrays,
+// blocks and rich text are not found by this query.
+func (a *Admin) usedBy(ctx context.Context, actor *content.Actor, upload string, id int64) ([]listRow, error) {
 	ids := strconv.FormatInt(id, 10)
-	seen := map[int64]bool{}
 	var out []listRow
-	for _, path := range []string{"heroImage", "meta.image"} {
-		res, err := a.content.Find(ctx, actor, content.Pages, query.Params{
-			Where: query.Where{Conds: []query.Cond{{Path: path, Op: query.Equals, Values: []string{ids}}}},
-			Page:  1, Limit: 20, LimitSet: true, Pagination: true,
-		}, content.ReadOptions{Depth: 0})
-		var qe *query.Error
-		if errors.As(err, &qe) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range res.Docs {
-			pid, _ := content.RelationID(d["id"])
-			if !seen[pid] {
-				seen[pid] = true
-				out = append(out, listRow{ID: pid, Title: docTitle(col, d), Href: fmt.Sprintf("/admin/collections/pages/%d", pid)})
+	for _, col := range a.content.Registry().All() {
+		var paths []string
+		content.WalkFields(col.Fields, "", func(path string, f *content.Field) bool {
+			if f.Type == content.Upload && f.RelationTo == upload && !f.HasMany {
+				paths = append(paths, path)
+			}
+			return f.Type == content.Group
+		})
+		seen := map[int64]bool{}
+		for _, path := range paths {
+			res, err := a.content.Find(ctx, actor, col.Slug, query.Params{
+				Where: query.Where{Conds: []query.Cond{{Path: path, Op: query.Equals, Values: []string{ids}}}},
+				Page:  1, Limit: 20, LimitSet: true, Pagination: true,
+			}, content.ReadOptions{Depth: 0})
+			var qe *query.Error
+			if errors.As(err, &qe) || errors.Is(err, content.ErrForbidden) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range res.Docs {
+				pid, _ := content.RelationID(d["id"])
+				if !seen[pid] {
+					seen[pid] = true
+					out = append(out, listRow{ID: pid, Title: docTitle(col, d), Href: fmt.Sprintf("/admin/collections/%s/%d", col.Slug, pid)})
+				}
 			}
 		}
 	}
@@ -168,4 +176,12 @@ func mediaSizes(doc content.Doc) []sizeRow {
 		}
 	}
 	return out
+}
+
+// uploadSlug names the upload collection.
+func (a *Admin) uploadSlug() string {
+	if c, ok := a.content.Registry().UploadCollection(); ok {
+		return c.Slug
+	}
+	return ""
 }

@@ -83,6 +83,7 @@ func newViews() (*views, error) {
 			}
 			return string(b)
 		},
+		"lower": strings.ToLower,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -155,6 +156,28 @@ type page struct {
 	// Direct is true when browsers upload straight to object storage.
 	Direct bool
 	Data   any
+	// Sidebar lists the collections the user may manage, from the registry.
+	Sidebar []navItem
+}
+
+// navItem is one sidebar entry.
+type navItem struct {
+	Key   string
+	Href  string
+	Label string
+}
+
+// sidebar lists the registry's collections (the auth collection for admins
+// only).
+func (a *Admin) sidebar(isAdmin bool) []navItem {
+	var out []navItem
+	for _, c := range a.content.Registry().All() {
+		if c.Auth && !isAdmin {
+			continue
+		}
+		out = append(out, navItem{Key: c.Slug, Href: "/admin/collections/" + c.Slug, Label: c.Plural})
+	}
+	return out
 }
 
 // render executes a page template into a buffer (so a template error never
@@ -169,6 +192,7 @@ func (a *Admin) render(c *gin.Context, status int, name string, p page) {
 	if pr := principalOf(c); pr != nil {
 		u := pr.User
 		p.User, p.Admin = &u, pr.IsAdmin()
+		p.Sidebar = a.sidebar(p.Admin)
 	}
 	if p.Flash == nil {
 		p.Flash = a.takeFlash(c)

@@ -34,7 +34,7 @@ type userView struct {
 
 func (a *Admin) loadUser(c *gin.Context, p *auth.Principal, id int64, v *userView) error {
 	ctx := c.Request.Context()
-	doc, err := a.content.FindByID(ctx, actorOf(p), content.Users, id, content.ReadOptions{Depth: 0})
+	doc, err := a.content.FindByID(ctx, actorOf(p), a.authSlug(), id, content.ReadOptions{Depth: 0})
 	if err != nil {
 		return err
 	}
@@ -75,10 +75,10 @@ func (a *Admin) loadUser(c *gin.Context, p *auth.Principal, id int64, v *userVie
 // userDoc shows (GET) and changes (POST) a user; admins only (checked by
 // the collections dispatcher).
 func (a *Admin) userDoc(c *gin.Context, p *auth.Principal, id int64) {
-	self := fmt.Sprintf("/admin/collections/users/%d", id)
+	self := fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", id)
 	v := &userView{}
 	status := http.StatusOK
-	_, err := a.content.FindByID(c.Request.Context(), actorOf(p), content.Users, id, content.ReadOptions{Depth: 0})
+	_, err := a.content.FindByID(c.Request.Context(), actorOf(p), a.authSlug(), id, content.ReadOptions{Depth: 0})
 	if errors.Is(err, content.ErrNotFound) {
 		a.notFound(c)
 		return
@@ -106,7 +106,7 @@ func (a *Admin) userDoc(c *gin.Context, p *auth.Principal, id int64) {
 		a.serverError(c, err)
 		return
 	}
-	a.render(c, status, "user", page{Title: v.Email, Nav: "users", Data: v})
+	a.render(c, status, "user", page{Title: v.Email, Nav: a.authSlug(), Data: v})
 }
 
 // userPost performs one action of the user page. done means a response
@@ -140,7 +140,7 @@ func (a *Admin) userPost(c *gin.Context, p *auth.Principal, id int64, v *userVie
 		}
 		a.flash(c, "success", "User updated.")
 	case "unlock":
-		doc, err := a.content.FindByID(ctx, actorOf(p), content.Users, id, content.ReadOptions{Depth: 0})
+		doc, err := a.content.FindByID(ctx, actorOf(p), a.authSlug(), id, content.ReadOptions{Depth: 0})
 		if err == nil {
 			email, _ := doc["email"].(string)
 			err = a.auth.Unlock(ctx, p, email)
@@ -235,7 +235,7 @@ func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 	f := newForm()
 	f.Values["role"] = auth.RoleEditor
 	if c.Request.Method == http.MethodPost {
-		if !a.checkForm(c, "/admin/collections/users/create") {
+		if !a.checkForm(c, "/admin/collections/"+a.authSlug()+"/create") {
 			return
 		}
 		email, name := strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
@@ -266,12 +266,12 @@ func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 				} else {
 					a.flash(c, "success", "User "+u.Email+" created and invited: they got a link to choose their password.")
 				}
-				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/users/%d", u.ID))
+				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", u.ID))
 				return
 			}
 			if err == nil {
 				a.flash(c, "success", "User "+u.Email+" created. Share the password with them securely.")
-				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/users/%d", u.ID))
+				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", u.ID))
 				return
 			}
 			if !authErrors(f, err) {
@@ -279,16 +279,16 @@ func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 				return
 			}
 		}
-		a.render(c, http.StatusBadRequest, "user-create", page{Title: "New user", Nav: "users", Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
+		a.render(c, http.StatusBadRequest, "user-create", page{Title: "New user", Nav: a.authSlug(), Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
 		return
 	}
-	a.render(c, http.StatusOK, "user-create", page{Title: "New user", Nav: "users", Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
+	a.render(c, http.StatusOK, "user-create", page{Title: "New user", Nav: a.authSlug(), Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
 }
 
 // userAction answers POSTs to sub-paths of a user, which the user page does
 // not use; they go back to the page.
 func (a *Admin) userAction(c *gin.Context, _ *auth.Principal, id int64, _ []string) {
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/users/%d", id))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", id))
 }
 
 // accountPage shows the signed-in user's own account.
@@ -404,4 +404,12 @@ func (a *Admin) accountAction(c *gin.Context) {
 		a.flash(c, "error", "Unknown action.")
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/account")
+}
+
+// authSlug names the auth collection.
+func (a *Admin) authSlug() string {
+	if c, ok := a.content.Registry().AuthCollection(); ok {
+		return c.Slug
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
 	"golang.org/x/sync/errgroup"
@@ -60,7 +61,7 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 	mediaIDs := make([]int64, opts.Media)
 	if err := parallel(ctx, opts.Media, workers, func(ctx context.Context, i int) error {
 		in, sys := mediaDoc(i)
-		res, err := svc.CreateWithSystem(ctx, actor, content.Media, in, sys, content.WriteOptions{})
+		res, err := svc.CreateWithSystem(ctx, actor, collections.MediaSlug, in, sys, content.WriteOptions{})
 		if err != nil {
 			return fmt.Errorf("bench: seed media %d: %w", i, err)
 		}
@@ -85,7 +86,7 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 			}
 		}
 		in := pageDoc(i, r, mediaIDs, related, u.ID)
-		res, err := svc.Create(ctx, actor, content.Pages, in, content.WriteOptions{})
+		res, err := svc.Create(ctx, actor, collections.PagesSlug, in, content.WriteOptions{})
 		if err != nil {
 			return fmt.Errorf("bench: seed page %d: %w", i, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"log/slog"
 	"strings"
 
@@ -73,8 +74,16 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 	}
+	reg, err := collections.Registry(0)
+	if err != nil {
+		return err
+	}
+	users, ok := reg.AuthCollection()
+	if !ok {
+		return errors.New("the content model has no auth collection")
+	}
 	svc, err := auth.NewService(auth.Config{Secret: []byte(cfg.Secret), PasswordMinLength: cfg.PasswordMinLength, Production: cfg.Production()},
-		auth.Deps{Store: db.Auth(), Logger: slog.New(slog.DiscardHandler)})
+		auth.Deps{Store: db.Auth(users), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
 	}

@@ -40,8 +40,9 @@ func allowIf(ok bool) Rule {
 	return deny
 }
 
-// Access holds a collection's access rules. Each is a pure function of the
-// actor so it can be tested and reported by GET /api/access.
+// Access holds the access rules of a collection or global. Each is a pure
+// function of the actor so it can be tested and reported by GET
+// /api/access. A global uses Read, Update and ReadVersions.
 type Access struct {
 	Read         func(a *Actor) Rule
 	Create       func(a *Actor) Rule
@@ -51,36 +52,40 @@ type Access struct {
 	Unlock       func(a *Actor) Rule
 }
 
-func publishedOnly() *query.Where {
-	return &query.Where{Conds: []query.Cond{{Path: "_status", Op: query.Equals, Values: []string{StatusPublished}}}}
-}
-
-func pagesAccess() Access {
-	signedIn := func(a *Actor) Rule { return allowIf(a.SignedIn()) }
-	return Access{
-		Read: func(a *Actor) Rule {
-			if a.SignedIn() {
-				return allow
-			}
-			return Rule{Allow: true, Where: publishedOnly()}
-		},
-		Create: signedIn, Update: signedIn, Delete: signedIn, ReadVersions: signedIn,
-		Unlock: func(*Actor) Rule { return deny },
+// rule evaluates an access function; a missing one denies.
+func rule(fn func(*Actor) Rule, a *Actor) Rule {
+	if fn == nil {
+		return deny
 	}
+	return fn(a)
 }
 
-func mediaAccess() Access {
-	signedIn := func(a *Actor) Rule { return allowIf(a.SignedIn()) }
-	return Access{
-		Read:   func(*Actor) Rule { return allow },
-		Create: signedIn, Update: signedIn, Delete: signedIn,
-		ReadVersions: func(*Actor) Rule { return deny },
-		Unlock:       func(*Actor) Rule { return deny },
+// Building blocks of access rules for definitions.
+
+// Anyone allows every caller, signed in or not.
+func Anyone(*Actor) Rule { return allow }
+
+// Nobody denies every caller.
+func Nobody(*Actor) Rule { return deny }
+
+// SignedIn allows signed-in users.
+func SignedIn(a *Actor) Rule { return allowIf(a.SignedIn()) }
+
+// AdminOnly allows users with the admin role.
+func AdminOnly(a *Actor) Rule { return allowIf(a.IsAdmin()) }
+
+// PublishedOrSignedIn lets anonymous callers read published documents only
+// (drafts-enabled collections) and signed-in users everything.
+func PublishedOrSignedIn(a *Actor) Rule {
+	if a.SignedIn() {
+		return allow
 	}
+	return Rule{Allow: true, Where: &query.Where{Conds: []query.Cond{{Path: "_status", Op: query.Equals, Values: []string{StatusPublished}}}}}
 }
 
-// self limits an editor to their own user document.
-func self(a *Actor) Rule {
+// SelfOrAdmin lets admins reach every user document and other users only
+// their own (for the auth collection).
+func SelfOrAdmin(a *Actor) Rule {
 	switch {
 	case a.IsAdmin():
 		return allow
@@ -88,18 +93,6 @@ func self(a *Actor) Rule {
 		return Rule{Allow: true, Where: &query.Where{Conds: []query.Cond{{Path: "id", Op: query.Equals, Values: []string{strconv.FormatInt(a.ID, 10)}}}}}
 	default:
 		return deny
-	}
-}
-
-func usersAccess() Access {
-	admin := func(a *Actor) Rule { return allowIf(a.IsAdmin()) }
-	return Access{
-		Read:         self,
-		Create:       admin,
-		Update:       self,
-		Delete:       admin,
-		ReadVersions: func(*Actor) Rule { return deny },
-		Unlock:       admin,
 	}
 }
 
@@ -155,11 +148,12 @@ func fieldReads(fields []Field) map[string]any {
 	return out
 }
 
-// Permissions answers GET /api/access: what the actor may do per collection.
+// Permissions answers GET /api/access: what the actor may do per
+// collection and global.
 func (r *Registry) Permissions(a *Actor) map[string]any {
 	cols := map[string]any{}
 	for _, c := range r.order {
-		read := c.Access.Read(a)
+		read := rule(c.Access.Read, a)
 		if !a.SignedIn() {
 			if !read.Allow {
 				continue
@@ -173,22 +167,51 @@ func (r *Registry) Permissions(a *Actor) map[string]any {
 		}
 		p := map[string]any{
 			"fields": true,
-			"create": permission(c.Access.Create(a)),
+			"create": permission(rule(c.Access.Create, a)),
 			"read":   permission(read),
-			"update": permission(c.Access.Update(a)),
-			"delete": permission(c.Access.Delete(a)),
+			"update": permission(rule(c.Access.Update, a)),
+			"delete": permission(rule(c.Access.Delete, a)),
 		}
 		if c.Drafts {
-			p["readVersions"] = permission(c.Access.ReadVersions(a))
+			p["readVersions"] = permission(rule(c.Access.ReadVersions, a))
 		}
 		if c.Auth {
-			p["unlock"] = permission(c.Access.Unlock(a))
+			p["unlock"] = permission(rule(c.Access.Unlock, a))
 		}
 		cols[c.Slug] = p
 	}
-	out := map[string]any{"collections": cols}
+	globals := map[string]any{}
+	for _, g := range r.globals {
+		read := rule(g.Access.Read, a)
+		if !a.SignedIn() {
+			if !read.Allow {
+				continue
+			}
+			fields := fieldReads(g.Fields)
+			if g.Drafts {
+				fields["_status"] = map[string]any{"read": true}
+			}
+			globals[g.Slug] = map[string]any{"fields": fields, "read": permission(read)}
+			continue
+		}
+		globals[g.Slug] = GlobalPermissions(g, a)
+	}
+	out := map[string]any{"collections": cols, "globals": globals}
 	if a.SignedIn() {
 		out["canAccessAdmin"] = true
 	}
 	return out
+}
+
+// GlobalPermissions answers POST /api/globals/{slug}/access.
+func GlobalPermissions(g *Collection, a *Actor) map[string]any {
+	p := map[string]any{
+		"fields": true,
+		"read":   permission(rule(g.Access.Read, a)),
+		"update": permission(rule(g.Access.Update, a)),
+	}
+	if g.Drafts {
+		p["readVersions"] = permission(rule(g.Access.ReadVersions, a))
+	}
+	return p
 }

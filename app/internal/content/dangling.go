@@ -17,7 +17,7 @@ import (
 func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[string]any) (map[string]any, error) {
 	data, _ = deepCopy(data).(map[string]any)
 	refs := map[string][]relRef{}
-	walkRelationFields(c.Fields, data, func(r relRef) {
+	eachRelation(c.Fields, data, false, func(r relRef) {
 		if _, ok := RelationID(r.get()); ok {
 			refs[r.target] = append(refs[r.target], r)
 		}
@@ -56,72 +56,13 @@ func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[str
 	return data, nil
 }
 
-// walkRelationFields is eachRelation without rich text.
-func walkRelationFields(fields []Field, data map[string]any, fn func(relRef)) {
-	eachRelation(withoutRichText(fields), data, fn)
-}
-
-// withoutRichText returns fields with rich text fields removed, at every
-// level (groups, arrays, blocks).
-func withoutRichText(fields []Field) []Field {
-	out := make([]Field, 0, len(fields))
-	for _, f := range fields {
-		if f.Type == RichText {
-			continue
-		}
-		if len(f.Fields) > 0 {
-			f.Fields = withoutRichText(f.Fields)
-		}
-		if len(f.Blocks) > 0 {
-			bs := make([]Block, len(f.Blocks))
-			for i, b := range f.Blocks {
-				b.Fields = withoutRichText(b.Fields)
-				bs[i] = b
-			}
-			f.Blocks = bs
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
 // dropNilRelations removes the nil entries pruneDangling left in hasMany
 // relation lists.
 func dropNilRelations(fields []Field, data map[string]any) {
-	for i := range fields {
-		f := &fields[i]
-		v, ok := data[f.Name]
-		if !ok || v == nil {
-			continue
+	Walk(fields, data, func(v Visit) bool {
+		if list, isList := v.Value.([]any); v.Field.IsRelation() && v.Field.HasMany && isList {
+			v.Holder[v.Field.Name] = slices.DeleteFunc(list, func(e any) bool { return e == nil })
 		}
-		switch f.Type {
-		case Upload, Relationship:
-			if list, isList := v.([]any); f.HasMany && isList {
-				data[f.Name] = slices.DeleteFunc(list, func(e any) bool { return e == nil })
-			}
-		case Group:
-			if sub, ok := v.(map[string]any); ok {
-				dropNilRelations(f.Fields, sub)
-			}
-		case Array, Blocks:
-			list, _ := v.([]any)
-			for _, it := range list {
-				row, ok := it.(map[string]any)
-				if !ok {
-					continue
-				}
-				fs := f.Fields
-				if f.Type == Blocks {
-					bt, _ := row["blockType"].(string)
-					fs = nil
-					for _, b := range f.Blocks {
-						if b.Slug == bt {
-							fs = b.Fields
-						}
-					}
-				}
-				dropNilRelations(fs, row)
-			}
-		}
-	}
+		return true
+	})
 }

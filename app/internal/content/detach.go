@@ -10,32 +10,21 @@ import (
 )
 
 // relationPaths lists the dotted paths of relation fields (outside rich
-// text) that point at target, through groups, arrays and blocks.
-func relationPaths(fields []Field, target, prefix string) []string {
+// text) that point at target, through groups, arrays and blocks; for a
+// polymorphic field the path of its value.
+func relationPaths(fields []Field, target string) []string {
 	var out []string
-	add := func(ps ...string) {
-		for _, p := range ps {
-			if !slices.Contains(out, p) {
-				out = append(out, p)
+	WalkFields(fields, "", func(path string, f *Field) bool {
+		if f.IsRelation() && slices.Contains(f.Targets(), target) {
+			if f.Polymorphic() {
+				path += ".value"
+			}
+			if !slices.Contains(out, path) {
+				out = append(out, path)
 			}
 		}
-	}
-	for i := range fields {
-		f := &fields[i]
-		p := joinPath(prefix, f.Name)
-		switch f.Type {
-		case Upload, Relationship:
-			if f.RelationTo == target {
-				add(p)
-			}
-		case Group, Array:
-			add(relationPaths(f.Fields, target, p)...)
-		case Blocks:
-			for _, b := range f.Blocks {
-				add(relationPaths(b.Fields, target, p)...)
-			}
-		}
-	}
+		return true
+	})
 	return out
 }
 
@@ -46,8 +35,8 @@ func relationPaths(fields []Field, target, prefix string) []string {
 func (s *Service) detach(ctx context.Context, tx Store, target *Collection, id int64) error {
 	bound := *s
 	bound.store = tx
-	for _, c := range s.reg.order {
-		paths := relationPaths(c.Fields, target.Slug, "")
+	for _, c := range s.reg.Entities() {
+		paths := relationPaths(c.Fields, target.Slug)
 		if len(paths) == 0 {
 			continue
 		}

@@ -14,45 +14,47 @@ type relRef struct {
 	key    string
 	index  int // -1: holder[key] is the value; else holder[key].([]any)[index]
 	target string
+	// poly: the place holds a {relationTo, value} object whose value is
+	// the relation.
+	poly bool
 }
 
 // eachRelation calls fn for every relation value reachable in data through
 // fields: upload and relationship fields (also inside groups, arrays and
-// blocks) and upload/relationship nodes of rich text.
-func eachRelation(fields []Field, data map[string]any, fn func(relRef)) {
-	for i := range fields {
-		f := &fields[i]
-		v, ok := data[f.Name]
-		if !ok || v == nil {
-			continue
+// blocks) and, when richText is true, upload/relationship nodes of rich
+// text.
+func eachRelation(fields []Field, data map[string]any, richText bool, fn func(relRef)) {
+	Walk(fields, data, func(v Visit) bool {
+		f := v.Field
+		if v.Value == nil {
+			return false
 		}
-		switch f.Type {
-		case Upload, Relationship:
+		switch {
+		case f.IsRelation():
+			one := func(index int, val any) {
+				r := relRef{holder: v.Holder, key: f.Name, index: index, target: f.RelationTo, poly: f.Polymorphic()}
+				if r.poly {
+					m, _ := val.(map[string]any)
+					r.target, _ = m["relationTo"].(string)
+					if r.target == "" {
+						return
+					}
+				}
+				fn(r)
+			}
 			if f.HasMany {
-				list, _ := v.([]any)
-				for j := range list {
-					fn(relRef{holder: data, key: f.Name, index: j, target: f.RelationTo})
+				list, _ := v.Value.([]any)
+				for j, it := range list {
+					one(j, it)
 				}
 			} else {
-				fn(relRef{holder: data, key: f.Name, index: -1, target: f.RelationTo})
+				one(-1, v.Value)
 			}
-		case Group:
-			if sub, ok := v.(map[string]any); ok {
-				eachRelation(f.Fields, sub, fn)
-			}
-		case Array, Blocks:
-			list, _ := v.([]any)
-			for _, it := range list {
-				row, ok := it.(map[string]any)
-				if !ok {
-					continue
-				}
-				eachRelation(rowFields(f, row), row, fn)
-			}
-		case RichText:
-			eachRichTextRelation(v, fn)
+		case f.Type == RichText && richText:
+			eachRichTextRelation(v.Value, fn)
 		}
-	}
+		return true
+	})
 }
 
 // eachRichTextRelation visits upload and relationship nodes of a Lexical tree.
@@ -82,7 +84,7 @@ func eachRichTextRelation(v any, fn func(relRef)) {
 	}
 }
 
-func (r relRef) get() any {
+func (r relRef) slot() any {
 	if r.index < 0 {
 		return r.holder[r.key]
 	}
@@ -93,7 +95,23 @@ func (r relRef) get() any {
 	return nil
 }
 
+func (r relRef) get() any {
+	v := r.slot()
+	if r.poly {
+		m, _ := v.(map[string]any)
+		return m["value"]
+	}
+	return v
+}
+
+// set replaces the relation value; nil removes a polymorphic entry whole.
 func (r relRef) set(v any) {
+	if r.poly && v != nil {
+		if m, ok := r.slot().(map[string]any); ok {
+			m["value"] = v
+		}
+		return
+	}
 	if r.index < 0 {
 		r.holder[r.key] = v
 		return
@@ -101,21 +119,6 @@ func (r relRef) set(v any) {
 	if list, _ := r.holder[r.key].([]any); r.index < len(list) {
 		list[r.index] = v
 	}
-}
-
-// rowFields returns the fields of one row of an array or blocks field: the
-// array's fields, or those of the row's block type (none for an unknown one).
-func rowFields(f *Field, row map[string]any) []Field {
-	if f.Type != Blocks {
-		return f.Fields
-	}
-	bt, _ := row["blockType"].(string)
-	for _, b := range f.Blocks {
-		if b.Slug == bt {
-			return b.Fields
-		}
-	}
-	return nil
 }
 
 // shape fills every declared field so unset fields come back as null,
@@ -148,10 +151,22 @@ func shape(fields []Field, data map[string]any) map[string]any {
 			}
 			out[f.Name] = rows
 		case Upload, Relationship, Select:
-			if f.HasMany {
+			switch {
+			case f.HasMany:
 				list, _ := v.([]any)
-				out[f.Name] = append([]any{}, list...)
-			} else {
+				cp := append([]any{}, list...)
+				if f.Polymorphic() {
+					for j := range cp {
+						cp[j] = polyValue(cp[j])
+					}
+				}
+				out[f.Name] = cp
+			case f.Polymorphic() && v == nil:
+				// Payload keeps polymorphic relations in a side table, so
+				// an unset one is absent rather than null.
+			case f.Polymorphic():
+				out[f.Name] = polyValue(v)
+			default:
 				out[f.Name] = normalizeID(f, v)
 			}
 		case RichText, JSON:
@@ -177,6 +192,19 @@ func normalizeID(f *Field, v any) any {
 	return v
 }
 
+// polyValue copies a {relationTo, value} object with an integer id.
+func polyValue(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	out := map[string]any{"relationTo": m["relationTo"], "value": m["value"]}
+	if id, ok := RelationID(m["value"]); ok {
+		out["value"] = id
+	}
+	return out
+}
+
 func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -200,7 +228,7 @@ func toDoc(c *Collection, r Record) Doc {
 	d := shape(c.Fields, r.Data)
 	for i := range c.Fields {
 		f := &c.Fields[i]
-		if (f.Type == Upload || f.Type == Relationship) && f.HasMany {
+		if f.IsRelation() && f.HasMany && !f.Polymorphic() {
 			list, _ := d[f.Name].([]any)
 			for j, it := range list {
 				if id, ok := RelationID(it); ok {

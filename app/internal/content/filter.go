@@ -2,7 +2,6 @@ package content
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -208,6 +207,22 @@ func (cp *compiler) cond(c *Collection, fields []Field, qc query.Cond, bad *[]st
 		case Upload, Relationship:
 			seg.Many = f.HasMany
 			path = append(path, seg)
+			if f.Polymorphic() {
+				// {relationTo, value}: query value (an id) or relationTo.
+				if last && qc.Op == query.Exists {
+					return cp.leaf(c, path, f.Type, qc, bad)
+				}
+				rest := names[i+1:]
+				if len(rest) != 1 || (rest[0] != "value" && rest[0] != "relationTo") {
+					*bad = append(*bad, qc.Path)
+					return nil, nil
+				}
+				t := Number
+				if rest[0] == "relationTo" {
+					t = Text
+				}
+				return cp.leaf(c, append(path, Segment{Name: rest[0]}), t, qc, bad)
+			}
 			if last {
 				return cp.leaf(c, path, Number, qc, bad)
 			}
@@ -281,10 +296,12 @@ func blockField(blocks *Field, name string) (*Field, bool) {
 func (cp *compiler) leaf(c *Collection, path []Segment, t FieldType, qc query.Cond, bad *[]string) (*Filter, error) {
 	cond := &Cond{Path: path, Type: t, Op: qc.Op}
 	ps := cond.PathString()
-	switch qc.Op {
-	case query.Near, query.Within, query.Intersects:
+	k := kinds[t]
+	if !k.Ops.allows(qc.Op) {
 		*bad = append(*bad, ps)
 		return nil, nil
+	}
+	switch qc.Op {
 	case query.Exists:
 		if len(qc.Values) != 1 {
 			return nil, &QueryValueError{Path: ps, Value: strings.Join(qc.Values, ","), Expects: "true or false"}
@@ -296,33 +313,12 @@ func (cp *compiler) leaf(c *Collection, path []Segment, t FieldType, qc query.Co
 		cond.Values = []any{b}
 		return &Filter{Cond: cond}, nil
 	case query.Like, query.NotLike, query.Contains:
-		switch t {
-		case Text, Textarea, Email, Select, RichText, JSON, Date, Number:
-		default:
-			*bad = append(*bad, ps)
-			return nil, nil
-		}
-		if t == Number && qc.Op != query.Contains {
-			*bad = append(*bad, ps)
-			return nil, nil
-		}
-		v := strings.Join(qc.Values, ",")
 		cond.Type = Text
-		cond.Values = []any{v}
+		cond.Values = []any{strings.Join(qc.Values, ",")}
 		return &Filter{Cond: cond}, nil
-	case query.GreaterThan, query.GreaterThanEqual, query.LessThan, query.LessThanEqual:
-		if t != Number && t != Date && t != Text && t != Email {
-			*bad = append(*bad, ps)
-			return nil, nil
-		}
-	case query.In, query.NotIn, query.All:
-	case query.Equals, query.NotEquals:
-	default:
-		*bad = append(*bad, ps)
-		return nil, nil
 	}
 	for _, raw := range qc.Values {
-		v, err := convert(t, raw)
+		v, err := k.QueryValue(raw)
 		if err != nil {
 			return nil, &QueryValueError{Path: ps, Value: raw, Expects: err.Error()}
 		}
@@ -339,32 +335,6 @@ func (cp *compiler) leaf(c *Collection, path []Segment, t FieldType, qc query.Co
 		}
 	}
 	return &Filter{Cond: cond}, nil
-}
-
-// convert types a where value for a field type.
-func convert(t FieldType, raw string) (any, error) {
-	switch t {
-	case Number:
-		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, fmt.Errorf("a number")
-		}
-		return f, nil
-	case Checkbox:
-		b, err := strconv.ParseBool(raw)
-		if err != nil {
-			return nil, fmt.Errorf("true or false")
-		}
-		return b, nil
-	case Date:
-		tm, err := ParseDate(raw)
-		if err != nil {
-			return nil, fmt.Errorf("a date (ISO 8601)")
-		}
-		return tm, nil
-	default:
-		return raw, nil
-	}
 }
 
 // dateLayouts are the accepted spellings of dates, most specific first.

@@ -36,7 +36,7 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 			qp("page", "Page number (1-based)", "integer"),
 			qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
 			qp("select", "Field projection: select[field]=true|false", "object"),
-			qp("populate", "Projection of populated documents: populate[media][url]=true", "object"),
+			qp("populate", "Projection of populated documents: populate[<collection>][<field>]=true", "object"),
 			qp("draft", "Read latest drafts (signed-in callers)", "boolean"),
 			qp("pagination", "false returns every document", "boolean"),
 			qp("richText", "html adds <field>_html beside rich text fields", "string"),
@@ -93,16 +93,18 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 			}
 		}
 	}
-	paths["/api/users/login"] = map[string]any{"post": map[string]any{
-		"summary": "Sign in", "operationId": "login",
-		"requestBody": map[string]any{"required": true, "content": jsonContent(obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "password": str()}, "email", "password"))},
-		"responses": map[string]any{
-			"200": map[string]any{"description": "Signed in; sets the payload-token cookie", "content": jsonContent(obj(map[string]any{"message": str(), "token": str(), "exp": map[string]any{"type": "integer"}, "user": ref("Users")}, "token", "user"))},
-			"400": errResp("Missing fields"), "401": errResp("Wrong email or password, or locked"), "429": errResp("Too many attempts"),
-		},
-	}}
-	paths["/api/users/me"] = map[string]any{"get": map[string]any{"summary": "The caller's account", "operationId": "me",
-		"responses": map[string]any{"200": map[string]any{"description": "user is null when anonymous", "content": jsonContent(obj(map[string]any{"user": map[string]any{"nullable": true, "allOf": []any{ref("Users")}}, "message": str()}, "message"))}}}}
+	if au, ok := r.AuthCollection(); ok {
+		paths["/api/"+au.Slug+"/login"] = map[string]any{"post": map[string]any{
+			"summary": "Sign in", "operationId": "login",
+			"requestBody": map[string]any{"required": true, "content": jsonContent(obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "password": str()}, "email", "password"))},
+			"responses": map[string]any{
+				"200": map[string]any{"description": "Signed in; sets the payload-token cookie", "content": jsonContent(obj(map[string]any{"message": str(), "token": str(), "exp": map[string]any{"type": "integer"}, "user": ref(schemaName(au.Slug))}, "token", "user"))},
+				"400": errResp("Missing fields"), "401": errResp("Wrong email or password, or locked"), "429": errResp("Too many attempts"),
+			},
+		}}
+		paths["/api/"+au.Slug+"/me"] = map[string]any{"get": map[string]any{"summary": "The caller's account", "operationId": "me",
+			"responses": map[string]any{"200": map[string]any{"description": "user is null when anonymous", "content": jsonContent(obj(map[string]any{"user": map[string]any{"nullable": true, "allOf": []any{ref(schemaName(au.Slug))}}, "message": str()}, "message"))}}}}
+	}
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": "Chronos CMS REST API (Payload 3 dialect)", "version": version},
@@ -113,7 +115,7 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 			"securitySchemes": map[string]any{
 				"jwt":    map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": "`JWT <token>` or `Bearer <token>`"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": "payload-token"},
-				"apiKey": map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": "`users API-Key <key>`"},
+				"apiKey": map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": "`<auth collection slug> API-Key <key>`"},
 			},
 		},
 		"security": []any{map[string]any{"jwt": []any{}}, map[string]any{"cookie": []any{}}, map[string]any{"apiKey": []any{}}, map[string]any{}},
@@ -130,7 +132,8 @@ func schemaName(slug string) string {
 }
 
 func (r *Registry) docSchema(c *Collection) map[string]any {
-	props := fieldProps(c.Fields)
+	sc := &schemas{ref: openAPIRef}
+	props := sc.props(c.Fields)
 	props["id"] = map[string]any{"type": "integer"}
 	props["createdAt"] = dateTime()
 	props["updatedAt"] = dateTime()
@@ -150,76 +153,39 @@ func (r *Registry) docSchema(c *Collection) map[string]any {
 	return obj(props, req...)
 }
 
-func fieldProps(fields []Field) map[string]any {
-	props := map[string]any{}
+// schemas renders field JSON Schemas; ref points at a collection's
+// document schema.
+type schemas struct {
+	ref func(slug string) map[string]any
+}
+
+func (s *schemas) props(fields []Field) map[string]any {
+	props := make(map[string]any, len(fields))
 	for i := range fields {
-		f := &fields[i]
-		props[f.Name] = fieldSchema(f)
+		props[fields[i].Name] = s.field(&fields[i])
 	}
 	return props
 }
 
-func fieldSchema(f *Field) map[string]any {
-	var s map[string]any
-	switch f.Type {
-	case Text, Textarea:
-		s = str()
-		if f.MaxLength > 0 {
-			s["maxLength"] = f.MaxLength
-		}
-	case Email:
-		s = map[string]any{"type": "string", "format": "email"}
-	case Number:
-		s = map[string]any{"type": "number"}
-	case Checkbox:
-		s = map[string]any{"type": "boolean"}
-	case Date:
-		s = dateTime()
-	case Select:
-		opts := make([]any, len(f.Options))
-		for i, o := range f.Options {
-			opts[i] = o
-		}
-		s = map[string]any{"type": "string", "enum": opts}
-		if f.HasMany {
-			s = map[string]any{"type": "array", "items": s}
-		}
-	case RichText:
-		s = map[string]any{"type": "object", "description": "Lexical editor state (root → children)", "additionalProperties": true}
-	case Upload, Relationship:
-		s = map[string]any{"oneOf": []any{map[string]any{"type": "integer"}, ref(schemaName(f.RelationTo))}}
-		if f.HasMany {
-			s = map[string]any{"type": "array", "items": s}
-		}
-	case Group:
-		s = obj(fieldProps(f.Fields))
-	case Array:
-		props := fieldProps(f.Fields)
-		props["id"] = str()
-		s = map[string]any{"type": "array", "items": obj(props)}
-	case Blocks:
-		var variants []any
-		for _, b := range f.Blocks {
-			props := fieldProps(b.Fields)
-			props["id"] = str()
-			props["blockName"] = map[string]any{"type": "string", "nullable": true}
-			props["blockType"] = map[string]any{"type": "string", "enum": []any{b.Slug}}
-			variants = append(variants, obj(props, "blockType"))
-		}
-		s = map[string]any{"type": "array", "items": map[string]any{"oneOf": variants}}
-	case JSON:
-		s = map[string]any{}
-	default:
-		s = map[string]any{}
-	}
+func (s *schemas) field(f *Field) map[string]any {
+	out := kinds[f.Type].Schema(f, s)
 	if f.Label != "" {
-		s["title"] = f.Label
+		out["title"] = f.Label
 	}
-	if !f.Required && f.Type != Array && f.Type != Blocks && !f.HasMany && f.Type != Group && f.Type != JSON {
-		s["nullable"] = true
+	if f.Admin.Description != "" {
+		out["description"] = f.Admin.Description
 	}
-	return s
+	return out
 }
+
+// FieldSchema returns the JSON Schema of a field from its kind; ref returns
+// the schema (or $ref) of a relation target's documents.
+func FieldSchema(f *Field, ref func(slug string) map[string]any) map[string]any {
+	s := &schemas{ref: ref}
+	return s.field(f)
+}
+
+func openAPIRef(slug string) map[string]any { return ref(schemaName(slug)) }
 
 func str() map[string]any         { return map[string]any{"type": "string"} }
 func dateTime() map[string]any    { return map[string]any{"type": "string", "format": "date-time"} }

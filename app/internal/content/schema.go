@@ -1,10 +1,13 @@
-// Package content holds the content model: collection definitions (fields,
-// validation, access rules in one place), documents, and the services the
-// REST API and the admin UI call. It imports no HTTP framework, ORM or SDK;
-// it states what it needs from storage in the Store interface.
+// Package content holds the content engine: the definition types of
+// collections and globals (fields, validation, access rules), documents, and
+// the services the REST API and the admin UI call. It knows no collection by
+// name: the definitions live in app/collections and reach the engine through
+// NewRegistry. It imports no HTTP framework, ORM or SDK; it states what it
+// needs from storage in the Store interface.
 package content
 
-// FieldType is the kind of a field, named as in Payload.
+// FieldType is the kind of a field, named as in Payload. Each type has one
+// entry in the kinds table (kinds.go) that says how it behaves.
 type FieldType string
 
 // Field types.
@@ -16,6 +19,7 @@ const (
 	Checkbox     FieldType = "checkbox"
 	Date         FieldType = "date"
 	Select       FieldType = "select"
+	Radio        FieldType = "radio"
 	RichText     FieldType = "richText"
 	Upload       FieldType = "upload"
 	Relationship FieldType = "relationship"
@@ -25,21 +29,71 @@ const (
 	JSON         FieldType = "json"
 )
 
-// Field is one field of a collection, group, array row or block.
+// FieldTypes lists every field type; the completeness tests range over it.
+var FieldTypes = []FieldType{Text, Textarea, Email, Number, Checkbox, Date, Select, Radio, RichText, Upload, Relationship, Group, Array, Blocks, JSON}
+
+// Field is one field of a collection, global, group, array row or block.
 type Field struct {
-	Name       string
-	Label      string
-	Type       FieldType
-	Required   bool
-	Unique     bool
-	Index      bool // stored in its own indexed column; sortable
-	HasMany    bool // relationship / select with several values
+	Name  string
+	Label string
+	Type  FieldType
+	// Required refuses an empty value (except on draft saves).
+	Required bool
+	// Unique adds a unique constraint; the field gets its own column.
+	Unique bool
+	// Index stores the field in its own indexed column: it can be sorted on
+	// and filtered by an index.
+	Index bool
+	// HasMany: a relationship, upload or select with several values.
+	HasMany bool
+	// RelationTo is the target collection of a relationship or upload.
 	RelationTo string
-	Options    []string
-	MaxLength  int
-	Fields     []Field // group, array
-	Blocks     []Block // blocks
-	ReadOnly   bool    // set by the system (upload fields), ignored on write
+	// RelationToAny makes a relationship polymorphic: its values are
+	// {relationTo, value} objects naming one of these collections (Payload's
+	// `relationTo: [...]`), even with a single target.
+	RelationToAny []string
+	// Options are the values of a select or radio.
+	Options []string
+	// DefaultValue is used when a create leaves the field unset (radio,
+	// select, checkbox, text, number).
+	DefaultValue any
+	MaxLength    int
+	// Integer makes a number accept integers only (stored as BIGINT when it
+	// has a column).
+	Integer bool
+	// MinRows and MaxRows bound an array or blocks field (0: no bound;
+	// every list is capped at 500 rows anyway).
+	MinRows, MaxRows int
+	Fields           []Field // group, array
+	Blocks           []Block // blocks
+	// ReadOnly fields are set by the system (upload metadata) and ignored
+	// on write.
+	ReadOnly bool
+	// SlugFrom declares a slug field: when left empty it is derived from
+	// the named text field, and a given value is made URL-safe.
+	SlugFrom string
+	// RenamedFrom names the field's previous name, so the migration
+	// generator renames its column (and data) instead of dropping it.
+	RenamedFrom string
+	// Admin holds presentation hints for the admin UI.
+	Admin FieldAdmin
+}
+
+// FieldAdmin holds presentation hints of a field.
+type FieldAdmin struct {
+	Description string
+	// Counter is a recommended length shown by a character counter.
+	Counter int
+	// Condition shows the field in the editor only when the sibling field
+	// named in the key holds the value (Payload's admin.condition, limited
+	// to an equality); it never changes what is stored.
+	Condition *Condition
+}
+
+// Condition is a sibling-equals-value test.
+type Condition struct {
+	Field  string
+	Equals string
 }
 
 // Block is one block type of a blocks field.
@@ -49,19 +103,57 @@ type Block struct {
 	Fields []Field
 }
 
-// Collection defines a collection: its fields, labels, behaviour and access.
+// Collection defines a collection or a global: its fields, labels, kind,
+// behaviour, access and admin hints. It is declared once (app/collections)
+// and everything else — tables, REST routes, admin screens, OpenAPI — is
+// derived from it.
 type Collection struct {
-	Slug        string
-	Singular    string
-	Plural      string
-	Fields      []Field
-	Drafts      bool
+	Slug     string
+	Singular string
+	Plural   string
+	Fields   []Field
+	// Global makes this a singleton (Payload's GlobalConfig): one document
+	// at /api/globals/{slug}.
+	Global bool
+	// Drafts enables versions and drafts (_status).
+	Drafts bool
+	// MaxVersions caps the versions kept per document (0: the registry's
+	// default).
 	MaxVersions int
-	Upload      bool
-	Auth        bool
-	Access      Access
+	// Upload makes this the upload collection: files are stored and the
+	// upload fields (url, filename, mimeType, ...) are added.
+	Upload bool
+	// Auth makes this the auth collection: accounts sign in with email and
+	// password; the email field is added.
+	Auth   bool
+	Access Access
 	// UseAsTitle names the field shown as the document's title in lists.
 	UseAsTitle string
+	Admin      CollectionAdmin
+	// DBName overrides the table name (default: the slug in snake_case).
+	DBName string
+}
+
+// CollectionAdmin holds the admin hints of a collection or global.
+type CollectionAdmin struct {
+	// Columns are the list columns (field names, or id, createdAt,
+	// updatedAt, _status); the first DefaultColumns of them show by default
+	// (0: all).
+	Columns        []string
+	DefaultColumns int
+	// Search names the fields the list's search box matches.
+	Search []string
+	// DefaultSort is the list's default sort ("-updatedAt").
+	DefaultSort string
+	// Group is the sidebar group ("Collections", "Globals").
+	Group string
+	// Grid shows the list as a grid of thumbnails by default (uploads).
+	Grid bool
+	// Dashboard counts the collection's documents on the dashboard.
+	Dashboard bool
+	// SEOPreview shows a search-result preview of meta.title,
+	// meta.description and the slug field in the editor.
+	SEOPreview bool
 }
 
 // Field returns the top-level field with the given name.
@@ -81,15 +173,46 @@ func findField(fields []Field, name string) (*Field, bool) {
 func (c *Collection) IndexedFields() []string {
 	var out []string
 	for _, f := range c.Fields {
-		if f.Index || f.Unique {
+		if f.Promoted() {
 			out = append(out, f.Name)
 		}
 	}
 	return out
 }
 
+// SlugField returns the field declared with SlugFrom, if any.
+func (c *Collection) SlugField() (*Field, bool) {
+	for i := range c.Fields {
+		if c.Fields[i].SlugFrom != "" {
+			return &c.Fields[i], true
+		}
+	}
+	return nil, false
+}
+
+// Promoted reports whether a top-level field has its own column.
+func (f *Field) Promoted() bool { return f.Index || f.Unique }
+
 // IsRelation reports whether the field points at other documents.
 func (f *Field) IsRelation() bool { return f.Type == Upload || f.Type == Relationship }
+
+// Polymorphic reports whether values are {relationTo, value} objects.
+func (f *Field) Polymorphic() bool { return len(f.RelationToAny) > 0 }
+
+// Targets returns the collections a relation field may point at.
+func (f *Field) Targets() []string {
+	if f.Polymorphic() {
+		return f.RelationToAny
+	}
+	if f.RelationTo != "" {
+		return []string{f.RelationTo}
+	}
+	return nil
+}
+
+// Label returns the field's label, defaulting to the name in words as
+// Payload's toWords does ("publishedAt" → "Published At").
+func (f *Field) DisplayLabel() string { return f.label() }
 
 // label returns the field's label, defaulting to the name in words as
 // Payload's toWords does ("publishedAt" → "Published At").
@@ -97,14 +220,18 @@ func (f *Field) label() string {
 	if f.Label != "" {
 		return f.Label
 	}
-	if f.Name == "" {
+	return toWords(f.Name)
+}
+
+func toWords(name string) string {
+	if name == "" {
 		return ""
 	}
-	b := make([]byte, 0, len(f.Name)+4)
-	for i := 0; i < len(f.Name); i++ {
-		c := f.Name[i]
+	b := make([]byte, 0, len(name)+4)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		if i > 0 && c >= 'A' && c <= 'Z' {
-			if p := f.Name[i-1]; (p >= 'a' && p <= 'z') || (p >= '0' && p <= '9') {
+			if p := name[i-1]; (p >= 'a' && p <= 'z') || (p >= '0' && p <= '9') {
 				b = append(b, ' ')
 			}
 		}

@@ -325,33 +325,17 @@ func (s *Service) decorate(c *Collection, d Doc, opts ReadOptions) {
 
 // addHTML adds `<field>_html` beside every rich text field.
 func (s *Service) addHTML(fields []Field, d map[string]any) {
-	for i := range fields {
-		f := &fields[i]
-		switch f.Type {
-		case RichText:
-			if v := d[f.Name]; v != nil {
-				html, err := s.hooks.RichTextHTML(v)
-				if err != nil {
-					s.log.Warn("render rich text", "field", f.Name, "err", err)
-					continue
-				}
-				d[f.Name+"_html"] = html
+	Walk(fields, d, func(v Visit) bool {
+		if v.Field.Type == RichText && v.Value != nil {
+			html, err := s.hooks.RichTextHTML(v.Value)
+			if err != nil {
+				s.log.Warn("render rich text", "field", v.Path, "err", err)
+				return false
 			}
-		case Group:
-			if sub, ok := d[f.Name].(map[string]any); ok {
-				s.addHTML(f.Fields, sub)
-			}
-		case Array, Blocks:
-			list, _ := d[f.Name].([]any)
-			for _, it := range list {
-				row, ok := it.(map[string]any)
-				if !ok {
-					continue
-				}
-				s.addHTML(rowFields(f, row), row)
-			}
+			v.Holder[v.Field.Name+"_html"] = html
 		}
-	}
+		return true
+	})
 }
 
 // populate replaces relation ids by documents, depth levels deep, with one
@@ -363,7 +347,7 @@ func (s *Service) populate(ctx context.Context, actor *Actor, fields []Field, do
 	}
 	refs := map[string][]relRef{}
 	for _, d := range docs {
-		eachRelation(fields, d, func(r relRef) {
+		eachRelation(fields, d, true, func(r relRef) {
 			if _, ok := RelationID(r.get()); ok {
 				refs[r.target] = append(refs[r.target], r)
 			}
@@ -472,9 +456,9 @@ func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input
 			status = StatusPublished
 		}
 	}
-	v := validator{draft: opts.Draft}
+	v := validator{draft: opts.Draft, create: true}
 	data := v.normalize(c.Fields, input, system, "")
-	s.fixSlug(c, data, input, nil, &v)
+	s.fixSlug(c, data, &v)
 	if err := s.checkRelations(ctx, c, data, &v); err != nil {
 		return WriteResult{}, err
 	}
@@ -520,29 +504,29 @@ func (s *Service) writeError(c *Collection, id int64, err error) error {
 	return fmt.Errorf("write %s: %w", c.Slug, err)
 }
 
-// fixSlug generates the slug from the title when empty and makes a given
-// one URL-safe.
-func (s *Service) fixSlug(c *Collection, data, input, base map[string]any, v *validator) {
-	if _, ok := c.Field("slug"); !ok {
+// fixSlug fills a declared slug field (SlugFrom) from its source field
+// when empty and makes a given one URL-safe.
+func (s *Service) fixSlug(c *Collection, data map[string]any, v *validator) {
+	f, ok := c.SlugField()
+	if !ok {
 		return
 	}
-	slug, _ := data["slug"].(string)
+	slug, _ := data[f.Name].(string)
 	if slug == "" {
-		if title, _ := data["title"].(string); title != "" {
-			data["slug"] = Slugify(title)
+		if src, _ := data[f.SlugFrom].(string); src != "" {
+			data[f.Name] = Slugify(src)
 		} else {
-			data["slug"] = nil
+			data[f.Name] = nil
 		}
 		return
 	}
 	if !validSlug(slug) {
 		fixed := Slugify(slug)
 		if fixed == "" {
-			f, _ := c.Field("slug")
-			v.add("slug", f, "A slug needs at least one letter or digit.")
+			v.add(f.Name, f, "A slug needs at least one letter or digit.")
 			return
 		}
-		data["slug"] = fixed
+		data[f.Name] = fixed
 	}
 }
 
@@ -550,45 +534,33 @@ func (s *Service) fixSlug(c *Collection, data, input, base map[string]any, v *va
 // target collection).
 func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[string]any, v *validator) error {
 	want := map[string]map[int64][]string{}
-	paths := map[string]string{}
-	var walk func(fields []Field, d map[string]any, prefix string)
-	walk = func(fields []Field, d map[string]any, prefix string) {
-		for i := range fields {
-			f := &fields[i]
-			val := d[f.Name]
-			path := joinPath(prefix, f.Name)
-			switch f.Type {
-			case Upload, Relationship:
-				ids := []any{val}
-				if f.HasMany {
-					ids, _ = val.([]any)
+	labels := map[string]string{}
+	Walk(c.Fields, data, func(vis Visit) bool {
+		f := vis.Field
+		if !f.IsRelation() || vis.Value == nil {
+			return true
+		}
+		vals := []any{vis.Value}
+		if f.HasMany {
+			vals, _ = vis.Value.([]any)
+		}
+		for _, it := range vals {
+			target, idv := f.RelationTo, it
+			if f.Polymorphic() {
+				m, _ := it.(map[string]any)
+				target, _ = m["relationTo"].(string)
+				idv = m["value"]
+			}
+			if id, ok := RelationID(idv); ok {
+				if want[target] == nil {
+					want[target] = map[int64][]string{}
 				}
-				for _, it := range ids {
-					if id, ok := RelationID(it); ok {
-						if want[f.RelationTo] == nil {
-							want[f.RelationTo] = map[int64][]string{}
-						}
-						want[f.RelationTo][id] = append(want[f.RelationTo][id], path)
-						paths[path] = f.label()
-					}
-				}
-			case Group:
-				if sub, ok := val.(map[string]any); ok {
-					walk(f.Fields, sub, path)
-				}
-			case Array, Blocks:
-				list, _ := val.([]any)
-				for j, it := range list {
-					row, ok := it.(map[string]any)
-					if !ok {
-						continue
-					}
-					walk(rowFields(f, row), row, fmt.Sprintf("%s.%d", path, j))
-				}
+				want[target][id] = append(want[target][id], vis.Path)
+				labels[vis.Path] = f.label()
 			}
 		}
-	}
-	walk(c.Fields, data, "")
+		return true
+	})
 	for _, slug := range slices.Sorted(maps.Keys(want)) {
 		target, ok := s.reg.Get(slug)
 		if !ok {
@@ -613,7 +585,7 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[st
 			}
 		}
 		for _, p := range slices.Sorted(maps.Keys(missing)) {
-			v.errs = append(v.errs, FieldError{Path: p, Label: paths[p], Message: "This relationship field has the following invalid relationships: " + strings.Join(missing[p], " ")})
+			v.errs = append(v.errs, FieldError{Path: p, Label: labels[p], Message: "This relationship field has the following invalid relationships: " + strings.Join(missing[p], " ")})
 		}
 	}
 	return nil
@@ -674,8 +646,10 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 	draftOnly := c.Drafts && opts.Draft && status == StatusDraft
 	v := validator{draft: draftOnly}
 	data := v.normalize(c.Fields, input, base, "")
-	if _, given := input["slug"]; given || data["slug"] == nil {
-		s.fixSlug(c, data, input, base, &v)
+	if sf, ok := c.SlugField(); ok {
+		if _, given := input[sf.Name]; given || data[sf.Name] == nil {
+			s.fixSlug(c, data, &v)
+		}
 	}
 	if err := s.checkRelations(ctx, c, data, &v); err != nil {
 		return WriteResult{}, err
@@ -736,7 +710,10 @@ func (s *Service) emit(ctx context.Context, typ string, c *Collection, rec Recor
 	if s.events == nil {
 		return
 	}
-	slug, _ := rec.Data["slug"].(string)
+	var slug string
+	if f, ok := c.SlugField(); ok {
+		slug, _ = rec.Data[f.Name].(string)
+	}
 	s.events.Publish(ctx, Event{Type: typ, Collection: c.Slug, ID: rec.ID, Slug: slug, At: s.now().UTC()})
 }
 

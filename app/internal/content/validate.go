@@ -4,17 +4,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"net/mail"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/automatonic/chronos/app/internal/richtext"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -55,23 +51,32 @@ const (
 )
 
 type validator struct {
-	errs  []FieldError
-	draft bool // drafts skip required checks
+	errs   []FieldError
+	draft  bool // drafts skip required checks
+	create bool // unset fields take their DefaultValue
+	// labels are the labels of the groups and rows being validated, so a
+	// nested error reads "Nav Items 1 > Link > Label" as Payload's does.
+	labels []string
 }
 
 func (v *validator) add(path string, f *Field, msg string) {
-	v.errs = append(v.errs, FieldError{Path: path, Label: f.label(), Message: msg})
+	label := f.label()
+	if len(v.labels) > 0 {
+		label = strings.Join(v.labels, " > ") + " > " + label
+	}
+	v.errs = append(v.errs, FieldError{Path: path, Label: label, Message: msg})
 }
 
-func joinPath(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	return prefix + "." + name
+// within runs fn with label pushed onto the label path.
+func (v *validator) within(label string, fn func()) {
+	v.labels = append(v.labels, label)
+	fn()
+	v.labels = v.labels[:len(v.labels)-1]
 }
 
 // normalize merges input over base (nil on create) following fields and
 // returns the new field values. Unknown keys are dropped, as Payload does.
+// On create (base nil) an unset field takes its DefaultValue.
 func (v *validator) normalize(fields []Field, input, base map[string]any, prefix string) map[string]any {
 	out := make(map[string]any, len(fields))
 	for i := range fields {
@@ -88,24 +93,13 @@ func (v *validator) normalize(fields []Field, input, base map[string]any, prefix
 		if !given {
 			if hadOld {
 				out[f.Name] = old
+			} else if (base == nil || v.create) && f.DefaultValue != nil {
+				out[f.Name] = f.DefaultValue
 			}
 			v.required(f, path, out[f.Name])
 			continue
 		}
-		if f.Type == Group {
-			sub, ok := raw.(map[string]any)
-			if raw == nil {
-				sub, ok = map[string]any{}, true
-			}
-			if !ok {
-				v.add(path, f, "This field must be an object.")
-				continue
-			}
-			oldSub, _ := old.(map[string]any)
-			out[f.Name] = v.normalize(f.Fields, sub, oldSub, path)
-			continue
-		}
-		val, err := v.value(f, raw, path)
+		val, err := v.value(f, raw, old, path)
 		if err != "" {
 			v.add(path, f, err)
 			continue
@@ -136,147 +130,44 @@ func (v *validator) required(f *Field, path string, val any) {
 	v.add(path, f, msgRequired)
 }
 
-// value converts one JSON value for a field; a non-empty string is the
-// error message.
-func (v *validator) value(f *Field, raw any, path string) (any, string) {
+// value converts one JSON value for a field through its kind; a non-empty
+// string is the error message. null is an empty list for list kinds and an
+// object of nulls for a group.
+func (v *validator) value(f *Field, raw, old any, path string) (any, string) {
 	if raw == nil {
-		if f.Type == Array || f.Type == Blocks || (f.HasMany && f.Type != Select) {
+		switch {
+		case f.Type == Group:
+			raw = map[string]any{}
+		case f.Type == Array || f.Type == Blocks || (f.HasMany && f.Type != Select):
 			return []any{}, ""
-		}
-		return nil, ""
-	}
-	switch f.Type {
-	case Text, Textarea:
-		s, ok := raw.(string)
-		if !ok {
-			if n, isNum := raw.(json.Number); isNum {
-				s, ok = n.String(), true
-			}
-		}
-		if !ok {
-			return nil, "This field must be a string."
-		}
-		if !utf8.ValidString(s) {
-			return nil, "This field must be valid UTF-8."
-		}
-		if f.MaxLength > 0 && utf8.RuneCountInString(s) > f.MaxLength {
-			return nil, fmt.Sprintf("This value must be shorter than the max length of %d characters.", f.MaxLength)
-		}
-		return s, ""
-	case Email:
-		s, ok := raw.(string)
-		if !ok {
-			return nil, "Please enter a valid email address."
-		}
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return "", ""
-		}
-		addr, err := mail.ParseAddress(s)
-		if err != nil || addr.Address != s || len(s) > 254 {
-			return nil, "Please enter a valid email address."
-		}
-		return strings.ToLower(s), ""
-	case Number:
-		n, ok := number(raw)
-		if !ok {
-			return nil, fmt.Sprintf("%q is not a valid number.", fmt.Sprint(raw))
-		}
-		return n, ""
-	case Checkbox:
-		b, ok := raw.(bool)
-		if !ok {
-			return nil, "This field must be true or false."
-		}
-		return b, ""
-	case Date:
-		s, ok := raw.(string)
-		if !ok {
-			return nil, fmt.Sprintf("%q is not a valid date.", fmt.Sprint(raw))
-		}
-		if s == "" {
+		default:
 			return nil, ""
 		}
-		t, err := ParseDate(s)
-		if err != nil {
-			return nil, fmt.Sprintf("%q is not a valid date.", s)
-		}
-		return FormatTime(t), ""
-	case Select:
-		if f.HasMany {
-			list, ok := raw.([]any)
-			if !ok {
-				return nil, "This field must be a list."
-			}
-			out := make([]any, 0, len(list))
-			for _, it := range list {
-				s, ok := it.(string)
-				if !ok || !slices.Contains(f.Options, s) {
-					return nil, fmt.Sprintf("This field has an invalid selection: %v", it)
-				}
-				if !slices.Contains(out, any(s)) {
-					out = append(out, s)
-				}
-			}
-			return out, ""
-		}
-		s, ok := raw.(string)
-		if !ok || !slices.Contains(f.Options, s) {
-			return nil, fmt.Sprintf("This field has an invalid selection: %v", raw)
-		}
-		return s, ""
-	case RichText:
-		b, err := json.Marshal(raw)
-		if err != nil {
-			return nil, "This field must be rich text (Lexical JSON)."
-		}
-		if err := richtext.Validate(b); err != nil {
-			var ve *richtext.ValidationError
-			if errors.As(err, &ve) {
-				return nil, "Invalid rich text at " + ve.Path + ": " + ve.Message
-			}
-			return nil, "This field must be rich text (Lexical JSON)."
-		}
-		return raw, ""
-	case Upload, Relationship:
-		if f.HasMany {
-			list, ok := raw.([]any)
-			if !ok {
-				return nil, "This field must be a list of ids."
-			}
-			out := make([]any, 0, len(list))
-			for _, it := range list {
-				id, ok := RelationID(it)
-				if !ok {
-					return nil, fmt.Sprintf("This relationship field has the following invalid relationships: %v", it)
-				}
-				out = append(out, id)
-			}
-			return out, ""
-		}
-		id, ok := RelationID(raw)
-		if !ok {
-			return nil, fmt.Sprintf("This relationship field has the following invalid relationships: %v", raw)
-		}
-		return id, ""
-	case Array:
-		return v.rows(f, raw, path, nil)
-	case Blocks:
-		return v.rows(f, raw, path, f.Blocks)
-	case JSON:
-		return raw, ""
 	}
-	return nil, "This field has an unknown type."
+	k, ok := kinds[f.Type]
+	if !ok {
+		return nil, "This field has an unknown type."
+	}
+	return k.Validate(v, f, raw, old, path)
 }
 
+// maxRows caps every array and blocks field.
+const maxRows = 500
+
 // rows normalises array rows or blocks, keeping or assigning row ids.
-func (v *validator) rows(f *Field, raw any, path string, blocks []Block) (any, string) {
+func (v *validator) rows(f *Field, raw any, path string) (any, string) {
 	list, ok := raw.([]any)
 	if !ok {
 		return nil, "This field must be a list."
 	}
-	if len(list) > 500 {
-		return nil, "This field has too many rows (at most 500)."
+	if len(list) > maxRows {
+		return nil, fmt.Sprintf("This field has too many rows (at most %d).", maxRows)
+	}
+	if f.MaxRows > 0 && len(list) > f.MaxRows {
+		return nil, fmt.Sprintf("This field can only have up to %d rows.", f.MaxRows)
+	}
+	if f.MinRows > 0 && len(list) < f.MinRows && !v.draft {
+		return nil, fmt.Sprintf("This field requires at least %d rows.", f.MinRows)
 	}
 	out := make([]any, 0, len(list))
 	for i, it := range list {
@@ -287,22 +178,23 @@ func (v *validator) rows(f *Field, raw any, path string, blocks []Block) (any, s
 		rowPath := fmt.Sprintf("%s.%d", path, i)
 		fields := f.Fields
 		var blockType string
-		if blocks != nil {
+		if f.Type == Blocks {
 			blockType, _ = row["blockType"].(string)
-			idx := slices.IndexFunc(blocks, func(b Block) bool { return b.Slug == blockType })
-			if idx < 0 {
+			b, ok := f.Block(blockType)
+			if !ok {
 				v.errs = append(v.errs, FieldError{Path: rowPath + ".blockType", Label: "Block Type", Message: fmt.Sprintf("Unknown block type %q.", blockType)})
 				continue
 			}
-			fields = blocks[idx].Fields
+			fields = b.Fields
 		}
-		norm := v.normalize(fields, row, nil, rowPath)
+		var norm map[string]any
+		v.within(fmt.Sprintf("%s %d", f.label(), i+1), func() { norm = v.normalize(fields, row, nil, rowPath) })
 		id, _ := row["id"].(string)
 		if id == "" || len(id) > 64 {
 			id = newRowID()
 		}
 		norm["id"] = id
-		if blocks != nil {
+		if f.Type == Blocks {
 			norm["blockType"] = blockType
 			if name, ok := row["blockName"].(string); ok && len(name) <= 200 {
 				norm["blockName"] = name

@@ -117,7 +117,7 @@ func (rc *ResponseCache) remove(el *list.Element) {
 }
 
 // cacheable reports whether a request may be answered from the cache.
-func cacheable(c *gin.Context) bool {
+func (a *API) cacheable(c *gin.Context) bool {
 	r := c.Request
 	if r.Method != http.MethodGet || caller(c).Actor != nil || r.Header.Get("Authorization") != "" {
 		return false
@@ -126,7 +126,7 @@ func cacheable(c *gin.Context) bool {
 		return false
 	}
 	p := r.URL.Path
-	for _, no := range []string{"/api/users", "/api/access", "/api/media/file/", "/api/openapi.json"} {
+	for _, no := range []string{"/api/" + a.authSlug(), "/api/access", "/api/" + a.uploadSlug() + "/file/", "/api/openapi.json"} {
 		if strings.HasPrefix(p, no) {
 			return false
 		}
@@ -158,7 +158,7 @@ func (w *recordingWriter) WriteString(s string) (int, error) { return w.Write([]
 // after identify (to know the caller is anonymous) and inside gzip (the
 // cache holds uncompressed JSON).
 func (a *API) cached(c *gin.Context) {
-	if a.cache == nil || !cacheable(c) {
+	if a.cache == nil || !a.cacheable(c) {
 		c.Next()
 		return
 	}

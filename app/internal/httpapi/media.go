@@ -34,7 +34,7 @@ func (a *API) mediaUpdate(c *gin.Context) {
 		return
 	}
 	if c.ContentType() != "multipart/form-data" {
-		a.update(content.Media)(c)
+		a.update(a.uploadSlug())(c)
 		return
 	}
 	a.mediaWrite(c, id, http.StatusOK)

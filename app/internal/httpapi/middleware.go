@@ -78,7 +78,7 @@ func (a *API) identify(c *gin.Context) {
 // does not; this is one of our improvements).
 func (a *API) gzip(c *gin.Context) {
 	if !strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") || c.Request.Method == http.MethodHead ||
-		strings.HasPrefix(c.Request.URL.Path, "/api/media/file/") {
+		strings.HasPrefix(c.Request.URL.Path, "/api/"+a.uploadSlug()+"/file/") {
 		c.Next()
 		return
 	}

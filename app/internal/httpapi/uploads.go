@@ -37,9 +37,18 @@ var _ Uploads = (*media.Service)(nil)
 // stay the collection's (deletes remove objects through content's
 // AfterDelete hook).
 func (a *API) registerUploads(g *gin.RouterGroup) {
-	g.POST("/"+content.Media, a.mediaCreate)
-	g.PATCH("/"+content.Media+"/:id", a.mediaUpdate)
-	g.POST("/"+content.Media+"/presign", a.mediaPresign)
-	g.GET("/"+content.Media+"/file/:filename", a.mediaFile)
-	g.HEAD("/"+content.Media+"/file/:filename", a.mediaFile)
+	base := "/" + a.uploadSlug()
+	g.POST(base, a.mediaCreate)
+	g.PATCH(base+"/:id", a.mediaUpdate)
+	g.POST(base+"/presign", a.mediaPresign)
+	g.GET(base+"/file/:filename", a.mediaFile)
+	g.HEAD(base+"/file/:filename", a.mediaFile)
+}
+
+// uploadSlug names the upload collection.
+func (a *API) uploadSlug() string {
+	if c, ok := a.content.Registry().UploadCollection(); ok {
+		return c.Slug
+	}
+	return ""
 }

@@ -62,8 +62,16 @@ func CallerOf(p *auth.Principal) Caller {
 // principal returns the auth principal of the caller for service calls.
 func principal(cl Caller) *auth.Principal { return cl.Principal }
 
+// authSlug names the auth collection (its routes and error envelopes).
+func (a *API) authSlug() string {
+	if c, ok := a.content.Registry().AuthCollection(); ok {
+		return c.Slug
+	}
+	return ""
+}
+
 func (a *API) registerAccounts(g *gin.RouterGroup) {
-	u := g.Group("/users")
+	u := g.Group("/" + a.authSlug())
 	u.GET("/init", a.usersInit)
 	u.POST("/first-register", a.firstRegister)
 	u.POST("/login", a.login)
@@ -84,7 +92,7 @@ func (a *API) registerAccounts(g *gin.RouterGroup) {
 // authFail maps auth errors onto Payload's envelopes.
 func (a *API) authFail(c *gin.Context, err error) {
 	if fes := auth.FieldErrors(err); len(fes) > 0 {
-		ve := &content.ValidationError{Collection: content.Users}
+		ve := &content.ValidationError{Collection: a.authSlug()}
 		for _, fe := range fes {
 			ve.Errors = append(ve.Errors, content.FieldError{Path: fe.Path, Message: fe.Message})
 		}
@@ -117,7 +125,7 @@ func timeOrNull(t time.Time) any {
 }
 
 // userDoc renders a user as Payload does (never any secret).
-func userDoc(u auth.User, sessions []auth.Session) map[string]any {
+func (a *API) userDoc(u auth.User, sessions []auth.Session) map[string]any {
 	ss := make([]map[string]any, 0, len(sessions))
 	for _, s := range sessions {
 		ss = append(ss, map[string]any{"id": s.ID, "createdAt": content.FormatTime(s.CreatedAt), "expiresAt": content.FormatTime(s.ExpiresAt)})
@@ -133,7 +141,7 @@ func userDoc(u auth.User, sessions []auth.Session) map[string]any {
 	return map[string]any{
 		"id": u.ID, "email": u.Email, "name": name, "roles": roles,
 		"createdAt": timeOrNull(u.CreatedAt), "updatedAt": timeOrNull(u.UpdatedAt),
-		"sessions": ss, "collection": content.Users,
+		"sessions": ss, "collection": a.authSlug(),
 	}
 }
 
@@ -171,8 +179,8 @@ func str(m map[string]any, k string) string {
 	return s
 }
 
-func required(paths ...string) error {
-	ve := &content.ValidationError{Collection: content.Users}
+func (a *API) required(paths ...string) error {
+	ve := &content.ValidationError{Collection: a.authSlug()}
 	for _, p := range paths {
 		ve.Errors = append(ve.Errors, content.FieldError{Path: p, Message: "This field is required."})
 	}
@@ -180,8 +188,8 @@ func required(paths ...string) error {
 }
 
 // checkLengths bounds auth inputs before any hashing work (documented limits).
-func checkLengths(m map[string]any) error {
-	ve := &content.ValidationError{Collection: content.Users}
+func (a *API) checkLengths(m map[string]any) error {
+	ve := &content.ValidationError{Collection: a.authSlug()}
 	for k, max := range map[string]int{"email": 254, "password": 256, "name": 200} {
 		if s := str(m, k); len(s) > max {
 			ve.Errors = append(ve.Errors, content.FieldError{Path: k, Message: "This value must be shorter than the max length of " + strconv.Itoa(max) + " characters."})
@@ -203,7 +211,7 @@ func (a *API) usersInit(c *gin.Context) {
 }
 
 func (a *API) authResponse(c *gin.Context, status int, res *auth.AuthResult, extra map[string]any) {
-	user := userDoc(res.User, res.Sessions)
+	user := a.userDoc(res.User, res.Sessions)
 	user["_strategy"] = auth.StrategyLocalJWT
 	body := map[string]any{"exp": res.ExpiresAt.Unix(), "token": res.Token, "user": user}
 	for k, v := range extra {
@@ -218,7 +226,7 @@ func (a *API) firstRegister(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := checkLengths(in); err != nil {
+	if err := a.checkLengths(in); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -245,10 +253,10 @@ func (a *API) login(c *gin.Context) {
 		}
 	}
 	if len(missing) > 0 {
-		a.fail(c, required(missing...))
+		a.fail(c, a.required(missing...))
 		return
 	}
-	if err := checkLengths(in); err != nil {
+	if err := a.checkLengths(in); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -282,9 +290,9 @@ func (a *API) me(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	user := userDoc(cl.Principal.User, sessions)
+	user := a.userDoc(cl.Principal.User, sessions)
 	user["_strategy"] = cl.Strategy
-	body := map[string]any{"user": user, "collection": content.Users, "strategy": cl.Strategy, "message": "Account"}
+	body := map[string]any{"user": user, "collection": a.authSlug(), "strategy": cl.Strategy, "message": "Account"}
 	if cl.Token != "" {
 		body["token"], body["exp"] = cl.Token, cl.Exp
 	}
@@ -302,7 +310,7 @@ func (a *API) refreshToken(c *gin.Context) {
 		a.authFail(c, err)
 		return
 	}
-	user := userDoc(res.User, res.Sessions)
+	user := a.userDoc(res.User, res.Sessions)
 	user["_strategy"] = auth.StrategyLocalJWT
 	a.setCookie(c, res.Token, res.ExpiresAt)
 	a.json(c, http.StatusOK, map[string]any{
@@ -320,10 +328,10 @@ func (a *API) forgotPassword(c *gin.Context) {
 		return
 	}
 	if strings.TrimSpace(str(in, "email")) == "" {
-		a.fail(c, required("email"))
+		a.fail(c, a.required("email"))
 		return
 	}
-	if err := checkLengths(in); err != nil {
+	if err := a.checkLengths(in); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -339,7 +347,7 @@ func (a *API) resetPassword(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := checkLengths(in); err != nil {
+	if err := a.checkLengths(in); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -396,13 +404,13 @@ func (a *API) createUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := checkLengths(in); err != nil {
+	if err := a.checkLengths(in); err != nil {
 		a.fail(c, err)
 		return
 	}
 	roles, ok := rolesOf(in)
 	if !ok {
-		a.fail(c, &content.ValidationError{Collection: content.Users, Errors: []content.FieldError{{Path: "roles", Label: "Roles", Message: "This field has an invalid selection."}}})
+		a.fail(c, &content.ValidationError{Collection: a.authSlug(), Errors: []content.FieldError{{Path: "roles", Label: "Roles", Message: "This field has an invalid selection."}}})
 		return
 	}
 	reg := auth.Registration{Email: str(in, "email"), Password: str(in, "password"), Name: str(in, "name")}
@@ -414,7 +422,7 @@ func (a *API) createUser(c *gin.Context) {
 		a.authFail(c, err)
 		return
 	}
-	a.json(c, http.StatusCreated, docEnvelope{Doc: userDoc(u, nil), Message: "User successfully created."})
+	a.json(c, http.StatusCreated, docEnvelope{Doc: a.userDoc(u, nil), Message: "User successfully created."})
 }
 
 func (a *API) updateUser(c *gin.Context) {
@@ -430,7 +438,7 @@ func (a *API) updateUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := checkLengths(in); err != nil {
+	if err := a.checkLengths(in); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -439,7 +447,7 @@ func (a *API) updateUser(c *gin.Context) {
 		if v, present := in[k]; present {
 			s, isStr := v.(string)
 			if !isStr && v != nil {
-				a.fail(c, &content.ValidationError{Collection: content.Users, ID: id, Errors: []content.FieldError{{Path: k, Message: "This field must be a string."}}})
+				a.fail(c, &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: []content.FieldError{{Path: k, Message: "This field must be a string."}}})
 				return
 			}
 			*dst = &s
@@ -447,7 +455,7 @@ func (a *API) updateUser(c *gin.Context) {
 	}
 	roles, ok := rolesOf(in)
 	if !ok {
-		a.fail(c, &content.ValidationError{Collection: content.Users, ID: id, Errors: []content.FieldError{{Path: "roles", Label: "Roles", Message: "This field has an invalid selection."}}})
+		a.fail(c, &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: []content.FieldError{{Path: "roles", Label: "Roles", Message: "This field has an invalid selection."}}})
 		return
 	}
 	up.Roles = roles
@@ -456,7 +464,7 @@ func (a *API) updateUser(c *gin.Context) {
 		a.authFail(c, err)
 		return
 	}
-	a.json(c, http.StatusOK, docEnvelope{Doc: userDoc(u, nil), Message: "Updated successfully."})
+	a.json(c, http.StatusOK, docEnvelope{Doc: a.userDoc(u, nil), Message: "Updated successfully."})
 }
 
 func (a *API) deleteUser(c *gin.Context) {
@@ -469,7 +477,7 @@ func (a *API) deleteUser(c *gin.Context) {
 		a.fail(c, content.ErrForbidden)
 		return
 	}
-	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, content.Users, id, content.ReadOptions{})
+	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, a.authSlug(), id, content.ReadOptions{})
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -513,7 +521,7 @@ func (a *API) createAPIKey(c *gin.Context) {
 	}
 	name := str(in, "name")
 	if len(name) > 100 {
-		a.fail(c, &content.ValidationError{Collection: content.Users, Errors: []content.FieldError{{Path: "name", Message: "This value must be shorter than the max length of 100 characters."}}})
+		a.fail(c, &content.ValidationError{Collection: a.authSlug(), Errors: []content.FieldError{{Path: "name", Message: "This value must be shorter than the max length of 100 characters."}}})
 		return
 	}
 	key, meta, err := a.accounts.Auth.CreateAPIKey(c.Request.Context(), principal(caller(c)), id, name)

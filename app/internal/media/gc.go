@@ -123,7 +123,7 @@ func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 	}
 	system := &content.Actor{Roles: []string{content.RoleAdmin}}
 	for _, f := range rep.MissingOriginals {
-		if _, err := s.cfg.Content.Delete(ctx, system, content.Media, f.MediaID, content.ReadOptions{}); err != nil && !errors.Is(err, content.ErrNotFound) {
+		if _, err := s.cfg.Content.Delete(ctx, system, s.slug(), f.MediaID, content.ReadOptions{}); err != nil && !errors.Is(err, content.ErrNotFound) {
 			return rep, fmt.Errorf("media gc: delete media %d: %w", f.MediaID, err)
 		}
 	}

@@ -165,19 +165,27 @@ func NewService(cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// slug names the upload collection of the content registry.
+func (s *Service) slug() string {
+	if c, ok := s.cfg.Content.Registry().UploadCollection(); ok {
+		return c.Slug
+	}
+	return ""
+}
+
 // MaxBytes returns the upload size limit.
 func (s *Service) MaxBytes() int64 { return s.cfg.MaxBytes }
 
 // CanCreate reports whether actor may upload (checked before reading a
 // request body).
 func (s *Service) CanCreate(actor *content.Actor) bool {
-	c, ok := s.cfg.Content.Registry().Get(content.Media)
+	c, ok := s.cfg.Content.Registry().UploadCollection()
 	return ok && c.Access.Create(actor).Allow
 }
 
 // CanUpdate reports whether actor may replace files at all.
 func (s *Service) CanUpdate(actor *content.Actor) bool {
-	c, ok := s.cfg.Content.Registry().Get(content.Media)
+	c, ok := s.cfg.Content.Registry().UploadCollection()
 	return ok && c.Access.Update(actor).Allow
 }
 
@@ -488,7 +496,7 @@ func (s *Service) Create(ctx context.Context, actor *content.Actor, up *Upload, 
 	if err != nil {
 		return content.WriteResult{}, err
 	}
-	res, err = s.cfg.Content.CreateWithSystem(ctx, actor, content.Media, input, system, opts)
+	res, err = s.cfg.Content.CreateWithSystem(ctx, actor, s.slug(), input, system, opts)
 	if err != nil {
 		return content.WriteResult{}, err
 	}
@@ -496,7 +504,7 @@ func (s *Service) Create(ctx context.Context, actor *content.Actor, up *Upload, 
 	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
 		// Without attached names the row would point at objects gc
 		// considers abandoned: undo the row too.
-		if _, derr := s.cfg.Content.Delete(context.WithoutCancel(ctx), actor, content.Media, id, content.ReadOptions{}); derr != nil {
+		if _, derr := s.cfg.Content.Delete(context.WithoutCancel(ctx), actor, s.slug(), id, content.ReadOptions{}); derr != nil {
 			s.log.Error("media: undo create", "id", id, "err", derr)
 		}
 		return content.WriteResult{}, fmt.Errorf("media: attach files: %w", err)
@@ -514,7 +522,7 @@ func (s *Service) Replace(ctx context.Context, actor *content.Actor, id int64, u
 			s.Discard(ctx, up)
 		}
 	}()
-	old, err := s.cfg.Content.FindByID(ctx, actor, content.Media, id, content.ReadOptions{})
+	old, err := s.cfg.Content.FindByID(ctx, actor, s.slug(), id, content.ReadOptions{})
 	if err != nil {
 		return content.WriteResult{}, err
 	}
@@ -522,7 +530,7 @@ func (s *Service) Replace(ctx context.Context, actor *content.Actor, id int64, u
 	if err != nil {
 		return content.WriteResult{}, err
 	}
-	res, err = s.cfg.Content.UpdateWithSystem(ctx, actor, content.Media, id, input, system, opts)
+	res, err = s.cfg.Content.UpdateWithSystem(ctx, actor, s.slug(), id, input, system, opts)
 	if err != nil {
 		return content.WriteResult{}, err
 	}
@@ -597,7 +605,7 @@ func (s *Service) remove(ctx context.Context, names []string) {
 // AfterDelete is content's AfterDelete hook: it removes every object and
 // index row of a deleted media document.
 func (s *Service) AfterDelete(ctx context.Context, c *content.Collection, d content.Doc) error {
-	if c.Slug != content.Media {
+	if !c.Upload {
 		return nil
 	}
 	s.remove(ctx, s.docFiles(ctx, docID(d), d))
@@ -616,7 +624,7 @@ func (s *Service) URL(name string) string {
 // every sizes.*.url are computed from the filenames at read time, so they
 // follow the delivery mode and are never stored stale.
 func (s *Service) Decorate(c *content.Collection, d content.Doc) {
-	if c.Slug != content.Media {
+	if !c.Upload {
 		return
 	}
 	_, hasName := d["filename"]
@@ -665,7 +673,7 @@ func (s *Service) Open(ctx context.Context, actor *content.Actor, name string, r
 	if err != nil {
 		return Served{}, err
 	}
-	if _, err := s.cfg.Content.FindByID(ctx, actor, content.Media, f.MediaID, content.ReadOptions{}); err != nil {
+	if _, err := s.cfg.Content.FindByID(ctx, actor, s.slug(), f.MediaID, content.ReadOptions{}); err != nil {
 		return Served{}, err
 	}
 	if s.cfg.Delivery == DeliverPresign {

@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"errors"
+	"github.com/automatonic/chronos/app/collections"
 	"io"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 
 func newTestService(t *testing.T, delivery, publicBase string, now func() time.Time) *Service {
 	t.Helper()
-	cs := content.NewService(content.NewRegistry(0), nil, content.Hooks{}, nil, nil)
+	cs := content.NewService(collections.MustRegistry(), nil, content.Hooks{}, nil, nil)
 	s, err := NewService(Config{Content: cs, Blobs: nopBlobs{}, Files: nopFiles{}, MaxBytes: 1 << 20,
 		Delivery: delivery, PublicBase: publicBase, Secret: []byte("test-secret"), Now: now})
 	if err != nil {
@@ -88,7 +89,7 @@ func TestUploadToken(t *testing.T) {
 }
 
 func TestDecorate(t *testing.T) {
-	media := &content.Collection{Slug: content.Media}
+	media := &content.Collection{Slug: collections.MediaSlug, Upload: true}
 	doc := func() content.Doc {
 		return content.Doc{"filename": "hero.png", "url": "/stale", "sizes": map[string]any{
 			"thumbnail":      map[string]any{"filename": "hero-400x300.png", "url": "/stale"},
@@ -116,7 +117,7 @@ func TestDecorate(t *testing.T) {
 	}
 	s := newTestService(t, "", "", nil)
 	pages := content.Doc{"filename": "x"}
-	s.Decorate(&content.Collection{Slug: content.Pages}, pages)
+	s.Decorate(&content.Collection{Slug: collections.PagesSlug}, pages)
 	if _, ok := pages["url"]; ok {
 		t.Errorf("pages were decorated")
 	}
@@ -149,7 +150,7 @@ func TestDisposition(t *testing.T) {
 }
 
 func TestNewServiceValidates(t *testing.T) {
-	cs := content.NewService(content.NewRegistry(0), nil, content.Hooks{}, nil, nil)
+	cs := content.NewService(collections.MustRegistry(), nil, content.Hooks{}, nil, nil)
 	ok := Config{Content: cs, Blobs: nopBlobs{}, Files: nopFiles{}, MaxBytes: 1, Secret: []byte("s")}
 	for name, mut := range map[string]func(*Config){
 		"no content":          func(c *Config) { c.Content = nil },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -46,8 +47,18 @@ type App struct {
 }
 
 // Build opens the database (migrating it when allowed), the object store,
-// and wires the services and handlers.
+// and wires the services and handlers for the content model of
+// app/collections.
 func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	reg, err := collections.Registry(0)
+	if err != nil {
+		return nil, err
+	}
+	return BuildModel(ctx, cfg, log, reg)
+}
+
+// BuildModel is Build for a given content model (tests add collections).
+func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *content.Registry) (*App, error) {
 	a := &App{cfg: cfg, log: log, checks: map[string]func(context.Context) error{}}
 	// CMS_DB_MAX_CONNS bounds every connection this process opens: on
 	// PostgreSQL one of them is kept for readiness checks (below).
@@ -66,7 +77,6 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 		a.Close()
 		return nil, err
 	}
-	reg := content.NewRegistry(0)
 	var events content.Events
 	if len(cfg.WebhookURLs) > 0 {
 		d := webhook.New(webhook.Options{URLs: cfg.WebhookURLs, Secret: []byte(cfg.WebhookSecret), Logger: log})
@@ -93,7 +103,7 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
 		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
 		Production: cfg.Production(), PublicURL: cfg.PublicURL,
-	}, auth.Deps{Store: db.Auth(), Mailer: newMailer(cfg), Logger: log})
+	}, auth.Deps{Store: db.Auth(authCollection(reg)), Mailer: newMailer(cfg), Logger: log})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -201,4 +211,13 @@ func apiMethodOverride(next http.Handler) http.Handler {
 // openAPIOnce renders the OpenAPI document on first use and keeps it.
 func openAPIOnce(reg *content.Registry, publicURL string) func() ([]byte, error) {
 	return sync.OnceValues(func() ([]byte, error) { return reg.OpenAPI(publicURL, "1") })
+}
+
+// authCollection returns the auth collection of reg (an empty definition
+// when the model has none: the auth store then fails on use).
+func authCollection(reg *content.Registry) *content.Collection {
+	if c, ok := reg.AuthCollection(); ok {
+		return c
+	}
+	return &content.Collection{}
 }

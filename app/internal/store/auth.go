@@ -23,14 +23,17 @@ const (
 
 // AuthStore implements auth.Store.
 type AuthStore struct {
-	db *DB
-	g  *gorm.DB
+	db    *DB
+	g     *gorm.DB
+	table string // the auth collection's table
 }
 
 var _ auth.Store = (*AuthStore)(nil)
 
-// Auth returns the auth.Store of db.
-func (db *DB) Auth() *AuthStore { return &AuthStore{db: db, g: db.gdb} }
+// Auth returns the auth.Store of db for the auth collection c.
+func (db *DB) Auth(c *content.Collection) *AuthStore {
+	return &AuthStore{db: db, g: db.gdb, table: TableName(c)}
+}
 
 func (s *AuthStore) r() *Repo { return &Repo{db: s.db, g: s.g, rd: s.g} }
 
@@ -44,9 +47,9 @@ func (s *AuthStore) lock(tx *gorm.DB, key int64) error {
 // authErr maps store errors for the auth service.
 func authErr(err error) error {
 	err = classify(err)
-	var ue *content.UniqueError
+	var uv *uniqueViolation
 	switch {
-	case errors.As(err, &ue) && ue.Field == "email":
+	case errors.As(err, &uv) && uv.column == "email":
 		return auth.ErrEmailTaken
 	case errors.Is(err, content.ErrNotFound):
 		return auth.ErrNotFound
@@ -111,7 +114,7 @@ func (s *AuthStore) scanUser(rows *sql.Rows) (auth.UserRecord, error) {
 }
 
 func (s *AuthStore) userWhere(ctx context.Context, g *gorm.DB, cond string, arg any) (auth.UserRecord, error) {
-	rows, err := g.WithContext(ctx).Raw("SELECT "+userCols+" FROM users WHERE "+cond, arg).Rows()
+	rows, err := g.WithContext(ctx).Raw("SELECT "+userCols+" FROM "+s.table+" WHERE "+cond, arg).Rows()
 	if err != nil {
 		return auth.UserRecord{}, authErr(err)
 	}
@@ -128,7 +131,7 @@ func (s *AuthStore) userWhere(ctx context.Context, g *gorm.DB, cond string, arg 
 // CountUsers implements auth.Store.
 func (s *AuthStore) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.g.WithContext(ctx).Raw("SELECT count(*) FROM users").Scan(&n).Error; err != nil {
+	if err := s.g.WithContext(ctx).Raw("SELECT count(*) FROM " + s.table).Scan(&n).Error; err != nil {
 		return 0, authErr(err)
 	}
 	return n, nil
@@ -142,7 +145,7 @@ func (s *AuthStore) insertUser(ctx context.Context, tx *gorm.DB, u auth.NewUser)
 	}
 	var id int64
 	t := s.r().timeArg(now)
-	err = tx.WithContext(ctx).Raw("INSERT INTO users (created_at, updated_at, email, name, data, hash, salt) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	err = tx.WithContext(ctx).Raw("INSERT INTO "+s.table+" (created_at, updated_at, email, name, data, hash, salt) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		t, t, u.Email, nullable(u.Name), data, u.Hash, u.Salt).Scan(&id).Error
 	if err != nil {
 		return auth.User{}, authErr(err)
@@ -158,7 +161,7 @@ func (s *AuthStore) CreateFirstUser(ctx context.Context, u auth.NewUser) (auth.U
 			return err
 		}
 		var n int64
-		if err := tx.Raw("SELECT count(*) FROM users").Scan(&n).Error; err != nil {
+		if err := tx.Raw("SELECT count(*) FROM " + s.table).Scan(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
@@ -193,9 +196,9 @@ func (s *AuthStore) UserByEmail(ctx context.Context, email string) (auth.UserRec
 }
 
 func (s *AuthStore) adminCount(tx *gorm.DB) (int64, error) {
-	q := `SELECT count(*) FROM users WHERE data->'roles' @> '["admin"]'::jsonb`
+	q := `SELECT count(*) FROM ` + s.table + ` WHERE data->'roles' @> '["admin"]'::jsonb`
 	if s.db.dialect == SQLite {
-		q = `SELECT count(*) FROM users u WHERE EXISTS (SELECT 1 FROM json_each(u.data, '$.roles') r WHERE r.value = 'admin')`
+		q = `SELECT count(*) FROM ` + s.table + ` u WHERE EXISTS (SELECT 1 FROM json_each(u.data, '$.roles') r WHERE r.value = 'admin')`
 	}
 	var n int64
 	err := tx.Raw(q).Scan(&n).Error
@@ -230,7 +233,7 @@ func (s *AuthStore) UpdateUser(ctx context.Context, id int64, ch auth.UserChange
 		if err != nil {
 			return err
 		}
-		if err := tx.Exec("UPDATE users SET email = ?, name = ?, data = ?, updated_at = ? WHERE id = ?",
+		if err := tx.Exec("UPDATE "+s.table+" SET email = ?, name = ?, data = ?, updated_at = ? WHERE id = ?",
 			u.Email, nullable(u.Name), data, s.r().timeArg(u.UpdatedAt), id).Error; err != nil {
 			return err
 		}
@@ -266,7 +269,7 @@ func (s *AuthStore) DeleteUser(ctx context.Context, id int64) error {
 				return err
 			}
 		}
-		res := tx.Exec("DELETE FROM users WHERE id = ?", id)
+		res := tx.Exec("DELETE FROM "+s.table+" WHERE id = ?", id)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -278,7 +281,7 @@ func (s *AuthStore) DeleteUser(ctx context.Context, id int64) error {
 			return err
 		}
 		var total int64
-		if err := tx.Raw("SELECT count(*) FROM users").Scan(&total).Error; err != nil {
+		if err := tx.Raw("SELECT count(*) FROM " + s.table).Scan(&total).Error; err != nil {
 			return err
 		}
 		if n == 0 && total > 0 {
@@ -305,13 +308,13 @@ func (s *AuthStore) execOne(ctx context.Context, q string, args ...any) error {
 
 // SetPassword implements auth.Store.
 func (s *AuthStore) SetPassword(ctx context.Context, id int64, hash, salt string) error {
-	return s.execOne(ctx, "UPDATE users SET hash = ?, salt = ? WHERE id = ?", hash, salt, id)
+	return s.execOne(ctx, "UPDATE "+s.table+" SET hash = ?, salt = ? WHERE id = ?", hash, salt, id)
 }
 
 // IncrementLoginAttempts implements auth.Store.
 func (s *AuthStore) IncrementLoginAttempts(ctx context.Context, id int64) (int, error) {
 	var n []int
-	if err := s.g.WithContext(ctx).Raw("UPDATE users SET login_attempts = login_attempts + 1 WHERE id = ? RETURNING login_attempts", id).Scan(&n).Error; err != nil {
+	if err := s.g.WithContext(ctx).Raw("UPDATE "+s.table+" SET login_attempts = login_attempts + 1 WHERE id = ? RETURNING login_attempts", id).Scan(&n).Error; err != nil {
 		return 0, authErr(err)
 	}
 	if len(n) == 0 {
@@ -322,12 +325,12 @@ func (s *AuthStore) IncrementLoginAttempts(ctx context.Context, id int64) (int, 
 
 // LockUser implements auth.Store.
 func (s *AuthStore) LockUser(ctx context.Context, id int64, until time.Time) error {
-	return s.execOne(ctx, "UPDATE users SET lock_until = ? WHERE id = ?", s.r().timeArg(until), id)
+	return s.execOne(ctx, "UPDATE "+s.table+" SET lock_until = ? WHERE id = ?", s.r().timeArg(until), id)
 }
 
 // ResetLoginAttempts implements auth.Store.
 func (s *AuthStore) ResetLoginAttempts(ctx context.Context, id int64) error {
-	return s.execOne(ctx, "UPDATE users SET login_attempts = 0, lock_until = NULL WHERE id = ?", id)
+	return s.execOne(ctx, "UPDATE "+s.table+" SET login_attempts = 0, lock_until = NULL WHERE id = ?", id)
 }
 
 // CreateSession implements auth.Store.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/automatonic/chronos/app/collections"
 	"log/slog"
 	"strconv"
 	"testing"
@@ -24,14 +25,14 @@ func seedBench(b *testing.B, n int) (*content.Service, *DB) {
 	if _, err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	svc := content.NewService(content.NewRegistry(0), db.Content(), content.Hooks{}, nil, slog.New(slog.DiscardHandler))
+	svc := content.NewService(collections.MustRegistry(), db.Content(), content.Hooks{}, nil, slog.New(slog.DiscardHandler))
 	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
 	rich := map[string]any{"root": map[string]any{"type": "root", "version": 1, "children": []any{
 		map[string]any{"type": "paragraph", "version": 1, "children": []any{map[string]any{"type": "text", "version": 1, "text": "Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "format": 1}}},
 	}}}
 	var ids []any
 	for i := 0; i < n; i++ {
-		m, err := svc.Create(ctx, admin, content.Media, map[string]any{"alt": "Image " + strconv.Itoa(i)}, content.WriteOptions{})
+		m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Image " + strconv.Itoa(i)}, content.WriteOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -46,7 +47,7 @@ func seedBench(b *testing.B, n int) (*content.Service, *DB) {
 		if len(ids) >= 2 {
 			in["related"] = []any{ids[len(ids)-1], ids[len(ids)-2]}
 		}
-		p, err := svc.Create(ctx, admin, content.Pages, in, content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}})
+		p, err := svc.Create(ctx, admin, collections.PagesSlug, in, content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,7 +67,7 @@ func benchFind(b *testing.B, raw string, want int) {
 	opts := content.ReadOptionsFrom(p)
 	b.ReportAllocs()
 	for b.Loop() { // b.Loop resets the timer after the seeding above
-		l, err := svc.Find(ctx, nil, content.Pages, p, opts)
+		l, err := svc.Find(ctx, nil, collections.PagesSlug, p, opts)
 		if err != nil || len(l.Docs) != want {
 			b.Fatalf("%s: %v (%d docs, want %d)", raw, err, len(l.Docs), want)
 		}

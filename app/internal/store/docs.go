@@ -217,6 +217,22 @@ func (r *Repo) promote(v any, kind colKind) any {
 			return nil
 		}
 		return r.timeArg(t)
+	case kBool:
+		b, ok := v.(bool)
+		if !ok {
+			return nil
+		}
+		return r.boolArg(b)
+	case kFloat:
+		n, ok := v.(float64)
+		if !ok {
+			if jn, isNum := v.(json.Number); isNum {
+				f, err := jn.Float64()
+				return map[bool]any{true: f, false: nil}[err == nil]
+			}
+			return nil
+		}
+		return n
 	case kInt:
 		switch x := v.(type) {
 		case float64:
@@ -269,7 +285,7 @@ func (r *Repo) Create(ctx context.Context, c *content.Collection, rec content.Re
 	var id int64
 	q := "INSERT INTO " + t.name + " (" + strings.Join(names, ", ") + ") VALUES (" + ph + ") RETURNING id"
 	if err := r.g.WithContext(ctx).Raw(q, vals...).Scan(&id).Error; err != nil {
-		return rec, classify(fmt.Errorf("insert %s: %w", t.name, err))
+		return rec, uniqueFor(c, t, classify(fmt.Errorf("insert %s: %w", t.name, err)))
 	}
 	rec.ID = id
 	return rec, r.bump(ctx)
@@ -295,7 +311,7 @@ func (r *Repo) Update(ctx context.Context, c *content.Collection, rec content.Re
 	vals = append(vals, rec.ID)
 	res := r.g.WithContext(ctx).Exec("UPDATE "+t.name+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", vals...)
 	if res.Error != nil {
-		return rec, classify(fmt.Errorf("update %s: %w", t.name, res.Error))
+		return rec, uniqueFor(c, t, classify(fmt.Errorf("update %s: %w", t.name, res.Error)))
 	}
 	if res.RowsAffected == 0 {
 		return rec, content.ErrNotFound

@@ -18,7 +18,7 @@ import (
 var sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: ([a-z_]+)\.([a-z_]+)`)
 
 // classify maps driver errors onto domain errors at the storage boundary:
-// unique violations become content.UniqueError, connection failures
+// unique violations become uniqueViolation (see uniqueFor), connection failures
 // ErrUnavailable, a missing row content.ErrNotFound.
 func classify(err error) error {
 	if err == nil {
@@ -64,27 +64,34 @@ func constraintColumn(table, constraint string) string {
 	return c
 }
 
-var tableCollections = map[string]string{"pages": content.Pages, "media": content.Media, "users": content.Users}
+// uniqueViolation is a unique constraint failure on table.column. The
+// Repo that wrote the row turns it into content.UniqueError, naming the
+// field from the collection's definition.
+type uniqueViolation struct {
+	table, column string
+	cause         error
+}
+
+func (e *uniqueViolation) Error() string {
+	return "unique constraint on " + e.table + "." + e.column + ": " + e.cause.Error()
+}
+
+func (e *uniqueViolation) Unwrap() error { return e.cause }
 
 func uniqueError(tableName, col string, cause error) error {
-	slug := tableCollections[tableName]
-	field := col
-	for _, c := range []string{content.Pages, content.Media, content.Users} {
-		if c != slug {
-			continue
-		}
-		t, err := tableFor(&content.Collection{Slug: c})
-		if err != nil {
-			break
-		}
-		for path, cd := range t.cols {
-			if cd.name == col {
-				field = path
-			}
+	return &uniqueViolation{table: tableName, column: col, cause: cause}
+}
+
+// uniqueFor maps a unique violation on c's table to content.UniqueError.
+func uniqueFor(c *content.Collection, t *table, err error) error {
+	var uv *uniqueViolation
+	if !errors.As(err, &uv) || uv.table != t.name {
+		return err
+	}
+	for path, cd := range t.cols {
+		if cd.name == uv.column {
+			return &content.UniqueError{Collection: c.Slug, Field: path}
 		}
 	}
-	if slug == "" {
-		return cause
-	}
-	return &content.UniqueError{Collection: slug, Field: field}
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"sync"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func TestMediaFilesRegistry(t *testing.T) {
 
 			svc := newService(db)
 			admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
-			res, err := svc.CreateWithSystem(ctx, admin, content.Media, map[string]any{"alt": "x"}, map[string]any{"filename": "hero.png"}, content.WriteOptions{})
+			res, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "x"}, map[string]any{"filename": "hero.png"}, content.WriteOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,7 +117,7 @@ func TestMediaFilesRegistry(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Deleting the document cascades to its rows.
-			if _, err := svc.Delete(ctx, admin, content.Media, id, content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.MediaSlug, id, content.ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if all, err := mf.All(ctx); err != nil || len(all) != 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/automatonic/chronos/app/collections"
 	"net/url"
 	"slices"
 	"strconv"
@@ -39,13 +40,13 @@ func TestSearchIndexFindsWhatAScanFinds(t *testing.T) {
 			svc := newService(db)
 			for i, title := range searchTitles {
 				in := map[string]any{"title": title, "slug": "s" + strconv.Itoa(i), "_status": "published"}
-				if _, err := svc.Create(ctx, admin, content.Pages, in, content.WriteOptions{}); err != nil {
+				if _, err := svc.Create(ctx, admin, collections.PagesSlug, in, content.WriteOptions{}); err != nil {
 					t.Fatalf("create %q: %v", title, err)
 				}
 			}
 			// Renaming must move the row in the index too.
 			rename := mustFind(t, svc, admin, "where[slug][equals]=s0")
-			if _, err := svc.Update(ctx, admin, content.Pages, rename[0].id, map[string]any{"title": "Alpine Harbour renamed"}, content.WriteOptions{}); err != nil {
+			if _, err := svc.Update(ctx, admin, collections.PagesSlug, rename[0].id, map[string]any{"title": "Alpine Harbour renamed"}, content.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			titles := slices.Clone(searchTitles)
@@ -90,7 +91,7 @@ type found struct {
 func mustFind(t *testing.T, svc *content.Service, actor *content.Actor, raw string) []found {
 	t.Helper()
 	p := mustParse(t, raw)
-	l, err := svc.Find(context.Background(), actor, content.Pages, p, content.ReadOptionsFrom(p))
+	l, err := svc.Find(context.Background(), actor, collections.PagesSlug, p, content.ReadOptionsFrom(p))
 	if err != nil {
 		t.Fatalf("find %q: %v", raw, err)
 	}

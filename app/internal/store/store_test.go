@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/automatonic/chronos/app/collections"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -107,7 +108,7 @@ func TestDialectsHaveSameLogicalSchema(t *testing.T) {
 }
 
 func newService(db *DB) *content.Service {
-	return content.NewService(content.NewRegistry(3), db.Content(), content.Hooks{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return content.NewService(mustRegistry(3), db.Content(), content.Hooks{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func mustParse(t *testing.T, raw string) query.Params {
@@ -133,24 +134,24 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				}
 				return res.Doc
 			}
-			img := mk(content.Media, map[string]any{"alt": "Hero image"})
+			img := mk(collections.MediaSlug, map[string]any{"alt": "Hero image"})
 			_ = img
-			home := mk(content.Pages, map[string]any{"title": "Home", "_status": "published", "publishedAt": "2026-03-01T08:00:00Z",
+			home := mk(collections.PagesSlug, map[string]any{"title": "Home", "_status": "published", "publishedAt": "2026-03-01T08:00:00Z",
 				"meta": map[string]any{"title": "Home | Peer"}, "heroImage": img["id"],
 				"layout": []any{map[string]any{"blockType": "hero", "heading": "Hi"}}})
-			about := mk(content.Pages, map[string]any{"title": "Über uns", "_status": "published", "related": []any{home["id"]}})
-			draft := mk(content.Pages, map[string]any{"title": "Draft page"})
+			about := mk(collections.PagesSlug, map[string]any{"title": "Über uns", "_status": "published", "related": []any{home["id"]}})
+			draft := mk(collections.PagesSlug, map[string]any{"title": "Draft page"})
 			if about["slug"] != "uber-uns" || draft["_status"] != "draft" {
 				t.Fatalf("slug %v status %v", about["slug"], draft["_status"])
 			}
 			// duplicate slug is a ValidationError on slug
-			_, err := svc.Create(ctx, admin, content.Pages, map[string]any{"title": "x", "slug": "home"}, content.WriteOptions{})
+			_, err := svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "x", "slug": "home"}, content.WriteOptions{})
 			var ve *content.ValidationError
 			if !errors.As(err, &ve) || ve.Errors[0].Path != "slug" || ve.Errors[0].Message != "Value must be unique" {
 				t.Fatalf("duplicate slug: %v", err)
 			}
 			// relation to a missing document is a ValidationError
-			_, err = svc.Create(ctx, admin, content.Pages, map[string]any{"title": "x", "heroImage": 9999}, content.WriteOptions{})
+			_, err = svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "x", "heroImage": 9999}, content.WriteOptions{})
 			if !errors.As(err, &ve) || ve.Errors[0].Path != "heroImage" {
 				t.Fatalf("missing relation: %v", err)
 			}
@@ -158,7 +159,7 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 			find := func(actor *content.Actor, raw string) []string {
 				t.Helper()
 				p := mustParse(t, raw)
-				l, err := svc.Find(ctx, actor, content.Pages, p, content.ReadOptionsFrom(p))
+				l, err := svc.Find(ctx, actor, collections.PagesSlug, p, content.ReadOptionsFrom(p))
 				if err != nil {
 					t.Fatalf("find %q: %v", raw, err)
 				}
@@ -211,19 +212,19 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				t.Errorf("anonymous join into users matched %v", got)
 			}
 			// Wrong value types are a QueryValueError, bad paths a query.Error.
-			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[publishedAt][greater_than]=abc"), content.ReadOptions{})
+			_, err = svc.Find(ctx, admin, collections.PagesSlug, mustParse(t, "where[publishedAt][greater_than]=abc"), content.ReadOptions{})
 			var qv *content.QueryValueError
 			if !errors.As(err, &qv) {
 				t.Errorf("bad date: %v", err)
 			}
-			_, err = svc.Find(ctx, admin, content.Pages, mustParse(t, "where[nope][equals]=x"), content.ReadOptions{})
+			_, err = svc.Find(ctx, admin, collections.PagesSlug, mustParse(t, "where[nope][equals]=x"), content.ReadOptions{})
 			var qe *query.Error
 			if !errors.As(err, &qe) || qe.Paths[0] != "nope" {
 				t.Errorf("bad path: %v", err)
 			}
 
 			// Population: depth 1 embeds the hero image; anonymous sees author as id.
-			doc, err := svc.FindByID(ctx, nil, content.Pages, home["id"].(int64), content.ReadOptions{Depth: 1})
+			doc, err := svc.FindByID(ctx, nil, collections.PagesSlug, home["id"].(int64), content.ReadOptions{Depth: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,27 +232,27 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				t.Fatalf("heroImage not populated: %#v", doc["heroImage"])
 			}
 			// Anonymous cannot read drafts.
-			if _, err := svc.FindByID(ctx, nil, content.Pages, draft["id"].(int64), content.ReadOptions{}); !errors.Is(err, content.ErrNotFound) {
+			if _, err := svc.FindByID(ctx, nil, collections.PagesSlug, draft["id"].(int64), content.ReadOptions{}); !errors.Is(err, content.ErrNotFound) {
 				t.Fatalf("anonymous draft read: %v", err)
 			}
 
 			// Drafts: a draft save leaves the published document alone.
 			hid := home["id"].(int64)
-			if _, err := svc.Update(ctx, admin, content.Pages, hid, map[string]any{"title": "Home (draft edit)", "_status": "draft"}, content.WriteOptions{Draft: true}); err != nil {
+			if _, err := svc.Update(ctx, admin, collections.PagesSlug, hid, map[string]any{"title": "Home (draft edit)", "_status": "draft"}, content.WriteOptions{Draft: true}); err != nil {
 				t.Fatal(err)
 			}
-			pub, _ := svc.FindByID(ctx, nil, content.Pages, hid, content.ReadOptions{})
-			dr, _ := svc.FindByID(ctx, admin, content.Pages, hid, content.ReadOptions{Draft: true})
+			pub, _ := svc.FindByID(ctx, nil, collections.PagesSlug, hid, content.ReadOptions{})
+			dr, _ := svc.FindByID(ctx, admin, collections.PagesSlug, hid, content.ReadOptions{Draft: true})
 			if pub["title"] != "Home" || dr["title"] != "Home (draft edit)" || dr["_status"] != "draft" {
 				t.Fatalf("published %v / draft %v", pub["title"], dr["title"])
 			}
 			// Version cap (3 in this registry) prunes the oldest.
 			for i := 0; i < 4; i++ {
-				if _, err := svc.Update(ctx, admin, content.Pages, hid, map[string]any{"title": "Home"}, content.WriteOptions{}); err != nil {
+				if _, err := svc.Update(ctx, admin, collections.PagesSlug, hid, map[string]any{"title": "Home"}, content.WriteOptions{}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			vl, err := svc.FindVersions(ctx, admin, content.Pages, mustParse(t, "where[parent][equals]="+itoa(home["id"])+"&sort=-updatedAt"))
+			vl, err := svc.FindVersions(ctx, admin, collections.PagesSlug, mustParse(t, "where[parent][equals]="+itoa(home["id"])+"&sort=-updatedAt"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,23 +261,23 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 			}
 			// Restore an older version.
 			oldest := vl.Docs[2]["id"].(int64)
-			if _, err := svc.RestoreVersion(ctx, admin, content.Pages, oldest, content.ReadOptions{}); err != nil {
+			if _, err := svc.RestoreVersion(ctx, admin, collections.PagesSlug, oldest, content.ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			// Bulk update with where.
-			br, err := svc.UpdateMany(ctx, admin, content.Pages, mustParse(t, "where[slug][in]=home,uber-uns").Where, map[string]any{"meta": map[string]any{"description": "bulk"}}, content.WriteOptions{})
+			br, err := svc.UpdateMany(ctx, admin, collections.PagesSlug, mustParse(t, "where[slug][in]=home,uber-uns").Where, map[string]any{"meta": map[string]any{"description": "bulk"}}, content.WriteOptions{})
 			if err != nil || len(br.Docs) != 2 || br.Message != "Updated 2 Pages successfully." {
 				t.Fatalf("bulk: %+v %v", br.Message, err)
 			}
-			got, _ := svc.FindByID(ctx, admin, content.Pages, hid, content.ReadOptions{})
+			got, _ := svc.FindByID(ctx, admin, collections.PagesSlug, hid, content.ReadOptions{})
 			if m := got["meta"].(map[string]any); m["title"] != "Home | Peer" || m["description"] != "bulk" {
 				t.Fatalf("group merge lost a key: %v", m)
 			}
 			// Delete removes the page and its versions.
-			if _, err := svc.Delete(ctx, admin, content.Pages, draft["id"].(int64), content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, draft["id"].(int64), content.ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			n, _ := svc.Count(ctx, admin, content.Pages, query.Where{})
+			n, _ := svc.Count(ctx, admin, collections.PagesSlug, query.Where{})
 			if n != 2 {
 				t.Fatalf("count after delete = %d", n)
 			}
@@ -318,18 +319,18 @@ func TestScheduledPublishRunsOnceWithRacingSchedulers(t *testing.T) {
 	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
 	events := &countingEvents{n: map[string]int{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s1 := content.NewService(content.NewRegistry(0), db1.Content(), content.Hooks{}, events, log)
-	s2 := content.NewService(content.NewRegistry(0), db2.Content(), content.Hooks{}, events, log)
+	s1 := content.NewService(collections.MustRegistry(), db1.Content(), content.Hooks{}, events, log)
+	s2 := content.NewService(collections.MustRegistry(), db2.Content(), content.Hooks{}, events, log)
 	for i := 0; i < 5; i++ {
-		res, err := s1.Create(ctx, admin, content.Pages, map[string]any{"title": "Launch " + strconv.Itoa(i)}, content.WriteOptions{})
+		res, err := s1.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "Launch " + strconv.Itoa(i)}, content.WriteOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		id := res.Doc["id"].(int64)
-		if _, err := s1.Update(ctx, admin, content.Pages, id, map[string]any{"title": "Launch day " + strconv.Itoa(i), "_status": "draft"}, content.WriteOptions{Draft: true}); err != nil {
+		if _, err := s1.Update(ctx, admin, collections.PagesSlug, id, map[string]any{"title": "Launch day " + strconv.Itoa(i), "_status": "draft"}, content.WriteOptions{Draft: true}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s1.Schedule(ctx, admin, content.Pages, id, content.ActionPublish, time.Now().Add(-time.Second)); err != nil {
+		if _, err := s1.Schedule(ctx, admin, collections.PagesSlug, id, content.ActionPublish, time.Now().Add(-time.Second)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -352,7 +353,7 @@ func TestScheduledPublishRunsOnceWithRacingSchedulers(t *testing.T) {
 	if ran[0]+ran[1] != 5 || events.n["publish"] != 5 {
 		t.Fatalf("jobs run %v, publish events %d; want 5 and 5", ran, events.n["publish"])
 	}
-	l, err := s1.Find(ctx, nil, content.Pages, mustParse(t, "sort=title"), content.ReadOptions{})
+	l, err := s1.Find(ctx, nil, collections.PagesSlug, mustParse(t, "sort=title"), content.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +361,7 @@ func TestScheduledPublishRunsOnceWithRacingSchedulers(t *testing.T) {
 		t.Fatalf("published: %d, first %v", l.TotalDocs, l.Docs[0]["title"])
 	}
 	// Exactly one published version per page came from the scheduler.
-	vl, err := s1.FindVersions(ctx, admin, content.Pages, mustParse(t, "where[version._status][equals]=published&limit=0"))
+	vl, err := s1.FindVersions(ctx, admin, collections.PagesSlug, mustParse(t, "where[version._status][equals]=published&limit=0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +394,7 @@ func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
 			plain := newService(db)
 			var prev any
 			for i := 0; i < 12; i++ {
-				m, err := plain.Create(ctx, admin, content.Media, map[string]any{"alt": "img " + strconv.Itoa(i)}, content.WriteOptions{})
+				m, err := plain.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "img " + strconv.Itoa(i)}, content.WriteOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -401,15 +402,15 @@ func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
 				if prev != nil {
 					in["related"] = []any{prev}
 				}
-				p, err := plain.Create(ctx, admin, content.Pages, in, content.WriteOptions{})
+				p, err := plain.Create(ctx, admin, collections.PagesSlug, in, content.WriteOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				prev = p.Doc["id"]
 			}
 			cs := &countingStore{Store: db.Content(), getMany: map[string]int{}}
-			svc := content.NewService(content.NewRegistry(0), cs, content.Hooks{}, nil, slog.New(slog.DiscardHandler))
-			l, err := svc.Find(ctx, nil, content.Pages, mustParse(t, "limit=0&depth=2"), content.ReadOptions{Depth: 2})
+			svc := content.NewService(collections.MustRegistry(), cs, content.Hooks{}, nil, slog.New(slog.DiscardHandler))
+			l, err := svc.Find(ctx, nil, collections.PagesSlug, mustParse(t, "limit=0&depth=2"), content.ReadOptions{Depth: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -419,7 +420,7 @@ func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
 			// One query per target collection per level: level 1 media + pages,
 			// level 2 media + pages of the related pages. Anonymous readers never
 			// query users.
-			if cs.getMany[content.Media] != 2 || cs.getMany[content.Pages] != 2 || cs.getMany[content.Users] != 0 {
+			if cs.getMany[collections.MediaSlug] != 2 || cs.getMany[collections.PagesSlug] != 2 || cs.getMany[collections.UsersSlug] != 0 {
 				t.Fatalf("queries per collection: %v", cs.getMany)
 			}
 			rel := l.Docs[0]["related"].([]any)[0].(map[string]any)
@@ -454,21 +455,21 @@ func TestDeleteDetachesReferences(t *testing.T) {
 				}
 				return res.Doc["id"].(int64)
 			}
-			img, keep := mk(content.Media, map[string]any{"alt": "gone"}), mk(content.Media, map[string]any{"alt": "kept"})
-			other := mk(content.Pages, map[string]any{"title": "Other"})
-			page := mk(content.Pages, map[string]any{"title": "Uses it", "heroImage": img, "meta": map[string]any{"image": img, "title": "T"},
+			img, keep := mk(collections.MediaSlug, map[string]any{"alt": "gone"}), mk(collections.MediaSlug, map[string]any{"alt": "kept"})
+			other := mk(collections.PagesSlug, map[string]any{"title": "Other"})
+			page := mk(collections.PagesSlug, map[string]any{"title": "Uses it", "heroImage": img, "meta": map[string]any{"image": img, "title": "T"},
 				"related": []any{other},
 				"layout": []any{
 					map[string]any{"blockType": "mediaBlock", "media": img, "caption": "c"},
 					map[string]any{"blockType": "features", "items": []any{map[string]any{"title": "f", "icon": img}, map[string]any{"title": "g", "icon": keep}}},
 				}})
-			if _, err := svc.Delete(ctx, admin, content.Media, img, content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.MediaSlug, img, content.ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.Delete(ctx, admin, content.Pages, other, content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, other, content.ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			d, err := svc.FindByID(ctx, admin, content.Pages, page, content.ReadOptions{Depth: 0})
+			d, err := svc.FindByID(ctx, admin, collections.PagesSlug, page, content.ReadOptions{Depth: 0})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -484,6 +485,39 @@ func TestDeleteDetachesReferences(t *testing.T) {
 				t.Fatalf("block not detached: %v", layout[0])
 			case items[0].(map[string]any)["icon"] != nil || items[1].(map[string]any)["icon"] != keep:
 				t.Fatalf("array in block: %v", items)
+			}
+		})
+	}
+}
+
+// mustRegistry is the app's content model with a version cap.
+func mustRegistry(maxVersions int) *content.Registry {
+	reg, err := content.NewRegistry(maxVersions, collections.All()...)
+	if err != nil {
+		panic(err)
+	}
+	return reg
+}
+
+// TestDerivedSchemaMatchesMigrations proves the tables derived from the
+// definitions are exactly what the committed migrations create, on both
+// dialects, so databases created by earlier migrations keep working.
+func TestDerivedSchemaMatchesMigrations(t *testing.T) {
+	want, err := Derive(collections.MustRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			if _, err := db.Migrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			diffs, err := db.Verify(context.Background(), want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(diffs) > 0 {
+				t.Errorf("database differs from the definitions:\n%s", strings.Join(diffs, "\n"))
 			}
 		})
 	}

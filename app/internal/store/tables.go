@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
@@ -15,19 +17,21 @@ const (
 	kTime
 	kInt
 	kBool
+	kFloat
 )
 
 type column struct {
 	name string
 	kind colKind
-	// search: the column has a trigram index for like/contains (migration
-	// 0004: a GIN index on PostgreSQL, the <table>_search FTS5 table on
-	// SQLite).
+	// search: the column has a trigram index for like/contains (a GIN
+	// index on PostgreSQL, the <table>_search FTS5 table on SQLite): the
+	// promoted fields a collection lists in Admin.Search.
 	search bool
 }
 
 // table maps a collection onto its SQL table: which paths have their own
 // column (indexed, sortable) — everything else lives in the JSON data column.
+// It is derived from the definition (see schema.go for the DDL side).
 type table struct {
 	name     string
 	cols     map[string]column // field path → column
@@ -40,46 +44,58 @@ var systemCols = map[string]column{
 	"updatedAt": {"updated_at", kTime, false},
 }
 
-func newTable(name string, extra map[string]column) *table {
-	t := &table{name: name, cols: map[string]column{}}
+// tables caches derived tables by definition; definitions are immutable
+// once registered.
+var tables sync.Map // *content.Collection → *table
+
+func kindOf(t content.ColumnType) colKind {
+	switch t {
+	case content.ColTime:
+		return kTime
+	case content.ColInt:
+		return kInt
+	case content.ColBool:
+		return kBool
+	case content.ColFloat:
+		return kFloat
+	}
+	return kText
+}
+
+// tableFor returns the table of a collection or global.
+func tableFor(c *content.Collection) (*table, error) {
+	if t, ok := tables.Load(c); ok {
+		return t.(*table), nil
+	}
+	t := &table{name: TableName(c), cols: map[string]column{}}
 	for k, v := range systemCols {
 		t.cols[k] = v
 	}
-	for k, v := range extra {
-		t.cols[k] = v
+	if c.Drafts {
+		t.cols["_status"] = column{"status", kText, false}
 	}
-	return t
-}
-
-// tableFor returns the table of a collection (or of its versions).
-func tableFor(c *content.Collection) (*table, error) {
-	switch c.Slug {
-	case content.Pages:
-		return newTable("pages", map[string]column{
-			"_status": {"status", kText, false}, "title": {"title", kText, true}, "slug": {"slug", kText, true},
-			"publishedAt": {"published_at", kTime, false},
-		}), nil
-	case content.Media:
-		return newTable("media", map[string]column{
-			"alt": {"alt", kText, true}, "filename": {"filename", kText, true}, "mimeType": {"mime_type", kText, false},
-			"filesize": {"filesize", kInt, false},
-		}), nil
-	case content.Users:
-		return newTable("users", map[string]column{"email": {"email", kText, true}, "name": {"name", kText, true}}), nil
+	for i := range c.Fields {
+		f := &c.Fields[i]
+		if f.Promoted() {
+			t.cols[f.Name] = column{ColumnName(f), kindOf(content.ColumnOf(f)), slices.Contains(c.Admin.Search, f.Name)}
+		}
 	}
-	return nil, fmt.Errorf("store: no table for collection %q", c.Slug)
-}
-
-func versionsTableFor(c *content.Collection) (*table, error) {
-	if c.Slug != content.Pages {
-		return nil, fmt.Errorf("store: collection %q has no versions", c.Slug)
-	}
-	t := newTable("pages_versions", map[string]column{
-		"parent": {"parent_id", kInt, false}, "latest": {"latest", kBool, false},
-		"version._status": {"status", kText, false}, "version.createdAt": {"created_at", kTime, false}, "version.updatedAt": {"updated_at", kTime, false},
-	})
-	t.versions = true
+	tables.Store(c, t)
 	return t, nil
+}
+
+// versionsTableFor returns the versions table of a drafts-enabled
+// collection or global.
+func versionsTableFor(c *content.Collection) (*table, error) {
+	if !c.Drafts {
+		return nil, fmt.Errorf("store: %q has no versions", c.Slug)
+	}
+	return &table{name: TableName(c) + "_versions", versions: true, cols: map[string]column{
+		"id":     {"id", kInt, false},
+		"parent": {"parent_id", kInt, false}, "latest": {"latest", kBool, false},
+		"createdAt": {"created_at", kTime, false}, "updatedAt": {"updated_at", kTime, false},
+		"version._status": {"status", kText, false}, "version.createdAt": {"created_at", kTime, false}, "version.updatedAt": {"updated_at", kTime, false},
+	}}, nil
 }
 
 // timeLayout is how SQLite stores timestamps: fixed-width UTC text, so that

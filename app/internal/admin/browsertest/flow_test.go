@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/automatonic/chronos/app/collections"
 	"image"
 	"image/color"
 	"image/png"
@@ -104,7 +105,7 @@ func TestEditorFlow(t *testing.T) {
 		t.Log("PENDING: POST /api/media is not mounted in this build; seeding two media documents instead of uploading")
 		actor := &content.Actor{ID: 1, Email: adminEmail, Roles: []string{content.RoleAdmin}}
 		for i, name := range []string{"sunrise.png", "harbour.png"} {
-			_, err := srv.App.Content().CreateWithSystem(context.Background(), actor, content.Media,
+			_, err := srv.App.Content().CreateWithSystem(context.Background(), actor, collections.MediaSlug,
 				map[string]any{"alt": "Launch photo"},
 				map[string]any{"filename": name, "mimeType": "image/png", "filesize": float64(1000 + i), "width": 320.0, "height": 200.0,
 					"url": "/api/media/file/" + name}, content.WriteOptions{})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"image/color"
 	"mime/multipart"
 	"net/http"
@@ -68,7 +69,7 @@ func seed(t *testing.T, srv *cms, withMedia bool) {
 		if i%3 != 0 {
 			input["_status"] = content.StatusPublished
 		}
-		if _, err := srv.App.Content().Create(ctx, actor, content.Pages, input, content.WriteOptions{}); err != nil {
+		if _, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, input, content.WriteOptions{}); err != nil {
 			t.Fatalf("seed page %q: %v", title, err)
 		}
 	}

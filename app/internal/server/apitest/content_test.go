@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func seedContent(t *testing.T, e *env) {
 		}},
 	}
 	for _, m := range media {
-		res, err := e.app.Content().CreateWithSystem(context.Background(), actor, content.Media, m.input, m.system, content.WriteOptions{})
+		res, err := e.app.Content().CreateWithSystem(context.Background(), actor, collections.MediaSlug, m.input, m.system, content.WriteOptions{})
 		if err != nil {
 			t.Fatalf("seed media %s: %v", m.key, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"mime/multipart"
 	"net/textproto"
 	"os"
@@ -499,7 +500,7 @@ func (r *replayer) seedMedia(t *testing.T) {
 	}
 	admin := &content.Actor{ID: 1, Email: "admin@example.com", Roles: []string{content.RoleAdmin}}
 	for i, d := range docs {
-		res, err := r.e.app.Content().CreateWithSystem(context.Background(), admin, content.Media, d.input, d.system, content.WriteOptions{})
+		res, err := r.e.app.Content().CreateWithSystem(context.Background(), admin, collections.MediaSlug, d.input, d.system, content.WriteOptions{})
 		if err != nil {
 			t.Fatalf("seed media %d: %v", i+1, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"io"
 	"log/slog"
 	"net"
@@ -101,7 +102,7 @@ func seedPages(t *testing.T, app *server.App, n, paras int) {
 			"title": fmt.Sprintf("Fault page %d", i), "slug": fmt.Sprintf("fault-page-%d", i), "_status": content.StatusPublished,
 			"content": map[string]any{"root": map[string]any{"type": "root", "version": json.Number("1"), "children": kids}},
 		}
-		if _, err := app.Content().Create(ctx, admin, content.Pages, in, content.WriteOptions{}); err != nil {
+		if _, err := app.Content().Create(ctx, admin, collections.PagesSlug, in, content.WriteOptions{}); err != nil {
 			t.Fatalf("seed page %d: %v", i, err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/automatonic/chronos/app/collections"
 	"image"
 	"image/color"
 	"image/png"
@@ -152,7 +153,7 @@ func TestS3StoppedDuringUploads(t *testing.T) {
 // object, and the objects no row refers to.
 func bucketState(t *testing.T, c *cms, b testenv.S3Server) (rows int, missing, orphans map[string]bool) {
 	t.Helper()
-	list, err := c.app.Content().Find(context.Background(), admin, content.Media, query.Params{Limit: 1000, LimitSet: true, Pagination: true}, content.ReadOptions{})
+	list, err := c.app.Content().Find(context.Background(), admin, collections.MediaSlug, query.Params{Limit: 1000, LimitSet: true, Pagination: true}, content.ReadOptions{})
 	if err != nil {
 		t.Fatalf("list media: %v", err)
 	}

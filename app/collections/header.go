@@ -1,0 +1,34 @@
+package collections
+
+import "github.com/automatonic/chronos/app/internal/content"
+
+// Header is the site header's navigation, as in Payload's website template,
+// with drafts (at most 20 versions kept).
+func Header() *content.Collection {
+	return &content.Collection{
+		Slug: HeaderSlug, Singular: "Header", Plural: "Header",
+		Global: true, Drafts: true, MaxVersions: 20,
+		Access: content.Access{Read: content.Anyone, Update: content.SignedIn, ReadVersions: content.SignedIn},
+		Admin:  content.CollectionAdmin{Group: "Globals"},
+		Fields: []content.Field{navItems()},
+	}
+}
+
+// navItems is at most six links (Payload website template's navItems).
+func navItems() content.Field {
+	return content.Field{Name: "navItems", Type: content.Array, MaxRows: 6, Fields: []content.Field{link()}}
+}
+
+// link is the website template's link group: an internal reference to a
+// page or a custom URL, with a label.
+func link() content.Field {
+	return content.Field{Name: "link", Type: content.Group, Fields: []content.Field{
+		{Name: "type", Type: content.Radio, Options: []string{"reference", "custom"}, DefaultValue: "reference"},
+		{Name: "newTab", Label: "Open in new tab", Type: content.Checkbox},
+		{Name: "reference", Label: "Document to link to", Type: content.Relationship, RelationToAny: []string{PagesSlug},
+			Admin: content.FieldAdmin{Condition: &content.Condition{Field: "type", Equals: "reference"}}},
+		{Name: "url", Label: "Custom URL", Type: content.Text, MaxLength: 2048,
+			Admin: content.FieldAdmin{Condition: &content.Condition{Field: "type", Equals: "custom"}}},
+		{Name: "label", Type: content.Text, Required: true, MaxLength: 200},
+	}}
+}

@@ -1,0 +1,77 @@
+package collections
+
+import "github.com/automatonic/chronos/app/internal/content"
+
+// Pages are the site's pages: drafts and versions, a slug derived from the
+// title, SEO fields and a layout of blocks.
+func Pages() *content.Collection {
+	return &content.Collection{
+		Slug: PagesSlug, Singular: "Page", Plural: "Pages",
+		Drafts: true, UseAsTitle: "title",
+		Access: content.Access{
+			Read:   content.PublishedOrSignedIn,
+			Create: content.SignedIn, Update: content.SignedIn, Delete: content.SignedIn,
+			ReadVersions: content.SignedIn,
+			Unlock:       content.Nobody,
+		},
+		Admin: content.CollectionAdmin{
+			Columns:        []string{"title", "slug", "_status", "updatedAt", "publishedAt", "createdAt"},
+			DefaultColumns: 4,
+			Search:         []string{"title", "slug"},
+			DefaultSort:    "-updatedAt",
+			Group:          "Collections",
+			Dashboard:      true,
+			SEOPreview:     true,
+		},
+		Fields: []content.Field{
+			{Name: "title", Type: content.Text, Required: true, Index: true, MaxLength: 300},
+			{Name: "slug", Type: content.Text, Unique: true, MaxLength: 200, SlugFrom: "title"},
+			{Name: "content", Type: content.RichText},
+			{Name: "publishedAt", Type: content.Date, Index: true},
+			{Name: "meta", Type: content.Group, Fields: []content.Field{
+				{Name: "title", Type: content.Text, MaxLength: 300, Admin: content.FieldAdmin{Counter: 60}},
+				{Name: "description", Type: content.Textarea, MaxLength: 1000, Admin: content.FieldAdmin{Counter: 160}},
+				{Name: "image", Type: content.Upload, RelationTo: MediaSlug},
+			}},
+			{Name: "heroImage", Label: "Hero Image", Type: content.Upload, RelationTo: MediaSlug},
+			{Name: "author", Type: content.Relationship, RelationTo: UsersSlug},
+			{Name: "related", Type: content.Relationship, RelationTo: PagesSlug, HasMany: true},
+			{Name: "layout", Type: content.Blocks, Blocks: []content.Block{
+				{Slug: "hero", Label: "Hero", Fields: []content.Field{
+					{Name: "heading", Type: content.Text, MaxLength: 300},
+					{Name: "subheading", Type: content.Textarea, MaxLength: 1000},
+					{Name: "media", Type: content.Upload, RelationTo: MediaSlug},
+					{Name: "links", Type: content.Array, Fields: simpleLink()},
+				}},
+				{Slug: "content", Label: "Content", Fields: []content.Field{
+					{Name: "richText", Label: "Rich Text", Type: content.RichText},
+				}},
+				{Slug: "mediaBlock", Label: "Media", Fields: []content.Field{
+					{Name: "media", Type: content.Upload, RelationTo: MediaSlug, Required: true},
+					{Name: "caption", Type: content.Text, MaxLength: 500},
+				}},
+				{Slug: "callToAction", Label: "Call to Action", Fields: []content.Field{
+					{Name: "heading", Type: content.Text, MaxLength: 300},
+					{Name: "richText", Label: "Rich Text", Type: content.RichText},
+					{Name: "links", Type: content.Array, Fields: simpleLink()},
+				}},
+				{Slug: "features", Label: "Features", Fields: []content.Field{
+					{Name: "items", Type: content.Array, Fields: []content.Field{
+						{Name: "title", Type: content.Text, MaxLength: 300},
+						{Name: "description", Type: content.Textarea, MaxLength: 1000},
+						{Name: "icon", Type: content.Upload, RelationTo: MediaSlug},
+					}},
+				}},
+			}},
+		},
+	}
+}
+
+// simpleLink is the row of a block's links array.
+func simpleLink() []content.Field {
+	return []content.Field{
+		{Name: "label", Type: content.Text, MaxLength: 200},
+		{Name: "url", Type: content.Text, MaxLength: 2048},
+		{Name: "newTab", Type: content.Checkbox},
+	}
+}
