@@ -23,7 +23,7 @@ const (
 
 // All returns every definition of this CMS, collections then globals.
 func All() []*content.Collection {
-	return []*content.Collection{Pages(), Media(), Users()}
+	return []*content.Collection{Pages(), Media(), Users(), Header(), Footer()}
 }
 
 // Registry checks All and returns its registry; maxVersions <= 0 keeps

@@ -180,6 +180,26 @@ await step('findVersions', async () => {
   eq(res.docs[1].version?.title, 'SDK Home', 'first version')
 })
 
+await step('findGlobal (never saved) and updateGlobal', async () => {
+  eq(await anon.findGlobal({ slug: 'footer' }), { navItems: [] }, 'never saved')
+  const res = await sdk.updateGlobal({ slug: 'footer', depth: 0, data: { navItems: [{ link: { label: 'Home', reference: { relationTo: 'pages', value: ids.home } } }] } })
+  eq([res.globalType, res.navItems[0].link.type, res.navItems[0].link.label, res.navItems[0].link.reference], ['footer', 'reference', 'Home', { relationTo: 'pages', value: ids.home }], 'result')
+  const got = await anon.findGlobal({ slug: 'footer', depth: 1 })
+  eq([got.id, got.globalType, got.navItems[0].link.reference.value.id], [res.id, 'footer', ids.home], 'populated for anonymous readers')
+  const err = await rejects(anon.updateGlobal({ slug: 'footer', data: { navItems: [] } }), 403, 'anonymous updateGlobal')
+  eq(err.status, 403, 'anonymous')
+})
+
+await step('updateGlobal with drafts, findGlobal draft, findGlobalVersions', async () => {
+  await sdk.updateGlobal({ slug: 'header', depth: 0, data: { _status: 'published', navItems: [{ link: { type: 'custom', url: '/live', label: 'Live' } }] } })
+  const draft = await sdk.updateGlobal({ slug: 'header', draft: true, depth: 0, data: { navItems: [{ link: { type: 'custom', url: '/next', label: 'Next' } }] } })
+  eq([draft._status, draft.navItems[0].link.label], ['draft', 'Next'], 'draft result')
+  eq((await anon.findGlobal({ slug: 'header', depth: 0 })).navItems[0].link.label, 'Live', 'published for anonymous')
+  eq((await sdk.findGlobal({ slug: 'header', draft: true, depth: 0 })).navItems[0].link.label, 'Next', 'draft for editors')
+  const vs = await sdk.findGlobalVersions({ slug: 'header', depth: 0, sort: '-createdAt' })
+  eq([vs.totalDocs, vs.docs[0].latest, vs.docs[0].version._status], [2, true, 'draft'], 'versions')
+})
+
 await step('upload with a file', async () => {
   // A 1x1 PNG.
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')

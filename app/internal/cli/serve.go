@@ -85,6 +85,14 @@ func mediaKind(c *config.Config) string {
 }
 
 func runMigrate(ctx context.Context, e *Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "create":
+			return runMigrateCreate(ctx, e, args[1:])
+		case "check":
+			return runMigrateCheck(ctx, e, args[1:])
+		}
+	}
 	fs := flags(e, "migrate [flags]", "Apply pending database migrations, each in a transaction under a lock. Run it as the\nrelease step before starting a new version against PostgreSQL.")
 	envFile := fs.String("env-file", ".env", "optional .env file")
 	status := fs.Bool("status", false, "only print the schema status")

@@ -93,6 +93,40 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 			}
 		}
 	}
+	for _, g := range r.globals {
+		name := schemaName(g.Slug)
+		schemas[name] = r.docSchema(g)
+		readParams := []any{
+			qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
+			qp("select", "Field projection: select[field]=true|false", "object"),
+			qp("populate", "Projection of populated documents: populate[<collection>][<field>]=true", "object"),
+			qp("draft", "Read the latest draft (signed-in callers)", "boolean"),
+		}
+		paths["/api/globals/"+g.Slug] = map[string]any{
+			"get": map[string]any{"summary": "Read the " + g.Singular + " global", "operationId": "findGlobal" + name, "parameters": readParams,
+				"responses": merge(common, map[string]any{"200": map[string]any{"description": "The global (its empty shape when never saved)", "content": jsonContent(ref(name))}})},
+			"post": map[string]any{"summary": "Update the " + g.Singular + " global", "operationId": "updateGlobal" + name, "parameters": readParams,
+				"requestBody": map[string]any{"required": true, "content": jsonContent(ref(name))},
+				"responses":   merge(common, map[string]any{"200": map[string]any{"description": "Updated", "content": jsonContent(obj(map[string]any{"message": str(), "result": ref(name)}, "message", "result"))}})},
+		}
+		paths["/api/globals/"+g.Slug+"/access"] = map[string]any{"post": map[string]any{"summary": "The caller's permissions on " + g.Singular, "operationId": "globalAccess" + name,
+			"responses": merge(common, map[string]any{"200": map[string]any{"description": "Permissions", "content": jsonContent(obj(map[string]any{"read": map[string]any{}, "update": map[string]any{}}))}})}}
+		if g.Drafts {
+			vname := name + "Version"
+			schemas[vname] = obj(map[string]any{
+				"id": map[string]any{"type": "integer"}, "version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
+			}, "id", "version")
+			schemas[vname+"List"] = listSchema(ref(vname))
+			paths["/api/globals/"+g.Slug+"/versions"] = map[string]any{"get": map[string]any{"summary": "Versions of " + g.Singular, "operationId": "findGlobalVersions" + name,
+				"responses": merge(common, map[string]any{"200": map[string]any{"description": "Versions", "content": jsonContent(ref(vname + "List"))}})}}
+			paths["/api/globals/"+g.Slug+"/versions/{id}"] = map[string]any{
+				"get": map[string]any{"summary": "A version of " + g.Singular, "operationId": "findGlobalVersion" + name, "parameters": []any{pathID()},
+					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Version", "content": jsonContent(ref(vname))}})},
+				"post": map[string]any{"summary": "Restore a version of " + g.Singular, "operationId": "restoreGlobalVersion" + name, "parameters": []any{pathID()},
+					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Restored", "content": jsonContent(obj(map[string]any{"doc": ref(name), "message": str()}, "doc", "message"))}})},
+			}
+		}
+	}
 	if au, ok := r.AuthCollection(); ok {
 		paths["/api/"+au.Slug+"/login"] = map[string]any{"post": map[string]any{
 			"summary": "Sign in", "operationId": "login",
@@ -138,6 +172,11 @@ func (r *Registry) docSchema(c *Collection) map[string]any {
 	props["createdAt"] = dateTime()
 	props["updatedAt"] = dateTime()
 	req := []string{"id", "createdAt", "updatedAt"}
+	if c.Global {
+		// A never-saved global has no id or timestamps.
+		props["globalType"] = map[string]any{"type": "string", "enum": []any{c.Slug}}
+		req = nil
+	}
 	if c.Drafts {
 		props["_status"] = map[string]any{"type": "string", "enum": []any{StatusDraft, StatusPublished}}
 	}

@@ -34,10 +34,13 @@ const (
 // Event is a change worth telling the outside world (revalidation webhooks).
 type Event struct {
 	Type       string // "publish", "unpublish", "update", "delete"
-	Collection string
-	ID         int64
-	Slug       string
-	At         time.Time
+	Collection string // the collection's or global's slug
+	// Global: Collection names a global (a saved header or footer, so the
+	// site revalidates its layout).
+	Global bool
+	ID     int64
+	Slug   string
+	At     time.Time
 }
 
 // Events receives events; it must not block.
@@ -463,7 +466,7 @@ func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input
 		return WriteResult{}, err
 	}
 	if len(v.errs) > 0 {
-		return WriteResult{}, &ValidationError{Collection: c.Slug, Errors: v.errs}
+		return WriteResult{}, &ValidationError{Collection: c.Slug, Global: c.Global, Errors: v.errs}
 	}
 	now := s.now().UTC()
 	rec := Record{CreatedAt: now, UpdatedAt: now, Status: status, Data: data}
@@ -655,7 +658,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		return WriteResult{}, err
 	}
 	if len(v.errs) > 0 {
-		return WriteResult{}, &ValidationError{Collection: c.Slug, ID: rec.ID, Errors: v.errs}
+		return WriteResult{}, &ValidationError{Collection: c.Slug, Global: c.Global, ID: rec.ID, Errors: v.errs}
 	}
 	now := s.now().UTC()
 	wasPublished := rec.Status == StatusPublished
@@ -714,7 +717,7 @@ func (s *Service) emit(ctx context.Context, typ string, c *Collection, rec Recor
 	if f, ok := c.SlugField(); ok {
 		slug, _ = rec.Data[f.Name].(string)
 	}
-	s.events.Publish(ctx, Event{Type: typ, Collection: c.Slug, ID: rec.ID, Slug: slug, At: s.now().UTC()})
+	s.events.Publish(ctx, Event{Type: typ, Collection: c.Slug, Global: c.Global, ID: rec.ID, Slug: slug, At: s.now().UTC()})
 }
 
 // Delete deletes a document (DELETE /api/{slug}/{id}).

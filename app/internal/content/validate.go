@@ -26,8 +26,10 @@ type FieldError struct {
 // ValidationError (400).
 type ValidationError struct {
 	Collection string
-	ID         int64 // 0 on create
-	Errors     []FieldError
+	// Global: Collection names a global (the envelope says "global").
+	Global bool
+	ID     int64 // 0 on create
+	Errors []FieldError
 }
 
 func (e *ValidationError) Error() string {

@@ -35,6 +35,10 @@ func (s *Service) versionDocs(ctx context.Context, actor *Actor, c *Collection, 
 			"updatedAt": FormatTime(v.UpdatedAt),
 			"latest":    v.Latest,
 		}
+		if c.Global {
+			delete(out[i], "parent")
+			body["globalType"] = c.Slug
+		}
 		if opts.Select != nil {
 			out[i] = project(out[i], opts.Select, true)
 		}
@@ -47,10 +51,15 @@ func (s *Service) versionsAccess(actor *Actor, slug string) (*Collection, error)
 	if err != nil {
 		return nil, err
 	}
+	return s.versionsOf(actor, c)
+}
+
+func (s *Service) versionsOf(actor *Actor, c *Collection) (*Collection, error) {
+	slug := c.Slug
 	if !c.Drafts {
 		return nil, fmt.Errorf("%w: %s has no versions", ErrNotSupported, slug)
 	}
-	if !c.Access.ReadVersions(actor).Allow {
+	if !rule(c.Access.ReadVersions, actor).Allow {
 		return nil, ErrForbidden
 	}
 	return c, nil
@@ -62,6 +71,10 @@ func (s *Service) FindVersions(ctx context.Context, actor *Actor, slug string, p
 	if err != nil {
 		return List{}, err
 	}
+	return s.findVersions(ctx, actor, c, p)
+}
+
+func (s *Service) findVersions(ctx context.Context, actor *Actor, c *Collection, p query.Params) (List, error) {
 	vc := versionsCollection(c)
 	wf, err := s.reg.CompileWhere(vc, p.Where, actor)
 	if err != nil {
@@ -93,6 +106,10 @@ func (s *Service) FindVersionByID(ctx context.Context, actor *Actor, slug string
 	if err != nil {
 		return nil, err
 	}
+	return s.findVersionByID(ctx, actor, c, id, opts)
+}
+
+func (s *Service) findVersionByID(ctx context.Context, actor *Actor, c *Collection, id int64, opts ReadOptions) (Doc, error) {
 	v, err := s.store.GetVersion(ctx, c, id)
 	if err != nil {
 		return nil, err
@@ -111,6 +128,10 @@ func (s *Service) RestoreVersion(ctx context.Context, actor *Actor, slug string,
 	if err != nil {
 		return nil, err
 	}
+	return s.restoreVersion(ctx, actor, c, id, opts)
+}
+
+func (s *Service) restoreVersion(ctx context.Context, actor *Actor, c *Collection, id int64, opts ReadOptions) (Doc, error) {
 	v, err := s.store.GetVersion(ctx, c, id)
 	if err != nil {
 		return nil, err

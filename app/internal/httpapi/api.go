@@ -108,6 +108,9 @@ func (a *API) Register(r *gin.Engine) {
 	for _, c := range a.content.Registry().All() {
 		a.registerCollection(g, c)
 	}
+	for _, gl := range a.content.Registry().Globals() {
+		a.registerGlobal(g, gl)
+	}
 }
 
 // NotFound answers an unknown /api route as Payload does (no errors array).

@@ -72,6 +72,9 @@ func statusOf(err error) (int, errorEnvelope) {
 		return faultStatus(fe)
 	case errors.As(err, &ve):
 		data := map[string]any{"collection": ve.Collection, "errors": ve.Errors}
+		if ve.Global {
+			data = map[string]any{"global": ve.Collection, "errors": ve.Errors}
+		}
 		if ve.ID != 0 {
 			data["id"] = ve.ID
 		}

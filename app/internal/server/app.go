@@ -73,7 +73,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *
 	}
 	a.db = db
 	a.closers = append(a.closers, db.Close)
-	if err := a.ensureSchema(ctx); err != nil {
+	if err := a.ensureSchema(ctx, reg); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -149,7 +149,30 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *
 	return a, nil
 }
 
-func (a *App) ensureSchema(ctx context.Context) error {
+func (a *App) ensureSchema(ctx context.Context, reg *content.Registry) error {
+	if err := a.migrateIfAllowed(ctx); err != nil {
+		return err
+	}
+	want, err := store.Derive(reg)
+	if err != nil {
+		return err
+	}
+	diffs, err := a.db.Verify(ctx, want)
+	if err != nil {
+		return err
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("%w: the database does not match the definitions in app/collections: %s; run `cms migrate create NAME` and `cms migrate`",
+			ErrSchemaMismatch, strings.Join(diffs, "; "))
+	}
+	return nil
+}
+
+// ErrSchemaMismatch means the database lacks tables, columns or indexes the
+// content definitions need.
+var ErrSchemaMismatch = errors.New("database schema does not match the content definitions")
+
+func (a *App) migrateIfAllowed(ctx context.Context) error {
 	st, err := a.db.Status(ctx)
 	if err != nil {
 		return err

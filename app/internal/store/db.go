@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -43,6 +44,10 @@ type Options struct {
 	// StatementTimeout bounds each statement on PostgreSQL.
 	StatementTimeout time.Duration
 	Logger           *slog.Logger
+	// ExtraMigrations holds migrations numbered after the embedded ones,
+	// in postgres/ and sqlite/ (a content model extended outside this
+	// binary's app/collections, as the tests do).
+	ExtraMigrations fs.FS
 }
 
 // DB is an open database.
@@ -51,6 +56,7 @@ type DB struct {
 	reads   *gorm.DB // reads outside transactions: gdb, or SQLite's read pool
 	dialect Dialect
 	log     *slog.Logger
+	extra   fs.FS
 }
 
 // Open connects and configures the pool. It does not migrate.
@@ -94,7 +100,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: pool: %w", err)
 	}
-	db := &DB{gdb: gdb, reads: gdb, dialect: dialect, log: o.Logger}
+	db := &DB{gdb: gdb, reads: gdb, dialect: dialect, log: o.Logger, extra: o.ExtraMigrations}
 	if dialect == SQLite {
 		sqlDB.SetMaxOpenConns(1)
 		// Ping before the read pool opens: it creates the file and switches

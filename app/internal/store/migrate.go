@@ -36,11 +36,15 @@ type Migration struct {
 	SQL       string
 	NoTx      bool
 	Extension string
+	FKOff     bool
 }
 
 const (
 	directiveNoTx      = "-- chronos:no-transaction"
 	directiveExtension = "-- chronos:requires-extension "
+	// directiveFKOff (SQLite) runs the migration with foreign keys off, as
+	// a table rebuild needs, and checks them before committing.
+	directiveFKOff = "-- chronos:foreign-keys-off"
 )
 
 // parseDirectives reads the directives of m's leading comment lines.
@@ -53,23 +57,40 @@ func (m *Migration) parseDirectives() {
 		if line == directiveNoTx {
 			m.NoTx = true
 		}
+		if line == directiveFKOff {
+			m.FKOff = true
+		}
 		if ext, ok := strings.CutPrefix(line, directiveExtension); ok {
 			m.Extension = strings.TrimSpace(ext)
 		}
 	}
 }
 
-// statements splits a no-transaction migration into its statements: each
-// ends with ";" at the end of a line; comment lines are dropped.
+// statements splits a migration into its statements: each ends with ";"
+// at the end of a line, except inside a trigger body (BEGIN … END;);
+// comment lines are dropped.
 func (m Migration) statements() []string {
 	var out []string
 	var cur strings.Builder
+	inBody := false
 	for line := range strings.Lines(m.SQL) {
 		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "--") {
 			continue
 		}
 		cur.WriteString(line)
+		upper := strings.ToUpper(t)
+		if strings.HasSuffix(upper, " BEGIN") {
+			inBody = true
+		}
+		if inBody {
+			if upper == "END;" {
+				inBody = false
+				out = append(out, strings.TrimSpace(cur.String()))
+				cur.Reset()
+			}
+			continue
+		}
 		if strings.HasSuffix(t, ";") {
 			out = append(out, strings.TrimSpace(cur.String()))
 			cur.Reset()
@@ -81,14 +102,47 @@ func (m Migration) statements() []string {
 	return out
 }
 
-// Migrations returns the migrations of a dialect in order.
+// apply runs m's statements one by one in tx; a failure names the
+// statement (the caller's transaction then leaves the database as it was).
+func (m Migration) apply(tx *gorm.DB) error {
+	for i, st := range m.statements() {
+		if err := tx.Exec(st).Error; err != nil {
+			return fmt.Errorf("apply %s: statement %d failed (%s): %w", m.Name, i+1, brief(st), err)
+		}
+	}
+	return nil
+}
+
+// brief shortens a statement for an error message.
+func brief(st string) string {
+	st = strings.Join(strings.Fields(st), " ")
+	if len(st) > 160 {
+		st = st[:160] + "…"
+	}
+	return st
+}
+
+// Migrations returns the embedded migrations of a dialect in order.
 func Migrations(d Dialect) ([]Migration, error) {
-	dir := path.Join("migrations", string(d))
-	entries, err := fs.ReadDir(migrationFS, dir)
+	return migrationsFrom(migrationFS, path.Join("migrations", string(d)), nil)
+}
+
+// migrations returns the embedded migrations plus those of
+// Options.ExtraMigrations (a directory with postgres/ and sqlite/, numbered
+// after the embedded ones: a model extended in tests or by a plugin).
+func (db *DB) migrations() ([]Migration, error) {
+	ms, err := Migrations(db.dialect)
+	if err != nil || db.extra == nil {
+		return ms, err
+	}
+	return migrationsFrom(db.extra, string(db.dialect), ms)
+}
+
+func migrationsFrom(fsys fs.FS, dir string, out []Migration) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: read migrations: %w", err)
 	}
-	var out []Migration
 	for _, e := range entries {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".sql") {
@@ -99,7 +153,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("store: migration %s: name must be NNNN_name.sql", name)
 		}
-		b, err := fs.ReadFile(migrationFS, path.Join(dir, name))
+		b, err := fs.ReadFile(fsys, path.Join(dir, name))
 		if err != nil {
 			return nil, fmt.Errorf("store: read %s: %w", name, err)
 		}
@@ -110,7 +164,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	for i, m := range out {
 		if m.Version != i+1 {
-			return nil, fmt.Errorf("store: migration versions must be 1..n without gaps, found %d at position %d", m.Version, i+1)
+			return nil, fmt.Errorf("store: migration versions must be 1..n without gaps or repeats, found %d (%s) at position %d: renumber the newer file", m.Version, m.Name, i+1)
 		}
 	}
 	return out, nil
@@ -148,7 +202,7 @@ func (db *DB) appliedVersions(ctx context.Context, tx *gorm.DB) (map[int]bool, e
 
 // Status reads the schema status without changing anything.
 func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
-	ms, err := Migrations(db.dialect)
+	ms, err := db.migrations()
 	if err != nil {
 		return SchemaStatus{}, err
 	}
@@ -186,7 +240,7 @@ func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
 // PostgreSQL each transaction holds an advisory lock and re-reads what is
 // applied, so concurrent `cms migrate` runs apply every migration once.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
-	ms, err := Migrations(db.dialect)
+	ms, err := db.migrations()
 	if err != nil {
 		return nil, err
 	}
@@ -197,6 +251,16 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	for _, m := range ms {
 		if m.NoTx && db.dialect == Postgres {
 			applied, err := db.migrateOutsideTx(ctx, m)
+			if err != nil {
+				return done, classify(fmt.Errorf("store: migrate: %w", err))
+			}
+			if applied {
+				done = append(done, m.Name)
+			}
+			continue
+		}
+		if m.FKOff && db.dialect == SQLite {
+			applied, err := db.migrateFKOff(ctx, m)
 			if err != nil {
 				return done, classify(fmt.Errorf("store: migrate: %w", err))
 			}
@@ -219,8 +283,8 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			if have[m.Version] {
 				return nil
 			}
-			if err := tx.Exec(m.SQL).Error; err != nil {
-				return fmt.Errorf("apply %s: %w", m.Name, err)
+			if err := m.apply(tx); err != nil {
+				return err
 			}
 			if err := db.record(tx, m); err != nil {
 				return err
@@ -305,3 +369,40 @@ func (db *DB) migrateOutsideTx(ctx context.Context, m Migration) (bool, error) {
 
 // quoteIdent quotes a PostgreSQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// migrateFKOff applies a SQLite migration that rebuilds tables: on one
+// pinned connection, foreign keys are switched off (which SQLite allows
+// only outside a transaction), the migration runs in a transaction that
+// fails when PRAGMA foreign_key_check reports a broken reference, and the
+// keys are switched back on.
+func (db *DB) migrateFKOff(ctx context.Context, m Migration) (bool, error) {
+	applied := false
+	err := db.gdb.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+		if err := pinned.Exec("PRAGMA foreign_keys = OFF").Error; err != nil {
+			return err
+		}
+		defer pinned.Exec("PRAGMA foreign_keys = ON")
+		return pinned.Transaction(func(tx *gorm.DB) error {
+			have, err := db.appliedVersions(ctx, tx)
+			if err != nil || have[m.Version] {
+				return err
+			}
+			if err := m.apply(tx); err != nil {
+				return err
+			}
+			var broken []map[string]any
+			if err := tx.Raw("PRAGMA foreign_key_check").Scan(&broken).Error; err != nil {
+				return err
+			}
+			if len(broken) > 0 {
+				return fmt.Errorf("apply %s: %d rows break foreign keys after the rebuild", m.Name, len(broken))
+			}
+			if err := db.record(tx, m); err != nil {
+				return err
+			}
+			applied = true
+			return nil
+		})
+	})
+	return applied, err
+}

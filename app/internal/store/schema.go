@@ -30,6 +30,8 @@ type TableDef struct {
 	// Fields lists the entity's field paths and types (data column
 	// included), so removals, renames and type changes are detected.
 	Fields []FieldDef `json:"fields,omitempty"`
+	// Search are the columns with a trigram search index (Admin.Search).
+	Search []string `json:"search,omitempty"`
 }
 
 // ColumnDef is one column. Type is logical: id, ref, int, float, text,
@@ -176,6 +178,9 @@ func deriveTable(c *content.Collection) TableDef {
 		col := ColumnName(f)
 		// The auth kind's email identifies an account: never null.
 		t.Columns = append(t.Columns, ColumnDef{Name: col, Type: colType(content.ColumnOf(f)), Field: f.Name, NotNull: c.Auth && f.Name == "email"})
+		if slices.Contains(c.Admin.Search, f.Name) {
+			t.Search = append(t.Search, col)
+		}
 		if f.Unique {
 			t.Indexes = append(t.Indexes, IndexDef{Name: name + "_" + col + "_key", Columns: []string{col}, Unique: true})
 		} else {

@@ -51,10 +51,12 @@ type Dispatcher struct {
 // Payload is the JSON body of a delivery.
 type Payload struct {
 	Type       string `json:"type"`
-	Collection string `json:"collection"`
-	ID         int64  `json:"id"`
-	Slug       string `json:"slug,omitempty"`
-	At         string `json:"at"`
+	Collection string `json:"collection,omitempty"`
+	// Global names a saved global ("header"): revalidate the layout.
+	Global string `json:"global,omitempty"`
+	ID     int64  `json:"id"`
+	Slug   string `json:"slug,omitempty"`
+	At     string `json:"at"`
 }
 
 // New starts a dispatcher with one worker; Close stops it.
@@ -110,7 +112,11 @@ func (d *Dispatcher) Close(ctx context.Context) {
 func (d *Dispatcher) run() {
 	defer d.wg.Done()
 	for e := range d.queue {
-		body, err := json.Marshal(Payload{Type: e.Type, Collection: e.Collection, ID: e.ID, Slug: e.Slug, At: content.FormatTime(e.At)})
+		p := Payload{Type: e.Type, Collection: e.Collection, ID: e.ID, Slug: e.Slug, At: content.FormatTime(e.At)}
+		if e.Global {
+			p.Collection, p.Global = "", e.Collection
+		}
+		body, err := json.Marshal(p)
 		if err != nil {
 			d.o.Logger.Error("webhook encode", "err", err)
 			continue

@@ -1,0 +1,183 @@
+package content
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/automatonic/chronos/app/internal/query"
+)
+
+// ErrUnknownGlobal is a global slug the registry does not know.
+var ErrUnknownGlobal = errors.New("unknown global")
+
+func (s *Service) global(slug string) (*Collection, error) {
+	g, ok := s.reg.Global(slug)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownGlobal, slug)
+	}
+	return g, nil
+}
+
+// globalRecord loads the one stored row of a global, if it was ever saved,
+// among the rows f lets through.
+func (s *Service) globalRecord(ctx context.Context, g *Collection, f Filter) (Record, bool, error) {
+	recs, _, err := s.store.Find(ctx, g, Find{Filter: f, Sort: []SortKey{{Field: "id"}}, Limit: 1})
+	if err != nil {
+		return Record{}, false, fmt.Errorf("read global %s: %w", g.Slug, err)
+	}
+	if len(recs) == 0 {
+		return Record{}, false, nil
+	}
+	return recs[0], true, nil
+}
+
+// withGlobalType adds Payload's virtual globalType unless a select leaves
+// it out.
+func withGlobalType(g *Collection, d Doc, sel *query.Select) {
+	if sel != nil {
+		_, listed := sel.Fields["globalType"]
+		if listed == sel.Exclude {
+			return
+		}
+	}
+	d["globalType"] = g.Slug
+}
+
+// FindGlobal reads a global (GET /api/globals/{slug}). A global that was
+// never saved answers its empty shape: no id, timestamps or globalType,
+// arrays as [] (and _status draft with drafts), as Payload does.
+func (s *Service) FindGlobal(ctx context.Context, actor *Actor, slug string, opts ReadOptions) (Doc, error) {
+	g, err := s.global(slug)
+	if err != nil {
+		return nil, err
+	}
+	af, err := s.accessFilter(g, rule(g.Access.Read, actor), actor)
+	if errors.Is(err, ErrForbidden) {
+		return nil, ErrNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	rec, found, err := s.globalRecord(ctx, g, af)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		d := shape(g.Fields, map[string]any{})
+		if g.Drafts {
+			d["_status"] = StatusDraft
+		}
+		if opts.Select != nil {
+			d = project(d, opts.Select, false)
+		}
+		return d, nil
+	}
+	docs, err := s.docs(ctx, actor, g, []Record{rec}, opts)
+	if err != nil {
+		return nil, err
+	}
+	withGlobalType(g, docs[0], opts.Select)
+	return docs[0], nil
+}
+
+// UpdateGlobal saves a global (POST /api/globals/{slug}); the first save
+// creates its row. The result is shaped as Payload's: a drafts-enabled
+// global's result has no id, and a draft save's no globalType.
+func (s *Service) UpdateGlobal(ctx context.Context, actor *Actor, slug string, input map[string]any, opts WriteOptions) (WriteResult, error) {
+	g, err := s.global(slug)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	uf, err := s.accessFilter(g, rule(g.Access.Update, actor), actor)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	rec, found, err := s.globalRecord(ctx, g, uf)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	var res WriteResult
+	if found {
+		res, err = s.update(ctx, actor, g, rec, input, nil, opts)
+	} else {
+		if any, _, cerr := s.store.Find(ctx, g, Find{Limit: 1}); cerr == nil && len(any) > 0 {
+			return WriteResult{}, ErrForbidden // a row exists that the rule hides
+		}
+		res, err = s.create(ctx, actor, g, input, nil, opts)
+	}
+	if err != nil {
+		return WriteResult{}, err
+	}
+	draft := g.Drafts && opts.Draft
+	if !g.Drafts {
+		// Without drafts every save is live: tell the site (drafts-enabled
+		// globals announce publish/unpublish from the write itself).
+		id, _ := RelationID(res.Doc["id"])
+		s.emit(ctx, "update", g, Record{ID: id})
+	}
+	if res.Doc != nil {
+		if g.Drafts {
+			delete(res.Doc, "id")
+		}
+		if !draft {
+			withGlobalType(g, res.Doc, opts.Select)
+		}
+	}
+	res.Message = "Updated successfully."
+	if draft {
+		res.Message = "Draft saved successfully."
+	}
+	return res, nil
+}
+
+// GlobalAccess answers POST /api/globals/{slug}/access.
+func (s *Service) GlobalAccess(actor *Actor, slug string) (map[string]any, error) {
+	g, err := s.global(slug)
+	if err != nil {
+		return nil, err
+	}
+	return GlobalPermissions(g, actor), nil
+}
+
+// FindGlobalVersions lists a global's versions (GET /api/globals/{slug}/versions).
+func (s *Service) FindGlobalVersions(ctx context.Context, actor *Actor, slug string, p query.Params) (List, error) {
+	g, err := s.global(slug)
+	if err != nil {
+		return List{}, err
+	}
+	if _, err := s.versionsOf(actor, g); err != nil {
+		return List{}, err
+	}
+	return s.findVersions(ctx, actor, g, p)
+}
+
+// FindGlobalVersionByID reads one version of a global.
+func (s *Service) FindGlobalVersionByID(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (Doc, error) {
+	g, err := s.global(slug)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.versionsOf(actor, g); err != nil {
+		return nil, err
+	}
+	return s.findVersionByID(ctx, actor, g, id, opts)
+}
+
+// RestoreGlobalVersion writes a version back to the global
+// (POST /api/globals/{slug}/versions/{id}).
+func (s *Service) RestoreGlobalVersion(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (Doc, error) {
+	g, err := s.global(slug)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.versionsOf(actor, g); err != nil {
+		return nil, err
+	}
+	d, err := s.restoreVersion(ctx, actor, g, id, opts)
+	if err != nil {
+		return nil, err
+	}
+	delete(d, "message")
+	withGlobalType(g, d, opts.Select)
+	return d, nil
+}
