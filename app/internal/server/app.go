@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/automatonic/chronos/app/collections"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -54,11 +55,19 @@ func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, err
 	if err != nil {
 		return nil, err
 	}
-	return BuildModel(ctx, cfg, log, reg)
+	return BuildModel(ctx, cfg, log, Model{Registry: reg})
 }
 
-// BuildModel is Build for a given content model (tests add collections).
-func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *content.Registry) (*App, error) {
+// Model is a content model with the migrations beyond the embedded ones
+// that its extra definitions need (tests add collections this way).
+type Model struct {
+	Registry        *content.Registry
+	ExtraMigrations fs.FS
+}
+
+// BuildModel is Build for a given content model.
+func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Model) (*App, error) {
+	reg := m.Registry
 	a := &App{cfg: cfg, log: log, checks: map[string]func(context.Context) error{}}
 	// CMS_DB_MAX_CONNS bounds every connection this process opens: on
 	// PostgreSQL one of them is kept for readiness checks (below).
@@ -67,7 +76,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *
 	if separateHealth {
 		poolSize--
 	}
-	db, err := store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, SQLitePath: cfg.SQLitePath, MaxConns: poolSize, Logger: log})
+	db, err := store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, SQLitePath: cfg.SQLitePath, MaxConns: poolSize, Logger: log, ExtraMigrations: m.ExtraMigrations})
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +138,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *
 	// saturated, a busy but healthy instance must not report itself unready.
 	health := db
 	if separateHealth {
-		if health, err = store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, MaxConns: 1, Logger: log}); err != nil {
+		if health, err = store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, MaxConns: 1, Logger: log, ExtraMigrations: m.ExtraMigrations}); err != nil {
 			a.Close()
 			return nil, err
 		}

@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/contract"
+	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/config"
 	"github.com/automatonic/chronos/app/internal/store"
@@ -135,4 +137,24 @@ func BenchmarkLoginHTTP(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
+}
+
+// TestBuildRefusesASchemaThatMissesDefinitions: a collection defined without
+// its migration stops serve, naming what the database lacks.
+func TestBuildRefusesASchemaThatMissesDefinitions(t *testing.T) {
+	cfg, err := config.Load(map[string]string{contract.CMSDataDir: t.TempDir(), contract.PayloadSecret: strings.Repeat("s", 32), contract.CMSAutoMigrate: "true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := &content.Collection{Slug: "notes", Singular: "Note", Plural: "Notes",
+		Access: content.Access{Read: content.Anyone, Create: content.Anyone, Update: content.Anyone, Delete: content.Anyone},
+		Fields: []content.Field{{Name: "title", Type: content.Text, Index: true}}}
+	reg, err := content.NewRegistry(0, append(collections.All(), extra)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = BuildModel(context.Background(), cfg, slog.New(slog.DiscardHandler), Model{Registry: reg})
+	if !errors.Is(err, ErrSchemaMismatch) || !strings.Contains(err.Error(), "table notes (notes) is missing") {
+		t.Fatalf("got %v, want ErrSchemaMismatch naming the notes table", err)
+	}
 }
