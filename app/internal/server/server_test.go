@@ -13,9 +13,9 @@ import (
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/contract"
-	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/config"
+	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/store"
 	"github.com/automatonic/chronos/app/internal/testenv"
 )
