@@ -47,51 +47,94 @@ const (
 	CMSCacheBytes      = "CMS_CACHE_BYTES"
 )
 
-// Var describes one environment variable of the contract.
+// Types of variables: how config parses a value.
+const (
+	TypeString   = "string"
+	TypeInt      = "int"      // decimal integer in [Min, Max]
+	TypeBool     = "bool"     // true or false
+	TypeDuration = "duration" // Go duration (90s, 10m, 2h) or seconds
+	TypeURL      = "url"      // absolute URL
+	TypeList     = "list"     // comma-separated
+	TypeEnum     = "enum"     // one of Values
+)
+
+// Modes of CMS_ENV.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// Media delivery modes, the values of CMS_MEDIA_DELIVERY.
+const (
+	// DeliverProxy serves files through GET /api/media/file/<filename>.
+	DeliverProxy = "proxy"
+	// DeliverPublic links files at S3_PUBLIC_URL (a CDN or public bucket).
+	DeliverPublic = "public"
+	// DeliverPresign links /api/media/file/<filename>, which redirects to
+	// a short-lived presigned GET.
+	DeliverPresign = "presign"
+)
+
+// Var describes one environment variable of the contract: its name, how it
+// is parsed, its default and its documentation. config.Load parses every
+// variable by this table and the README's env table is rendered from it.
 type Var struct {
-	Name        string   // canonical name
-	Aliases     []string // other accepted names, in order of precedence after Name
-	Secret      bool     // never printed, logged or shown in --help
-	Output      string   // Pulumi stack output that carries it; "" when infra does not export it
-	Default     string   // human-readable default, for docs
+	Name    string   // canonical name
+	Aliases []string // other accepted names, in order of precedence after Name
+	Secret  bool     // never printed, logged or shown in --help
+	Output  string   // Pulumi stack output that carries it; "" when infra does not export it
+	Type    string   // one of the Type constants
+	// Default is the value used when the variable is unset, written as it
+	// would be in the environment; "" means none or DefaultDoc.
+	Default string
+	// DefaultDoc describes a default that depends on other settings; it
+	// replaces Default in the docs.
+	DefaultDoc string
+	Min, Max   int64    // bounds of a TypeInt
+	Values     []string // accepted values of a TypeEnum
+	// Schemes are the accepted URL schemes of a TypeURL (or of each entry
+	// of a TypeList of URLs).
+	Schemes     []string
 	Description string
 }
+
+var web = []string{"http", "https"}
 
 // Vars returns every variable of the contract, in documentation order.
 func Vars() []Var {
 	return []Var{
-		{Name: PostgresURL, Secret: true, Output: OutPostgresURL, Default: "embedded SQLite file under CMS_DATA_DIR", Description: "PostgreSQL connection URL (`postgres://user:pass@host:5432/db?sslmode=require`). Required in production."},
-		{Name: S3Bucket, Output: OutBucketName, Default: "local disk under CMS_DATA_DIR/uploads", Description: "S3 bucket for media. Required in production."},
-		{Name: S3Region, Output: OutRegion, Default: "us-east-1", Description: "AWS region of the bucket."},
-		{Name: S3AccessKeyID, Output: OutAccessKeyID, Default: "AWS default credential chain", Description: "Access key id of the CMS's IAM user."},
-		{Name: S3SecretAccessKey, Secret: true, Output: OutSecretAccessKey, Default: "AWS default credential chain", Description: "Secret access key of the CMS's IAM user."},
-		{Name: PayloadSecret, Aliases: []string{CMSSecret}, Secret: true, Output: OutPayloadSecret, Default: "dev: generated and kept in CMS_DATA_DIR/dev-secret", Description: "Signing secret for tokens (at least 32 bytes in production). `CMS_SECRET` is accepted too."},
-		{Name: S3Endpoint, Default: "AWS", Description: "S3-compatible endpoint URL (MinIO, versitygw)."},
-		{Name: S3ForcePathStyle, Default: "false", Description: "Use path-style bucket addressing (needed by most S3-compatible servers)."},
-		{Name: S3PublicURL, Default: "none", Description: "Public (CDN) URL prefix for media files; when set, media URLs point there."},
-		{Name: S3Prefix, Default: "media/", Description: "Key prefix for objects in the bucket."},
-		{Name: CMSPublicURL, Default: "http://localhost:3000 style address derived from CMS_ADDR", Description: "Public base URL of the CMS (cookies get `Secure` when https)."},
-		{Name: CMSAddr, Default: "127.0.0.1:8080 (dev), :8080 (production)", Description: "Listen address."},
-		{Name: CMSCORSOrigins, Output: OutCORSOrigins, Default: "none", Description: "Comma-separated web origins allowed by CORS and for cookie-authenticated writes."},
-		{Name: CMSEnv, Default: "development", Description: "`development` or `production`."},
-		{Name: CMSDataDir, Default: "./data", Description: "Directory for the embedded SQLite file, local uploads and the dev secret."},
-		{Name: CMSLogLevel, Default: "info", Description: "`debug`, `info`, `warn` or `error`."},
-		{Name: CMSAutoMigrate, Default: "true for embedded SQLite, false otherwise", Description: "Apply pending migrations when `serve` starts."},
-		{Name: CMSDBMaxConns, Default: "10", Description: "Maximum open database connections in the pool."},
-		{Name: CMSUploadMaxBytes, Default: "52428800 (50 MiB)", Description: "Largest accepted upload, in bytes."},
-		{Name: CMSMediaDelivery, Default: "proxy", Description: "`proxy` (through the CMS), `public` (S3_PUBLIC_URL) or `presign` (short-lived presigned redirects)."},
-		{Name: CMSImageWorkers, Default: "2", Description: "Images processed at once (bounds memory)."},
-		{Name: CMSTokenTTL, Default: "2h", Description: "Lifetime of login tokens and sessions."},
-		{Name: CMSPreviewURL, Default: "none", Description: "Front-end preview URL; the admin appends `?slug=…&token=…`."},
-		{Name: CMSWebhookURLs, Default: "none", Description: "Comma-separated URLs that receive signed revalidation events."},
-		{Name: CMSWebhookSecret, Secret: true, Default: "none", Description: "HMAC-SHA256 key for the `X-Chronos-Signature` webhook header."},
-		{Name: SMTPURL, Secret: true, Default: "none (dev: reset links are logged)", Description: "SMTP server for password-reset mail (`smtp://user:pass@host:587`)."},
-		{Name: SMTPFrom, Default: "none", Description: "From address of password-reset mail."},
-		{Name: CMSLoginMaxAttempt, Default: "5", Description: "Failed logins before an account is locked."},
-		{Name: CMSLockoutDuration, Default: "10m", Description: "How long a locked account stays locked."},
-		{Name: CMSPasswordMinLen, Default: "8", Description: "Minimum password length."},
-		{Name: CMSCacheBytes, Default: "33554432 (32 MiB)", Description: "Memory for cached anonymous API responses (dropped on any content write, in any process within 100 ms); 0 disables."},
-		{Name: CMSTrustedProxies, Default: "none", Description: "Comma-separated proxy IPs/CIDRs whose `X-Forwarded-For` is trusted for the client IP (rate limits); set it behind a load balancer."},
+		{Name: PostgresURL, Secret: true, Output: OutPostgresURL, Type: TypeURL, Schemes: []string{"postgres", "postgresql"}, DefaultDoc: "embedded SQLite file under CMS_DATA_DIR", Description: "PostgreSQL connection URL (`postgres://user:pass@host:5432/db?sslmode=require`). Required in production."},
+		{Name: S3Bucket, Output: OutBucketName, Type: TypeString, DefaultDoc: "local disk under CMS_DATA_DIR/uploads", Description: "S3 bucket for media. Required in production."},
+		{Name: S3Region, Output: OutRegion, Type: TypeString, Default: "us-east-1", Description: "AWS region of the bucket."},
+		{Name: S3AccessKeyID, Output: OutAccessKeyID, Type: TypeString, DefaultDoc: "AWS default credential chain", Description: "Access key id of the CMS's IAM user."},
+		{Name: S3SecretAccessKey, Secret: true, Output: OutSecretAccessKey, Type: TypeString, DefaultDoc: "AWS default credential chain", Description: "Secret access key of the CMS's IAM user."},
+		{Name: PayloadSecret, Aliases: []string{CMSSecret}, Secret: true, Output: OutPayloadSecret, Type: TypeString, DefaultDoc: "dev: generated and kept in CMS_DATA_DIR/dev-secret", Description: "Signing secret for tokens (at least 32 bytes in production). `CMS_SECRET` is accepted too."},
+		{Name: S3Endpoint, Type: TypeURL, Schemes: web, DefaultDoc: "AWS", Description: "S3-compatible endpoint URL (MinIO, versitygw)."},
+		{Name: S3ForcePathStyle, Type: TypeBool, Default: "false", Description: "Use path-style bucket addressing (needed by most S3-compatible servers)."},
+		{Name: S3PublicURL, Type: TypeURL, Schemes: web, Description: "Public (CDN) URL prefix for media files; when set, media URLs point there."},
+		{Name: S3Prefix, Type: TypeString, Default: "media/", Description: "Key prefix for objects in the bucket."},
+		{Name: CMSPublicURL, Type: TypeURL, Schemes: web, DefaultDoc: "http://<CMS_ADDR> (localhost for an address without a host)", Description: "Public base URL of the CMS (cookies get `Secure` when https)."},
+		{Name: CMSAddr, Type: TypeString, DefaultDoc: "127.0.0.1:8080 (dev), :8080 (production)", Description: "Listen address."},
+		{Name: CMSCORSOrigins, Output: OutCORSOrigins, Type: TypeList, Schemes: web, Description: "Comma-separated web origins allowed by CORS and for cookie-authenticated writes."},
+		{Name: CMSEnv, Type: TypeEnum, Default: EnvDevelopment, Values: []string{EnvDevelopment, EnvProduction}, Description: "`development` or `production`."},
+		{Name: CMSDataDir, Type: TypeString, Default: "./data", Description: "Directory for the embedded SQLite file, local uploads and the dev secret."},
+		{Name: CMSLogLevel, Type: TypeEnum, Default: "info", Values: []string{"debug", "info", "warn", "warning", "error"}, Description: "`debug`, `info`, `warn` or `error`."},
+		{Name: CMSAutoMigrate, Type: TypeBool, DefaultDoc: "true for embedded SQLite, false otherwise", Description: "Apply pending migrations when `serve` starts."},
+		{Name: CMSDBMaxConns, Type: TypeInt, Default: "10", Min: 1, Max: 1000, Description: "Maximum open database connections in the pool."},
+		{Name: CMSUploadMaxBytes, Type: TypeInt, Default: "52428800", Min: 1, Max: 1 << 40, Description: "Largest accepted upload, in bytes (default 50 MiB)."},
+		{Name: CMSMediaDelivery, Type: TypeEnum, Default: DeliverProxy, Values: []string{DeliverProxy, DeliverPublic, DeliverPresign}, Description: "`proxy` (through the CMS), `public` (S3_PUBLIC_URL) or `presign` (short-lived presigned redirects)."},
+		{Name: CMSImageWorkers, Type: TypeInt, Default: "2", Min: 1, Max: 64, Description: "Images processed at once (bounds memory)."},
+		{Name: CMSTokenTTL, Type: TypeDuration, Default: "2h", Description: "Lifetime of login tokens and sessions."},
+		{Name: CMSPreviewURL, Type: TypeURL, Schemes: web, Description: "Front-end preview URL; the admin appends `?slug=…&token=…`."},
+		{Name: CMSWebhookURLs, Type: TypeList, Schemes: web, Description: "Comma-separated URLs that receive signed revalidation events."},
+		{Name: CMSWebhookSecret, Secret: true, Type: TypeString, Description: "HMAC-SHA256 key for the `X-Chronos-Signature` webhook header."},
+		{Name: SMTPURL, Secret: true, Type: TypeURL, Schemes: []string{"smtp", "smtps"}, DefaultDoc: "none (dev: reset links are logged)", Description: "SMTP server for password-reset mail (`smtp://user:pass@host:587`)."},
+		{Name: SMTPFrom, Type: TypeString, Description: "From address of password-reset mail."},
+		{Name: CMSLoginMaxAttempt, Type: TypeInt, Default: "5", Min: 1, Max: 1000, Description: "Failed logins before an account is locked."},
+		{Name: CMSLockoutDuration, Type: TypeDuration, Default: "10m", Description: "How long a locked account stays locked."},
+		{Name: CMSPasswordMinLen, Type: TypeInt, Default: "8", Min: 8, Max: 128, Description: "Minimum password length."},
+		{Name: CMSCacheBytes, Type: TypeInt, Default: "33554432", Min: 0, Max: 1 << 40, Description: "Memory for cached anonymous API responses in bytes (default 32 MiB; dropped on any content write, in any process within 100 ms); 0 disables."},
+		{Name: CMSTrustedProxies, Type: TypeList, Description: "Comma-separated proxy IPs/CIDRs whose `X-Forwarded-For` is trusted for the client IP (rate limits); set it behind a load balancer."},
 	}
 }
 
@@ -166,7 +209,15 @@ func MarkdownTable() string {
 		if v.Output != "" {
 			out = "`" + v.Output + "`"
 		}
-		b.WriteString("| " + name + " | " + secret + " | " + out + " | " + v.Default + " | " + v.Description + " |\n")
+		def := v.DefaultDoc
+		switch {
+		case def != "":
+		case v.Default != "":
+			def = "`" + v.Default + "`"
+		default:
+			def = "none"
+		}
+		b.WriteString("| " + name + " | " + secret + " | " + out + " | " + def + " | " + v.Description + " |\n")
 	}
 	return b.String()
 }

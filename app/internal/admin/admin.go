@@ -45,9 +45,6 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// CookieName is the session cookie shared with the REST API.
-const CookieName = "payload-token"
-
 // Options configure the admin UI.
 type Options struct {
 	Content *content.Service
@@ -177,7 +174,7 @@ const (
 
 // identify resolves the signed-in user from the payload-token cookie.
 func (a *Admin) identify(c *gin.Context) {
-	ck, err := c.Request.Cookie(CookieName)
+	ck, err := c.Request.Cookie(auth.CookieName)
 	if err != nil || ck.Value == "" {
 		c.Next()
 		return
@@ -232,14 +229,14 @@ func (a *Admin) requireUser(c *gin.Context) *auth.Principal {
 
 func (a *Admin) setSessionCookie(c *gin.Context, token string, exp time.Time) {
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: CookieName, Value: token, Path: "/", Expires: exp.UTC(),
+		Name: auth.CookieName, Value: token, Path: "/", Expires: exp.UTC(),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure,
 	})
 }
 
 func (a *Admin) clearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0).UTC(), MaxAge: -1,
+		Name: auth.CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0).UTC(), MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure,
 	})
 }

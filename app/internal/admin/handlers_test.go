@@ -262,7 +262,7 @@ func TestEditorsCannotManageUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := s.app.Auth().Authenticate(ctx, auth.Credentials{Cookie: res.Token})
-	if _, err := s.app.Auth().CreateUser(ctx, p, auth.Registration{Email: "e@example.com", Password: "long-enough-password", Roles: []string{auth.RoleEditor}}); err != nil {
+	if _, err := s.app.Auth().CreateUser(ctx, p, auth.Registration{Email: "e@example.com", Password: "long-enough-password", Roles: []string{content.RoleEditor}}); err != nil {
 		t.Fatal(err)
 	}
 	resp, _ := s.post(t, "/admin/login", url.Values{"_csrf": {s.token(t, "/admin/login")}, "email": {"e@example.com"}, "password": {"long-enough-password"}})

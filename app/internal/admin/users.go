@@ -233,7 +233,7 @@ func (a *Admin) actionError(c *gin.Context, err error, back string) bool {
 // createUser shows and handles the new-user form (admins only).
 func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 	f := newForm()
-	f.Values["role"] = auth.RoleEditor
+	f.Values["role"] = content.RoleEditor
 	if c.Request.Method == http.MethodPost {
 		if !a.checkForm(c, "/admin/collections/"+a.authSlug()+"/create") {
 			return
@@ -251,7 +251,7 @@ func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 			_, _ = rand.Read(b)
 			pw = base64.RawURLEncoding.EncodeToString(b)
 		}
-		if !slices.Contains([]string{auth.RoleAdmin, auth.RoleEditor}, role) {
+		if !slices.Contains([]string{content.RoleAdmin, content.RoleEditor}, role) {
 			f.Errors["role"] = "Choose a role."
 		}
 		if len(email) > 254 || len(name) > 200 || len(pw) > 256 {

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"github.com/automatonic/chronos/app/internal/content"
 	"slices"
 	"sync"
 	"time"
@@ -102,7 +103,7 @@ func (f *fakeStore) UserByEmail(ctx context.Context, email string) (UserRecord, 
 
 func (f *fakeStore) otherAdmins(id int64) bool {
 	for _, r := range f.users {
-		if r.ID != id && r.HasRole(RoleAdmin) {
+		if r.ID != id && r.HasRole(content.RoleAdmin) {
 			return true
 		}
 	}
@@ -116,7 +117,7 @@ func (f *fakeStore) UpdateUser(_ context.Context, id int64, ch UserChanges) (Use
 	if !ok {
 		return User{}, ErrNotFound
 	}
-	if ch.Roles != nil && r.HasRole(RoleAdmin) && !slices.Contains(*ch.Roles, RoleAdmin) && !f.otherAdmins(id) {
+	if ch.Roles != nil && r.HasRole(content.RoleAdmin) && !slices.Contains(*ch.Roles, content.RoleAdmin) && !f.otherAdmins(id) {
 		return User{}, ErrLastAdmin
 	}
 	if ch.Email != nil {
@@ -144,7 +145,7 @@ func (f *fakeStore) DeleteUser(_ context.Context, id int64) error {
 	if !ok {
 		return ErrNotFound
 	}
-	if r.HasRole(RoleAdmin) && !f.otherAdmins(id) {
+	if r.HasRole(content.RoleAdmin) && !f.otherAdmins(id) {
 		return ErrLastAdmin
 	}
 	delete(f.users, id)

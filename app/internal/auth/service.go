@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/content"
 	"log/slog"
 	"net/mail"
 	"slices"
@@ -148,7 +149,7 @@ func (p *Principal) LogValue() slog.Value {
 }
 
 // IsAdmin reports whether the principal has the admin role.
-func (p *Principal) IsAdmin() bool { return p != nil && p.User.HasRole(RoleAdmin) }
+func (p *Principal) IsAdmin() bool { return p != nil && p.User.HasRole(content.RoleAdmin) }
 
 // AuthResult is the outcome of a successful login, registration, reset or
 // refresh: the user, their sessions and the new token.
@@ -221,7 +222,7 @@ func (s *Service) FirstRegister(ctx context.Context, in Registration) (*AuthResu
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.CreateFirstUser(ctx, NewUser{Email: email, Name: name, Roles: []string{RoleAdmin}, Hash: hash})
+	u, err := s.store.CreateFirstUser(ctx, NewUser{Email: email, Name: name, Roles: []string{content.RoleAdmin}, Hash: hash})
 	if err != nil {
 		if errors.Is(err, ErrAlreadyInitialized) {
 			return nil, ErrAlreadyInitialized
@@ -285,7 +286,7 @@ func validateRoles(roles []string) ([]string, *FieldError) {
 	}
 	out := make([]string, 0, len(roles))
 	for _, r := range roles {
-		if r != RoleAdmin && r != RoleEditor {
+		if r != content.RoleAdmin && r != content.RoleEditor {
 			return nil, &FieldError{Path: "roles", Message: "This field has an invalid selection"}
 		}
 		if !slices.Contains(out, r) {
@@ -743,7 +744,7 @@ func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (User
 	errors.As(err, &errs)
 	roles := in.Roles
 	if roles == nil {
-		roles = []string{RoleEditor}
+		roles = []string{content.RoleEditor}
 	}
 	roles, fe := validateRoles(roles)
 	if fe != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/automatonic/chronos/app/internal/content"
 	"log/slog"
 	"strings"
 	"sync"
@@ -160,7 +161,7 @@ func TestFirstRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.User.Email != adminEmail || !res.User.HasRole(RoleAdmin) || res.User.Name != "Admin" {
+	if res.User.Email != adminEmail || !res.User.HasRole(content.RoleAdmin) || res.User.Name != "Admin" {
 		t.Fatalf("user = %+v", res.User)
 	}
 	if len(res.Sessions) != 1 || res.Sessions[0].ID != res.SessionID {
@@ -416,7 +417,7 @@ func TestRefreshToken(t *testing.T) {
 func TestAPIKeys(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.principal(t, e.register(t))
-	ed, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "ed@example.com", Password: "editor-pass-123", Roles: []string{RoleEditor}})
+	ed, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "ed@example.com", Password: "editor-pass-123", Roles: []string{content.RoleEditor}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,13 +469,13 @@ func TestLastAdminRule(t *testing.T) {
 	e := newEnv(t, nil)
 	reg := e.register(t)
 	admin := e.principal(t, reg)
-	editor := []string{RoleEditor}
+	editor := []string{content.RoleEditor}
 	_, err := e.svc.UpdateUser(e.ctx, admin, admin.User.ID, UserUpdate{Roles: &editor})
 	wantField(t, err, "roles", "admin")
 	err = e.svc.DeleteUser(e.ctx, admin, admin.User.ID)
 	wantField(t, err, "roles", "admin")
 
-	second, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "second@example.com", Password: "second-pass-123", Roles: []string{RoleAdmin}})
+	second, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "second@example.com", Password: "second-pass-123", Roles: []string{content.RoleAdmin}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +491,7 @@ func TestLastAdminRule(t *testing.T) {
 	err = e.svc.DeleteUser(e.ctx, secondP, second.ID)
 	wantField(t, err, "roles", "admin")
 	// Editors cannot grant themselves roles.
-	adminRole := []string{RoleAdmin}
+	adminRole := []string{content.RoleAdmin}
 	if _, err := e.svc.UpdateUser(e.ctx, admin, admin.User.ID, UserUpdate{Roles: &adminRole}); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("self-promotion err = %v", err)
 	}
@@ -520,7 +521,7 @@ func TestLegacyPayloadImportRehash(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, nil)
-			id := e.store.insertRaw("imported@example.com", tc.hash, v.Salt, RoleAdmin)
+			id := e.store.insertRaw("imported@example.com", tc.hash, v.Salt, content.RoleAdmin)
 			if _, err := e.svc.Login(e.ctx, "imported@example.com", "wrong horse"); !errors.Is(err, ErrInvalidCredentials) {
 				t.Fatalf("wrong password err = %v", err)
 			}

@@ -7,11 +7,9 @@ import (
 	"time"
 )
 
-// Roles of the users collection.
-const (
-	RoleAdmin  = "admin"
-	RoleEditor = "editor"
-)
+// CookieName is Payload's session cookie, read by the REST API and the
+// admin alike.
+const CookieName = "payload-token"
 
 // Authentication strategies, as Payload names them in `_strategy`.
 const (

@@ -51,7 +51,7 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 	start := time.Now()
 	ds := &Dataset{Pages: opts.Pages, Media: opts.Media, SearchWords: words,
 		AdminEmail: "bench-admin@example.com", AdminPassword: "bench-" + strconv.FormatUint(rand.Uint64(), 36) + "-Pw!"}
-	u, err := as.CreateUserAsSystem(ctx, auth.Registration{Email: ds.AdminEmail, Password: ds.AdminPassword, Name: "Bench Admin", Roles: []string{auth.RoleAdmin}})
+	u, err := as.CreateUserAsSystem(ctx, auth.Registration{Email: ds.AdminEmail, Password: ds.AdminPassword, Name: "Bench Admin", Roles: []string{content.RoleAdmin}})
 	if err != nil {
 		return nil, fmt.Errorf("bench: seed admin: %w", err)
 	}

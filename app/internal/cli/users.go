@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/automatonic/chronos/app/collections"
+	"github.com/automatonic/chronos/app/internal/content"
 	"log/slog"
 	"strings"
 
@@ -28,7 +29,7 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	envFile := fs.String("env-file", ".env", "optional .env file")
 	email := fs.String("email", "", "email address (required)")
 	name := fs.String("name", "", "display name")
-	role := fs.String("role", auth.RoleEditor, "role: admin or editor")
+	role := fs.String("role", content.RoleEditor, "role: admin or editor")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -36,7 +37,7 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	if *email == "" {
 		return fmt.Errorf("%w: --email is required", ErrUsage)
 	}
-	if *role != auth.RoleAdmin && *role != auth.RoleEditor {
+	if *role != content.RoleAdmin && *role != content.RoleEditor {
 		return fmt.Errorf("%w: --role must be admin or editor", ErrUsage)
 	}
 	password := e.getenv(PasswordEnv)

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,15 +23,8 @@ import (
 
 // Environment modes.
 const (
-	Development = "development"
-	Production  = "production"
-)
-
-// Media delivery modes.
-const (
-	DeliverProxy   = "proxy"
-	DeliverPublic  = "public"
-	DeliverPresign = "presign"
+	Development = contract.EnvDevelopment
+	Production  = contract.EnvProduction
 )
 
 // MinSecretBytes is the shortest secret accepted in production.
@@ -97,140 +91,46 @@ func (e *Error) Error() string {
 	return "invalid configuration:\n  - " + strings.Join(e.Problems, "\n  - ")
 }
 
-// Load builds a Config from env (variable name → value). It does not touch
-// the file system; see EnsureDevSecret for the generated dev secret.
+// Load builds a Config from env (variable name → value). Every variable is
+// parsed as its contract.Var says (type, bounds, default); the checks
+// between variables follow. It does not touch the file system; see
+// EnsureDevSecret for the generated dev secret.
 func Load(env map[string]string) (*Config, error) {
-	p := parser{env: env}
+	p := newParser(env)
 	c := &Config{}
-	c.Env = p.str(contract.CMSEnv, Development)
-	switch c.Env {
-	case Development, Production:
-	default:
-		p.problem(contract.CMSEnv, "must be %q or %q, got %q", Development, Production, c.Env)
+	p.server(c)
+	p.database(c)
+	p.objectStore(c)
+	p.secret(c)
+	p.media(c)
+	p.accounts(c)
+	p.integrations(c)
+	if len(p.problems) > 0 {
+		return nil, &Error{Problems: p.problems}
 	}
-	prod := c.Env == Production
+	return c, nil
+}
 
+// server reads the mode, addresses, logging, CORS and proxies.
+func (p *parser) server(c *Config) {
+	c.Env = p.enum(contract.CMSEnv)
+	prod := c.Env == Production
 	defaultAddr := "127.0.0.1:8080"
 	if prod {
 		defaultAddr = ":8080"
 	}
-	c.Addr = p.str(contract.CMSAddr, defaultAddr)
-	c.DataDir = p.str(contract.CMSDataDir, "./data")
-	c.PublicURL = strings.TrimRight(p.str(contract.CMSPublicURL, ""), "/")
+	c.Addr = p.strOr(contract.CMSAddr, defaultAddr)
+	c.DataDir = p.str(contract.CMSDataDir)
+	c.PublicURL = strings.TrimRight(p.url(contract.CMSPublicURL), "/")
 	if c.PublicURL == "" {
 		host := c.Addr
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
 		c.PublicURL = "http://" + host
-	} else {
-		p.checkURL(contract.CMSPublicURL, c.PublicURL, "http", "https")
 	}
-
-	c.PostgresURL = p.str(contract.PostgresURL, "")
-	if c.PostgresURL != "" {
-		p.checkPostgresURL(c.PostgresURL)
-	} else if prod {
-		p.problem(contract.PostgresURL, "is required in production (a postgres:// URL)")
-	}
-	c.SQLitePath = filepath.Join(c.DataDir, "chronos.db")
-	c.DBMaxConns = p.int(contract.CMSDBMaxConns, 10, 1, 1000)
-	c.AutoMigrate = p.bool(contract.CMSAutoMigrate, c.PostgresURL == "")
-
-	c.S3 = S3{
-		Bucket:          p.str(contract.S3Bucket, ""),
-		Region:          p.str(contract.S3Region, "us-east-1"),
-		AccessKeyID:     p.str(contract.S3AccessKeyID, ""),
-		SecretAccessKey: p.str(contract.S3SecretAccessKey, ""),
-		Endpoint:        p.str(contract.S3Endpoint, ""),
-		ForcePathStyle:  p.bool(contract.S3ForcePathStyle, false),
-		PublicURL:       strings.TrimRight(p.str(contract.S3PublicURL, ""), "/"),
-		Prefix:          p.str(contract.S3Prefix, "media/"),
-	}
-	if prod && c.S3.Bucket == "" {
-		p.problem(contract.S3Bucket, "is required in production")
-	}
-	if (c.S3.AccessKeyID == "") != (c.S3.SecretAccessKey == "") {
-		p.problem(contract.S3AccessKeyID, "and %s must be set together", contract.S3SecretAccessKey)
-	}
-	if c.S3.Endpoint != "" {
-		p.checkURL(contract.S3Endpoint, c.S3.Endpoint, "http", "https")
-	}
-	if c.S3.PublicURL != "" {
-		p.checkURL(contract.S3PublicURL, c.S3.PublicURL, "http", "https")
-	}
-	if strings.HasPrefix(c.S3.Prefix, "/") || strings.Contains(c.S3.Prefix, "..") {
-		p.problem(contract.S3Prefix, "must be a relative key prefix without '..', got %q", c.S3.Prefix)
-	}
-
-	c.Secret = p.str(contract.PayloadSecret, "")
-	if c.Secret == "" {
-		c.Secret = p.str(contract.CMSSecret, "")
-	}
-	if prod {
-		switch {
-		case c.Secret == "":
-			p.problem(contract.PayloadSecret, "is required in production (at least %d bytes; e.g. `openssl rand -hex 32`)", MinSecretBytes)
-		case len(c.Secret) < MinSecretBytes:
-			p.problem(contract.PayloadSecret, "must be at least %d bytes in production, got %d", MinSecretBytes, len(c.Secret))
-		}
-	}
-
+	c.LogLevel = logLevels[p.enum(contract.CMSLogLevel)]
 	c.CORSOrigins = p.origins(contract.CMSCORSOrigins)
-	switch lvl := strings.ToLower(p.str(contract.CMSLogLevel, "info")); lvl {
-	case "debug":
-		c.LogLevel = slog.LevelDebug
-	case "info":
-		c.LogLevel = slog.LevelInfo
-	case "warn", "warning":
-		c.LogLevel = slog.LevelWarn
-	case "error":
-		c.LogLevel = slog.LevelError
-	default:
-		p.problem(contract.CMSLogLevel, "must be debug, info, warn or error, got %q", lvl)
-	}
-	c.UploadMaxBytes = int64(p.int(contract.CMSUploadMaxBytes, 50<<20, 1, 1<<40))
-	c.MediaDelivery = p.str(contract.CMSMediaDelivery, DeliverProxy)
-	switch c.MediaDelivery {
-	case DeliverProxy:
-	case DeliverPublic:
-		if c.S3.PublicURL == "" {
-			p.problem(contract.CMSMediaDelivery, "is %q but %s is not set", DeliverPublic, contract.S3PublicURL)
-		}
-	case DeliverPresign:
-		if !c.S3.Enabled() {
-			p.problem(contract.CMSMediaDelivery, "is %q but %s is not set (local disk cannot presign)", DeliverPresign, contract.S3Bucket)
-		}
-	default:
-		p.problem(contract.CMSMediaDelivery, "must be proxy, public or presign, got %q", c.MediaDelivery)
-	}
-	c.ImageWorkers = p.int(contract.CMSImageWorkers, 2, 1, 64)
-	c.TokenTTL = p.duration(contract.CMSTokenTTL, 2*time.Hour)
-	c.PreviewURL = p.str(contract.CMSPreviewURL, "")
-	if c.PreviewURL != "" {
-		p.checkURL(contract.CMSPreviewURL, c.PreviewURL, "http", "https")
-	}
-	for _, u := range p.list(contract.CMSWebhookURLs) {
-		if p.checkURL(contract.CMSWebhookURLs, u, "http", "https") {
-			c.WebhookURLs = append(c.WebhookURLs, u)
-		}
-	}
-	c.WebhookSecret = p.str(contract.CMSWebhookSecret, "")
-	if len(c.WebhookURLs) > 0 && c.WebhookSecret == "" && prod {
-		p.problem(contract.CMSWebhookSecret, "is required in production when %s is set", contract.CMSWebhookURLs)
-	}
-	c.SMTPURL = p.str(contract.SMTPURL, "")
-	if c.SMTPURL != "" {
-		p.checkURL(contract.SMTPURL, c.SMTPURL, "smtp", "smtps")
-	}
-	c.SMTPFrom = p.str(contract.SMTPFrom, "")
-	if c.SMTPURL != "" && c.SMTPFrom == "" {
-		p.problem(contract.SMTPFrom, "is required when %s is set", contract.SMTPURL)
-	}
-	c.LoginMaxAttempts = p.int(contract.CMSLoginMaxAttempt, 5, 1, 1000)
-	c.LockoutDuration = p.duration(contract.CMSLockoutDuration, 10*time.Minute)
-	c.PasswordMinLength = p.int(contract.CMSPasswordMinLen, 8, 8, 128)
-	c.CacheBytes = int64(p.int(contract.CMSCacheBytes, 32<<20, 0, 1<<40))
 	for _, tp := range p.list(contract.CMSTrustedProxies) {
 		if _, _, err := net.ParseCIDR(tp); err != nil && net.ParseIP(tp) == nil {
 			p.problem(contract.CMSTrustedProxies, "entry %q must be an IP address or CIDR", tp)
@@ -238,11 +138,99 @@ func Load(env map[string]string) (*Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, tp)
 	}
+	c.CacheBytes = p.int(contract.CMSCacheBytes)
+}
 
-	if len(p.problems) > 0 {
-		return nil, &Error{Problems: p.problems}
+// logLevels are the values of CMS_LOG_LEVEL.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "warning": slog.LevelWarn, "error": slog.LevelError}
+
+// database reads PostgreSQL or the embedded SQLite file.
+func (p *parser) database(c *Config) {
+	c.PostgresURL = p.url(contract.PostgresURL)
+	if c.PostgresURL != "" {
+		p.checkPostgresURL(c.PostgresURL)
+	} else if c.Production() {
+		p.problem(contract.PostgresURL, "is required in production (a postgres:// URL)")
 	}
-	return c, nil
+	c.SQLitePath = filepath.Join(c.DataDir, "chronos.db")
+	c.DBMaxConns = int(p.int(contract.CMSDBMaxConns))
+	c.AutoMigrate = p.boolOr(contract.CMSAutoMigrate, c.PostgresURL == "")
+}
+
+// objectStore reads the S3 settings (none: local disk).
+func (p *parser) objectStore(c *Config) {
+	c.S3 = S3{
+		Bucket:          p.str(contract.S3Bucket),
+		Region:          p.str(contract.S3Region),
+		AccessKeyID:     p.str(contract.S3AccessKeyID),
+		SecretAccessKey: p.str(contract.S3SecretAccessKey),
+		Endpoint:        p.url(contract.S3Endpoint),
+		ForcePathStyle:  p.bool(contract.S3ForcePathStyle),
+		PublicURL:       strings.TrimRight(p.url(contract.S3PublicURL), "/"),
+		Prefix:          p.str(contract.S3Prefix),
+	}
+	if c.Production() && c.S3.Bucket == "" {
+		p.problem(contract.S3Bucket, "is required in production")
+	}
+	if (c.S3.AccessKeyID == "") != (c.S3.SecretAccessKey == "") {
+		p.problem(contract.S3AccessKeyID, "and %s must be set together", contract.S3SecretAccessKey)
+	}
+	if strings.HasPrefix(c.S3.Prefix, "/") || strings.Contains(c.S3.Prefix, "..") {
+		p.problem(contract.S3Prefix, "must be a relative key prefix without '..', got %q", c.S3.Prefix)
+	}
+}
+
+// secret reads the signing secret (or its alias); production needs one.
+func (p *parser) secret(c *Config) {
+	c.Secret = p.str(contract.PayloadSecret)
+	if c.Secret == "" {
+		c.Secret = p.str(contract.CMSSecret)
+	}
+	if !c.Production() {
+		return
+	}
+	switch {
+	case c.Secret == "":
+		p.problem(contract.PayloadSecret, "is required in production (at least %d bytes; e.g. `openssl rand -hex 32`)", MinSecretBytes)
+	case len(c.Secret) < MinSecretBytes:
+		p.problem(contract.PayloadSecret, "must be at least %d bytes in production, got %d", MinSecretBytes, len(c.Secret))
+	}
+}
+
+// media reads upload limits, delivery and image processing.
+func (p *parser) media(c *Config) {
+	c.UploadMaxBytes = p.int(contract.CMSUploadMaxBytes)
+	c.MediaDelivery = p.enum(contract.CMSMediaDelivery)
+	switch {
+	case c.MediaDelivery == contract.DeliverPublic && c.S3.PublicURL == "":
+		p.problem(contract.CMSMediaDelivery, "is %q but %s is not set", contract.DeliverPublic, contract.S3PublicURL)
+	case c.MediaDelivery == contract.DeliverPresign && !c.S3.Enabled():
+		p.problem(contract.CMSMediaDelivery, "is %q but %s is not set (local disk cannot presign)", contract.DeliverPresign, contract.S3Bucket)
+	}
+	c.ImageWorkers = int(p.int(contract.CMSImageWorkers))
+}
+
+// accounts reads sessions, lockout and password rules.
+func (p *parser) accounts(c *Config) {
+	c.TokenTTL = p.duration(contract.CMSTokenTTL)
+	c.LoginMaxAttempts = int(p.int(contract.CMSLoginMaxAttempt))
+	c.LockoutDuration = p.duration(contract.CMSLockoutDuration)
+	c.PasswordMinLength = int(p.int(contract.CMSPasswordMinLen))
+}
+
+// integrations reads the preview URL, webhooks and mail.
+func (p *parser) integrations(c *Config) {
+	c.PreviewURL = p.url(contract.CMSPreviewURL)
+	c.WebhookURLs = p.urls(contract.CMSWebhookURLs)
+	c.WebhookSecret = p.str(contract.CMSWebhookSecret)
+	if len(c.WebhookURLs) > 0 && c.WebhookSecret == "" && c.Production() {
+		p.problem(contract.CMSWebhookSecret, "is required in production when %s is set", contract.CMSWebhookURLs)
+	}
+	c.SMTPURL = p.url(contract.SMTPURL)
+	c.SMTPFrom = p.str(contract.SMTPFrom)
+	if c.SMTPURL != "" && c.SMTPFrom == "" {
+		p.problem(contract.SMTPFrom, "is required when %s is set", contract.SMTPURL)
+	}
 }
 
 // EnsureDevSecret fills an empty secret in development with one generated
@@ -322,9 +310,26 @@ func RedactURL(raw string) string {
 	return u.String()
 }
 
+// parser reads variables by their contract.Var: the type, bounds and
+// default come from the table, never from a literal here. parsed records
+// the type each variable was read as, so a test can hold the table and
+// Load to each other.
 type parser struct {
 	env      map[string]string
+	vars     map[string]contract.Var
 	problems []string
+	parsed   map[string]string
+}
+
+func newParser(env map[string]string) *parser {
+	p := &parser{env: env, vars: map[string]contract.Var{}, parsed: map[string]string{}}
+	for _, v := range contract.Vars() {
+		p.vars[v.Name] = v
+		for _, a := range v.Aliases {
+			p.vars[a] = v
+		}
+	}
+	return p
 }
 
 func (p *parser) problem(name, format string, args ...any) {
@@ -339,28 +344,46 @@ func (p *parser) value(name, v string) string {
 	return strconv.Quote(v)
 }
 
-func (p *parser) str(name, def string) string {
+// raw returns the variable's value, or its contract default; typ is the
+// type it is read as.
+func (p *parser) raw(name, typ string) string {
+	p.parsed[name] = typ
 	if v, ok := p.env[name]; ok && strings.TrimSpace(v) != "" {
 		return strings.TrimSpace(v)
+	}
+	return p.vars[name].Default
+}
+
+func (p *parser) str(name string) string { return p.raw(name, contract.TypeString) }
+
+// strOr is str for a variable whose default depends on other settings.
+func (p *parser) strOr(name, def string) string {
+	if v := p.str(name); v != "" {
+		return v
 	}
 	return def
 }
 
-func (p *parser) int(name string, def, lo, hi int) int {
-	raw := p.str(name, "")
+func (p *parser) int(name string) int64 {
+	v := p.vars[name]
+	raw := p.raw(name, contract.TypeInt)
 	if raw == "" {
-		return def
+		return 0
 	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < lo || n > hi {
-		p.problem(name, "must be an integer from %d to %d, got %s", lo, hi, p.value(name, raw))
-		return def
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < v.Min || n > v.Max {
+		p.problem(name, "must be an integer from %d to %d, got %s", v.Min, v.Max, p.value(name, raw))
+		n, _ = strconv.ParseInt(v.Default, 10, 64)
 	}
 	return n
 }
 
-func (p *parser) bool(name string, def bool) bool {
-	raw := p.str(name, "")
+func (p *parser) bool(name string) bool { return p.boolOr(name, false) }
+
+// boolOr reads a bool; def applies when it is unset and has no contract
+// default.
+func (p *parser) boolOr(name string, def bool) bool {
+	raw := p.raw(name, contract.TypeBool)
 	if raw == "" {
 		return def
 	}
@@ -372,29 +395,68 @@ func (p *parser) bool(name string, def bool) bool {
 	return b
 }
 
-func (p *parser) duration(name string, def time.Duration) time.Duration {
-	raw := p.str(name, "")
-	if raw == "" {
-		return def
+func (p *parser) duration(name string) time.Duration {
+	raw := p.raw(name, contract.TypeDuration)
+	d, err := parseDuration(raw)
+	if err != nil {
+		p.problem(name, "must be a positive duration such as 90s, 10m or 2h (or seconds), got %s", p.value(name, raw))
+		d, _ = parseDuration(p.vars[name].Default)
 	}
+	return d
+}
+
+func parseDuration(raw string) (time.Duration, error) {
 	d, err := time.ParseDuration(raw)
 	if err != nil {
 		if n, nerr := strconv.Atoi(raw); nerr == nil {
 			d, err = time.Duration(n)*time.Second, nil
 		}
 	}
-	if err != nil || d <= 0 {
-		p.problem(name, "must be a positive duration such as 90s, 10m or 2h (or seconds), got %s", p.value(name, raw))
-		return def
+	if err == nil && d <= 0 {
+		err = fmt.Errorf("not positive: %s", d)
 	}
-	return d
+	return d, err
+}
+
+func (p *parser) enum(name string) string {
+	v := p.vars[name]
+	raw := p.raw(name, contract.TypeEnum)
+	if !slices.Contains(v.Values, strings.ToLower(raw)) {
+		p.problem(name, "must be one of %s, got %s", strings.Join(v.Values, ", "), p.value(name, raw))
+		return v.Default
+	}
+	return strings.ToLower(raw)
+}
+
+// url reads an absolute URL with one of the variable's schemes ("" when
+// unset or invalid).
+func (p *parser) url(name string) string {
+	raw := p.raw(name, contract.TypeURL)
+	if raw == "" || name == contract.PostgresURL {
+		return raw // the PostgreSQL URL has its own check, which never echoes it
+	}
+	if !p.checkURL(name, raw, p.vars[name].Schemes...) {
+		return ""
+	}
+	return raw
 }
 
 func (p *parser) list(name string) []string {
 	var out []string
-	for _, s := range strings.Split(p.str(name, ""), ",") {
+	for _, s := range strings.Split(p.raw(name, contract.TypeList), ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// urls reads a list of absolute URLs with the variable's schemes.
+func (p *parser) urls(name string) []string {
+	var out []string
+	for _, u := range p.list(name) {
+		if p.checkURL(name, u, p.vars[name].Schemes...) {
+			out = append(out, u)
 		}
 	}
 	return out
@@ -404,7 +466,7 @@ func (p *parser) origins(name string) []string {
 	var out []string
 	for _, o := range p.list(name) {
 		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		if err != nil || !slices.Contains(p.vars[name].Schemes, u.Scheme) || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 			p.problem(name, "entry %q must be an origin such as https://www.example.com (scheme and host only)", o)
 			continue
 		}

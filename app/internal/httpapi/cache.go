@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"context"
+	"github.com/automatonic/chronos/app/internal/auth"
 	"net/http"
 	"strings"
 	"sync"
@@ -122,7 +123,7 @@ func (a *API) cacheable(c *gin.Context) bool {
 	if r.Method != http.MethodGet || caller(c).Actor != nil || r.Header.Get("Authorization") != "" {
 		return false
 	}
-	if _, err := r.Cookie(CookieName); err == nil {
+	if _, err := r.Cookie(auth.CookieName); err == nil {
 		return false
 	}
 	p := r.URL.Path

@@ -14,9 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// CookieName is Payload's auth cookie.
-const CookieName = "payload-token"
-
 // Accounts bundles what the /api/users endpoints need.
 type Accounts struct {
 	Auth *auth.Service
@@ -31,7 +28,7 @@ type Identifier struct{ Auth *auth.Service }
 // Identify implements Authenticator.
 func (i Identifier) Identify(ctx context.Context, r *http.Request) (Caller, error) {
 	creds := auth.Credentials{Authorization: r.Header.Get("Authorization")}
-	if ck, err := r.Cookie(CookieName); err == nil {
+	if ck, err := r.Cookie(auth.CookieName); err == nil {
 		creds.Cookie = ck.Value
 	}
 	if creds.Authorization == "" && creds.Cookie == "" {
@@ -147,14 +144,14 @@ func (a *API) userDoc(u auth.User, sessions []auth.Session) map[string]any {
 
 func (a *API) setCookie(c *gin.Context, token string, exp time.Time) {
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: CookieName, Value: token, Path: "/", Expires: exp.UTC(),
+		Name: auth.CookieName, Value: token, Path: "/", Expires: exp.UTC(),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.accounts.SecureCookie,
 	})
 }
 
 func (a *API) clearCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0).UTC(), MaxAge: -1,
+		Name: auth.CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0).UTC(), MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.accounts.SecureCookie,
 	})
 }

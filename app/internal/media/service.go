@@ -18,20 +18,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/automatonic/chronos/app/internal/objectstore"
-)
-
-// Delivery modes of the files (config CMS_MEDIA_DELIVERY).
-const (
-	// DeliverProxy serves files through GET /api/media/file/<filename>.
-	DeliverProxy = "proxy"
-	// DeliverPublic links files at PublicBase (a CDN or public bucket).
-	DeliverPublic = "public"
-	// DeliverPresign links /api/media/file/<filename>, which redirects to
-	// a short-lived presigned GET.
-	DeliverPresign = "presign"
 )
 
 // Timings of the service.
@@ -92,9 +82,9 @@ type Config struct {
 	Processor *Processor // nil: no image processing
 	// MaxBytes is the largest accepted file.
 	MaxBytes int64
-	// Delivery is DeliverProxy (default), DeliverPublic or DeliverPresign.
+	// Delivery is contract.DeliverProxy (default), contract.DeliverPublic or contract.DeliverPresign.
 	Delivery string
-	// PublicBase is the URL files are under in DeliverPublic mode, with
+	// PublicBase is the URL files are under in contract.DeliverPublic mode, with
 	// the store prefix: "https://cdn.example.com/media/".
 	PublicBase string
 	// Secret signs direct-upload tokens.
@@ -137,9 +127,9 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	switch cfg.Delivery {
 	case "":
-		cfg.Delivery = DeliverProxy
-	case DeliverProxy, DeliverPresign:
-	case DeliverPublic:
+		cfg.Delivery = contract.DeliverProxy
+	case contract.DeliverProxy, contract.DeliverPresign:
+	case contract.DeliverPublic:
 		if cfg.PublicBase == "" {
 			return nil, errors.New("media: public delivery needs a public base URL")
 		}
@@ -614,7 +604,7 @@ func (s *Service) AfterDelete(ctx context.Context, c *content.Collection, d cont
 
 // URL returns the URL of a stored file in the configured delivery mode.
 func (s *Service) URL(name string) string {
-	if s.cfg.Delivery == DeliverPublic {
+	if s.cfg.Delivery == contract.DeliverPublic {
 		return s.cfg.PublicBase + url.PathEscape(name)
 	}
 	return FileRoute + url.PathEscape(name)
@@ -676,7 +666,7 @@ func (s *Service) Open(ctx context.Context, actor *content.Actor, name string, r
 	if _, err := s.cfg.Content.FindByID(ctx, actor, s.slug(), f.MediaID, content.ReadOptions{}); err != nil {
 		return Served{}, err
 	}
-	if s.cfg.Delivery == DeliverPresign {
+	if s.cfg.Delivery == contract.DeliverPresign {
 		u, err := s.cfg.Blobs.PresignGet(ctx, name, PresignGetTTL)
 		if err != nil {
 			return Served{}, err

@@ -10,6 +10,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/objectstore"
 )
@@ -100,9 +101,9 @@ func TestDecorate(t *testing.T) {
 	for _, tc := range []struct {
 		delivery, base, url, thumb string
 	}{
-		{DeliverProxy, "", "/api/media/file/hero.png", "/api/media/file/hero-400x300.png"},
-		{DeliverPresign, "", "/api/media/file/hero.png", "/api/media/file/hero-400x300.png"},
-		{DeliverPublic, "https://cdn.example.com/media", "https://cdn.example.com/media/hero.png", "https://cdn.example.com/media/hero-400x300.png"},
+		{contract.DeliverProxy, "", "/api/media/file/hero.png", "/api/media/file/hero-400x300.png"},
+		{contract.DeliverPresign, "", "/api/media/file/hero.png", "/api/media/file/hero-400x300.png"},
+		{contract.DeliverPublic, "https://cdn.example.com/media", "https://cdn.example.com/media/hero.png", "https://cdn.example.com/media/hero-400x300.png"},
 	} {
 		t.Run(tc.delivery, func(t *testing.T) {
 			s := newTestService(t, tc.delivery, tc.base, nil)
@@ -156,7 +157,7 @@ func TestNewServiceValidates(t *testing.T) {
 		"no content":          func(c *Config) { c.Content = nil },
 		"no max":              func(c *Config) { c.MaxBytes = 0 },
 		"no secret":           func(c *Config) { c.Secret = nil },
-		"public without base": func(c *Config) { c.Delivery = DeliverPublic },
+		"public without base": func(c *Config) { c.Delivery = contract.DeliverPublic },
 		"unknown delivery":    func(c *Config) { c.Delivery = "ftp" },
 	} {
 		t.Run(name, func(t *testing.T) {

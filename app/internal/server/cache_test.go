@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"github.com/automatonic/chronos/app/internal/content"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -47,7 +48,7 @@ func (c client) do(method, path, token, body string) (*http.Response, map[string
 func login(t *testing.T, app *App, email string) string {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := app.Auth().CreateUserAsSystem(ctx, auth.Registration{Email: email, Password: "cache-test-pass-1", Roles: []string{auth.RoleAdmin}}); err != nil && !strings.Contains(err.Error(), "email") {
+	if _, err := app.Auth().CreateUserAsSystem(ctx, auth.Registration{Email: email, Password: "cache-test-pass-1", Roles: []string{content.RoleAdmin}}); err != nil && !strings.Contains(err.Error(), "email") {
 		t.Fatal(err)
 	}
 	res, err := app.Auth().Login(ctx, email, "cache-test-pass-1")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"github.com/automatonic/chronos/app/internal/content"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -72,7 +73,7 @@ func fakeSMTP(t *testing.T) (addr string, got <-chan string) {
 func TestForgotPasswordSendsMailThroughSMTP(t *testing.T) {
 	addr, got := fakeSMTP(t)
 	app := newApp(t, map[string]string{contract.SMTPURL: "smtp://" + addr, contract.SMTPFrom: "cms@example.com", contract.CMSPublicURL: "https://cms.example.com"})
-	if _, err := app.Auth().CreateUserAsSystem(t.Context(), auth.Registration{Email: "reader@example.com", Password: "mail-test-pass-1", Roles: []string{auth.RoleEditor}}); err != nil {
+	if _, err := app.Auth().CreateUserAsSystem(t.Context(), auth.Registration{Email: "reader@example.com", Password: "mail-test-pass-1", Roles: []string{content.RoleEditor}}); err != nil {
 		t.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodPost, "/api/users/forgot-password", strings.NewReader(`{"email":"reader@example.com"}`))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/content"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -117,7 +118,7 @@ func TestRateLimitIgnoresSpoofedForwardedFor(t *testing.T) {
 // request has its own client address so the per-IP limit does not interfere.
 func BenchmarkLoginHTTP(b *testing.B) {
 	app := newApp(b, nil)
-	if _, err := app.Auth().CreateUserAsSystem(context.Background(), auth.Registration{Email: "bench@example.com", Password: "bench-password-123", Roles: []string{auth.RoleAdmin}}); err != nil {
+	if _, err := app.Auth().CreateUserAsSystem(context.Background(), auth.Registration{Email: "bench@example.com", Password: "bench-password-123", Roles: []string{content.RoleAdmin}}); err != nil {
 		b.Fatal(err)
 	}
 	h := app.Handler()

@@ -31,8 +31,8 @@ func seed(t *testing.T, srv *cms, withMedia bool) {
 		t.Fatalf("seed principal: %v", err)
 	}
 	for _, u := range []auth.Registration{
-		{Email: "eddie@example.com", Name: "Eddie Editor", Password: "another-long-password", Roles: []string{auth.RoleEditor}},
-		{Email: "maria@example.com", Name: "María Marketing", Password: "another-long-password", Roles: []string{auth.RoleEditor}},
+		{Email: "eddie@example.com", Name: "Eddie Editor", Password: "another-long-password", Roles: []string{content.RoleEditor}},
+		{Email: "maria@example.com", Name: "María Marketing", Password: "another-long-password", Roles: []string{content.RoleEditor}},
 	} {
 		if _, err := srv.App.Auth().CreateUser(ctx, p, u); err != nil {
 			t.Fatalf("seed user: %v", err)

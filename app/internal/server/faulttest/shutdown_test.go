@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/content"
 	"io"
 	"net"
 	"net/http"
@@ -177,7 +178,7 @@ func adminToken(t *testing.T, c *cms) string {
 	t.Helper()
 	ctx := context.Background()
 	const email, password = "fault-admin@example.com", "Fault-test-password-42"
-	if _, err := c.app.Auth().CreateUserAsSystem(ctx, auth.Registration{Email: email, Password: password, Name: "Fault", Roles: []string{auth.RoleAdmin}}); err != nil {
+	if _, err := c.app.Auth().CreateUserAsSystem(ctx, auth.Registration{Email: email, Password: password, Name: "Fault", Roles: []string{content.RoleAdmin}}); err != nil {
 		t.Fatalf("create admin: %v", err)
 	}
 	res, err := c.app.Auth().Login(ctx, email, password)
