@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/automatonic/chronos/app/internal/content"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
