@@ -67,6 +67,13 @@ type env struct {
 // (CMS_CORS_ORIGINS, ...) are added to the configuration.
 func newEnv(t testing.TB, dialect string, extra map[string]string) *env {
 	t.Helper()
+	return newEnvModel(t, dialect, extra, nil)
+}
+
+// newEnvModel is newEnv for a content model beyond app/collections (nil:
+// app/collections).
+func newEnvModel(t testing.TB, dialect string, extra map[string]string, model *server.Model) *env {
+	t.Helper()
 	vars := map[string]string{
 		contract.CMSDataDir:     t.TempDir(),
 		contract.PayloadSecret:  testSecret,
@@ -86,7 +93,12 @@ func newEnv(t testing.TB, dialect string, extra map[string]string) *env {
 	logs := &logCapture{}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	app, err := server.Build(ctx, cfg, slog.New(logs))
+	var app *server.App
+	if model != nil {
+		app, err = server.BuildModel(ctx, cfg, slog.New(logs), *model)
+	} else {
+		app, err = server.Build(ctx, cfg, slog.New(logs))
+	}
 	if err != nil {
 		t.Fatalf("build app (%s): %v", dialect, err)
 	}
