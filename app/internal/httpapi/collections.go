@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -75,9 +76,24 @@ func (a *API) registerCollection(g *gin.RouterGroup, c *content.Collection) {
 	g.DELETE(base+"/:id", a.delete(slug))
 }
 
+// handle adapts a handler that returns its error: the error is answered
+// once, by fail, so handlers have no error ladders.
+func (a *API) handle(h func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			a.fail(c, err)
+		}
+	}
+}
+
+// queryParams parses the query string.
+func queryParams(c *gin.Context) (query.Params, error) {
+	return query.Parse(c.Request.URL.RawQuery)
+}
+
 // params parses the query string; errors are answered and false returned.
 func (a *API) params(c *gin.Context) (query.Params, bool) {
-	p, err := query.Parse(c.Request.URL.RawQuery)
+	p, err := queryParams(c)
 	if err != nil {
 		a.fail(c, err)
 		return p, false
@@ -85,14 +101,24 @@ func (a *API) params(c *gin.Context) (query.Params, bool) {
 	return p, true
 }
 
+// idAndParams reads :id and the query string.
+func idAndParams(c *gin.Context) (int64, query.Params, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, query.Params{}, err
+	}
+	p, err := queryParams(c)
+	return id, p, err
+}
+
 // byID reads :id and the query string; false means the error was answered.
 func (a *API) byID(c *gin.Context) (int64, query.Params, bool) {
-	id, ok := a.id(c)
-	if !ok {
+	id, p, err := idAndParams(c)
+	if err != nil {
+		a.fail(c, err)
 		return 0, query.Params{}, false
 	}
-	p, ok := a.params(c)
-	return id, p, ok
+	return id, p, true
 }
 
 func readOptions(c *gin.Context, p query.Params) content.ReadOptions {
@@ -101,157 +127,172 @@ func readOptions(c *gin.Context, p query.Params) content.ReadOptions {
 	return o
 }
 
-// id reads the :id parameter; a non-numeric id is 404 (Payload answers 500).
-func (a *API) id(c *gin.Context) (int64, bool) {
+// pathID reads the :id parameter; a non-numeric id is 404 (Payload
+// answers 500).
+func pathID(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		a.fail(c, content.ErrNotFound)
+		return 0, content.ErrNotFound
+	}
+	return id, nil
+}
+
+// id reads the :id parameter; false means the error was answered.
+func (a *API) id(c *gin.Context) (int64, bool) {
+	id, err := pathID(c)
+	if err != nil {
+		a.fail(c, err)
 		return 0, false
 	}
 	return id, true
 }
 
-// body decodes a JSON object body with numbers kept exact.
-func (a *API) body(c *gin.Context) (map[string]any, bool) {
-	r := http.MaxBytesReader(c.Writer, c.Request.Body, a.maxJSONBytes)
-	raw, err := io.ReadAll(r)
+// readBody decodes a JSON object body with numbers kept exact.
+func (a *API) readBody(c *gin.Context) (map[string]any, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, a.maxJSONBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			a.fail(c, err)
-		} else {
-			a.fail(c, Public(http.StatusBadRequest, msgInvalidJSON))
+			return nil, err
 		}
-		return nil, false
+		return nil, Public(http.StatusBadRequest, msgInvalidJSON)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return map[string]any{}, true
+		return map[string]any{}, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
-		a.fail(c, Public(http.StatusBadRequest, msgInvalidJSON))
-		return nil, false
+		return nil, Public(http.StatusBadRequest, msgInvalidJSON)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		a.fail(c, Public(http.StatusBadRequest, msgInvalidJSON))
+		return nil, Public(http.StatusBadRequest, msgInvalidJSON)
+	}
+	return m, nil
+}
+
+// body is readBody for handlers not yet returning errors; false means the
+// error was answered.
+func (a *API) body(c *gin.Context) (map[string]any, bool) {
+	m, err := a.readBody(c)
+	if err != nil {
+		a.fail(c, err)
 		return nil, false
 	}
 	return m, true
 }
 
+// writeOptions are the options of a write request.
+func writeOptions(c *gin.Context, p query.Params) content.WriteOptions {
+	return content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
+}
+
 func (a *API) find(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
+	return a.handle(func(c *gin.Context) error {
+		p, err := queryParams(c)
+		if err != nil {
+			return err
 		}
 		l, err := a.content.Find(c.Request.Context(), caller(c).Actor, slug, p, readOptions(c, p))
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, toEnvelope(l))
-	}
+		return nil
+	})
 }
 
 func (a *API) count(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
+	return a.handle(func(c *gin.Context) error {
+		p, err := queryParams(c)
+		if err != nil {
+			return err
 		}
 		n, err := a.content.Count(c.Request.Context(), caller(c).Actor, slug, p.Where)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, map[string]int64{"totalDocs": n})
-	}
+		return nil
+	})
+}
+
+// docByID serves GET-style routes on one document or version: read :id and
+// the query string, call get, answer the document.
+func (a *API) docByID(get func(ctx context.Context, actor *content.Actor, id int64, c *gin.Context, p query.Params) (content.Doc, error)) gin.HandlerFunc {
+	return a.handle(func(c *gin.Context) error {
+		id, p, err := idAndParams(c)
+		if err != nil {
+			return err
+		}
+		d, err := get(c.Request.Context(), caller(c).Actor, id, c, p)
+		if err != nil {
+			return err
+		}
+		a.json(c, http.StatusOK, d)
+		return nil
+	})
 }
 
 func (a *API) findByID(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
+	return a.docByID(func(ctx context.Context, actor *content.Actor, id int64, c *gin.Context, p query.Params) (content.Doc, error) {
+		return a.content.FindByID(ctx, actor, slug, id, readOptions(c, p))
+	})
+}
+
+// write serves the routes that answer {doc, message}: read :id (when
+// withID), the query string and (when withBody) the JSON body, call w.
+func (a *API) write(status int, withID, withBody bool, w func(ctx context.Context, actor *content.Actor, id int64, in map[string]any, c *gin.Context, p query.Params) (content.WriteResult, error)) gin.HandlerFunc {
+	return a.handle(func(c *gin.Context) error {
+		var id int64
+		var err error
+		if withID {
+			if id, err = pathID(c); err != nil {
+				return err
+			}
 		}
-		d, err := a.content.FindByID(c.Request.Context(), caller(c).Actor, slug, id, readOptions(c, p))
+		p, err := queryParams(c)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
-		a.json(c, http.StatusOK, d)
-	}
+		var in map[string]any
+		if withBody {
+			if in, err = a.readBody(c); err != nil {
+				return err
+			}
+		}
+		res, err := w(c.Request.Context(), caller(c).Actor, id, in, c, p)
+		if err != nil {
+			return err
+		}
+		a.json(c, status, docEnvelope{Doc: res.Doc, Message: res.Message})
+		return nil
+	})
 }
 
 func (a *API) create(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
-		}
-		in, ok := a.body(c)
-		if !ok {
-			return
-		}
-		res, err := a.content.Create(c.Request.Context(), caller(c).Actor, slug, in, content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft})
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		a.json(c, http.StatusCreated, docEnvelope{Doc: res.Doc, Message: res.Message})
-	}
+	return a.write(http.StatusCreated, false, true, func(ctx context.Context, actor *content.Actor, _ int64, in map[string]any, c *gin.Context, p query.Params) (content.WriteResult, error) {
+		return a.content.Create(ctx, actor, slug, in, writeOptions(c, p))
+	})
 }
 
 func (a *API) update(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
-		}
-		in, ok := a.body(c)
-		if !ok {
-			return
-		}
-		res, err := a.content.Update(c.Request.Context(), caller(c).Actor, slug, id, in, content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft})
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		a.json(c, http.StatusOK, docEnvelope{Doc: res.Doc, Message: res.Message})
-	}
+	return a.write(http.StatusOK, true, true, func(ctx context.Context, actor *content.Actor, id int64, in map[string]any, c *gin.Context, p query.Params) (content.WriteResult, error) {
+		return a.content.Update(ctx, actor, slug, id, in, writeOptions(c, p))
+	})
 }
 
 func (a *API) delete(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
-		}
-		res, err := a.content.Delete(c.Request.Context(), caller(c).Actor, slug, id, readOptions(c, p))
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		a.json(c, http.StatusOK, docEnvelope{Doc: res.Doc, Message: res.Message})
-	}
+	return a.write(http.StatusOK, true, false, func(ctx context.Context, actor *content.Actor, id int64, _ map[string]any, c *gin.Context, p query.Params) (content.WriteResult, error) {
+		return a.content.Delete(ctx, actor, slug, id, readOptions(c, p))
+	})
 }
 
 func (a *API) duplicate(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
-		}
-		res, err := a.content.Duplicate(c.Request.Context(), caller(c).Actor, slug, id, content.WriteOptions{ReadOptions: readOptions(c, p)})
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		a.json(c, http.StatusCreated, docEnvelope{Doc: res.Doc, Message: res.Message})
-	}
+	return a.write(http.StatusCreated, true, false, func(ctx context.Context, actor *content.Actor, id int64, _ map[string]any, c *gin.Context, p query.Params) (content.WriteResult, error) {
+		return a.content.Duplicate(ctx, actor, slug, id, content.WriteOptions{ReadOptions: readOptions(c, p)})
+	})
 }
 
 func (a *API) bulk(c *gin.Context, res content.BulkResult, err error, verb string) {
@@ -277,83 +318,66 @@ func (a *API) bulk(c *gin.Context, res content.BulkResult, err error, verb strin
 	a.json(c, status, env)
 }
 
-func (a *API) updateMany(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
+// bulkRoute serves PATCH and DELETE on a where query: signed-in callers
+// only, then do, then the bulk envelope.
+func (a *API) bulkRoute(verb string, withBody bool, do func(ctx context.Context, actor *content.Actor, in map[string]any, c *gin.Context, p query.Params) (content.BulkResult, error)) gin.HandlerFunc {
+	return a.handle(func(c *gin.Context) error {
+		p, err := queryParams(c)
+		if err != nil {
+			return err
 		}
 		if !caller(c).Actor.SignedIn() {
-			a.fail(c, content.ErrForbidden)
-			return
+			return content.ErrForbidden
 		}
-		in, ok := a.body(c)
-		if !ok {
-			return
+		var in map[string]any
+		if withBody {
+			if in, err = a.readBody(c); err != nil {
+				return err
+			}
 		}
-		res, err := a.content.UpdateMany(c.Request.Context(), caller(c).Actor, slug, p.Where, in, content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft})
-		a.bulk(c, res, err, "update")
-	}
+		res, err := do(c.Request.Context(), caller(c).Actor, in, c, p)
+		a.bulk(c, res, err, verb)
+		return nil
+	})
+}
+
+func (a *API) updateMany(slug string) gin.HandlerFunc {
+	return a.bulkRoute("update", true, func(ctx context.Context, actor *content.Actor, in map[string]any, c *gin.Context, p query.Params) (content.BulkResult, error) {
+		return a.content.UpdateMany(ctx, actor, slug, p.Where, in, writeOptions(c, p))
+	})
 }
 
 func (a *API) deleteMany(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
-		}
-		if !caller(c).Actor.SignedIn() {
-			a.fail(c, content.ErrForbidden)
-			return
-		}
-		res, err := a.content.DeleteMany(c.Request.Context(), caller(c).Actor, slug, p.Where, readOptions(c, p))
-		a.bulk(c, res, err, "delete")
-	}
+	return a.bulkRoute("delete", false, func(ctx context.Context, actor *content.Actor, _ map[string]any, c *gin.Context, p query.Params) (content.BulkResult, error) {
+		return a.content.DeleteMany(ctx, actor, slug, p.Where, readOptions(c, p))
+	})
 }
 
 func (a *API) findVersions(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
+	return a.handle(func(c *gin.Context) error {
+		p, err := queryParams(c)
+		if err != nil {
+			return err
 		}
 		l, err := a.content.FindVersions(c.Request.Context(), caller(c).Actor, slug, p)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, toEnvelope(l))
-	}
+		return nil
+	})
 }
 
 func (a *API) findVersionByID(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
-		}
-		d, err := a.content.FindVersionByID(c.Request.Context(), caller(c).Actor, slug, id, readOptions(c, p))
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		a.json(c, http.StatusOK, d)
-	}
+	return a.docByID(func(ctx context.Context, actor *content.Actor, id int64, c *gin.Context, p query.Params) (content.Doc, error) {
+		return a.content.FindVersionByID(ctx, actor, slug, id, readOptions(c, p))
+	})
 }
 
 func (a *API) restoreVersion(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
-		}
-		d, err := a.content.RestoreVersion(c.Request.Context(), caller(c).Actor, slug, id, readOptions(c, p))
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		a.json(c, http.StatusOK, d)
-	}
+	return a.docByID(func(ctx context.Context, actor *content.Actor, id int64, c *gin.Context, p query.Params) (content.Doc, error) {
+		return a.content.RestoreVersion(ctx, actor, slug, id, readOptions(c, p))
+	})
 }
 
 func (a *API) openAPI(c *gin.Context) {
