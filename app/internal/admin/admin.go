@@ -253,6 +253,17 @@ func (a *Admin) serverError(c *gin.Context, err error) {
 		Data: map[string]any{"Message": "Something went wrong. The error was logged; please try again."}})
 }
 
+// errorPage answers a failed load: the 404 page for a document that does
+// not exist (or is hidden), the logged generic error page for anything
+// else.
+func (a *Admin) errorPage(c *gin.Context, err error) {
+	if errors.Is(err, content.ErrNotFound) {
+		a.notFound(c)
+		return
+	}
+	a.serverError(c, err)
+}
+
 // notFound shows the 404 page.
 func (a *Admin) notFound(c *gin.Context) {
 	a.render(c, http.StatusNotFound, "error", page{Title: "Not found",

@@ -153,12 +153,8 @@ func (a *Admin) createDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 
 func (a *Admin) editPage(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
 	doc, err := a.content.FindByID(c.Request.Context(), actorOf(p), col.Slug, id, content.ReadOptions{Depth: 0, Draft: col.Drafts})
-	if errors.Is(err, content.ErrNotFound) {
-		a.notFound(c)
-		return
-	}
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	a.showEditor(c, p, col, id, doc, nil, http.StatusOK, "")
@@ -392,12 +388,8 @@ func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 	self := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
 	if c.Request.Method == http.MethodGet {
 		doc, err := a.content.FindByID(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0, Draft: col.Drafts})
-		if errors.Is(err, content.ErrNotFound) {
-			a.notFound(c)
-			return
-		}
 		if err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 		var used []listRow
@@ -448,12 +440,8 @@ func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collect
 	ctx := c.Request.Context()
 	actor := actorOf(p)
 	doc, err := a.content.FindByID(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0, Draft: true})
-	if errors.Is(err, content.ErrNotFound) {
-		a.notFound(c)
-		return
-	}
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	pg, _ := strconv.Atoi(c.Query("page"))
@@ -495,12 +483,8 @@ func (a *Admin) version(c *gin.Context, p *auth.Principal, col *content.Collecti
 			err = content.ErrNotFound
 		}
 	}
-	if errors.Is(err, content.ErrNotFound) {
-		a.notFound(c)
-		return
-	}
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	body, _ := v["version"].(map[string]any)

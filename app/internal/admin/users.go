@@ -79,12 +79,8 @@ func (a *Admin) userDoc(c *gin.Context, p *auth.Principal, id int64) {
 	v := &userView{}
 	status := http.StatusOK
 	_, err := a.content.FindByID(c.Request.Context(), actorOf(p), a.authSlug(), id, content.ReadOptions{Depth: 0})
-	if errors.Is(err, content.ErrNotFound) {
-		a.notFound(c)
-		return
-	}
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	if c.Request.Method == http.MethodPost {
@@ -98,12 +94,8 @@ func (a *Admin) userDoc(c *gin.Context, p *auth.Principal, id int64) {
 		status = st
 	}
 	err = a.loadUser(c, p, id, v)
-	if errors.Is(err, content.ErrNotFound) {
-		a.notFound(c)
-		return
-	}
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	a.render(c, status, "user", page{Title: v.Email, Nav: a.authSlug(), Data: v})
