@@ -30,11 +30,7 @@ func runMigrateCreate(_ context.Context, e *Env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	reg, err := collections.Registry(0)
-	if err != nil {
-		return err
-	}
-	want, err := store.Derive(reg)
+	want, err := derivedSchema()
 	if err != nil {
 		return err
 	}
@@ -79,11 +75,7 @@ func runMigrateCheck(ctx context.Context, e *Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	reg, err := collections.Registry(0)
-	if err != nil {
-		return err
-	}
-	want, err := store.Derive(reg)
+	want, err := derivedSchema()
 	if err != nil {
 		return err
 	}
@@ -105,4 +97,13 @@ func runMigrateCheck(ctx context.Context, e *Env, args []string) error {
 	}
 	fmt.Fprintln(e.Stdout, "migrations match the definitions")
 	return nil
+}
+
+// derivedSchema is the storage app/collections needs.
+func derivedSchema() (store.Schema, error) {
+	reg, err := collections.Registry(0)
+	if err != nil {
+		return store.Schema{}, err
+	}
+	return store.Derive(reg)
 }

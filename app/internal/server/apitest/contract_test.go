@@ -79,7 +79,12 @@ var reFixtureNum = regexp.MustCompile(`^(\d+)-.*\.json$`)
 // loadFixtures reads every fixture, in recording order.
 func loadFixtures(t testing.TB) []fixture {
 	t.Helper()
-	dir := contractDir(t)
+	return loadFixturesFrom(t, contractDir(t), 80)
+}
+
+// loadFixturesFrom reads the fixtures of dir, at least least of them.
+func loadFixturesFrom(t testing.TB, dir string, least int) []fixture {
+	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +108,7 @@ func loadFixtures(t testing.TB) []fixture {
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Num < out[j].Num })
-	if len(out) < 80 {
+	if len(out) < least {
 		t.Fatalf("only %d fixtures in %s", len(out), dir)
 	}
 	return out

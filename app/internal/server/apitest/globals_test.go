@@ -1,11 +1,8 @@
 package apitest
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,32 +40,7 @@ func rowIDs(v any) any {
 // access, drafts, versions, validation, unknown slug) on both dialects.
 func TestContractGlobals(t *testing.T) {
 	dir := globalsDir(t)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fixtures []fixture
-	for _, en := range entries {
-		m := reFixtureNum.FindStringSubmatch(en.Name())
-		if m == nil {
-			continue
-		}
-		raw, err := os.ReadFile(filepath.Join(dir, en.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f fixture
-		if err := json.Unmarshal(raw, &f); err != nil {
-			t.Fatalf("%s: %v", en.Name(), err)
-		}
-		f.File = en.Name()
-		f.Num, _ = strconv.Atoi(m[1])
-		fixtures = append(fixtures, f)
-	}
-	sort.Slice(fixtures, func(i, j int) bool { return fixtures[i].Num < fixtures[j].Num })
-	if len(fixtures) < 20 {
-		t.Fatalf("only %d globals fixtures in %s", len(fixtures), dir)
-	}
+	fixtures := loadFixturesFrom(t, dir, 20)
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		e := newEnv(t, dialect, nil)
 		r := &replayer{e: e, dir: dir, globals: true}
