@@ -150,6 +150,15 @@ const (
 	OutPayloadSecret   = "payloadSecret"
 	// OutDBEndpoint is informational (host:port); it feeds no variable.
 	OutDBEndpoint = "dbEndpoint"
+	// Informational outputs of a stack that runs the CMS (chronos:compute):
+	// its HTTPS URL, image repository and deployed image, and the ECS names
+	// CI uses for `aws ecs wait services-stable` and one-off tasks.
+	OutCMSURL           = "cmsUrl"
+	OutCMSRepositoryURL = "cmsRepositoryUrl"
+	OutCMSImage         = "cmsImage"
+	OutCMSCluster       = "cmsCluster"
+	OutCMSService       = "cmsService"
+	OutCMSLogGroup      = "cmsLogGroup"
 )
 
 // Outputs maps each stack output that feeds the CMS to its variable name.
@@ -165,7 +174,9 @@ func Outputs() map[string]string {
 
 // InformationalOutputs are stack outputs that feed no variable but are
 // expected in `pulumi stack output` (cms env ignores them quietly).
-func InformationalOutputs() []string { return []string{OutDBEndpoint} }
+func InformationalOutputs() []string {
+	return []string{OutDBEndpoint, OutCMSURL, OutCMSRepositoryURL, OutCMSImage, OutCMSCluster, OutCMSService, OutCMSLogGroup}
+}
 
 // Lookup returns the variable with the given canonical name or alias.
 func Lookup(name string) (Var, bool) {

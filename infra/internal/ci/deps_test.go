@@ -21,7 +21,10 @@ func goListDeps(t *testing.T, pkg string) []string {
 // resources it declares (and the provider's shared internal package).
 func TestInfraImportsOnlyUsedAWSPackages(t *testing.T) {
 	const aws = "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	allowed := []string{aws + "/internal", aws + "/ec2", aws + "/iam", aws + "/rds", aws + "/s3", aws + "/vpc"}
+	allowed := []string{aws + "/internal", aws + "/ec2", aws + "/iam", aws + "/rds", aws + "/s3", aws + "/vpc",
+		// compute: ecs (registry, service, HTTPS edge) and lightsail.
+		aws + "/ecr", aws + "/ecs", aws + "/lb", aws + "/cloudwatch", aws + "/secretsmanager", aws + "/appautoscaling",
+		aws + "/cloudfront", aws + "/acm", aws + "/route53", aws + "/lightsail"}
 	var used []string
 	for _, p := range goListDeps(t, "github.com/automatonic/chronos/infra") {
 		if strings.HasPrefix(p, "github.com/pulumi/pulumi-aws/") {

@@ -17,7 +17,7 @@ import (
 // DatabaseArgs are the inputs of NewDatabase.
 type DatabaseArgs struct {
 	Plan     plan.Database
-	VPCID    string // "" = the account's default VPC
+	Network  Network
 	Password pulumi.StringOutput
 	Tags     map[string]string
 }
@@ -41,10 +41,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	parent := pulumi.Parent(d)
 	tags := pulumi.ToStringMap(args.Tags)
 
-	vpcID, subnetIDs, err := network(ctx, args.VPCID)
-	if err != nil {
-		return nil, err
-	}
+	vpcID, subnetIDs := args.Network.VPCID, args.Network.SubnetIDs
 
 	params, err := rds.NewParameterGroup(ctx, name+"-params", &rds.ParameterGroupArgs{
 		Name:        pulumi.String(p.ParameterGroupName),
@@ -142,28 +139,41 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	return d, nil
 }
 
+// Network is the VPC the database and the CMS tasks share.
+type Network struct {
+	VPCID     string
+	SubnetIDs []string // sorted
+	CIDR      string   // looked up only when the CMS runs in the VPC
+}
+
 // network returns the VPC and its subnets: the configured VPC, or the
-// account's default VPC.
-func network(ctx *pulumi.Context, vpcID string) (string, []string, error) {
-	if vpcID == "" {
-		v, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)})
-		if err != nil {
-			return "", nil, fmt.Errorf("looking up the default VPC (set chronos:vpcId if the account has none): %w", err)
+// account's default VPC. withCIDR also returns its address range.
+func network(ctx *pulumi.Context, vpcID string, withCIDR bool) (Network, error) {
+	var n Network
+	if vpcID == "" || withCIDR {
+		args := &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)}
+		if vpcID != "" {
+			args = &ec2.LookupVpcArgs{Id: pulumi.StringRef(vpcID)}
 		}
-		vpcID = v.Id
+		v, err := ec2.LookupVpc(ctx, args)
+		if err != nil {
+			return n, fmt.Errorf("looking up the VPC (set chronos:vpcId if the account has no default VPC): %w", err)
+		}
+		vpcID, n.CIDR = v.Id, v.CidrBlock
 	}
+	n.VPCID = vpcID
 	s, err := ec2.GetSubnets(ctx, &ec2.GetSubnetsArgs{
 		Filters: []ec2.GetSubnetsFilter{{Name: "vpc-id", Values: []string{vpcID}}},
 	})
 	if err != nil {
-		return "", nil, fmt.Errorf("listing subnets of %s: %w", vpcID, err)
+		return n, fmt.Errorf("listing subnets of %s: %w", vpcID, err)
 	}
 	if len(s.Ids) < 2 {
-		return "", nil, fmt.Errorf("VPC %s has %d subnets; an RDS subnet group needs subnets in at least two availability zones", vpcID, len(s.Ids))
+		return n, fmt.Errorf("VPC %s has %d subnets; an RDS subnet group and a load balancer need subnets in at least two availability zones", vpcID, len(s.Ids))
 	}
-	ids := slices.Clone(s.Ids)
-	slices.Sort(ids) // stable order: no spurious diffs between runs
-	return vpcID, ids, nil
+	n.SubnetIDs = slices.Clone(s.Ids)
+	slices.Sort(n.SubnetIDs) // stable order: no spurious diffs between runs
+	return n, nil
 }
 
 func parameters(m map[string]string) rds.ParameterGroupParameterArray {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -28,7 +29,16 @@ const (
 	mockKeySecret  = "mock-secret-access-key"
 	mockDBAddress  = "chronos.abc123.us-east-1.rds.amazonaws.com"
 	mockDefaultVPC = "vpc-0123456789abcdef0"
+	mockVPCCIDR    = "172.31.0.0/16"
+	mockPrefixList = "pl-3b927c52"
+	testDigest     = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	mockAccount    = "123456789012"
+
+	mockDistributionARN = "arn:aws:cloudfront::" + mockAccount + ":distribution/E1234567890ABC"
 )
+
+// mockCloudFrontRanges are the origin-facing ranges the mock prefix list holds.
+var mockCloudFrontRanges = []string{"130.176.0.0/17", "15.158.0.0/16"}
 
 // Resource types the program declares.
 const (
@@ -50,11 +60,45 @@ const (
 	typeGroupPolicy  = "aws:iam/groupPolicy:GroupPolicy"
 	typeMembership   = "aws:iam/userGroupMembership:UserGroupMembership"
 	typeAccessKey    = "aws:iam/accessKey:AccessKey"
+
+	typeRepository   = "aws:ecr/repository:Repository"
+	typeRepoPolicy   = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+	typeLifecycleECR = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+	typeLogGroup     = "aws:cloudwatch/logGroup:LogGroup"
+	typeSecret       = "aws:secretsmanager/secret:Secret"
+	typeSecretValue  = "aws:secretsmanager/secretVersion:SecretVersion"
+	typeRole         = "aws:iam/role:Role"
+	typeRolePolicy   = "aws:iam/rolePolicy:RolePolicy"
+	typeEgress       = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	typeLB           = "aws:lb/loadBalancer:LoadBalancer"
+	typeTargetGroup  = "aws:lb/targetGroup:TargetGroup"
+	typeListener     = "aws:lb/listener:Listener"
+	typeListenerRule = "aws:lb/listenerRule:ListenerRule"
+	typeOAC          = "aws:cloudfront/originAccessControl:OriginAccessControl"
+	typeHeaders      = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
+	typeDistribution = "aws:cloudfront/distribution:Distribution"
+	typeCertificate  = "aws:acm/certificate:Certificate"
+	typeCertValid    = "aws:acm/certificateValidation:CertificateValidation"
+	typeRecord       = "aws:route53/record:Record"
+	typeCluster      = "aws:ecs/cluster:Cluster"
+	typeCapacity     = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+	typeTaskDef      = "aws:ecs/taskDefinition:TaskDefinition"
+	typeService      = "aws:ecs/service:Service"
+	typeScaleTarget  = "aws:appautoscaling/target:Target"
+	typeScalePolicy  = "aws:appautoscaling/policy:Policy"
+	typeLSContainers = "aws:lightsail/containerService:ContainerService"
+	typeLSDeployment = "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion"
+	typeLSDatabase   = "aws:lightsail/database:Database"
 )
 
+// ecsTypes are declared only by a stack that serves the CMS on ECS.
+var ecsTypes = []string{typeLogGroup, typeSecret, typeSecretValue, typeRole, typeRolePolicy, typeEgress, typeLB, typeTargetGroup, typeListener, typeListenerRule, typeOAC, typeHeaders, typeDistribution, typeCluster, typeCapacity, typeTaskDef, typeService}
+
 // taggable lists the declared types that accept tags; each must carry the
-// project, stack and managed-by tags.
-var taggable = []string{typeInstance, typeParamGroup, typeSubnetGroup, typeSG, typeIngress, typeBucket, typeUser}
+// project, stack and managed-by tags. The first seven exist in every stack.
+var taggable = []string{typeInstance, typeParamGroup, typeSubnetGroup, typeSG, typeIngress, typeBucket, typeUser,
+	typeRepository, typeLogGroup, typeSecret, typeRole, typeEgress, typeLB, typeTargetGroup, typeListener, typeListenerRule,
+	typeDistribution, typeCertificate, typeCluster, typeTaskDef, typeService, typeScaleTarget, typeLSContainers, typeLSDatabase}
 
 // declared is one resource the program registered.
 type declared struct {
@@ -63,6 +107,9 @@ type declared struct {
 	Inputs  resource.PropertyMap
 	Protect bool
 	Parent  string
+	Ignore  []string
+	ID      string
+	State   resource.PropertyMap
 }
 
 // mocks records every registration and answers the two lookups the
@@ -81,22 +128,83 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if rpc := args.RegisterRPC; rpc != nil {
 		d.Protect = rpc.GetProtect()
 		d.Parent = rpc.GetParent()
+		d.Ignore = rpc.GetIgnoreChanges()
 	}
-	m.resources = append(m.resources, d)
 
 	state := args.Inputs.Copy()
 	id := args.Name + "-id"
+	str := func(k string) string {
+		if v, ok := args.Inputs[resource.PropertyKey(k)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return args.Name
+	}
+	set := func(k, v string) { state[resource.PropertyKey(k)] = resource.NewProperty(v) }
+	region := "arn:aws:%s:us-east-1:" + mockAccount + ":"
 	switch args.TypeToken {
 	case typeInstance:
-		state["address"] = resource.NewProperty(mockDBAddress)
+		set("address", mockDBAddress)
 		state["port"] = resource.NewProperty(5432.0)
-		state["endpoint"] = resource.NewProperty(mockDBAddress + ":5432")
+		set("endpoint", mockDBAddress+":5432")
 	case typeAccessKey:
 		id = "AKIAMOCK" + strings.ToUpper(args.Name[len(args.Name)-2:])
-		state["secret"] = resource.NewProperty(mockKeySecret)
+		set("secret", mockKeySecret)
 	case typeBucket:
-		state["arn"] = resource.NewProperty("arn:aws:s3:::" + args.Inputs["bucket"].StringValue())
+		set("arn", "arn:aws:s3:::"+args.Inputs["bucket"].StringValue())
+	case typeRepository:
+		set("arn", fmt.Sprintf(region, "ecr")+"repository/"+str("name"))
+		set("repositoryUrl", mockAccount+".dkr.ecr.us-east-1.amazonaws.com/"+str("name"))
+	case typeLogGroup:
+		set("arn", fmt.Sprintf(region, "logs")+"log-group:"+str("name"))
+	case typeSecret:
+		set("arn", fmt.Sprintf(region, "secretsmanager")+"secret:"+str("name")+"-AbCdEf")
+	case typeSecretValue:
+		set("versionId", "version-1")
+	case typeRole:
+		set("arn", "arn:aws:iam::"+mockAccount+":role/chronos/"+str("name"))
+		set("name", str("name"))
+	case typeLB:
+		set("arn", fmt.Sprintf(region, "elasticloadbalancing")+"loadbalancer/app/"+args.Name)
+		set("dnsName", args.Name+".us-east-1.elb.amazonaws.com")
+	case typeTargetGroup, typeListener:
+		set("arn", fmt.Sprintf(region, "elasticloadbalancing")+args.Name)
+	case typeDistribution:
+		id = "E1234567890ABC"
+		set("arn", "arn:aws:cloudfront::"+mockAccount+":distribution/"+id)
+		set("domainName", "d111111abcdef8.cloudfront.net")
+	case typeCertificate:
+		set("arn", fmt.Sprintf(region, "acm")+"certificate/"+args.Name)
+		state["domainValidationOptions"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+			"domainName":          resource.NewProperty(str("domainName")),
+			"resourceRecordName":  resource.NewProperty("_abc." + str("domainName") + "."),
+			"resourceRecordType":  resource.NewProperty("CNAME"),
+			"resourceRecordValue": resource.NewProperty("_def.acm-validations.aws."),
+		})})
+	case typeCertValid:
+		state["certificateArn"] = args.Inputs["certificateArn"]
+	case typeRecord:
+		set("fqdn", str("name"))
+	case typeCluster:
+		set("arn", fmt.Sprintf(region, "ecs")+"cluster/"+str("name"))
+		set("name", str("name"))
+	case typeTaskDef:
+		set("arn", fmt.Sprintf(region, "ecs")+"task-definition/"+str("family")+":1")
+	case typeService:
+		set("name", str("name"))
+	case typeLSContainers:
+		set("url", "https://"+str("name")+".abc123.us-east-1.cs.amazonlightsail.com/")
+		state["privateRegistryAccess"] = resource.NewProperty(resource.PropertyMap{
+			"ecrImagePullerRole": resource.NewProperty(resource.PropertyMap{
+				"isActive":     resource.NewProperty(true),
+				"principalArn": resource.NewProperty("arn:aws:iam::" + mockAccount + ":role/amazon/lightsail/us-east-1/containers/chronos/puller"),
+			}),
+		})
+	case typeLSDatabase:
+		set("masterEndpointAddress", "ls-abc.czowadgeezqi.us-east-1.rds.amazonaws.com")
+		state["masterEndpointPort"] = resource.NewProperty(5432.0)
 	}
+	d.ID, d.State = id, state
+	m.resources = append(m.resources, d)
 	return id, state, nil
 }
 
@@ -106,16 +214,28 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.calls = append(m.calls, args.Token)
 	switch args.Token {
 	case "aws:ec2/getVpc:getVpc":
-		if !args.Args["default"].BoolValue() {
+		vpcID := mockDefaultVPC
+		if v, ok := args.Args["id"]; ok && v.IsString() {
+			vpcID = v.StringValue()
+		} else if !args.Args["default"].BoolValue() {
 			return nil, errors.New("program looked up a VPC other than the default one")
 		}
-		return resource.PropertyMap{"id": resource.NewProperty(mockDefaultVPC), "default": resource.NewProperty(true)}, nil
+		return resource.PropertyMap{"id": resource.NewProperty(vpcID), "default": resource.NewProperty(vpcID == mockDefaultVPC), "cidrBlock": resource.NewProperty(mockVPCCIDR)}, nil
 	case "aws:ec2/getSubnets:getSubnets":
 		ids := make([]resource.PropertyValue, 0, len(m.subnets))
 		for _, s := range m.subnets {
 			ids = append(ids, resource.NewProperty(s))
 		}
 		return resource.PropertyMap{"id": resource.NewProperty(mockDefaultVPC), "ids": resource.NewProperty(ids)}, nil
+	case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+		if args.Args["name"].StringValue() != plan.CloudFrontPrefixList {
+			return nil, errors.New("looked up prefix list " + args.Args["name"].StringValue())
+		}
+		var entries []resource.PropertyValue
+		for _, c := range mockCloudFrontRanges {
+			entries = append(entries, resource.NewProperty(resource.PropertyMap{"cidr": resource.NewProperty(c), "description": resource.NewProperty("")}))
+		}
+		return resource.PropertyMap{"id": resource.NewProperty(mockPrefixList), "name": resource.NewProperty(plan.CloudFrontPrefixList), "entries": resource.NewProperty(entries)}, nil
 	}
 	return nil, errors.New("unexpected call " + args.Token)
 }
@@ -160,7 +280,17 @@ func stackConfig(t *testing.T, stack string) (map[string]string, []string) {
 	}
 	values := maps.Clone(s.Values)
 	values["chronos:dbPassword"] = testPassword
-	return values, append(slices.Clone(s.Secure), "chronos:dbPassword")
+	values["chronos:cmsSecret"] = testCMSSecret
+	return values, append(slices.Clone(s.Secure), "chronos:dbPassword", "chronos:cmsSecret")
+}
+
+// deployed is a stack's configuration as CI's deploy passes it: with the
+// digest of the image it pushed.
+func deployed(t *testing.T, stack string) (map[string]string, []string) {
+	t.Helper()
+	values, secret := stackConfig(t, stack)
+	values["chronos:cmsImage"] = testDigest
+	return values, secret
 }
 
 // runProgram runs deploy.Deploy under the Pulumi mocks with the given config.
@@ -221,17 +351,22 @@ type want struct {
 	cidrs         []string
 	bucket        string
 	user          string
+	ecs           bool   // serves the CMS on ECS
+	domain        string // cmsDomain
+	minTasks      float64
+	maxTasks      float64
+	spot          bool
 }
 
 var stackWants = []want{
-	{stack: "dev", instanceClass: "db.t4g.micro", minBackup: 1, origins: []string{"http://localhost:3000", "https://preview.automatonic.com"}, cidrs: []string{"203.0.113.0/24"}, bucket: "automatonic-assets-dev", user: "payload-cms-user-dev"},
-	{stack: "prod", production: true, instanceClass: "db.t4g.small", minBackup: 7, origins: []string{"https://automatonic.com", "https://www.automatonic.com"}, cidrs: []string{"198.51.100.10/32", "198.51.100.11/32"}, bucket: "automatonic-assets-prod", user: "payload-cms-user-prod"},
+	{stack: "dev", instanceClass: "db.t4g.micro", minBackup: 1, origins: []string{"http://localhost:3000", "https://preview.automatonic.com"}, bucket: "automatonic-assets-dev", user: "payload-cms-user-dev", ecs: true, minTasks: 1, maxTasks: 2, spot: true},
+	{stack: "prod", production: true, instanceClass: "db.t4g.small", minBackup: 7, origins: []string{"https://automatonic.com", "https://www.automatonic.com"}, bucket: "automatonic-assets-prod", user: "payload-cms-user-prod", ecs: true, domain: "cms.automatonic.com", minTasks: 2, maxTasks: 4},
 }
 
 func TestRealStacks(t *testing.T) {
 	for _, w := range stackWants {
 		t.Run(w.stack, func(t *testing.T) {
-			values, secret := stackConfig(t, w.stack)
+			values, secret := deployed(t, w.stack)
 			r := runProgram(t, w.stack, values, secret)
 			if r.err != nil {
 				t.Fatalf("program failed: %v", r.err)
@@ -242,7 +377,11 @@ func TestRealStacks(t *testing.T) {
 			t.Run("identity", func(t *testing.T) { checkIdentity(t, r, w) })
 			t.Run("tags", func(t *testing.T) { checkTags(t, r, w) })
 			t.Run("protect", func(t *testing.T) { checkProtect(t, r, w) })
-			t.Run("outputs", func(t *testing.T) { checkOutputs(t, r, w, false) })
+			t.Run("outputs", func(t *testing.T) { checkOutputs(t, r, w, true) })
+			t.Run("no secret in plain text", func(t *testing.T) { checkNoPlainSecrets(t, r) })
+			if w.ecs {
+				t.Run("ecs", func(t *testing.T) { checkECS(t, r, w) })
+			}
 		})
 	}
 }
@@ -299,7 +438,7 @@ func checkDatabase(t *testing.T, r run, w want) {
 	if !slices.Contains(strs(in["enabledCloudwatchLogsExports"]), "postgresql") {
 		t.Errorf("log exports = %v", strs(in["enabledCloudwatchLogsExports"]))
 	}
-	if got := strs(in["vpcSecurityGroupIds"]); len(got) != 1 || got[0] != r.mocks.one(t, typeSG).Name+"-id" {
+	if got := strs(in["vpcSecurityGroupIds"]); len(got) != 1 || got[0] != r.dbSG(t).ID {
 		t.Errorf("security groups = %v", got)
 	}
 
@@ -322,8 +461,20 @@ func checkDatabase(t *testing.T, r run, w want) {
 	}
 }
 
+// dbSG returns the database's security group.
+func (r run) dbSG(t *testing.T) declared {
+	t.Helper()
+	for _, sg := range r.mocks.ofType(typeSG) {
+		if sg.Name == "database-sg" {
+			return sg
+		}
+	}
+	t.Fatal("no database security group")
+	return declared{}
+}
+
 func checkNetwork(t *testing.T, r run, w want) {
-	sg := r.mocks.one(t, typeSG)
+	sg := r.dbSG(t)
 	if sg.Inputs["vpcId"].StringValue() != mockDefaultVPC {
 		t.Errorf("security group VPC %v, want the default VPC", sg.Inputs["vpcId"])
 	}
@@ -336,15 +487,20 @@ func checkNetwork(t *testing.T, r run, w want) {
 	if got := strs(sn.Inputs["subnetIds"]); !slices.Equal(got, []string{"subnet-a", "subnet-b", "subnet-c"}) {
 		t.Errorf("subnet group subnets = %v", got)
 	}
-	rules := r.mocks.ofType(typeIngress)
 	var cidrs []string
-	for _, rule := range rules {
+	for _, rule := range r.mocks.ofType(typeIngress) {
 		in := rule.Inputs
+		if in["securityGroupId"].StringValue() != sg.ID {
+			continue // the load balancer's and the tasks' rules: see checkECS
+		}
+		if ref, ok := in["referencedSecurityGroupId"]; ok && ref.IsString() {
+			if !w.ecs || ref.StringValue() != "service-task-sg-id" {
+				t.Errorf("database admits security group %v", ref)
+			}
+			continue
+		}
 		if in["fromPort"].NumberValue() != 5432 || in["toPort"].NumberValue() != 5432 || in["ipProtocol"].StringValue() != "tcp" {
 			t.Errorf("rule %s opens %v-%v/%v, want 5432/tcp only", rule.Name, in["fromPort"], in["toPort"], in["ipProtocol"])
-		}
-		if in["securityGroupId"].StringValue() != sg.Name+"-id" {
-			t.Errorf("rule %s is on security group %v", rule.Name, in["securityGroupId"])
 		}
 		cidr := in["cidrIpv4"]
 		if !cidr.IsString() {
@@ -356,7 +512,7 @@ func checkNetwork(t *testing.T, r run, w want) {
 		cidrs = append(cidrs, cidr.StringValue())
 	}
 	slices.Sort(cidrs)
-	if !slices.Equal(cidrs, w.cidrs) {
+	if !slices.Equal(cidrs, w.cidrs) && len(cidrs)+len(w.cidrs) > 0 {
 		t.Errorf("ingress CIDRs = %v, want %v", cidrs, w.cidrs)
 	}
 }
@@ -409,15 +565,23 @@ func checkStorage(t *testing.T, r run, w want) {
 	if err := json.Unmarshal([]byte(pol.Inputs["policy"].StringValue()), &doc); err != nil {
 		t.Fatalf("bucket policy: %v", err)
 	}
-	tlsDeny := false
+	tlsDeny, admitsCDN := false, false
 	for _, s := range doc.Statement {
 		if s.Effect == "Deny" && s.Condition["Bool"]["aws:SecureTransport"] == "false" &&
 			slices.Contains(s.Resource, "arn:aws:s3:::"+w.bucket) && slices.Contains(s.Resource, "arn:aws:s3:::"+w.bucket+"/*") {
 			tlsDeny = true
 		}
 		if s.Effect == "Allow" {
-			t.Errorf("bucket policy allows something: %+v", s)
+			// Only the stack's own distribution, by ARN, reading media.
+			if !w.ecs || s.Condition["StringEquals"]["AWS:SourceArn"] != mockDistributionARN ||
+				!slices.Equal(s.Action, []string{"s3:GetObject"}) || !slices.Equal(s.Resource, []string{"arn:aws:s3:::" + w.bucket + "/media/*"}) {
+				t.Errorf("bucket policy allows %+v", s)
+			}
+			admitsCDN = true
 		}
+	}
+	if admitsCDN != w.ecs {
+		t.Errorf("bucket policy admits the distribution: %v, want %v", admitsCDN, w.ecs)
 	}
 	if !tlsDeny {
 		t.Errorf("bucket policy does not deny non-TLS requests: %s", pol.Inputs["policy"].StringValue())
@@ -515,9 +679,9 @@ func checkIdentity(t *testing.T, r run, w want) {
 }
 
 func checkTags(t *testing.T, r run, w want) {
-	for _, typ := range taggable {
+	for i, typ := range taggable {
 		rs := r.mocks.ofType(typ)
-		if len(rs) == 0 && typ != typeIngress {
+		if len(rs) == 0 && i < 7 && typ != typeIngress {
 			t.Errorf("no %s declared", typ)
 		}
 		for _, d := range rs {
@@ -538,13 +702,17 @@ func checkTags(t *testing.T, r run, w want) {
 
 func checkProtect(t *testing.T, r run, w want) {
 	stateful := []string{typeInstance, typeBucket}
+	if w.ecs {
+		// The image history, the logs and the secret outlive any deploy.
+		stateful = append(stateful, typeRepository, typeLogGroup, typeSecret)
+	}
 	for _, typ := range stateful {
 		if d := r.mocks.one(t, typ); d.Protect != w.production {
 			t.Errorf("%s protect = %v, want %v", typ, d.Protect, w.production)
 		}
 	}
 	// Components group the resources: every custom resource has a parent
-	// that is one of the three components.
+	// that is one of the components.
 	for _, d := range r.mocks.resources {
 		if strings.HasPrefix(d.Type, "chronos:infra:") {
 			continue
@@ -558,7 +726,10 @@ func checkProtect(t *testing.T, r run, w want) {
 func checkOutputs(t *testing.T, r run, w want, withCMSSecret bool) {
 	names := slices.Sorted(maps.Keys(r.exports))
 	wantNames := slices.Collect(maps.Keys(contract.Outputs()))
-	wantNames = append(wantNames, contract.InformationalOutputs()...)
+	wantNames = append(wantNames, contract.OutDBEndpoint)
+	if w.ecs {
+		wantNames = append(wantNames, contract.OutCMSURL, contract.OutCMSRepositoryURL, contract.OutCMSImage, contract.OutCMSCluster, contract.OutCMSService, contract.OutCMSLogGroup)
+	}
 	if !withCMSSecret {
 		wantNames = slices.DeleteFunc(wantNames, func(s string) bool { return s == contract.OutPayloadSecret })
 	}
@@ -602,15 +773,39 @@ func checkOutputs(t *testing.T, r run, w want, withCMSSecret bool) {
 	}
 }
 
-func TestCMSSecretIsExportedAsSecret(t *testing.T) {
+// withoutCompute turns a stack back into today's shape: the CMS runs
+// elsewhere and reaches the database through an allowlist.
+func withoutCompute(values map[string]string) {
+	values["chronos:compute"] = "none"
+	delete(values, "chronos:cmsImage")
+	values["chronos:dbAllowedCidrs"] = `["203.0.113.0/24"]`
+}
+
+func TestComputeNoneKeepsTodaysStack(t *testing.T) {
 	values, secret := stackConfig(t, "dev")
-	values["chronos:cmsSecret"] = testCMSSecret
-	secret = append(secret, "chronos:cmsSecret")
+	withoutCompute(values)
 	r := runProgram(t, "dev", values, secret)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	checkOutputs(t, r, stackWants[0], true)
+	w := stackWants[0]
+	w.ecs, w.cidrs = false, []string{"203.0.113.0/24"}
+	t.Run("database", func(t *testing.T) { checkDatabase(t, r, w) })
+	t.Run("network", func(t *testing.T) { checkNetwork(t, r, w) })
+	t.Run("storage", func(t *testing.T) { checkStorage(t, r, w) })
+	t.Run("identity", func(t *testing.T) { checkIdentity(t, r, w) })
+	t.Run("tags", func(t *testing.T) { checkTags(t, r, w) })
+	t.Run("protect", func(t *testing.T) { checkProtect(t, r, w) })
+	t.Run("outputs", func(t *testing.T) { checkOutputs(t, r, w, true) })
+	t.Run("no secret in plain text", func(t *testing.T) { checkNoPlainSecrets(t, r) })
+	for _, typ := range append([]string{typeRepository, typeLSContainers, typeLSDatabase}, ecsTypes...) {
+		if n := len(r.mocks.ofType(typ)); n > 0 {
+			t.Errorf("compute none declares %d %s", n, typ)
+		}
+	}
+	if slices.Contains(r.mocks.calls, "aws:ec2/getManagedPrefixList:getManagedPrefixList") {
+		t.Error("compute none looked up CloudFront's prefix list")
+	}
 }
 
 func TestKeyRotationKeepsPreviousKey(t *testing.T) {
@@ -636,6 +831,7 @@ func TestKeyRotationKeepsPreviousKey(t *testing.T) {
 
 func TestConfiguredVPCSkipsDefaultLookup(t *testing.T) {
 	values, secret := stackConfig(t, "dev")
+	withoutCompute(values)
 	values["chronos:vpcId"] = "vpc-0fedcba9876543210"
 	r := runProgram(t, "dev", values, secret)
 	if r.err != nil {
@@ -649,8 +845,25 @@ func TestConfiguredVPCSkipsDefaultLookup(t *testing.T) {
 	}
 }
 
+func TestConfiguredVPCHoldsTheService(t *testing.T) {
+	values, secret := deployed(t, "dev")
+	values["chronos:vpcId"] = "vpc-0fedcba9876543210"
+	r := runProgram(t, "dev", values, secret)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for _, typ := range []string{typeSG, typeTargetGroup} {
+		for _, d := range r.mocks.ofType(typ) {
+			if v := d.Inputs["vpcId"].StringValue(); v != "vpc-0fedcba9876543210" {
+				t.Errorf("%s %s in %s", typ, d.Name, v)
+			}
+		}
+	}
+}
+
 func TestEmptyAllowlistMeansPrivateDatabase(t *testing.T) {
 	values, secret := stackConfig(t, "dev")
+	withoutCompute(values)
 	values["chronos:dbAllowedCidrs"] = "[]"
 	r := runProgram(t, "dev", values, secret)
 	if r.err != nil {
@@ -694,10 +907,22 @@ func TestInvalidConfigDeclaresNothing(t *testing.T) {
 		{name: "plaintext secret", stack: "prod", key: "chronos:dbPassword", change: func(v map[string]string, s []string) []string {
 			return slices.DeleteFunc(s, func(k string) bool { return k == "chronos:dbPassword" })
 		}},
+		{name: "lightsail compute in prod", stack: "prod", key: "chronos:compute", change: set("chronos:compute", "lightsail")},
+		{name: "lightsail database in prod", stack: "prod", key: "chronos:database", change: set("chronos:database", "lightsail")},
+		{name: "invalid Fargate pair", stack: "prod", key: "chronos:cmsMemory", change: set("chronos:cmsMemory", "512")},
+		{name: "one task in prod", stack: "prod", key: "chronos:cmsMinTasks", change: set("chronos:cmsMinTasks", "1")},
+		{name: "connection budget", stack: "prod", key: "chronos:cmsMaxTasks", change: set("chronos:cmsMaxTasks", "12")},
+		{name: "domain without zone or certificate in prod", stack: "prod", key: "chronos:cmsDomain", change: func(v map[string]string, s []string) []string {
+			delete(v, "chronos:cmsCertificateArn")
+			delete(v, "chronos:cmsHostedZoneId")
+			return s
+		}},
+		{name: "allowlist in prod with ecs", stack: "prod", key: "chronos:dbAllowedCidrs", change: set("chronos:dbAllowedCidrs", `["198.51.100.10/32"]`)},
+		{name: "image by tag", stack: "dev", key: "chronos:cmsImage", change: set("chronos:cmsImage", "chronos-cms:latest")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			values, secret := stackConfig(t, tt.stack)
+			values, secret := deployed(t, tt.stack)
 			secret = tt.change(values, secret)
 			r := runProgram(t, tt.stack, values, secret)
 			var ve *plan.ValidationError
@@ -707,12 +932,20 @@ func TestInvalidConfigDeclaresNothing(t *testing.T) {
 			if !strings.Contains(r.err.Error(), tt.key+":") {
 				t.Errorf("error does not name %s:\n%v", tt.key, r.err)
 			}
-			if strings.Contains(r.err.Error(), testPassword) {
-				t.Error("error leaks the password")
+			if strings.Contains(r.err.Error(), testPassword) || strings.Contains(r.err.Error(), testCMSSecret) {
+				t.Error("error leaks a secret")
 			}
 			if n := len(r.mocks.resources); n != 0 {
 				t.Errorf("%d resources declared before validation failed", n)
 			}
 		})
+	}
+}
+
+// set returns a change of TestInvalidConfigDeclaresNothing that sets one key.
+func set(key, value string) func(map[string]string, []string) []string {
+	return func(v map[string]string, s []string) []string {
+		v[key] = value
+		return s
 	}
 }

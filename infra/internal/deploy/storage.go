@@ -13,6 +13,9 @@ import (
 type StorageArgs struct {
 	Plan plan.Storage
 	Tags map[string]string
+	// MediaDistributionARN, when set, is the CloudFront distribution the
+	// bucket policy lets read the media prefix.
+	MediaDistributionARN *pulumi.StringOutput
 }
 
 // Storage is the asset bucket with its security and lifecycle settings.
@@ -83,9 +86,15 @@ func NewStorage(ctx *pulumi.Context, name string, args *StorageArgs, opts ...pul
 
 	// After the public access block, so S3 never sees the policy on a bucket
 	// whose public settings are still being applied.
+	var policy pulumi.StringInput = pulumi.String(plan.BucketPolicyFor(p.BucketName, "").JSON())
+	if args.MediaDistributionARN != nil {
+		policy = args.MediaDistributionARN.ApplyT(func(arn string) string {
+			return plan.BucketPolicyFor(p.BucketName, arn).JSON()
+		}).(pulumi.StringOutput)
+	}
 	if _, err := s3.NewBucketPolicy(ctx, name+"-tls-only", &s3.BucketPolicyArgs{
 		Bucket: bucket,
-		Policy: pulumi.String(plan.BucketPolicy(p.BucketName).JSON()),
+		Policy: policy,
 	}, parent, pulumi.DependsOn([]pulumi.Resource{pab})); err != nil {
 		return nil, fmt.Errorf("bucket policy: %w", err)
 	}

@@ -51,6 +51,8 @@ type Config struct {
 	HasCMSSecret            bool
 
 	Tags map[string]string // extra tags from config; see Tags for the full set
+
+	Compute ComputeConfig
 }
 
 // DBConfig is the database part of Config.
@@ -195,6 +197,7 @@ func Parse(stack string, src Source) (Config, error) {
 
 	c.HasCMSSecret = p.cmsSecret()
 	c.Tags = p.tags()
+	c.Compute = p.compute(c)
 
 	if len(p.problems) > 0 {
 		return Config{}, &ValidationError{Stack: stack, Problems: p.problems}
@@ -383,10 +386,10 @@ func (p *parser) database(production bool) DBConfig {
 		p.fail(FullKey(KeyDBUsername), fmt.Sprintf("%q is a well-known default; choose another master user name, e.g. chronos_admin", d.Username))
 	}
 
+	// In production allowPublicDatabase only admits an allowlist while the
+	// stack switches to compute ecs (see publicDatabase); 0.0.0.0/0 stays
+	// refused there whatever it says.
 	d.AllowPublic = p.boolean(KeyAllowPublicDatabase)
-	if production && d.AllowPublic {
-		p.fail(FullKey(KeyAllowPublicDatabase), "must be false in production: the database is never open to the internet there")
-	}
 	worldOpen := false
 	key := FullKey(KeyDBAllowedCIDRs)
 	for _, s := range p.list(KeyDBAllowedCIDRs, `["203.0.113.0/24"]`) {
@@ -416,7 +419,8 @@ func (p *parser) database(production bool) DBConfig {
 		}
 		d.AllowedCIDRs = append(d.AllowedCIDRs, pfx)
 	}
-	p.password(worldOpen)
+	// A Lightsail database is reachable from every address.
+	p.password(worldOpen || p.str(KeyDatabase) == DatabaseLightsail)
 	return d
 }
 

@@ -31,7 +31,8 @@ func loadStack(t *testing.T, stack string) (map[string]string, []string) {
 	}
 	values := maps.Clone(s.Values)
 	values[plan.FullKey(plan.KeyDBPassword)] = testPassword
-	secret := append(slices.Clone(s.Secure), plan.FullKey(plan.KeyDBPassword))
+	values[plan.FullKey(plan.KeyCMSSecret)] = testCMSSecret
+	secret := append(slices.Clone(s.Secure), plan.FullKey(plan.KeyDBPassword), plan.FullKey(plan.KeyCMSSecret))
 	return values, secret
 }
 
@@ -57,8 +58,8 @@ func TestParseRealStacks(t *testing.T) {
 		httpsOnly    bool
 		instanceStem string
 	}{
-		{stack: "dev", production: false, bucket: "automatonic-assets-dev", origins: []string{"http://localhost:3000", "https://preview.automatonic.com"}, minBackup: 1, cmsUser: "payload-cms-user-dev", publicDB: true, instanceStem: "db.t4g."},
-		{stack: "prod", production: true, bucket: "automatonic-assets-prod", origins: []string{"https://automatonic.com", "https://www.automatonic.com"}, minBackup: 7, cmsUser: "payload-cms-user-prod", publicDB: true, httpsOnly: true, instanceStem: "db.t4g."},
+		{stack: "dev", production: false, bucket: "automatonic-assets-dev", origins: []string{"http://localhost:3000", "https://preview.automatonic.com"}, minBackup: 1, cmsUser: "payload-cms-user-dev", publicDB: false, instanceStem: "db.t4g."},
+		{stack: "prod", production: true, bucket: "automatonic-assets-prod", origins: []string{"https://automatonic.com", "https://www.automatonic.com"}, minBackup: 7, cmsUser: "payload-cms-user-prod", publicDB: false, httpsOnly: true, instanceStem: "db.t4g."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {
@@ -138,7 +139,7 @@ func TestParseInvalid(t *testing.T) {
 		{name: "world-open in prod", stack: "prod", change: map[string]string{"chronos:production": "true", "chronos:dbBackupRetentionDays": "7", "chronos:corsOrigins": `["https://www.example.com"]`, "chronos:dbAllowedCidrs": `["0.0.0.0/0"]`}, key: "chronos:dbAllowedCidrs", want: "never allowed in production"},
 		{name: "world-open ipv6 in prod", stack: "prod", change: map[string]string{"chronos:production": "true", "chronos:dbBackupRetentionDays": "7", "chronos:corsOrigins": `["https://www.example.com"]`, "chronos:dbAllowedCidrs": `["::/0"]`}, key: "chronos:dbAllowedCidrs", want: "never allowed in production"},
 		{name: "world-open without opt-in", change: map[string]string{"chronos:dbAllowedCidrs": `["0.0.0.0/0"]`}, key: "chronos:dbAllowedCidrs", want: "allowPublicDatabase: true"},
-		{name: "opt-in refused in prod", stack: "prod", change: map[string]string{"chronos:production": "true", "chronos:dbBackupRetentionDays": "7", "chronos:corsOrigins": `["https://www.example.com"]`, "chronos:allowPublicDatabase": "true"}, key: "chronos:allowPublicDatabase", want: "must be false in production"},
+		{name: "opt-in refused in prod", stack: "prod", change: map[string]string{"chronos:production": "true", "chronos:dbBackupRetentionDays": "7", "chronos:corsOrigins": `["https://www.example.com"]`, "chronos:allowPublicDatabase": "true"}, key: "chronos:allowPublicDatabase", want: "only with chronos:compute ecs"},
 		{name: "world-open with opt-in needs longer password", change: map[string]string{"chronos:dbAllowedCidrs": `["0.0.0.0/0"]`, "chronos:allowPublicDatabase": "true", "chronos:dbPassword": "Only-16-chars-ok"}, key: "chronos:dbPassword", want: "expected 24-128"},
 		{name: "malformed CIDR", change: map[string]string{"chronos:dbAllowedCidrs": `["203.0.113.0/33"]`}, key: "chronos:dbAllowedCidrs", want: "not a CIDR block"},
 		{name: "CIDR with host bits", change: map[string]string{"chronos:dbAllowedCidrs": `["203.0.113.7/24"]`}, key: "chronos:dbAllowedCidrs", want: "203.0.113.0/24"},

@@ -48,6 +48,25 @@ const (
 	KeyRetainPreviousKey     = "retainPreviousAccessKey"
 	KeyCMSSecret             = "cmsSecret"
 	KeyTags                  = "tags"
+
+	KeyCompute             = "compute"
+	KeyDatabase            = "database"
+	KeyCMSImage            = "cmsImage"
+	KeyCMSDomain           = "cmsDomain"
+	KeyCMSHostedZoneID     = "cmsHostedZoneId"
+	KeyCMSCertificateARN   = "cmsCertificateArn"
+	KeyCMSCPU              = "cmsCpu"
+	KeyCMSMemory           = "cmsMemory"
+	KeyCMSArchitecture     = "cmsArchitecture"
+	KeyCMSMinTasks         = "cmsMinTasks"
+	KeyCMSMaxTasks         = "cmsMaxTasks"
+	KeyCMSCPUTarget        = "cmsCpuTarget"
+	KeyCMSSpot             = "cmsSpot"
+	KeyCMSDBMaxConns       = "cmsDbMaxConns"
+	KeyCMSLogRetentionDays = "cmsLogRetentionDays"
+	KeyLightsailPower      = "lightsailPower"
+	KeyLightsailScale      = "lightsailScale"
+	KeyLightsailDBBundle   = "lightsailDbBundle"
 )
 
 // Keys returns every project configuration key, in documentation order.
@@ -70,12 +89,30 @@ func Keys() []Key {
 		{Name: KeyDBUsername, Type: "string", Default: "chronos_admin", Description: "Master user name (not a well-known default such as postgres or admin)."},
 		{Name: KeyDBPassword, Type: "string", Required: true, Secret: true, Description: "Master password, 16-128 printable ASCII characters without / \" @ or space. Set with `pulumi config set --secret`."},
 		{Name: KeyDBAllowedCIDRs, Type: "array", Default: "[]", Description: "CIDR blocks allowed to reach PostgreSQL on port 5432; the database is publicly accessible only when non-empty."},
-		{Name: KeyAllowPublicDatabase, Type: "boolean", Default: "false", Description: "Allow 0.0.0.0/0 or ::/0 in dbAllowedCidrs (never in production)."},
+		{Name: KeyAllowPublicDatabase, Type: "boolean", Default: "false", Description: "Allow a public database: 0.0.0.0/0 or ::/0 in dbAllowedCidrs outside production; in production with compute ecs, a non-empty dbAllowedCidrs (while switching an existing stack to the private database)."},
 		{Name: KeyCMSUserName, Type: "string", Default: "", Description: "IAM user of the CMS; empty means payload-cms-user-<stack>."},
 		{Name: KeyAccessKeyGeneration, Type: "integer", Default: "1", Description: "Generation of the CMS access key; raise it to rotate the key."},
 		{Name: KeyRetainPreviousKey, Type: "boolean", Default: "false", Description: "Keep the previous generation's access key while the CMS switches to the new one."},
-		{Name: KeyCMSSecret, Type: "string", Default: "", Description: "Optional token signing secret (>= 32 bytes) exported as payloadSecret. Set with `pulumi config set --secret`."},
+		{Name: KeyCMSSecret, Type: "string", Default: "", Description: "Token signing secret (>= 32 bytes) exported as payloadSecret; required with compute ecs or lightsail. Set with `pulumi config set --secret`."},
 		{Name: KeyTags, Type: "object", Default: "{}", Description: "Extra tags for every taggable resource (project, stack and managed-by are always set)."},
+		{Name: KeyCompute, Type: "string", Default: ComputeNone, Description: "Where the CMS runs: none (no compute, the CMS runs elsewhere), ecs (Fargate behind CloudFront and a load balancer, private database) or lightsail (a Lightsail container service; never in production)."},
+		{Name: KeyDatabase, Type: "string", Default: DatabaseRDS, Description: "PostgreSQL service: rds, or lightsail (a Lightsail managed database for the cheapest non-production stack; not with compute ecs)."},
+		{Name: KeyCMSImage, Type: "string", Default: "", Description: "CMS image by digest: sha256:<64 hex> in the stack's ECR repository, or <repository>@sha256:<64 hex>. Empty declares only the repository (the first deploy's bootstrap step); CI sets it to the digest it pushed."},
+		{Name: KeyCMSDomain, Type: "string", Default: "", Description: "Custom host name of the CMS (e.g. cms.example.com); empty serves it on the CloudFront default domain. Needs cmsHostedZoneId or cmsCertificateArn."},
+		{Name: KeyCMSHostedZoneID, Type: "string", Default: "", Description: "Route 53 hosted zone of cmsDomain: the certificate is issued, DNS-validated and aliased to CloudFront there."},
+		{Name: KeyCMSCertificateARN, Type: "string", Default: "", Description: "Existing issued ACM certificate for cmsDomain in us-east-1 (CloudFront's region); used instead of issuing one."},
+		{Name: KeyCMSCPU, Type: "integer", Default: "256", Description: "Fargate task CPU units (256 = 0.25 vCPU)."},
+		{Name: KeyCMSMemory, Type: "integer", Default: "512", Description: "Fargate task memory in MiB; must be a valid pair with cmsCpu."},
+		{Name: KeyCMSArchitecture, Type: "string", Default: "ARM64", Description: "Task CPU architecture: ARM64 or X86_64 (the image must contain it)."},
+		{Name: KeyCMSMinTasks, Type: "integer", Default: "1", Description: "Fewest running CMS tasks (production needs at least 2)."},
+		{Name: KeyCMSMaxTasks, Type: "integer", Default: "2", Description: "Most running CMS tasks under CPU autoscaling."},
+		{Name: KeyCMSCPUTarget, Type: "integer", Default: "60", Description: "Average CPU percent the autoscaling keeps the tasks at (20-90)."},
+		{Name: KeyCMSSpot, Type: "boolean", Default: "false", Description: "Run the tasks on Fargate Spot (about 70% cheaper, may be interrupted; never in production)."},
+		{Name: KeyCMSDBMaxConns, Type: "integer", Default: "10", Description: "Database connections per CMS task (CMS_DB_MAX_CONNS); the peak task count times this must fit the database's connection limit."},
+		{Name: KeyCMSLogRetentionDays, Type: "integer", Default: "30", Description: "Days the CMS's CloudWatch logs are kept (a CloudWatch retention value, e.g. 14, 30, 90, 365)."},
+		{Name: KeyLightsailPower, Type: "string", Default: "micro", Description: "Lightsail container power: nano, micro, small, medium, large or xlarge."},
+		{Name: KeyLightsailScale, Type: "integer", Default: "1", Description: "Lightsail container nodes (1-20; no autoscaling)."},
+		{Name: KeyLightsailDBBundle, Type: "string", Default: "micro_2_0", Description: "Lightsail database bundle (e.g. micro_2_0, small_2_0) with database lightsail."},
 	}
 }
 

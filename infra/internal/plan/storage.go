@@ -112,7 +112,7 @@ type Statement struct {
 	Effect    string                       `json:"Effect"`
 	Principal any                          `json:"Principal,omitempty"`
 	Action    []string                     `json:"Action"`
-	Resource  []string                     `json:"Resource"`
+	Resource  []string                     `json:"Resource,omitempty"`
 	Condition map[string]map[string]string `json:"Condition,omitempty"`
 }
 
