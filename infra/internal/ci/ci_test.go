@@ -58,6 +58,8 @@ type workflow struct {
 		Steps []struct {
 			Uses string            `yaml:"uses"`
 			With map[string]string `yaml:"with"`
+			Run  string            `yaml:"run"`
+			Env  map[string]string `yaml:"env"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -140,6 +142,18 @@ func TestDeployWorkflow(t *testing.T) {
 		pu, ok := w.with(job, "pulumi/actions@")
 		if !ok || pu["command"] != "up" || pu["stack-name"] != stack {
 			t.Errorf("%s: pulumi/actions = %v", job, pu)
+		}
+		build, ok := w.with(job, "docker/build-push-action@")
+		if !ok || build["platforms"] != "linux/amd64,linux/arm64" || !strings.Contains(build["outputs"], "push-by-digest=true") {
+			t.Errorf("%s: image build = %v, want a multi-arch push by digest", job, build)
+		}
+		var setsDigest, bootstraps bool
+		for _, s := range w.Jobs[job].Steps {
+			setsDigest = setsDigest || strings.Contains(s.Run, "pulumi config set chronos:cmsImage \"$DIGEST\"") && s.Env["DIGEST"] == "${{ steps.build.outputs.digest }}"
+			bootstraps = bootstraps || strings.Contains(s.Run, "pulumi up --yes --skip-preview --stack "+stack)
+		}
+		if !setsDigest || !bootstraps {
+			t.Errorf("%s: sets cmsImage to the pushed digest %v, bootstraps the repository %v", job, setsDigest, bootstraps)
 		}
 	}
 }
