@@ -371,18 +371,23 @@ func TestRealStacks(t *testing.T) {
 			if r.err != nil {
 				t.Fatalf("program failed: %v", r.err)
 			}
-			t.Run("database", func(t *testing.T) { checkDatabase(t, r, w) })
-			t.Run("network", func(t *testing.T) { checkNetwork(t, r, w) })
-			t.Run("storage", func(t *testing.T) { checkStorage(t, r, w) })
-			t.Run("identity", func(t *testing.T) { checkIdentity(t, r, w) })
-			t.Run("tags", func(t *testing.T) { checkTags(t, r, w) })
-			t.Run("protect", func(t *testing.T) { checkProtect(t, r, w) })
-			t.Run("outputs", func(t *testing.T) { checkOutputs(t, r, w, true) })
-			t.Run("no secret in plain text", func(t *testing.T) { checkNoPlainSecrets(t, r) })
-			if w.ecs {
-				t.Run("ecs", func(t *testing.T) { checkECS(t, r, w) })
-			}
+			checkStack(t, r, w)
 		})
+	}
+}
+
+// checkStack runs every check of a stack's declared resources and outputs.
+func checkStack(t *testing.T, r run, w want) {
+	t.Run("database", func(t *testing.T) { checkDatabase(t, r, w) })
+	t.Run("network", func(t *testing.T) { checkNetwork(t, r, w) })
+	t.Run("storage", func(t *testing.T) { checkStorage(t, r, w) })
+	t.Run("identity", func(t *testing.T) { checkIdentity(t, r, w) })
+	t.Run("tags", func(t *testing.T) { checkTags(t, r, w) })
+	t.Run("protect", func(t *testing.T) { checkProtect(t, r, w) })
+	t.Run("outputs", func(t *testing.T) { checkOutputs(t, r, w, true) })
+	t.Run("no secret in plain text", func(t *testing.T) { checkNoPlainSecrets(t, r) })
+	if w.ecs {
+		t.Run("ecs", func(t *testing.T) { checkECS(t, r, w) })
 	}
 }
 
@@ -790,14 +795,7 @@ func TestComputeNoneKeepsTodaysStack(t *testing.T) {
 	}
 	w := stackWants[0]
 	w.ecs, w.cidrs = false, []string{"203.0.113.0/24"}
-	t.Run("database", func(t *testing.T) { checkDatabase(t, r, w) })
-	t.Run("network", func(t *testing.T) { checkNetwork(t, r, w) })
-	t.Run("storage", func(t *testing.T) { checkStorage(t, r, w) })
-	t.Run("identity", func(t *testing.T) { checkIdentity(t, r, w) })
-	t.Run("tags", func(t *testing.T) { checkTags(t, r, w) })
-	t.Run("protect", func(t *testing.T) { checkProtect(t, r, w) })
-	t.Run("outputs", func(t *testing.T) { checkOutputs(t, r, w, true) })
-	t.Run("no secret in plain text", func(t *testing.T) { checkNoPlainSecrets(t, r) })
+	checkStack(t, r, w)
 	for _, typ := range append([]string{typeRepository, typeLSContainers, typeLSDatabase}, ecsTypes...) {
 		if n := len(r.mocks.ofType(typ)); n > 0 {
 			t.Errorf("compute none declares %d %s", n, typ)
