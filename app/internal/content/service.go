@@ -451,7 +451,22 @@ func (s *Service) CreateWithSystem(ctx context.Context, actor *Actor, slug strin
 	return s.create(ctx, actor, c, input, system, opts)
 }
 
-func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+// Prepare validates input for a new document of slug as Create does and
+// returns the record Create would store (and, with drafts, store again as
+// its first version), without storing anything: for bulk loaders that
+// write many records at once and must write exactly what the API would.
+func (s *Service) Prepare(ctx context.Context, actor *Actor, slug string, input, system map[string]any, opts WriteOptions) (Record, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return Record{}, err
+	}
+	if !c.Access.Create(actor).Allow {
+		return Record{}, ErrForbidden
+	}
+	return s.prepare(ctx, c, input, system, opts)
+}
+
+func (s *Service) prepare(ctx context.Context, c *Collection, input, system map[string]any, opts WriteOptions) (Record, error) {
 	status := ""
 	if c.Drafts {
 		status = StatusDraft
@@ -463,14 +478,22 @@ func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input
 	data := v.normalize(c.Fields, input, system, "")
 	s.fixSlug(c, data, &v)
 	if err := s.checkRelations(ctx, c, data, &v); err != nil {
-		return WriteResult{}, err
+		return Record{}, err
 	}
 	if len(v.errs) > 0 {
-		return WriteResult{}, &ValidationError{Collection: c.Slug, Global: c.Global, Errors: v.errs}
+		return Record{}, &ValidationError{Collection: c.Slug, Global: c.Global, Errors: v.errs}
 	}
 	now := s.now().UTC()
-	rec := Record{CreatedAt: now, UpdatedAt: now, Status: status, Data: data}
-	err := s.store.InTx(ctx, func(tx Store) error {
+	return Record{CreatedAt: now, UpdatedAt: now, Status: status, Data: data}, nil
+}
+
+func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+	rec, err := s.prepare(ctx, c, input, system, opts)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	status, now, data := rec.Status, rec.CreatedAt, rec.Data
+	err = s.store.InTx(ctx, func(tx Store) error {
 		var err error
 		rec, err = tx.Create(ctx, c, rec)
 		if err != nil {

@@ -1,0 +1,158 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/automatonic/chronos/app/collections"
+	"github.com/automatonic/chronos/app/contract"
+	"github.com/automatonic/chronos/app/internal/config"
+	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
+	"github.com/automatonic/chronos/app/internal/server"
+	"github.com/automatonic/chronos/app/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// TestBulkSeedStoresWhatTheServiceStores seeds the same data set twice —
+// document by document through the service's Create, and validated by the
+// service but stored with BulkCreate — and compares everything the API
+// reads back: documents with their columns' filters and sorts, versions
+// with latest and status. Only timestamps and the random ids of array and
+// block rows may differ.
+func TestBulkSeedStoresWhatTheServiceStores(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			// 210 pages: past the first 200, so related pages are in play.
+			opts := SeedOptions{Pages: 210, Media: 8, Workers: 1, Seed: 3}
+			one := seedApp(t, dialect, opts, false)
+			bulk := seedApp(t, dialect, opts, true)
+			for _, q := range []struct{ slug, raw string }{
+				{collections.PagesSlug, "limit=1000&sort=id&depth=0&draft=true"},
+				{collections.PagesSlug, "limit=1000&sort=-publishedAt&depth=0"},
+				{collections.PagesSlug, "limit=1000&sort=id&depth=0&where[title][like]=alpine%20meadow"},
+				{collections.PagesSlug, "limit=1000&sort=id&depth=0&where[slug][contains]=page-001"},
+				{collections.PagesSlug, "limit=5&sort=id&depth=1&where[related][exists]=true"},
+				{collections.MediaSlug, "limit=1000&sort=id&depth=0"},
+				{collections.MediaSlug, "limit=1000&sort=-filesize&depth=0&where[alt][like]=harbor"},
+			} {
+				a, b := find(t, one, q.slug, q.raw), find(t, bulk, q.slug, q.raw)
+				if a != b {
+					t.Errorf("%s?%s differs at byte %d:\nservice: …%s\nbulk:    …%s", q.slug, q.raw, firstDiff(a, b), around(a, firstDiff(a, b)), around(b, firstDiff(a, b)))
+				}
+				if len(a) < 100 {
+					t.Errorf("%s?%s: suspiciously small answer %s", q.slug, q.raw, a)
+				}
+			}
+			for _, raw := range []string{"limit=1000&sort=id", "limit=1000&sort=id&where[latest][equals]=true"} {
+				a, b := versions(t, one, raw), versions(t, bulk, raw)
+				if a != b {
+					t.Errorf("versions?%s differs at byte %d:\nservice: …%s\nbulk:    …%s", raw, firstDiff(a, b), around(a, firstDiff(a, b)), around(b, firstDiff(a, b)))
+				}
+			}
+		})
+	}
+}
+
+var admin = &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+
+func seedApp(t *testing.T, dialect string, opts SeedOptions, bulk bool) *server.App {
+	t.Helper()
+	env := map[string]string{contract.PayloadSecret: "0123456789abcdef0123456789abcdef", contract.CMSAutoMigrate: "true",
+		contract.CMSDataDir: filepath.Join(t.TempDir(), "data")}
+	if dialect == "postgres" {
+		env[contract.PostgresURL] = testenv.Postgres(t)
+	}
+	cfg, err := config.Load(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := server.Build(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Close)
+	if bulk {
+		opts.Bulk = app.DB()
+	}
+	if _, err := Seed(context.Background(), app.Content(), app.Auth(), opts); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// find returns a list answer as JSON without its timestamps.
+func find(t *testing.T, app *server.App, slug, raw string) string {
+	t.Helper()
+	p, err := query.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := app.Content().Find(context.Background(), admin, slug, p, content.ReadOptionsFrom(p))
+	if err != nil {
+		t.Fatalf("find %s?%s: %v", slug, raw, err)
+	}
+	return withoutTimes(t, l)
+}
+
+func versions(t *testing.T, app *server.App, raw string) string {
+	t.Helper()
+	p, err := query.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := app.Content().FindVersions(context.Background(), admin, collections.PagesSlug, p)
+	if err != nil {
+		t.Fatalf("versions ?%s: %v", raw, err)
+	}
+	return withoutTimes(t, l)
+}
+
+func withoutTimes(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x any
+	if err := json.Unmarshal(b, &x); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(any)
+	strip = func(v any) {
+		switch m := v.(type) {
+		case map[string]any:
+			delete(m, "createdAt")
+			delete(m, "updatedAt")
+			if _, rowID := m["id"].(string); rowID {
+				delete(m, "id") // array and block rows get random ids on every write
+			}
+			for _, c := range m {
+				strip(c)
+			}
+		case []any:
+			for _, c := range m {
+				strip(c)
+			}
+		}
+	}
+	strip(x)
+	out, _ := json.Marshal(x)
+	return string(out)
+}
+
+func firstDiff(a, b string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+func around(s string, i int) string { return s[max(0, i-150):min(len(s), i+150)] }
