@@ -113,74 +113,60 @@ func slugQuery(ctx context.Context, dbURL string, maxConns int) (*baselineDB, er
 	}, closer: pool.Close}, nil
 }
 
-// relations are where the seeded page references other documents: the
-// fields the CMS populates at depth=1.
-func relations(doc map[string]any) map[string][]int64 {
-	ids := map[string][]int64{}
-	add := func(col string, v any) {
-		if f, ok := v.(float64); ok {
-			ids[col] = append(ids[col], int64(f))
+// eachRelation calls f for every place the seeded page references another
+// document — the fields the CMS populates at depth=1 — and stores what f
+// returns there.
+func eachRelation(doc map[string]any, f func(col string, v any) any) {
+	set := func(m map[string]any, key, col string) {
+		if v, ok := m[key]; ok {
+			m[key] = f(col, v)
 		}
 	}
-	add("media", doc["heroImage"])
-	add("users", doc["author"])
+	set(doc, "heroImage", "media")
+	set(doc, "author", "users")
 	if m, ok := doc["meta"].(map[string]any); ok {
-		add("media", m["image"])
+		set(m, "image", "media")
 	}
 	if rel, ok := doc["related"].([]any); ok {
-		for _, r := range rel {
-			add("pages", r)
+		for i, r := range rel {
+			rel[i] = f("pages", r)
 		}
 	}
-	if layout, ok := doc["layout"].([]any); ok {
-		for _, b := range layout {
-			blk, _ := b.(map[string]any)
-			add("media", blk["media"])
-			items, _ := blk["items"].([]any)
-			for _, it := range items {
-				if m, ok := it.(map[string]any); ok {
-					add("media", m["icon"])
-				}
+	layout, _ := doc["layout"].([]any)
+	for _, b := range layout {
+		blk, _ := b.(map[string]any)
+		set(blk, "media", "media")
+		items, _ := blk["items"].([]any)
+		for _, it := range items {
+			if m, ok := it.(map[string]any); ok {
+				set(m, "icon", "media")
 			}
 		}
 	}
+}
+
+// relations lists the ids the page references, per collection.
+func relations(doc map[string]any) map[string][]int64 {
+	ids := map[string][]int64{}
+	eachRelation(doc, func(col string, v any) any {
+		if f, ok := v.(float64); ok {
+			ids[col] = append(ids[col], int64(f))
+		}
+		return v
+	})
 	return ids
 }
 
-// populate replaces the ids relations found by the documents.
+// populate replaces the referenced ids by the documents.
 func populate(doc map[string]any, got map[string]map[int64]json.RawMessage) {
-	swap := func(col string, v any) any {
+	eachRelation(doc, func(col string, v any) any {
 		if f, ok := v.(float64); ok {
 			if d, ok := got[col][int64(f)]; ok {
 				return d
 			}
 		}
 		return v
-	}
-	doc["heroImage"] = swap("media", doc["heroImage"])
-	doc["author"] = swap("users", doc["author"])
-	if m, ok := doc["meta"].(map[string]any); ok {
-		m["image"] = swap("media", m["image"])
-	}
-	if rel, ok := doc["related"].([]any); ok {
-		for i, r := range rel {
-			rel[i] = swap("pages", r)
-		}
-	}
-	if layout, ok := doc["layout"].([]any); ok {
-		for _, b := range layout {
-			blk, _ := b.(map[string]any)
-			if _, ok := blk["media"]; ok {
-				blk["media"] = swap("media", blk["media"])
-			}
-			items, _ := blk["items"].([]any)
-			for _, it := range items {
-				if m, ok := it.(map[string]any); ok {
-					m["icon"] = swap("media", m["icon"])
-				}
-			}
-		}
-	}
+	})
 }
 
 // serveBaseline is the yardstick: the least a Go service can do to answer a
