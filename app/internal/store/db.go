@@ -131,12 +131,14 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 // sqliteDSN is the connection string of the SQLite file at path; readOnly
 // connections refuse writes (query_only), so a write routed to the read
 // pool by mistake fails loudly instead of racing the writer.
+// The writer switches the file to WAL (a persistent setting); readers do
+// not touch the journal mode, so opening a reader takes no lock a write
+// could wait for.
 func sqliteDSN(path string, readOnly bool) string {
-	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	if readOnly {
-		dsn += "&_pragma=query_only(1)"
+		return path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
 	}
-	return dsn
+	return path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 }
 
 // openSQLiteReads opens the read pool beside SQLite's single writer. One
