@@ -116,8 +116,8 @@ func TestKindsAreComplete(t *testing.T) {
 			t.Errorf("field type %s has no kind entry", ft)
 			continue
 		}
-		if k.Validate == nil || k.Column == nil || k.Schema == nil || k.TS == nil || k.Widget == "" {
-			t.Errorf("field type %s lacks a behaviour (validate, column, schema, ts or widget)", ft)
+		if k.Validate == nil || k.Column == nil || k.JSONSchema == nil || k.Widget == "" {
+			t.Errorf("field type %s lacks a behaviour (validate, column, JSON Schema or widget)", ft)
 		}
 		if k.Ops != 0 && k.QueryValue == nil {
 			t.Errorf("field type %s has operators but no query value parser", ft)

@@ -37,25 +37,25 @@ func Pages() *content.Collection {
 			{Name: "author", Type: content.Relationship, RelationTo: UsersSlug},
 			{Name: "related", Type: content.Relationship, RelationTo: PagesSlug, HasMany: true},
 			{Name: "layout", Type: content.Blocks, Blocks: []content.Block{
-				{Slug: "hero", Label: "Hero", Fields: []content.Field{
+				{Slug: "hero", InterfaceName: "HeroBlock", Label: "Hero", Fields: []content.Field{
 					{Name: "heading", Type: content.Text, MaxLength: 300},
 					{Name: "subheading", Type: content.Textarea, MaxLength: 1000},
 					{Name: "media", Type: content.Upload, RelationTo: MediaSlug},
 					{Name: "links", Type: content.Array, Fields: simpleLink()},
 				}},
-				{Slug: "content", Label: "Content", Fields: []content.Field{
+				{Slug: "content", InterfaceName: "ContentBlock", Label: "Content", Fields: []content.Field{
 					{Name: "richText", Label: "Rich Text", Type: content.RichText},
 				}},
-				{Slug: "mediaBlock", Label: "Media", Fields: []content.Field{
+				{Slug: "mediaBlock", InterfaceName: "MediaBlock", Label: "Media", Fields: []content.Field{
 					{Name: "media", Type: content.Upload, RelationTo: MediaSlug, Required: true},
 					{Name: "caption", Type: content.Text, MaxLength: 500},
 				}},
-				{Slug: "callToAction", Label: "Call to Action", Fields: []content.Field{
+				{Slug: "callToAction", InterfaceName: "CallToActionBlock", Label: "Call to Action", Fields: []content.Field{
 					{Name: "heading", Type: content.Text, MaxLength: 300},
 					{Name: "richText", Label: "Rich Text", Type: content.RichText},
 					{Name: "links", Type: content.Array, Fields: simpleLink()},
 				}},
-				{Slug: "features", Label: "Features", Fields: []content.Field{
+				{Slug: "features", InterfaceName: "FeaturesBlock", Label: "Features", Fields: []content.Field{
 					{Name: "items", Type: content.Array, Fields: []content.Field{
 						{Name: "title", Type: content.Text, MaxLength: 300},
 						{Name: "description", Type: content.Textarea, MaxLength: 1000},

@@ -1,5 +1,5 @@
 // Package cli implements the `cms` command: serve, migrate, users, env,
-// media, version and healthcheck. Each subcommand has its own flag set and
+// media, types, version and healthcheck. Each subcommand has its own flag set and
 // --help; secrets are never printed.
 package cli
 
@@ -38,6 +38,7 @@ func commands() []command {
 		{"migrate", "apply pending database migrations (the release step)", runMigrate},
 		{"users", "manage users: `users create`", runUsers},
 		{"media", "media maintenance: `media gc [--apply]` removes orphaned files", runMedia},
+		{"types", "write payload-types.ts for the Next.js site: `types [--out PATH|-]`", runTypes},
 		{"env", "turn `pulumi stack output --json --show-secrets` into a .env file", runEnv},
 		{"version", "print the version", runVersion},
 		{"healthcheck", "GET /healthz of a running CMS (for container health checks)", runHealthcheck},

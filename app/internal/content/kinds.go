@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	js "github.com/automatonic/chronos/app/internal/jsonschema"
 	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/automatonic/chronos/app/internal/richtext"
 )
@@ -71,15 +72,11 @@ type Kind struct {
 	Populates bool
 	// Widget names the admin input (see admin/fields.go).
 	Widget string
-	// Schema is the field's JSON Schema (OpenAPI 3.0 dialect, with refs to
-	// components/schemas by collection name).
-	Schema func(f *Field, s *schemas) map[string]any
-	// TS is the field's TypeScript type (payload-types.ts style).
-	TS func(f *Field, t TSNames) string
+	// JSONSchema is the field's JSON Schema in Payload's configToJSONSchema
+	// form (jsonschema.go), from which both OpenAPI and payload-types.ts
+	// are generated; required says whether the value may be null.
+	JSONSchema func(g *schemaGen, f *Field, required bool) *js.Schema
 }
-
-// TSNames names the TypeScript interface of a collection's documents.
-type TSNames func(slug string) string
 
 // kinds is the table of field behaviour, one entry per FieldType.
 var kinds map[FieldType]Kind
@@ -121,36 +118,6 @@ func numberQuery(raw string) (any, error) {
 	return f, nil
 }
 
-func nullable(s map[string]any, f *Field) map[string]any {
-	if !f.Required {
-		s["nullable"] = true
-	}
-	return s
-}
-
-func tsNull(t string, f *Field) string {
-	if f.Required {
-		return t
-	}
-	return "(" + t + ") | null"
-}
-
-func tsUnion(vals []string) string {
-	q := make([]string, len(vals))
-	for i, v := range vals {
-		q[i] = strconv.Quote(v)
-	}
-	return strings.Join(q, " | ")
-}
-
-func enum(vals []string) []any {
-	out := make([]any, len(vals))
-	for i, v := range vals {
-		out[i] = v
-	}
-	return out
-}
-
 func optionValue(_ *validator, f *Field, raw, _ any, _ string) (any, string) {
 	if f.HasMany {
 		list, ok := raw.([]any)
@@ -174,21 +141,6 @@ func optionValue(_ *validator, f *Field, raw, _ any, _ string) (any, string) {
 		return nil, fmt.Sprintf("This field has an invalid selection: %v", raw)
 	}
 	return s, ""
-}
-
-func optionSchema(f *Field, _ *schemas) map[string]any {
-	s := map[string]any{"type": "string", "enum": enum(f.Options)}
-	if f.HasMany {
-		return map[string]any{"type": "array", "items": s}
-	}
-	return nullable(s, f)
-}
-
-func optionTS(f *Field, _ TSNames) string {
-	if f.HasMany {
-		return "(" + tsUnion(f.Options) + ")[] | null"
-	}
-	return tsNull(tsUnion(f.Options), f)
 }
 
 // relationValue reads one relation value: an id, or for a polymorphic
@@ -243,99 +195,14 @@ func relationColumn(f *Field) ColumnType {
 	return ColInt
 }
 
-func relationSchema(f *Field, s *schemas) map[string]any {
-	one := func(slug string) map[string]any {
-		return map[string]any{"oneOf": []any{map[string]any{"type": "integer"}, s.ref(slug)}}
-	}
-	var item map[string]any
-	if f.Polymorphic() {
-		var variants []any
-		for _, t := range f.RelationToAny {
-			variants = append(variants, obj(map[string]any{
-				"relationTo": map[string]any{"type": "string", "enum": []any{t}}, "value": one(t),
-			}, "relationTo", "value"))
-		}
-		item = map[string]any{"oneOf": variants}
-	} else {
-		item = one(f.RelationTo)
-	}
-	if f.HasMany {
-		return map[string]any{"type": "array", "items": item}
-	}
-	return nullable(item, f)
-}
-
-func relationTS(f *Field, t TSNames) string {
-	var parts []string
-	if f.Polymorphic() {
-		for _, slug := range f.RelationToAny {
-			parts = append(parts, fmt.Sprintf("{ relationTo: %q; value: number | %s }", slug, t(slug)))
-		}
-	} else {
-		parts = []string{"number | " + t(f.RelationTo)}
-	}
-	if f.HasMany {
-		return "(" + strings.Join(parts, " | ") + ")[] | null"
-	}
-	return tsNull(strings.Join(parts, " | "), f)
-}
-
-func rowsSchema(f *Field, s *schemas) map[string]any {
-	if f.Type == Array {
-		props := s.props(f.Fields)
-		props["id"] = map[string]any{"type": "string"}
-		return map[string]any{"type": "array", "items": obj(props, requiredNames(f.Fields)...)}
-	}
-	var variants []any
-	for _, b := range f.Blocks {
-		props := s.props(b.Fields)
-		props["id"] = map[string]any{"type": "string"}
-		props["blockName"] = map[string]any{"type": "string", "nullable": true}
-		props["blockType"] = map[string]any{"type": "string", "enum": []any{b.Slug}}
-		variants = append(variants, obj(props, append([]string{"blockType"}, requiredNames(b.Fields)...)...))
-	}
-	return map[string]any{"type": "array", "items": map[string]any{"oneOf": variants}}
-}
-
-func rowsTS(f *Field, t TSNames) string {
-	if f.Type == Array {
-		return "{ " + TSFields(f.Fields, t) + "id?: string | null; }[] | null"
-	}
-	var parts []string
-	for _, b := range f.Blocks {
-		parts = append(parts, "{ "+TSFields(b.Fields, t)+"id?: string | null; blockName?: string | null; blockType: "+strconv.Quote(b.Slug)+"; }")
-	}
-	return "(" + strings.Join(parts, " | ") + ")[] | null"
-}
-
-// TSFields renders fields as TypeScript interface members.
-func TSFields(fields []Field, t TSNames) string {
-	var b strings.Builder
-	for i := range fields {
-		f := &fields[i]
-		opt := "?"
-		if f.Required {
-			opt = ""
-		}
-		fmt.Fprintf(&b, "%s%s: %s; ", f.Name, opt, kinds[f.Type].TS(f, t))
-	}
-	return b.String()
-}
-
 func init() {
 	text := Kind{
 		Validate: textValue, Column: col(ColText), Ops: opEq | opCompare | opLike | opContains, QueryValue: stringQuery, Widget: "text",
-		Schema: func(f *Field, _ *schemas) map[string]any {
-			s := map[string]any{"type": "string"}
-			if f.MaxLength > 0 {
-				s["maxLength"] = f.MaxLength
-			}
-			return nullable(s, f)
-		},
-		TS: func(f *Field, _ TSNames) string { return tsNull("string", f) },
+		JSONSchema: textSchema,
 	}
 	textarea := text
 	textarea.Widget = "textarea"
+	textarea.JSONSchema = stringSchema
 	textarea.Ops = opEq | opLike | opContains
 	kinds = map[FieldType]Kind{
 		Text:     text,
@@ -357,10 +224,7 @@ func init() {
 				return strings.ToLower(s), ""
 			},
 			Column: col(ColText), Ops: opEq | opCompare | opLike | opContains, QueryValue: stringQuery, Widget: "email",
-			Schema: func(f *Field, _ *schemas) map[string]any {
-				return nullable(map[string]any{"type": "string", "format": "email"}, f)
-			},
-			TS: func(f *Field, _ TSNames) string { return tsNull("string", f) },
+			JSONSchema: stringSchema,
 		},
 		Number: {
 			Validate: func(_ *validator, f *Field, raw, _ any, _ string) (any, string) {
@@ -380,14 +244,7 @@ func init() {
 				return ColFloat
 			},
 			Ops: opEq | opCompare | opContains, QueryValue: numberQuery, Widget: "number",
-			Schema: func(f *Field, _ *schemas) map[string]any {
-				t := "number"
-				if f.Integer {
-					t = "integer"
-				}
-				return nullable(map[string]any{"type": t}, f)
-			},
-			TS: func(f *Field, _ TSNames) string { return tsNull("number", f) },
+			JSONSchema: numberSchema,
 		},
 		Checkbox: {
 			Validate: func(_ *validator, _ *Field, raw, _ any, _ string) (any, string) {
@@ -405,8 +262,7 @@ func init() {
 				}
 				return b, nil
 			},
-			Schema: func(f *Field, _ *schemas) map[string]any { return nullable(map[string]any{"type": "boolean"}, f) },
-			TS:     func(f *Field, _ TSNames) string { return tsNull("boolean", f) },
+			JSONSchema: checkboxSchema,
 		},
 		Date: {
 			Validate: func(_ *validator, _ *Field, raw, _ any, _ string) (any, string) {
@@ -431,16 +287,15 @@ func init() {
 				}
 				return tm, nil
 			},
-			Schema: func(f *Field, _ *schemas) map[string]any { return nullable(dateTime(), f) },
-			TS:     func(f *Field, _ TSNames) string { return tsNull("string", f) },
+			JSONSchema: stringSchema,
 		},
 		Select: {
 			Validate: optionValue, Column: col(ColText), Ops: opEq | opLike | opContains, QueryValue: stringQuery, Widget: "select",
-			Schema: optionSchema, TS: optionTS,
+			JSONSchema: optionSchema,
 		},
 		Radio: {
 			Validate: optionValue, Column: col(ColText), Ops: opEq | opLike | opContains, QueryValue: stringQuery, Widget: "radio",
-			Schema: optionSchema, TS: optionTS,
+			JSONSchema: optionSchema,
 		},
 		RichText: {
 			Validate: func(_ *validator, _ *Field, raw, _ any, _ string) (any, string) {
@@ -458,20 +313,15 @@ func init() {
 				return raw, ""
 			},
 			Column: col(ColNone), Ops: opLike | opContains, QueryValue: stringQuery, Widget: "richtext",
-			Schema: func(f *Field, _ *schemas) map[string]any {
-				return nullable(map[string]any{"type": "object", "description": "Lexical editor state (root → children)", "additionalProperties": true}, f)
-			},
-			TS: func(f *Field, _ TSNames) string {
-				return tsNull("{ root: { type: string; children: { type: any; version: number; [k: string]: unknown }[]; direction: ('ltr' | 'rtl') | null; format: 'left' | 'start' | 'center' | 'right' | 'end' | 'justify' | ''; indent: number; version: number }; [k: string]: unknown }", f)
-			},
+			JSONSchema: richTextSchema,
 		},
 		Upload: {
 			Validate: relationValidate, Column: relationColumn, Ops: opEq | opCompare, QueryValue: numberQuery, Populates: true, Widget: "upload",
-			Schema: relationSchema, TS: relationTS,
+			JSONSchema: relationshipSchema,
 		},
 		Relationship: {
 			Validate: relationValidate, Column: relationColumn, Ops: opEq | opCompare, QueryValue: numberQuery, Populates: true, Widget: "relationship",
-			Schema: relationSchema, TS: relationTS,
+			JSONSchema: relationshipSchema,
 		},
 		Group: {
 			Validate: func(v *validator, f *Field, raw, old any, path string) (any, string) {
@@ -485,37 +335,23 @@ func init() {
 				return out, ""
 			},
 			Column: col(ColNone), Widget: "group",
-			Schema: func(f *Field, s *schemas) map[string]any { return obj(s.props(f.Fields), requiredNames(f.Fields)...) },
-			TS:     func(f *Field, t TSNames) string { return "{ " + TSFields(f.Fields, t) + "}" },
+			JSONSchema: groupSchema,
 		},
 		Array: {
 			Validate: func(v *validator, f *Field, raw, _ any, path string) (any, string) { return v.rows(f, raw, path) },
-			Column:   col(ColNone), Widget: "array", Schema: rowsSchema, TS: rowsTS,
+			Column:   col(ColNone), Widget: "array", JSONSchema: arraySchema,
 		},
 		Blocks: {
 			Validate: func(v *validator, f *Field, raw, _ any, path string) (any, string) { return v.rows(f, raw, path) },
-			Column:   col(ColNone), Widget: "blocks", Schema: rowsSchema, TS: rowsTS,
+			Column:   col(ColNone), Widget: "blocks", JSONSchema: blocksSchema,
 		},
 		JSON: {
 			Validate: func(_ *validator, _ *Field, raw, _ any, _ string) (any, string) { return raw, "" },
 			Column:   col(ColNone), Ops: opLike | opContains, QueryValue: stringQuery, Widget: "json",
-			Schema: func(*Field, *schemas) map[string]any { return map[string]any{} },
-			TS: func(*Field, TSNames) string {
-				return "{ [k: string]: unknown } | unknown[] | string | number | boolean | null"
-			},
+			JSONSchema: jsonFieldSchema,
 		},
 	}
 }
 
 // ColumnOf returns the column type of a promoted field.
 func ColumnOf(f *Field) ColumnType { return kinds[f.Type].Column(f) }
-
-func requiredNames(fields []Field) []string {
-	var out []string
-	for _, f := range fields {
-		if f.Required {
-			out = append(out, f.Name)
-		}
-	}
-	return out
-}

@@ -2,19 +2,29 @@ package content
 
 import (
 	"encoding/json"
+	"fmt"
+
+	js "github.com/automatonic/chronos/app/internal/jsonschema"
 )
 
-// OpenAPI renders an OpenAPI 3.0 document of the REST API from the same
-// collection definitions that drive validation, so front ends can generate
-// types (GET /api/openapi.json).
-func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
-	schemas := map[string]any{
+// OpenAPI renders an OpenAPI 3.1 document of the REST API (GET
+// /api/openapi.json). Its document schemas are the definitions of the
+// content JSON Schema (JSONSchema), the same that payload-types.ts is
+// generated from, under their TypeScript names.
+func (r *Registry) OpenAPI(serverURL, version string, o SchemaOptions) ([]byte, error) {
+	schemas, err := r.componentSchemas(o)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range map[string]any{
 		"Error": obj(map[string]any{
 			"errors": map[string]any{"type": "array", "items": obj(map[string]any{
 				"name": str(), "message": str(), "data": map[string]any{},
 			}, "message")},
 		}, "errors"),
 		"RouteNotFound": obj(map[string]any{"message": str()}, "message"),
+	} {
+		schemas[k] = v
 	}
 	paths := map[string]any{}
 	errResp := func(desc string) map[string]any {
@@ -26,8 +36,7 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 		"404": errResp("Not found"),
 	}
 	for _, c := range r.order {
-		name := schemaName(c.Slug)
-		schemas[name] = r.docSchema(c)
+		name := TypeName(c.Slug)
 		schemas[name+"List"] = listSchema(ref(name))
 		findParams := []any{
 			qp("where", "Payload where clause in qs bracket syntax, e.g. where[slug][equals]=home", "object"),
@@ -77,7 +86,7 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 		if c.Drafts {
 			vname := name + "Version"
 			schemas[vname] = obj(map[string]any{
-				"id": map[string]any{"type": "integer"}, "parent": map[string]any{"oneOf": []any{map[string]any{"type": "integer"}, ref(name)}},
+				"id": map[string]any{"type": "number"}, "parent": map[string]any{"oneOf": []any{map[string]any{"type": "number"}, ref(name)}},
 				"version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
 			}, "id", "parent", "version")
 			schemas[vname+"List"] = listSchema(ref(vname))
@@ -94,8 +103,7 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 		}
 	}
 	for _, g := range r.globals {
-		name := schemaName(g.Slug)
-		schemas[name] = r.docSchema(g)
+		name := TypeName(g.Slug)
 		readParams := []any{
 			qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
 			qp("select", "Field projection: select[field]=true|false", "object"),
@@ -114,7 +122,7 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 		if g.Drafts {
 			vname := name + "Version"
 			schemas[vname] = obj(map[string]any{
-				"id": map[string]any{"type": "integer"}, "version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
+				"id": map[string]any{"type": "number"}, "version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
 			}, "id", "version")
 			schemas[vname+"List"] = listSchema(ref(vname))
 			paths["/api/globals/"+g.Slug+"/versions"] = map[string]any{"get": map[string]any{"summary": "Versions of " + g.Singular, "operationId": "findGlobalVersions" + name,
@@ -132,15 +140,15 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 			"summary": "Sign in", "operationId": "login",
 			"requestBody": map[string]any{"required": true, "content": jsonContent(obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "password": str()}, "email", "password"))},
 			"responses": map[string]any{
-				"200": map[string]any{"description": "Signed in; sets the payload-token cookie", "content": jsonContent(obj(map[string]any{"message": str(), "token": str(), "exp": map[string]any{"type": "integer"}, "user": ref(schemaName(au.Slug))}, "token", "user"))},
+				"200": map[string]any{"description": "Signed in; sets the payload-token cookie", "content": jsonContent(obj(map[string]any{"message": str(), "token": str(), "exp": map[string]any{"type": "integer"}, "user": ref(TypeName(au.Slug))}, "token", "user"))},
 				"400": errResp("Missing fields"), "401": errResp("Wrong email or password, or locked"), "429": errResp("Too many attempts"),
 			},
 		}}
 		paths["/api/"+au.Slug+"/me"] = map[string]any{"get": map[string]any{"summary": "The caller's account", "operationId": "me",
-			"responses": map[string]any{"200": map[string]any{"description": "user is null when anonymous", "content": jsonContent(obj(map[string]any{"user": map[string]any{"nullable": true, "allOf": []any{ref(schemaName(au.Slug))}}, "message": str()}, "message"))}}}}
+			"responses": map[string]any{"200": map[string]any{"description": "user is null when anonymous", "content": jsonContent(obj(map[string]any{"user": map[string]any{"oneOf": []any{ref(TypeName(au.Slug)), map[string]any{"type": "null"}}}, "message": str()}, "message"))}}}}
 	}
 	doc := map[string]any{
-		"openapi": "3.0.3",
+		"openapi": "3.1.0",
 		"info":    map[string]any{"title": "Chronos CMS REST API (Payload 3 dialect)", "version": version},
 		"servers": []any{map[string]any{"url": serverURL}},
 		"paths":   paths,
@@ -157,74 +165,64 @@ func (r *Registry) OpenAPI(serverURL, version string) ([]byte, error) {
 	return json.MarshalIndent(doc, "", "  ")
 }
 
-func schemaName(slug string) string {
-	b := []byte(slug)
-	if len(b) > 0 && b[0] >= 'a' && b[0] <= 'z' {
-		b[0] -= 'a' - 'A'
-	}
-	return string(b)
-}
-
-func (r *Registry) docSchema(c *Collection) map[string]any {
-	sc := &schemas{ref: openAPIRef}
-	props := sc.props(c.Fields)
-	props["id"] = map[string]any{"type": "integer"}
-	props["createdAt"] = dateTime()
-	props["updatedAt"] = dateTime()
-	req := []string{"id", "createdAt", "updatedAt"}
-	if c.Global {
-		// A never-saved global has no id or timestamps.
-		props["globalType"] = map[string]any{"type": "string", "enum": []any{c.Slug}}
-		req = nil
-	}
-	if c.Drafts {
-		props["_status"] = map[string]any{"type": "string", "enum": []any{StatusDraft, StatusPublished}}
-	}
-	if c.Auth {
-		props["collection"] = str()
-		props["sessions"] = map[string]any{"type": "array", "items": obj(map[string]any{"id": str(), "createdAt": dateTime(), "expiresAt": dateTime()})}
-	}
-	for _, f := range c.Fields {
-		if f.Required {
-			req = append(req, f.Name)
+// componentSchemas are the content JSON Schema's definitions of every
+// collection (and the interfaces they hoist), named as in
+// payload-types.ts, with references pointed at components.
+func (r *Registry) componentSchemas(o SchemaOptions) (map[string]any, error) {
+	doc := r.JSONSchema(o)
+	names := map[string]string{}
+	for _, d := range doc.Definitions {
+		names[d.Name] = d.Schema.Title
+		if names[d.Name] == "" {
+			names[d.Name] = pascal(d.Name)
 		}
 	}
-	return obj(props, req...)
-}
-
-// schemas renders field JSON Schemas; ref points at a collection's
-// document schema.
-type schemas struct {
-	ref func(slug string) map[string]any
-}
-
-func (s *schemas) props(fields []Field) map[string]any {
-	props := make(map[string]any, len(fields))
-	for i := range fields {
-		props[fields[i].Name] = s.field(&fields[i])
+	m := js.Marshaler{OpenAPI: true, Ref: func(name string) string { return "#/components/schemas/" + names[name] }}
+	out := map[string]any{}
+	var todo []string
+	for _, c := range r.Entities() {
+		todo = append(todo, c.Slug)
 	}
-	return props
+	// Every collection, and every definition one refers to (hoisted block
+	// interfaces).
+	for len(todo) > 0 {
+		name := todo[0]
+		todo = todo[1:]
+		if _, done := out[names[name]]; done {
+			continue
+		}
+		s, ok := doc.Definition(name)
+		if !ok {
+			return nil, fmt.Errorf("openapi: no definition %q", name)
+		}
+		b, err := m.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %s: %w", name, err)
+		}
+		out[names[name]] = json.RawMessage(b)
+		todo = append(todo, refs(s)...)
+	}
+	return out, nil
 }
 
-func (s *schemas) field(f *Field) map[string]any {
-	out := kinds[f.Type].Schema(f, s)
-	if f.Label != "" {
-		out["title"] = f.Label
+// refs lists the definitions s refers to.
+func refs(s *js.Schema) []string {
+	if s == nil {
+		return nil
 	}
-	if f.Admin.Description != "" {
-		out["description"] = f.Admin.Description
+	var out []string
+	if name, ok := js.RefName(s.Ref); ok {
+		out = append(out, name)
+	}
+	for _, p := range s.Properties {
+		out = append(out, refs(p.Schema)...)
+	}
+	out = append(out, refs(s.Items)...)
+	for _, o := range s.OneOf {
+		out = append(out, refs(o)...)
 	}
 	return out
 }
-
-// FieldSchema returns the JSON Schema of a field from its kind; ref returns
-// the schema (or $ref) of a relation target's documents.
-func FieldSchema(f *Field, ref func(slug string) map[string]any) map[string]any {
-	s := &schemas{ref: ref}
-	return s.field(f)
-}
-
-func openAPIRef(slug string) map[string]any { return ref(schemaName(slug)) }
 
 func str() map[string]any         { return map[string]any{"type": "string"} }
 func dateTime() map[string]any    { return map[string]any{"type": "string", "format": "date-time"} }
@@ -247,7 +245,7 @@ func jsonContent(schema any) map[string]any {
 }
 
 func listSchema(item any) map[string]any {
-	intOrNull := map[string]any{"type": "integer", "nullable": true}
+	intOrNull := map[string]any{"type": []any{"integer", "null"}}
 	return obj(map[string]any{
 		"docs": map[string]any{"type": "array", "items": item}, "totalDocs": map[string]any{"type": "integer"},
 		"limit": map[string]any{"type": "integer"}, "totalPages": map[string]any{"type": "integer"}, "page": map[string]any{"type": "integer"},

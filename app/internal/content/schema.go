@@ -101,6 +101,9 @@ type Block struct {
 	Slug   string
 	Label  string
 	Fields []Field
+	// InterfaceName names the block's type in payload-types.ts and
+	// OpenAPI (Payload's interfaceName); without it the shape is inlined.
+	InterfaceName string
 }
 
 // Collection defines a collection or a global: its fields, labels, kind,

@@ -49,6 +49,8 @@ type Options struct {
 	CORSOrigins   []string // allowed browser origins (CORS and cookie writes)
 	MaxJSONBytes  int64    // JSON body limit (413 beyond)
 	OpenAPI       func() ([]byte, error)
+	// PayloadTypes renders payload-types.ts (served to signed-in callers).
+	PayloadTypes func() ([]byte, error)
 	// Cache, when set, answers anonymous reads from memory.
 	Cache *ResponseCache
 }
@@ -64,6 +66,7 @@ type API struct {
 	origins      map[string]bool
 	maxJSONBytes int64
 	openapi      func() ([]byte, error)
+	types        func() ([]byte, error)
 	cache        *ResponseCache
 	gzipPool     sync.Pool
 	bufPool      sync.Pool
@@ -73,7 +76,7 @@ type API struct {
 func New(o Options) *API {
 	a := &API{
 		content: o.Content, auth: o.Authenticator, accounts: o.Accounts, uploads: o.Uploads,
-		log: o.Logger, origins: map[string]bool{}, maxJSONBytes: o.MaxJSONBytes, openapi: o.OpenAPI, cache: o.Cache,
+		log: o.Logger, origins: map[string]bool{}, maxJSONBytes: o.MaxJSONBytes, openapi: o.OpenAPI, types: o.PayloadTypes, cache: o.Cache,
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -98,6 +101,9 @@ func (a *API) Register(r *gin.Engine) {
 	g.GET("/access", a.access)
 	if a.openapi != nil {
 		g.GET("/openapi.json", a.openAPI)
+	}
+	if a.types != nil {
+		g.GET("/payload-types.ts", a.payloadTypes)
 	}
 	if a.accounts != nil {
 		a.registerAccounts(g)

@@ -127,7 +127,7 @@ func (a *API) cacheable(c *gin.Context) bool {
 		return false
 	}
 	p := r.URL.Path
-	for _, no := range []string{"/api/" + a.authSlug(), "/api/access", "/api/" + a.uploadSlug() + "/file/", "/api/openapi.json"} {
+	for _, no := range []string{"/api/" + a.authSlug(), "/api/access", "/api/" + a.uploadSlug() + "/file/", "/api/openapi.json", "/api/payload-types.ts"} {
 		if strings.HasPrefix(p, no) {
 			return false
 		}

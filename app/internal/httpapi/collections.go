@@ -380,6 +380,23 @@ func (a *API) restoreVersion(slug string) gin.HandlerFunc {
 	})
 }
 
+// payloadTypes serves payload-types.ts to signed-in callers only: the
+// types describe the whole content model, including what anonymous
+// callers cannot read.
+func (a *API) payloadTypes(c *gin.Context) {
+	if caller(c).Actor == nil {
+		a.fail(c, content.ErrForbidden)
+		return
+	}
+	b, err := a.types()
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/plain; charset=utf-8", b)
+}
+
 func (a *API) openAPI(c *gin.Context) {
 	b, err := a.openapi()
 	if err != nil {

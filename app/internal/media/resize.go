@@ -25,6 +25,16 @@ func DefaultSizes() []Size {
 	}
 }
 
+// SizeKeys are the keys of a media document's `sizes` object for sizes:
+// each size and its WebP variant "<name>-webp".
+func SizeKeys(sizes []Size) []string {
+	out := make([]string, 0, 2*len(sizes))
+	for _, sz := range sizes {
+		out = append(out, sz.Name, sz.Name+"-webp")
+	}
+	return out
+}
+
 // sizePlan says how to make one size from the upright source: cut Crop
 // (in source pixels) and scale it to Out.
 type sizePlan struct {

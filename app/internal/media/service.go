@@ -361,11 +361,7 @@ func (s *Service) sizeKeys() []string {
 	if s.cfg.Processor == nil {
 		return []string{"thumbnail", "card"}
 	}
-	var out []string
-	for _, sz := range s.cfg.Processor.Sizes() {
-		out = append(out, sz.Name, sz.Name+"-webp")
-	}
-	return out
+	return SizeKeys(s.cfg.Processor.Sizes())
 }
 
 // process generates the image sizes of up (streaming the stored original

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/admin"
@@ -122,6 +121,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 		Content: a.content, Logger: log, PublicURL: cfg.PublicURL, CORSOrigins: cfg.CORSOrigins, Uploads: a.media,
 		Authenticator: httpapi.Identifier{Auth: authSvc},
 		OpenAPI:       openAPIOnce(reg, cfg.PublicURL),
+		PayloadTypes:  typesOnce(reg),
 		Cache:         cache,
 		Accounts: &httpapi.Accounts{
 			Auth: authSvc, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
@@ -238,11 +238,6 @@ func apiMethodOverride(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// openAPIOnce renders the OpenAPI document on first use and keeps it.
-func openAPIOnce(reg *content.Registry, publicURL string) func() ([]byte, error) {
-	return sync.OnceValues(func() ([]byte, error) { return reg.OpenAPI(publicURL, "1") })
 }
 
 // authCollection returns the auth collection of reg (an empty definition
