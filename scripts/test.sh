@@ -9,8 +9,8 @@
 #   actionlint                  go install …/actionlint@$ACTIONLINT_VERSION into $CHRONOS_CACHE/bin
 #   npm packages                `npm ci` in every directory under test/sdk/ (and
 #                               app/internal/httpapi/sdkcompat/) that has a
-#                               package-lock.json — none yet; the SDK
-#                               compatibility tests will add one.
+#                               package-lock.json: the Payload SDK and the
+#                               TypeScript compiler (tsc checks payload-types.ts).
 #
 # Then it checks, in order: gofmt, go vet, actionlint, docker-compose config
 # (only when a compose client is installed) and go test ./... — which runs
