@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/automatonic/chronos/app/collections"
@@ -13,16 +14,20 @@ import (
 )
 
 func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "payloadconfig:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer) error {
 	var sizes []payloadconfig.ImageSize
 	for _, s := range media.DefaultSizes() {
 		sizes = append(sizes, payloadconfig.ImageSize{Name: s.Name, Width: s.Width, Height: s.Height, WebP: true})
 	}
 	reg, err := collections.Registry(0)
-	if err == nil {
-		err = payloadconfig.Write(os.Stdout, reg.All(), reg.Globals(), sizes)
-	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "payloadconfig:", err)
-		os.Exit(1)
+		return err
 	}
+	return payloadconfig.Write(w, reg.All(), reg.Globals(), sizes)
 }

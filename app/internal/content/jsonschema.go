@@ -200,6 +200,9 @@ func (g *schemaGen) entityFields(c *Collection, global bool) []Field {
 			out = append(out, f)
 		}
 	}
+	if global && c.Drafts { // a global's _status comes before its timestamps
+		out = append(out, statusField())
+	}
 	if c.Slug != payloadKV { // Payload's kv store has no timestamps
 		for _, n := range timestampNames {
 			out = append(out, Field{Name: n, Type: Date, Required: !global})
@@ -212,10 +215,14 @@ func (g *schemaGen) entityFields(c *Collection, global bool) []Field {
 		}
 		out = append(out, g.systemField(n))
 	}
-	if c.Drafts {
-		out = append(out, Field{Name: "_status", Type: Select, Options: []string{StatusDraft, StatusPublished}})
+	if !global && c.Drafts {
+		out = append(out, statusField())
 	}
 	return out
+}
+
+func statusField() Field {
+	return Field{Name: "_status", Type: Select, Options: []string{StatusDraft, StatusPublished}}
 }
 
 // systemField is Payload's definition of a field an auth or upload
