@@ -126,7 +126,7 @@ func TestAddedCollection(t *testing.T) {
 			{Name: "anonymous access reads published only", Path: "/api/access", WantStatus: 200,
 				WantJSON: `{"collections":{"testimonials":{"read":{"permission":true,"where":{"_status":{"equals":"published"}}}}}}`},
 			{Name: "OpenAPI describes it", Path: "/api/openapi.json", WantStatus: 200,
-				WantJSON: `{"paths":{"/api/testimonials":{"get":{"operationId":"findTestimonials"},"post":{}},"/api/testimonials/{id}":{"patch":{}},"/api/testimonials/versions":{"get":{}}},"components":{"schemas":{"Testimonials":{"required":["id","createdAt","updatedAt","author"],"properties":{"rating":{"enum":["1","2","3","4","5"]},"highlights":{"type":"array"}}}}}}`},
+				WantJSON: `{"paths":{"/api/testimonials":{"get":{"operationId":"findTestimonial"},"post":{}},"/api/testimonials/{id}":{"patch":{}},"/api/testimonials/versions":{"get":{}}},"components":{"schemas":{"Testimonial":{"required":["id","author","updatedAt","createdAt"],"properties":{"rating":{"enum":["1","2","3","4","5"]},"highlights":{"type":["array","null"]}}}}}}`},
 			{Name: "delete", Method: "DELETE", Path: "/api/testimonials/{{t1}}", Headers: auth, WantStatus: 200},
 		})
 	})

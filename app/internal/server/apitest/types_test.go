@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/automatonic/chronos/app/internal/server"
@@ -33,5 +34,37 @@ func TestPayloadTypesEndpoint(t *testing.T) {
 	}
 	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("Cache-Control %q", cc)
+	}
+}
+
+// TestAddedCollectionTypes: adding a definition (the test-only
+// testimonials) changes payload-types.ts with no other code change — the
+// served file gains its interface, its select type and its Config entries.
+func TestAddedCollectionTypes(t *testing.T) {
+	e := newEnvModel(t, dialectSQLite, nil, testimonialsModel(t))
+	e.createUser(t, "types-admin@example.com", "types-admin-pass-1", "Admin", "admin")
+	tok := e.login(t, "types-admin@example.com", "types-admin-pass-1")
+	res := e.do(t, request{Method: "GET", Path: "/api/payload-types.ts", Headers: map[string]string{"Authorization": "JWT " + tok}})
+	if res.Status != 200 {
+		t.Fatalf("status %d: %s", res.Status, truncate(string(res.Raw), 200))
+	}
+	shipped, err := server.DefaultPayloadTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(res.Raw)
+	for _, want := range []string{
+		"    testimonials: Testimonial;\n",
+		"    testimonials: TestimonialsSelect<false> | TestimonialsSelect<true>;\n",
+		"export interface Testimonial {\n  id: number;\n  author: string;\n",
+		"export interface TestimonialsSelect<T extends boolean = true> {\n",
+		"        relationTo: 'testimonials';\n        value: number | Testimonial;\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("payload-types.ts lacks %q", want)
+		}
+		if strings.Contains(string(shipped), want) {
+			t.Errorf("the shipped types already have %q", want)
+		}
 	}
 }
