@@ -1,11 +1,17 @@
 package apitest
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/automatonic/chronos/app/contract"
 )
 
 // globalsDir finds shared/payload-contract-globals beside the contract.
@@ -114,4 +120,33 @@ func globalScenarios(t *testing.T, e *env, token string) {
 		{Name: "the globals are in the OpenAPI document", Path: "/api/openapi.json",
 			WantStatus: 200, WantJSON: `{"paths":{"/api/globals/header":{"get":{"operationId":"findGlobalHeader"}},"/api/globals/header/versions":{"get":{}},"/api/globals/footer":{"post":{"operationId":"updateGlobalFooter"}}}}`},
 	})
+}
+
+// TestGlobalSaveFiresWebhook: saving a global tells the site to revalidate
+// its layout (the dispatcher delivers asynchronously; the test waits for
+// the delivery itself, not for time).
+func TestGlobalSaveFiresWebhook(t *testing.T) {
+	got := make(chan map[string]any, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		got <- body
+	}))
+	defer hook.Close()
+	e := newEnv(t, dialectSQLite, map[string]string{contract.CMSWebhookURLs: hook.URL, contract.CMSWebhookSecret: strings.Repeat("w", 32)})
+	e.createUser(t, "admin@example.com", "admin-pass-123", "Admin", "admin")
+	token := e.login(t, "admin@example.com", "admin-pass-123")
+	res := e.do(t, request{Method: "POST", Path: "/api/globals/footer", Headers: map[string]string{"Authorization": "JWT " + token},
+		Body: []byte(`{"navItems":[{"link":{"type":"custom","url":"/x","label":"X"}}]}`)})
+	if res.Status != 200 {
+		t.Fatalf("update: %d %s", res.Status, res.Raw)
+	}
+	select {
+	case body := <-got:
+		if body["global"] != "footer" || body["type"] != "update" {
+			t.Fatalf("webhook body %v, want type update for global footer", body)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no webhook delivered for the global save")
+	}
 }
