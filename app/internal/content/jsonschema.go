@@ -510,7 +510,7 @@ func authOperationsSchema(c *Collection) *js.Schema {
 // slug in singular, in PascalCase ("pages" → "Page",
 // "payload-locked-documents" → "PayloadLockedDocument").
 func TypeName(slug string) string {
-	return pascal(singular(slug))
+	return js.SafeName(singular(slug))
 }
 
 // singular is the small part of pluralize.singular that slugs need.
@@ -528,27 +528,6 @@ func singular(s string) string {
 		return s[:len(s)-1]
 	}
 	return s
-}
-
-// pascal upper-cases the first letter and every letter after a
-// non-alphanumeric, dropping those (json-schema-to-typescript's
-// toSafeString).
-func pascal(s string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range s {
-		isAlnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-		if !isAlnum {
-			up = true
-			continue
-		}
-		if up && r >= 'a' && r <= 'z' {
-			r -= 'a' - 'A'
-		}
-		up = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // SupportedTimezones is Payload 3.90's default list of IANA time zones.

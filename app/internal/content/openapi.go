@@ -174,7 +174,7 @@ func (r *Registry) componentSchemas(o SchemaOptions) (map[string]any, error) {
 	for _, d := range doc.Definitions {
 		names[d.Name] = d.Schema.Title
 		if names[d.Name] == "" {
-			names[d.Name] = pascal(d.Name)
+			names[d.Name] = js.SafeName(d.Name)
 		}
 	}
 	m := js.Marshaler{OpenAPI: true, Ref: func(name string) string { return "#/components/schemas/" + names[name] }}

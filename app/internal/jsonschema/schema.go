@@ -312,3 +312,25 @@ func writeString(b *bytes.Buffer, s string) {
 	v, _ := json.Marshal(s)
 	b.Write(v)
 }
+
+// SafeName is json-schema-to-typescript's toSafeString: the first letter and
+// every letter after a non-alphanumeric upper-cased, those dropped
+// ("payload-kv" → "PayloadKv", "pages_select" → "PagesSelect"). It names
+// definitions in TypeScript and in OpenAPI.
+func SafeName(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		alnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		if !alnum {
+			up = true
+			continue
+		}
+		if up && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -111,25 +111,7 @@ func typeName(key string, s *js.Schema) string {
 	if s.Title != "" {
 		return s.Title
 	}
-	return safeName(key)
-}
-
-func safeName(s string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range s {
-		alnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-		if !alnum {
-			up = true
-			continue
-		}
-		if up && r >= 'a' && r <= 'z' {
-			r -= 'a' - 'A'
-		}
-		up = false
-		b.WriteRune(r)
-	}
-	return b.String()
+	return js.SafeName(key)
 }
 
 func isSelectKey(key string) bool { return strings.HasSuffix(key, "_select") }
