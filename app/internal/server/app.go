@@ -49,12 +49,12 @@ type App struct {
 // Build opens the database (migrating it when allowed), the object store,
 // and wires the services and handlers for the content model of
 // app/collections.
-func Build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+func Build(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	reg, err := collections.Registry(0)
 	if err != nil {
 		return nil, err
 	}
-	return BuildModel(ctx, cfg, log, Model{Registry: reg})
+	return BuildModel(ctx, cfg, log, Model{Registry: reg}, opts...)
 }
 
 // Model is a content model with the migrations beyond the embedded ones
@@ -65,7 +65,11 @@ type Model struct {
 }
 
 // BuildModel is Build for a given content model.
-func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Model) (*App, error) {
+func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Model, opts ...Option) (*App, error) {
+	var o buildOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	reg := m.Registry
 	a := &App{cfg: cfg, log: log, checks: map[string]func(context.Context) error{}}
 	// CMS_DB_MAX_CONNS bounds every connection this process opens: on
@@ -124,14 +128,14 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 		PayloadTypes:  typesOnce(reg),
 		Cache:         cache,
 		Accounts: &httpapi.Accounts{
-			Auth: authSvc, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
+			Auth: authSvc, Limiter: o.loginLimiter(),
 			SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"),
 		},
 	})
 	a.admin = admin.New(admin.Options{
 		Content: a.content, Auth: authSvc, Media: a.media, Logger: log, Secret: []byte(cfg.Secret),
 		SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"), PreviewURL: cfg.PreviewURL,
-		MediaOrigin: cfg.S3.PublicURL, Limiter: auth.NewRateLimiter(auth.DefaultLoginRateLimit()),
+		MediaOrigin: cfg.S3.PublicURL, Limiter: o.loginLimiter(),
 		UploadOrigin: admin.UploadOrigin(cfg.S3.Bucket, cfg.S3.Region, cfg.S3.Endpoint, cfg.S3.ForcePathStyle),
 	})
 	// Readiness has its own connection on PostgreSQL: with the request pool

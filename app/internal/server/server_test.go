@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/contract"
@@ -22,7 +23,7 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-func newApp(t testing.TB, env map[string]string) *App {
+func newApp(t testing.TB, env map[string]string, opts ...Option) *App {
 	t.Helper()
 	if env == nil {
 		env = map[string]string{}
@@ -37,7 +38,7 @@ func newApp(t testing.TB, env map[string]string) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := Build(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	app, err := Build(context.Background(), cfg, slog.New(slog.DiscardHandler), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,11 @@ func TestBuildRefusesOutdatedSchemaWithoutAutoMigrate(t *testing.T) {
 // TestRateLimitIgnoresSpoofedForwardedFor: without trusted proxies, a client
 // cannot escape the login rate limit by inventing X-Forwarded-For values.
 func TestRateLimitIgnoresSpoofedForwardedFor(t *testing.T) {
-	h := newApp(t, nil).Handler()
+	// The limiter's clock stands still: however long the 12 logins take,
+	// no token is refilled, so a 429 must come unless the spoofed header
+	// gave each request a bucket of its own.
+	frozen := time.Now()
+	h := newApp(t, nil, WithRateLimitClock(func() time.Time { return frozen })).Handler()
 	limited := 0
 	for i := 0; i < 12; i++ {
 		req := httptest.NewRequest(http.MethodPost, "/api/users/login", strings.NewReader(`{"email":"nobody@example.com","password":"wrong-password"}`))

@@ -61,6 +61,37 @@ type env struct {
 	// clients by source address: each loopback address is its own client IP
 	// for the per-IP login rate limit, so suites do not starve each other.
 	clients map[string]*http.Client
+	// limiterClock is the login rate limiters' clock (wall time until a
+	// test freezes it).
+	limiterClock *stoppableClock
+}
+
+// stoppableClock follows the wall clock until Freeze holds it still.
+type stoppableClock struct {
+	mu     sync.Mutex
+	frozen time.Time // zero: running
+}
+
+func (c *stoppableClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.frozen.IsZero() {
+		return c.frozen
+	}
+	return time.Now()
+}
+
+// Freeze holds the clock at the current time until the returned function
+// is called.
+func (c *stoppableClock) Freeze() (thaw func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.frozen = time.Now()
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.frozen = time.Time{}
+	}
 }
 
 // newEnv builds a CMS on a fresh database of the dialect. extra env vars
@@ -93,17 +124,18 @@ func newEnvModel(t testing.TB, dialect string, extra map[string]string, model *s
 	logs := &logCapture{}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	clock := &stoppableClock{}
 	var app *server.App
 	if model != nil {
-		app, err = server.BuildModel(ctx, cfg, slog.New(logs), *model)
+		app, err = server.BuildModel(ctx, cfg, slog.New(logs), *model, server.WithRateLimitClock(clock.Now))
 	} else {
-		app, err = server.Build(ctx, cfg, slog.New(logs))
+		app, err = server.Build(ctx, cfg, slog.New(logs), server.WithRateLimitClock(clock.Now))
 	}
 	if err != nil {
 		t.Fatalf("build app (%s): %v", dialect, err)
 	}
 	srv := httptest.NewServer(app.Handler())
-	e := &env{t: t, dialect: dialect, app: app, srv: srv, logs: logs, vars: map[string]string{}, clients: map[string]*http.Client{}}
+	e := &env{t: t, dialect: dialect, app: app, srv: srv, logs: logs, vars: map[string]string{}, clients: map[string]*http.Client{}, limiterClock: clock}
 	t.Cleanup(func() {
 		srv.Close()
 		app.Close()
