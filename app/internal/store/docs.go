@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
 	"gorm.io/gorm"
 )
 
@@ -93,9 +94,18 @@ func decodeData(v any) (map[string]any, error) {
 	return m, nil
 }
 
+// MaxBindParams caps the bind parameters of one rendered where clause. The
+// parser's caps (query.MaxConditions, query.MaxValues) bound each part; this
+// bounds their product, below SQLite's and PostgreSQL's own limits, so an
+// over-large clause is a 400 naming the limit instead of a driver error.
+const MaxBindParams = 2000
+
 func (r *Repo) where(t *table, f content.Filter) (string, []any, error) {
 	rd := r.renderer()
 	sql, err := rd.filter(rd.rootScope(t, "t"), f)
+	if err == nil && len(rd.args) > MaxBindParams {
+		return "", nil, &query.LimitError{Path: "where", What: "bind parameters per query", Max: MaxBindParams, Given: len(rd.args)}
+	}
 	return sql, rd.args, err
 }
 
@@ -167,17 +177,33 @@ func (r *Repo) GetMany(ctx context.Context, c *content.Collection, ids []int64, 
 	if err != nil {
 		return nil, err
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-	for _, id := range ids {
-		args = append(args, id)
+	// Populating a large page asks for many ids: a bounded number of bind
+	// parameters per statement keeps every request under the drivers' limits.
+	var out []content.Record
+	for len(ids) > 0 {
+		n := min(len(ids), getManyChunk)
+		ph := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+		a := append([]any(nil), args...)
+		for _, id := range ids[:n] {
+			a = append(a, id)
+		}
+		ids = ids[n:]
+		sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id IN (" + ph + ")"
+		rows, err := r.rd.WithContext(ctx).Raw(sqlText, a...).Rows()
+		if err != nil {
+			return nil, classify(fmt.Errorf("get %s: %w", t.name, err))
+		}
+		recs, err := r.scanRecords(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
 	}
-	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id IN (" + ph + ")"
-	rows, err := r.rd.WithContext(ctx).Raw(sqlText, args...).Rows()
-	if err != nil {
-		return nil, classify(fmt.Errorf("get %s: %w", t.name, err))
-	}
-	return r.scanRecords(rows)
+	return out, nil
 }
+
+// getManyChunk is how many ids one GetMany statement asks for.
+const getManyChunk = 1000
 
 // columnValues extracts the promoted columns of data.
 func (r *Repo) columnValues(t *table, rec content.Record) ([]string, []any) {
