@@ -202,6 +202,36 @@ func (r *Repo) GetMany(ctx context.Context, c *content.Collection, ids []int64, 
 	return out, nil
 }
 
+// Lock implements content.Store: SELECT … FOR UPDATE on PostgreSQL. SQLite
+// has no row locks and needs none: the pool's one connection belongs to the
+// transaction, so transactions of this process run one after the other.
+func (r *Repo) Lock(ctx context.Context, c *content.Collection, id int64, f content.Filter) (content.Record, error) {
+	t, err := tableFor(c)
+	if err != nil {
+		return content.Record{}, err
+	}
+	where, args, err := r.where(t, f)
+	if err != nil {
+		return content.Record{}, err
+	}
+	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id = ?"
+	if r.db.dialect == Postgres {
+		sqlText += " FOR UPDATE OF t"
+	}
+	rows, err := r.g.WithContext(ctx).Raw(sqlText, append(args, id)...).Rows()
+	if err != nil {
+		return content.Record{}, classify(fmt.Errorf("lock %s: %w", t.name, err))
+	}
+	recs, err := r.scanRecords(rows)
+	if err != nil {
+		return content.Record{}, err
+	}
+	if len(recs) == 0 {
+		return content.Record{}, content.ErrNotFound
+	}
+	return recs[0], nil
+}
+
 // getManyChunk is how many ids one GetMany statement asks for.
 const getManyChunk = 1000
 
@@ -419,7 +449,19 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 	if err != nil {
 		return v, err
 	}
+	parent, err := tableFor(c)
+	if err != nil {
+		return v, err
+	}
 	err = r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Saves of one document queue on its row: without the lock two
+		// concurrent saves each clear the old latest flag and each insert
+		// a new one. The unique index versions_one_latest backs this up.
+		if r.db.dialect == Postgres {
+			if err := tx.Exec("SELECT 1 FROM "+parent.name+" WHERE id = ? FOR UPDATE", v.Parent).Error; err != nil {
+				return err
+			}
+		}
 		if err := tx.Exec("UPDATE "+t.name+" SET latest = ? WHERE parent_id = ? AND latest = ?", r.boolArg(false), v.Parent, r.boolArg(true)).Error; err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ func classify(err error) error {
 		strings.Contains(msg, "failed to connect") {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || strings.Contains(msg, "interrupted") {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || strings.Contains(msg, "interrupted (9)") {
 		// SQLite interrupts a statement when its context ends.
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
