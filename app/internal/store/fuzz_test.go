@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/automatonic/chronos/app/collections"
 	"testing"
 	"time"
 
@@ -41,16 +42,16 @@ func FuzzWhereSQL(f *testing.F) {
 	svcs := map[string]*content.Service{}
 	for name, db := range openBoth(f) {
 		svc := newService(db)
-		m, err := svc.Create(ctx, admin, content.Media, map[string]any{"alt": "Hero"}, content.WriteOptions{})
+		m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Hero"}, content.WriteOptions{})
 		if err != nil {
 			f.Fatal(err)
 		}
-		home, err := svc.Create(ctx, admin, content.Pages, map[string]any{"title": "Home", "_status": "published", "heroImage": m.Doc["id"],
+		home, err := svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "Home", "_status": "published", "heroImage": m.Doc["id"],
 			"layout": []any{map[string]any{"blockType": "hero", "heading": "Hi", "links": []any{map[string]any{"url": "a"}}}}}, content.WriteOptions{})
 		if err != nil {
 			f.Fatal(err)
 		}
-		if _, err := svc.Create(ctx, admin, content.Pages, map[string]any{"title": "About", "related": []any{home.Doc["id"]}}, content.WriteOptions{}); err != nil {
+		if _, err := svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "About", "related": []any{home.Doc["id"]}}, content.WriteOptions{}); err != nil {
 			f.Fatal(err)
 		}
 		svcs[name] = svc

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/automatonic/chronos/app/collections"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ func TestOneLatestVersionIsEnforced(t *testing.T) {
 	for name, db := range openBoth(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			res, err := newService(db).Create(ctx, admin, content.Pages, map[string]any{"title": "One"}, content.WriteOptions{})
+			res, err := newService(db).Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "One"}, content.WriteOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

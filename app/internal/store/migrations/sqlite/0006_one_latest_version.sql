@@ -1,4 +1,4 @@
--- 0005_one_latest_version: at most one latest version per document. Saves
+-- 0006_one_latest_version: at most one latest version per document. Saves
 -- lock the document's row before touching its versions; this index makes a
 -- second latest version impossible rather than merely unlikely. Earlier
 -- concurrent saves may have left several: keep the newest.

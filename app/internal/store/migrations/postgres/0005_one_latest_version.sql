@@ -1,8 +1,0 @@
--- 0005_one_latest_version: at most one latest version per document. Saves
--- lock the document's row before touching its versions; this index makes a
--- second latest version impossible rather than merely unlikely. Earlier
--- concurrent saves may have left several: keep the newest.
-UPDATE pages_versions SET latest = false
-WHERE latest AND id NOT IN (SELECT max(id) FROM pages_versions WHERE latest GROUP BY parent_id);
-DROP INDEX IF EXISTS pages_versions_latest_idx;
-CREATE UNIQUE INDEX pages_versions_one_latest ON pages_versions (parent_id) WHERE latest;
