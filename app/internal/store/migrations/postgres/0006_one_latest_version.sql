@@ -10,4 +10,3 @@ UPDATE pages_versions SET latest = false
 WHERE latest AND id NOT IN (SELECT max(id) FROM pages_versions WHERE latest GROUP BY parent_id);
 DROP INDEX CONCURRENTLY IF EXISTS pages_versions_one_latest;
 CREATE UNIQUE INDEX CONCURRENTLY pages_versions_one_latest ON pages_versions (parent_id) WHERE latest;
-DROP INDEX CONCURRENTLY IF EXISTS pages_versions_latest_idx;

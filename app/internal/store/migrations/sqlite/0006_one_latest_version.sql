@@ -4,5 +4,4 @@
 -- concurrent saves may have left several: keep the newest.
 UPDATE pages_versions SET latest = 0
 WHERE latest = 1 AND id NOT IN (SELECT max(id) FROM pages_versions WHERE latest = 1 GROUP BY parent_id);
-DROP INDEX IF EXISTS pages_versions_latest_idx;
 CREATE UNIQUE INDEX pages_versions_one_latest ON pages_versions (parent_id) WHERE latest = 1;
