@@ -54,6 +54,7 @@ GO_TEST_TIMEOUT=${GO_TEST_TIMEOUT:-15m}
 # fixes the order.
 FUZZ_LIST=(
 	./app/internal/query:FuzzParse
+	./app/internal/store:FuzzWhereSQL
 	./app/internal/richtext:FuzzValidate
 	./app/internal/richtext:FuzzHTML
 	./app/internal/server/mediatest:FuzzUploadHandler

@@ -318,7 +318,7 @@ func (a *Admin) accountAction(c *gin.Context) {
 		f.Values["email"], f.Values["name"] = email, name
 		if len(email) > 254 || len(name) > 200 {
 			f.Error = "A value is too long."
-		} else if _, err := a.auth.UpdateUser(ctx, p, p.User.ID, auth.UserUpdate{Email: &email, Name: &name}); err != nil {
+		} else if _, err := a.auth.UpdateUser(ctx, p, p.User.ID, auth.UserUpdate{Email: &email, Name: &name, CurrentPassword: formValue(c, "currentPassword")}); err != nil {
 			if !authErrors(f, err) {
 				a.serverError(c, err)
 				return
@@ -404,4 +404,12 @@ func (a *Admin) authSlug() string {
 		return c.Slug
 	}
 	return ""
+}
+
+// formValue returns a form field, nil when it is empty.
+func formValue(c *gin.Context, name string) *string {
+	if v := c.PostForm(name); v != "" {
+		return &v
+	}
+	return nil
 }

@@ -33,16 +33,17 @@ var (
 
 // Messages Payload 3 uses for the same situations.
 const (
-	msgRequired           = "This field is required."
-	msgInvalidEmail       = "Please enter a valid email address."
-	msgEmailTaken         = "A user with the given email is already registered."
-	msgLastAdmin          = "At least one user must keep the admin role."
-	msgInvalidCredentials = "The email or password provided is incorrect."
-	msgLocked             = "This user is locked due to having too many failed login attempts."
-	msgForbidden          = "You are not allowed to perform this action."
-	msgNotFound           = "Not Found"
-	msgNoUser             = "No User"
-	msgResetTokenInvalid  = "Token is either invalid or has expired."
+	msgRequired             = "This field is required."
+	msgInvalidEmail         = "Please enter a valid email address."
+	msgEmailTaken           = "A user with the given email is already registered."
+	msgLastAdmin            = "At least one user must keep the admin role."
+	msgWrongCurrentPassword = "The current password is incorrect."
+	msgInvalidCredentials   = "The email or password provided is incorrect."
+	msgLocked               = "This user is locked due to having too many failed login attempts."
+	msgForbidden            = "You are not allowed to perform this action."
+	msgNotFound             = "Not Found"
+	msgNoUser               = "No User"
+	msgResetTokenInvalid    = "Token is either invalid or has expired."
 )
 
 // PublicMessage returns the user-facing (Payload-compatible) message for a

@@ -329,6 +329,17 @@ func (f *fakeStore) ConsumeResetToken(ctx context.Context, hash string, now time
 	return r.userID, nil
 }
 
+func (f *fakeStore) DeleteResetTokens(ctx context.Context, userID int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for h, r := range f.resets {
+		if r.userID == userID {
+			delete(f.resets, h)
+		}
+	}
+	return nil
+}
+
 // insertRaw adds a user with a given hash and salt (an imported Payload user).
 func (f *fakeStore) insertRaw(email, hash, salt string, roles ...string) int64 {
 	f.mu.Lock()

@@ -192,6 +192,12 @@ type UserUpdate struct {
 	Name     *string
 	Roles    *[]string
 	Password *string `json:"-"`
+	// CurrentPassword re-authenticates a user changing their own email or
+	// password: a stolen session token alone cannot take the account over.
+	CurrentPassword *string `json:"-"`
+	// RevokeAPIKeys deletes the user's API keys along with a password
+	// change (a leaked key is the usual reason for one).
+	RevokeAPIKeys bool
 }
 
 // Init reports whether any user exists (GET /api/users/init).
@@ -657,13 +663,17 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*A
 }
 
 // setPasswordRevoking stores a new hash and deletes the user's sessions
-// except keepSID.
+// except keepSID, and their reset tokens.
 func (s *Service) setPasswordRevoking(ctx context.Context, userID int64, hash, keepSID string) error {
 	if err := s.store.SetPassword(ctx, userID, hash, ""); err != nil {
 		return fmt.Errorf("auth: setting password: %w", err)
 	}
 	if err := s.store.DeleteSessions(ctx, userID, keepSID); err != nil {
 		return fmt.Errorf("auth: revoking sessions: %w", err)
+	}
+	// A reset link mailed before the change must not undo it.
+	if err := s.store.DeleteResetTokens(ctx, userID); err != nil {
+		return fmt.Errorf("auth: revoking reset tokens: %w", err)
 	}
 	return nil
 }
@@ -815,6 +825,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 	if len(errs) > 0 {
 		return User{}, errs
 	}
+	if in.Password != nil || email != rec.Email {
+		if err := s.mayChangeCredentials(ctx, actor, rec, in.CurrentPassword); err != nil {
+			return User{}, err
+		}
+	}
 	var hash string
 	if in.Password != nil {
 		if hash, err = s.hasher.Hash(ctx, *in.Password); err != nil {
@@ -838,8 +853,58 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 		if err := s.setPasswordRevoking(ctx, id, hash, keep); err != nil {
 			return User{}, err
 		}
+		if in.RevokeAPIKeys {
+			if err := s.revokeAPIKeys(ctx, id); err != nil {
+				return User{}, err
+			}
+		}
 	}
 	return u, nil
+}
+
+// mayChangeCredentials decides whether actor may change rec's email or
+// password. Only an interactive session may (a leaked API key must not take
+// over its account), and a user changing their own needs their current
+// password; a wrong one counts as a failed login.
+func (s *Service) mayChangeCredentials(ctx context.Context, actor *Principal, rec UserRecord, current *string) error {
+	if actor.Strategy != StrategyLocalJWT || actor.SessionID == "" {
+		return ErrForbidden
+	}
+	if actor.User.ID != rec.ID {
+		return nil
+	}
+	if current == nil || *current == "" {
+		return &FieldError{Path: "currentPassword", Message: msgRequired}
+	}
+	now := s.clock()
+	if !rec.LockUntil.IsZero() && rec.LockUntil.After(now) {
+		return ErrLocked
+	}
+	ok, _, err := s.hasher.Verify(ctx, *current, rec.Hash, rec.Salt)
+	if err != nil && ctx.Err() != nil {
+		return err
+	}
+	if !ok {
+		if err := s.recordFailure(ctx, rec, now); err != nil {
+			return err
+		}
+		return &FieldError{Path: "currentPassword", Message: msgWrongCurrentPassword}
+	}
+	return nil
+}
+
+// revokeAPIKeys deletes every API key of the user.
+func (s *Service) revokeAPIKeys(ctx context.Context, userID int64) error {
+	keys, err := s.store.ListAPIKeys(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("auth: listing API keys: %w", err)
+	}
+	for _, k := range keys {
+		if err := s.store.DeleteAPIKey(ctx, userID, k.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("auth: revoking API key: %w", err)
+		}
+	}
+	return nil
 }
 
 // DeleteUser deletes a user. Admins only; deleting the last admin is a

@@ -676,8 +676,8 @@ func TestUpdateOwnPasswordKeepsCurrentSession(t *testing.T) {
 	e := newEnv(t, nil)
 	other := e.register(t)
 	cur := e.principal(t, e.login(t, adminEmail, adminPass))
-	pw := "updated-pass-12"
-	if _, err := e.svc.UpdateUser(e.ctx, cur, cur.User.ID, UserUpdate{Password: &pw}); err != nil {
+	pw, current := "updated-pass-12", adminPass
+	if _, err := e.svc.UpdateUser(e.ctx, cur, cur.User.ID, UserUpdate{Password: &pw, CurrentPassword: &current}); err != nil {
 		t.Fatal(err)
 	}
 	if e.auth(t, "JWT "+other.Token, "") != nil {
@@ -788,3 +788,46 @@ func TestNormalizeEmail(t *testing.T) {
 		})
 	}
 }
+
+// TestCredentialsNeedSessionAndCurrentPassword: an API key cannot change
+// its user's email or password; a session changing its own needs the
+// current password; a password change revokes outstanding reset tokens and,
+// when asked, the API keys.
+func TestCredentialsNeedSessionAndCurrentPassword(t *testing.T) {
+	e := newEnv(t, nil)
+	e.register(t)
+	cur := e.principal(t, e.login(t, adminEmail, adminPass))
+	key, _, err := e.svc.CreateAPIKey(e.ctx, cur, cur.User.ID, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaKey := e.auth(t, "users API-Key "+key, "")
+	email, pw, wrong, right := "new@example.com", "updated-pass-12", "wrong-pass-123", adminPass
+	for _, up := range []UserUpdate{{Email: &email, CurrentPassword: &right}, {Password: &pw, CurrentPassword: &right}} {
+		if _, err := e.svc.UpdateUser(e.ctx, viaKey, cur.User.ID, up); !errors.Is(err, ErrForbidden) {
+			t.Fatalf("API key update %+v: err %v, want ErrForbidden", up, err)
+		}
+	}
+	name := "Renamed"
+	if _, err := e.svc.UpdateUser(e.ctx, viaKey, cur.User.ID, UserUpdate{Name: &name}); err != nil {
+		t.Fatalf("API key may rename: %v", err)
+	}
+	wantField(t, second(e.svc.UpdateUser(e.ctx, cur, cur.User.ID, UserUpdate{Email: &email})), "currentPassword", msgRequired)
+	wantField(t, second(e.svc.UpdateUser(e.ctx, cur, cur.User.ID, UserUpdate{Password: &pw, CurrentPassword: &wrong})), "currentPassword", msgWrongCurrentPassword)
+
+	if err := e.svc.ForgotPassword(e.ctx, adminEmail); err != nil {
+		t.Fatal(err)
+	}
+	tok := resetToken(t, e.mailer.last(t))
+	if _, err := e.svc.UpdateUser(e.ctx, cur, cur.User.ID, UserUpdate{Password: &pw, CurrentPassword: &right, RevokeAPIKeys: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.ResetPassword(e.ctx, tok, "reset-after-change-1"); !errors.Is(err, ErrResetTokenInvalid) {
+		t.Fatalf("reset token mailed before the change still works: %v", err)
+	}
+	if e.auth(t, "users API-Key "+key, "") != nil {
+		t.Fatal("API key survived a password change that revoked keys")
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

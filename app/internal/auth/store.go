@@ -164,6 +164,8 @@ type ResetTokenStore interface {
 	// one statement (DELETE ... WHERE hash = ? AND expires_at > ? RETURNING
 	// user_id) so a token is used at most once; ErrNotFound otherwise.
 	ConsumeResetToken(ctx context.Context, hash string, now time.Time) (int64, error)
+	// DeleteResetTokens deletes the user's outstanding reset tokens.
+	DeleteResetTokens(ctx context.Context, userID int64) error
 }
 
 // Store is everything the auth service persists. The gorm store implements

@@ -42,7 +42,7 @@ type Cond struct {
 	// for _status and blockType.
 	Type   FieldType
 	Op     query.Operator
-	Values []any // string, float64, bool or time.Time per Type
+	Values []any // string, float64, bool or time.Time per Type; int64 for ids
 	// Join, when set, says the last path segment is a relation and the
 	// condition holds when the related document matches Join.Sub.
 	Join *Join
@@ -227,7 +227,9 @@ func (cp *compiler) cond(c *Collection, fields []Field, qc query.Cond, bad *[]st
 				return cp.leaf(c, path, Number, qc, bad)
 			}
 			// A path through a relation becomes a join on the target.
-			if cp.depth >= 3 {
+			// `all` across a join would ask one related document's scalar
+			// to equal every value: refused on both dialects alike.
+			if cp.depth >= 3 || qc.Op == query.All {
 				*bad = append(*bad, qc.Path)
 				return nil, nil
 			}
@@ -317,8 +319,12 @@ func (cp *compiler) leaf(c *Collection, path []Segment, t FieldType, qc query.Co
 		cond.Values = []any{strings.Join(qc.Values, ",")}
 		return &Filter{Cond: cond}, nil
 	}
+	isID := isIDPath(path, t)
 	for _, raw := range qc.Values {
 		v, err := k.QueryValue(raw)
+		if err == nil && isID {
+			v, err = convertID(raw)
+		}
 		if err != nil {
 			return nil, &QueryValueError{Path: ps, Value: raw, Expects: err.Error()}
 		}
@@ -335,6 +341,30 @@ func (cp *compiler) leaf(c *Collection, path []Segment, t FieldType, qc query.Co
 		}
 	}
 	return &Filter{Cond: cond}, nil
+}
+
+// isIDPath reports whether a Number path holds document ids: the id system
+// field or a relation. Ids are integers, so a fraction or a number beyond
+// int64 is a 400 on both dialects rather than a driver error on one and a
+// silent non-match on the other.
+func isIDPath(path []Segment, t FieldType) bool {
+	if t != Number || len(path) == 0 {
+		return false
+	}
+	last := path[len(path)-1]
+	if last.Field == nil {
+		return last.Name == "id" && len(path) == 1
+	}
+	return last.Field.Type == Upload || last.Field.Type == Relationship
+}
+
+// convertID reads a where value on an id path as an integer id.
+func convertID(raw string) (any, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("an integer id")
+	}
+	return n, nil
 }
 
 // dateLayouts are the accepted spellings of dates, most specific first.

@@ -98,7 +98,8 @@ func (s *Service) UpdateGlobal(ctx context.Context, actor *Actor, slug string, i
 	}
 	var res WriteResult
 	if found {
-		res, err = s.update(ctx, actor, g, rec, input, nil, opts)
+		// Read the merge base again under the row lock: no lost updates.
+		res, err = s.updateLocked(ctx, actor, g, rec.ID, uf, func(*Service, Record) (map[string]any, error) { return input, nil }, nil, opts)
 	} else {
 		if any, _, cerr := s.store.Find(ctx, g, Find{Limit: 1}); cerr == nil && len(any) > 0 {
 			return WriteResult{}, ErrForbidden // a row exists that the rule hides

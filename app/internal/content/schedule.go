@@ -131,7 +131,7 @@ func (s *Service) runJob(ctx context.Context, tx Store, j Job) error {
 	}
 	bound := *s
 	bound.store = tx
-	rec, err := bound.load(ctx, c, j.DocID, Filter{})
+	rec, err := tx.Lock(ctx, c, j.DocID, Filter{})
 	if errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("document %d no longer exists", j.DocID)
 	} else if err != nil {

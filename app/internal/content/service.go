@@ -71,6 +71,8 @@ type Service struct {
 	events Events
 	log    *slog.Logger
 	now    func() time.Time
+	// after, inside updateLocked, collects what must wait for the commit.
+	after *[]func()
 }
 
 // NewService returns a Service. events may be nil.
@@ -636,11 +638,50 @@ func (s *Service) UpdateWithSystem(ctx context.Context, actor *Actor, slug strin
 	if err != nil {
 		return WriteResult{}, err
 	}
-	rec, err := s.load(ctx, c, id, uf)
+	return s.updateLocked(ctx, actor, c, id, uf, func(*Service, Record) (map[string]any, error) { return input, nil }, system, opts)
+}
+
+// updateLocked reads the document (if it matches f), merges and writes it
+// in one transaction with its row locked, so that two concurrent updates of
+// different fields both land: the second reads the first's result. input
+// derives the update from the locked record. Hooks and events run after
+// the commit.
+func (s *Service) updateLocked(ctx context.Context, actor *Actor, c *Collection, id int64, f Filter,
+	input func(tx *Service, rec Record) (map[string]any, error), system map[string]any, opts WriteOptions) (WriteResult, error) {
+	var (
+		res   WriteResult
+		after []func()
+	)
+	err := s.store.InTx(ctx, func(tx Store) error {
+		bound := *s
+		bound.store, bound.after = tx, &after
+		rec, err := tx.Lock(ctx, c, id, f)
+		if err != nil {
+			return err
+		}
+		in, err := input(&bound, rec)
+		if err != nil {
+			return err
+		}
+		res, err = bound.update(ctx, actor, c, rec, in, system, opts)
+		return err
+	})
 	if err != nil {
 		return WriteResult{}, err
 	}
-	return s.update(ctx, actor, c, rec, input, system, opts)
+	for _, fn := range after {
+		fn()
+	}
+	return res, nil
+}
+
+// later runs fn after the surrounding updateLocked commits (now, outside one).
+func (s *Service) later(fn func()) {
+	if s.after != nil {
+		*s.after = append(*s.after, fn)
+		return
+	}
+	fn()
 }
 
 func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec Record, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
@@ -728,7 +769,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 
 func (s *Service) written(c *Collection) {
 	if s.hooks.AfterWrite != nil {
-		s.hooks.AfterWrite(c)
+		s.later(func() { s.hooks.AfterWrite(c) })
 	}
 }
 
@@ -740,7 +781,8 @@ func (s *Service) emit(ctx context.Context, typ string, c *Collection, rec Recor
 	if f, ok := c.SlugField(); ok {
 		slug, _ = rec.Data[f.Name].(string)
 	}
-	s.events.Publish(ctx, Event{Type: typ, Collection: c.Slug, Global: c.Global, ID: rec.ID, Slug: slug, At: s.now().UTC()})
+	e := Event{Type: typ, Collection: c.Slug, Global: c.Global, ID: rec.ID, Slug: slug, At: s.now().UTC()}
+	s.later(func() { s.events.Publish(ctx, e) })
 }
 
 // Delete deletes a document (DELETE /api/{slug}/{id}).
@@ -859,8 +901,13 @@ func (s *Service) UpdateMany(ctx context.Context, actor *Actor, slug string, w q
 		return BulkResult{}, err
 	}
 	res := BulkResult{Docs: []Doc{}, Errors: []BulkError{}}
+	uf, err := s.accessFilter(c, c.Access.Update(actor), actor)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	same := func(*Service, Record) (map[string]any, error) { return input, nil }
 	for _, r := range recs {
-		out, err := s.update(ctx, actor, c, r, input, nil, opts)
+		out, err := s.updateLocked(ctx, actor, c, r.ID, uf, same, nil, opts)
 		if err != nil {
 			res.Errors = append(res.Errors, bulkError(r.ID, err))
 			continue

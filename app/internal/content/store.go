@@ -63,12 +63,17 @@ type Store interface {
 	Count(ctx context.Context, c *Collection, f Filter) (int64, error)
 	// GetMany returns the records with the given ids that match f, in no order.
 	GetMany(ctx context.Context, c *Collection, ids []int64, f Filter) ([]Record, error)
+	// Lock returns the record with id if it matches f and locks its row
+	// until the transaction ends, so a read-modify-write cannot lose a
+	// concurrent change. Call it on the Store InTx passes.
+	Lock(ctx context.Context, c *Collection, id int64, f Filter) (Record, error)
 	Create(ctx context.Context, c *Collection, r Record) (Record, error)
 	Update(ctx context.Context, c *Collection, r Record) (Record, error)
 	Delete(ctx context.Context, c *Collection, id int64) error
 
 	// CreateVersion stores v as the latest version of its parent and prunes
-	// versions beyond keep (0 keeps all).
+	// versions beyond keep (0 keeps all). It locks the parent's row first,
+	// so concurrent saves leave exactly one latest version.
 	CreateVersion(ctx context.Context, c *Collection, v Version, keep int) (Version, error)
 	FindVersions(ctx context.Context, c *Collection, q Find) ([]Version, int64, error)
 	GetVersion(ctx context.Context, c *Collection, id int64) (Version, error)

@@ -140,18 +140,16 @@ func (s *Service) restoreVersion(ctx context.Context, actor *Actor, c *Collectio
 	if err != nil {
 		return nil, err
 	}
-	rec, err := s.load(ctx, c, v.Parent, uf)
-	if err != nil {
-		return nil, err
-	}
 	// A version may point at documents deleted since; restore without them
 	// rather than refuse the restore as invalid relationships.
-	input, err := s.pruneDangling(ctx, c, v.Data)
-	if err != nil {
-		return nil, err
-	}
-	input["_status"] = v.Status
-	res, err := s.update(ctx, actor, c, rec, input, nil, WriteOptions{ReadOptions: opts})
+	res, err := s.updateLocked(ctx, actor, c, v.Parent, uf, func(tx *Service, _ Record) (map[string]any, error) {
+		input, err := tx.pruneDangling(ctx, c, v.Data)
+		if err != nil {
+			return nil, err
+		}
+		input["_status"] = v.Status
+		return input, nil
+	}, nil, WriteOptions{ReadOptions: opts})
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,7 @@ func statusOf(err error) (int, errorEnvelope) {
 		qe  *query.Error
 		qve *content.QueryValueError
 		se  *query.SyntaxError
+		le  *query.LimitError
 		mbe *http.MaxBytesError
 		pe  *publicError
 		fe  *fault.Error
@@ -83,6 +84,8 @@ func statusOf(err error) (int, errorEnvelope) {
 		return http.StatusBadRequest, errorEnvelope{Errors: []apiError{{Name: "QueryError", Data: pathsData(qe.Paths), Message: qe.Error()}}}
 	case errors.As(err, &qve):
 		return http.StatusBadRequest, errorEnvelope{Errors: []apiError{{Name: "QueryError", Data: pathsData([]string{qve.Path}), Message: qve.Error()}}}
+	case errors.As(err, &le):
+		return http.StatusBadRequest, errorEnvelope{Errors: []apiError{{Name: "QueryError", Data: pathsData([]string{le.Path}), Message: le.Error()}}}
 	case errors.As(err, &se):
 		return one(http.StatusBadRequest, se.Message)
 	case errors.As(err, &mbe):

@@ -110,13 +110,18 @@ func (w *gzipWriter) Write(b []byte) (int, error) {
 
 func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
 
+// MaxOverrideBytes caps the body of a method-override request: a query
+// string within the where caps (query.MaxConditions × query.MaxValues)
+// fits; more only costs memory before the parser refuses it.
+const MaxOverrideBytes = 128 << 10
+
 // MethodOverride turns `POST` with `X-Payload-HTTP-Method-Override: GET` and
 // a form-encoded query in the body into a GET with that query, for queries
 // too long for a URL.
 func MethodOverride(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.EqualFold(r.Header.Get("X-Payload-HTTP-Method-Override"), "GET") {
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxOverrideBytes))
 			if err != nil {
 				// In Payload's envelope and content type (http.Error would
 				// send text/plain).

@@ -187,7 +187,7 @@ func (a *API) required(paths ...string) error {
 // checkLengths bounds auth inputs before any hashing work (documented limits).
 func (a *API) checkLengths(m map[string]any) error {
 	ve := &content.ValidationError{Collection: a.authSlug()}
-	for k, max := range map[string]int{"email": 254, "password": 256, "name": 200} {
+	for k, max := range map[string]int{"email": 254, "password": 256, "currentPassword": 256, "name": 200} {
 		if s := str(m, k); len(s) > max {
 			ve.Errors = append(ve.Errors, content.FieldError{Path: k, Message: "This value must be shorter than the max length of " + strconv.Itoa(max) + " characters."})
 		}
@@ -440,7 +440,7 @@ func (a *API) updateUser(c *gin.Context) {
 		return
 	}
 	var up auth.UserUpdate
-	for k, dst := range map[string]**string{"email": &up.Email, "name": &up.Name, "password": &up.Password} {
+	for k, dst := range map[string]**string{"email": &up.Email, "name": &up.Name, "password": &up.Password, "currentPassword": &up.CurrentPassword} {
 		if v, present := in[k]; present {
 			s, isStr := v.(string)
 			if !isStr && v != nil {
@@ -456,6 +456,7 @@ func (a *API) updateUser(c *gin.Context) {
 		return
 	}
 	up.Roles = roles
+	up.RevokeAPIKeys = in["revokeApiKeys"] == true
 	u, err := a.accounts.Auth.UpdateUser(c.Request.Context(), principal(caller(c)), id, up)
 	if err != nil {
 		a.authFail(c, err)

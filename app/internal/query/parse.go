@@ -44,6 +44,9 @@ func (op Operator) Valid() bool { _, ok := lookupOperator(string(op)); return ok
 // in/not_in/all take a comma list (`in=a,b`, split; "" gives no values) or an
 // indexed list (`in[0]=a`, items not split); other operators take exactly one
 // value, kept verbatim (near's "lng,lat,max,min" too).
+//
+// A where clause beyond MaxConditions, MaxValues or MaxLikeWords is a
+// *LimitError naming the first path that went over.
 func Parse(raw string) (Params, error) {
 	root, err := parseTree(raw)
 	if err != nil {
@@ -104,7 +107,8 @@ func dedupe(paths []string) []string {
 // whereParser collects the paths that cannot be queried so that one error
 // names them all, as Payload's QueryError does.
 type whereParser struct {
-	bad []string
+	bad   []string
+	conds int
 }
 
 func (wp *whereParser) clause(n *qsNode, param string) (Where, error) {
@@ -153,11 +157,30 @@ func (wp *whereParser) path(w *Where, path string, n *qsNode, param string) erro
 			if err != nil {
 				return err
 			}
+			if err := wp.check(path, op, vals); err != nil {
+				return err
+			}
 			w.Conds = append(w.Conds, Cond{Path: path, Op: op, Values: vals})
 			continue
 		}
 		if err := wp.path(w, path+"."+k, kid, kp); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// check enforces the caps of one condition and of the clause so far.
+func (wp *whereParser) check(path string, op Operator, vals []string) error {
+	if wp.conds++; wp.conds > MaxConditions {
+		return &LimitError{Path: path, What: "conditions per query", Max: MaxConditions}
+	}
+	if len(vals) > MaxValues {
+		return &LimitError{Path: path, What: "values per condition", Max: MaxValues, Given: len(vals)}
+	}
+	if op == Like || op == NotLike {
+		if n := len(strings.Fields(vals[0])); n > MaxLikeWords {
+			return &LimitError{Path: path, What: "words per like", Max: MaxLikeWords, Given: n}
 		}
 	}
 	return nil

@@ -2,7 +2,9 @@ package query
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -401,5 +403,52 @@ func TestWherePaths(t *testing.T) {
 	}
 	if got := (Where{}).Paths(); got != nil {
 		t.Errorf("empty Paths = %q", got)
+	}
+}
+
+// TestParseWorkLimits: each cap on the work of a where clause is a
+// *LimitError naming the path and the limit, at one past the cap and not at
+// the cap, for every list operator and for like/not_like.
+func TestParseWorkLimits(t *testing.T) {
+	list := func(n int) string {
+		vals := make([]string, n)
+		for i := range vals {
+			vals[i] = strconv.Itoa(i + 1)
+		}
+		return strings.Join(vals, ",")
+	}
+	words := func(n int) string { return strings.TrimSpace(strings.Repeat("w ", n)) }
+	manyConds := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "&where[or][%d][slug][equals]=s%d", i, i)
+		}
+		return b.String()[1:]
+	}
+	tests := []struct {
+		name, at, over string
+		what           string
+	}{
+		{"in", "where[related][in]=" + list(MaxValues), "where[related][in]=" + list(MaxValues+1), "values per condition"},
+		{"not_in", "where[related][not_in]=" + list(MaxValues), "where[related][not_in]=" + list(MaxValues+1), "values per condition"},
+		{"all", "where[related][all]=" + list(MaxValues), "where[related][all]=" + list(MaxValues+1), "values per condition"},
+		{"like", "where[title][like]=" + words(MaxLikeWords), "where[title][like]=" + words(MaxLikeWords+1), "words per like"},
+		{"not_like", "where[title][not_like]=" + words(MaxLikeWords), "where[title][not_like]=" + words(MaxLikeWords+1), "words per like"},
+		{"conditions", manyConds(MaxConditions), manyConds(MaxConditions + 1), "conditions per query"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Parse(tt.at); err != nil {
+				t.Fatalf("at the limit: %v", err)
+			}
+			_, err := Parse(tt.over)
+			var le *LimitError
+			if !errors.As(err, &le) {
+				t.Fatalf("over the limit: %T %v, want *LimitError", err, err)
+			}
+			if le.What != tt.what || !strings.Contains(le.Error(), tt.what) || !strings.Contains(le.Error(), strconv.Itoa(le.Max)) {
+				t.Fatalf("error %q does not name the limit %q", le.Error(), tt.what)
+			}
+		})
 	}
 }

@@ -19,6 +19,16 @@ const (
 	MaxArrayIndex = 1000 // a[1001]=x makes a map key "1001", not a list slot
 )
 
+// Caps on the work one where clause may ask for. Each is enforced where it
+// is first countable and answered with a *LimitError (400), never by
+// truncating the clause. They are far above what Payload's admin and SDK
+// send (a page of ids, a search box) and far below what hurts a database.
+const (
+	MaxValues     = 500 // values of one in/not_in/all condition
+	MaxConditions = 100 // conditions of one where clause, and/or nesting included
+	MaxLikeWords  = 20  // words of one like/not_like value (each is a LIKE test)
+)
+
 // qsNode is the ordered tree built by the bracket parser: either a leaf
 // string or an object whose keys keep their first-seen order, which keeps
 // Parse deterministic and its errors in request order.

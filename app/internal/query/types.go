@@ -4,6 +4,8 @@
 // content checks paths against a collection's allow-list, store renders SQL.
 package query
 
+import "fmt"
+
 // Operator is a where operator as spelled on the wire.
 type Operator string
 
@@ -92,6 +94,25 @@ func (e *Error) Error() string {
 		s += p
 	}
 	return s
+}
+
+// LimitError is a where clause beyond one of the caps that bound the work a
+// single request can cause (values per condition, conditions per query,
+// words of a like, bind parameters of the rendered SQL). It becomes
+// Payload's QueryError (400) with data [{path}] and a message naming the
+// limit.
+type LimitError struct {
+	Path  string // the where path (or parameter) that went over the limit
+	What  string // what is counted, e.g. "values per condition"
+	Max   int
+	Given int // how many were given; 0 when counting stopped at the limit
+}
+
+func (e *LimitError) Error() string {
+	if e.Given <= e.Max {
+		return fmt.Sprintf("Query too large at %s: more than %d %s (the limit)", e.Path, e.Max, e.What)
+	}
+	return fmt.Sprintf("Query too large at %s: %d %s given, the limit is %d", e.Path, e.Given, e.What, e.Max)
 }
 
 // SyntaxError is a malformed query string (unbalanced brackets, a non-integer

@@ -23,7 +23,11 @@ const (
 	readHeaderTimeout = 5 * time.Second
 	idleTimeout       = 90 * time.Second
 	requestTimeout    = 30 * time.Second
-	bodyReadTimeout   = 60 * time.Second
+	// uploadTimeout bounds a whole upload request: with the per-read idle
+	// timeout (httpapi) it sets the minimum average rate of an upload of
+	// the largest allowed size (1 GiB in 30 minutes ≈ 0.6 MB/s).
+	uploadTimeout   = 30 * time.Minute
+	bodyReadTimeout = 60 * time.Second
 	// jsonBodyReadTimeout bounds reading any other body (JSON, forms):
 	// those are small, and a client trickling one must not hold a goroutine
 	// and a connection for a minute.
@@ -65,7 +69,7 @@ func (a *App) Handler() http.Handler {
 		}
 		c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("404 page not found\n"))
 	})
-	return readDeadline(securityHeaders(apiMethodOverride(r)))
+	return a.readDeadline(securityHeaders(apiMethodOverride(r)))
 }
 
 // securityHeaders sets headers every response should carry.
@@ -113,10 +117,10 @@ func (a *App) requestLog(c *gin.Context) {
 // the method override reads the body before gin runs; uploads get
 // bodyReadTimeout (and extend theirs as bytes arrive), everything else
 // jsonBodyReadTimeout.
-func readDeadline(next http.Handler) http.Handler {
+func (a *App) readDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := jsonBodyReadTimeout
-		if isUpload(r) {
+		if a.isUpload(r) {
 			d = bodyReadTimeout
 		}
 		rc := http.NewResponseController(w)
@@ -136,18 +140,38 @@ func readDeadline(next http.Handler) http.Handler {
 // deadlines bounds each request's work with a context timeout (the body's
 // read deadline is set by readDeadline).
 func (a *App) deadlines(c *gin.Context) {
-	if isUpload(c.Request) {
-		c.Next()
-		return
+	d := requestTimeout
+	if a.isUpload(c.Request) {
+		d = uploadTimeout
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), d)
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
 }
 
-func isUpload(r *http.Request) bool {
-	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+// isUpload reports whether r is a file upload: a multipart POST or PATCH
+// to the upload collection's routes (REST or admin). The Content-Type alone
+// is the client's claim and would let any request pick the longer limits.
+func (a *App) isUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost && r.Method != http.MethodPatch {
+		return false
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return false
+	}
+	p := r.URL.Path
+	for _, c := range a.content.Registry().All() {
+		if !c.Upload {
+			continue
+		}
+		for _, prefix := range []string{"/api/" + c.Slug, "/admin/collections/" + c.Slug} {
+			if p == prefix || strings.HasPrefix(p, prefix+"/") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (a *App) readyz(c *gin.Context) {

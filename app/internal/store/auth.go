@@ -479,6 +479,14 @@ func (s *AuthStore) ResetTokenUser(ctx context.Context, hash string, now time.Ti
 	return ids[0], nil
 }
 
+// DeleteResetTokens implements auth.Store.
+func (s *AuthStore) DeleteResetTokens(ctx context.Context, userID int64) error {
+	if err := s.g.WithContext(ctx).Exec("DELETE FROM users_password_resets WHERE user_id = ?", userID).Error; err != nil {
+		return authErr(err)
+	}
+	return nil
+}
+
 // ConsumeResetToken implements auth.Store.
 func (s *AuthStore) ConsumeResetToken(ctx context.Context, hash string, now time.Time) (int64, error) {
 	var ids []int64

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
 	"gorm.io/gorm"
 )
 
@@ -93,9 +94,18 @@ func decodeData(v any) (map[string]any, error) {
 	return m, nil
 }
 
+// MaxBindParams caps the bind parameters of one rendered where clause. The
+// parser's caps (query.MaxConditions, query.MaxValues) bound each part; this
+// bounds their product, below SQLite's and PostgreSQL's own limits, so an
+// over-large clause is a 400 naming the limit instead of a driver error.
+const MaxBindParams = 2000
+
 func (r *Repo) where(t *table, f content.Filter) (string, []any, error) {
 	rd := r.renderer()
 	sql, err := rd.filter(rd.rootScope(t, "t"), f)
+	if err == nil && len(rd.args) > MaxBindParams {
+		return "", nil, &query.LimitError{Path: "where", What: "bind parameters per query", Max: MaxBindParams, Given: len(rd.args)}
+	}
 	return sql, rd.args, err
 }
 
@@ -167,17 +177,63 @@ func (r *Repo) GetMany(ctx context.Context, c *content.Collection, ids []int64, 
 	if err != nil {
 		return nil, err
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-	for _, id := range ids {
-		args = append(args, id)
+	// Populating a large page asks for many ids: a bounded number of bind
+	// parameters per statement keeps every request under the drivers' limits.
+	var out []content.Record
+	for len(ids) > 0 {
+		n := min(len(ids), getManyChunk)
+		ph := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+		a := append([]any(nil), args...)
+		for _, id := range ids[:n] {
+			a = append(a, id)
+		}
+		ids = ids[n:]
+		sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id IN (" + ph + ")"
+		rows, err := r.rd.WithContext(ctx).Raw(sqlText, a...).Rows()
+		if err != nil {
+			return nil, classify(fmt.Errorf("get %s: %w", t.name, err))
+		}
+		recs, err := r.scanRecords(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
 	}
-	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id IN (" + ph + ")"
-	rows, err := r.rd.WithContext(ctx).Raw(sqlText, args...).Rows()
-	if err != nil {
-		return nil, classify(fmt.Errorf("get %s: %w", t.name, err))
-	}
-	return r.scanRecords(rows)
+	return out, nil
 }
+
+// Lock implements content.Store: SELECT … FOR UPDATE on PostgreSQL. SQLite
+// has no row locks and needs none: the pool's one connection belongs to the
+// transaction, so transactions of this process run one after the other.
+func (r *Repo) Lock(ctx context.Context, c *content.Collection, id int64, f content.Filter) (content.Record, error) {
+	t, err := tableFor(c)
+	if err != nil {
+		return content.Record{}, err
+	}
+	where, args, err := r.where(t, f)
+	if err != nil {
+		return content.Record{}, err
+	}
+	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + " AND t.id = ?"
+	if r.db.dialect == Postgres {
+		sqlText += " FOR UPDATE OF t"
+	}
+	rows, err := r.g.WithContext(ctx).Raw(sqlText, append(args, id)...).Rows()
+	if err != nil {
+		return content.Record{}, classify(fmt.Errorf("lock %s: %w", t.name, err))
+	}
+	recs, err := r.scanRecords(rows)
+	if err != nil {
+		return content.Record{}, err
+	}
+	if len(recs) == 0 {
+		return content.Record{}, content.ErrNotFound
+	}
+	return recs[0], nil
+}
+
+// getManyChunk is how many ids one GetMany statement asks for.
+const getManyChunk = 1000
 
 // columnValues extracts the promoted columns of data.
 func (r *Repo) columnValues(t *table, rec content.Record) ([]string, []any) {
@@ -393,7 +449,19 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 	if err != nil {
 		return v, err
 	}
+	parent, err := tableFor(c)
+	if err != nil {
+		return v, err
+	}
 	err = r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Saves of one document queue on its row: without the lock two
+		// concurrent saves each clear the old latest flag and each insert
+		// a new one. The unique index versions_one_latest backs this up.
+		if r.db.dialect == Postgres {
+			if err := tx.Exec("SELECT 1 FROM "+parent.name+" WHERE id = ? FOR UPDATE", v.Parent).Error; err != nil {
+				return err
+			}
+		}
 		if err := tx.Exec("UPDATE "+t.name+" SET latest = ? WHERE parent_id = ? AND latest = ?", r.boolArg(false), v.Parent, r.boolArg(true)).Error; err != nil {
 			return err
 		}

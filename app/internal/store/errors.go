@@ -34,6 +34,11 @@ func classify(err error) error {
 			return uniqueError(pg.TableName, constraintColumn(pg.TableName, pg.ConstraintName), err)
 		case strings.HasPrefix(pg.Code, "08"), pg.Code == "57P01", pg.Code == "57P02", pg.Code == "57P03", pg.Code == "53300":
 			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		case pg.Code == "57014", pg.Code == "53200", pg.Code == "54001":
+			// query_canceled (statement_timeout, or the request's deadline),
+			// out_of_memory, statement_too_complex: the database refused
+			// the work, not the request — 503, the client may retry.
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		return err
 	}
@@ -52,7 +57,8 @@ func classify(err error) error {
 		strings.Contains(msg, "failed to connect") {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || strings.Contains(msg, "interrupted (9)") {
+		// SQLite interrupts a statement when its context ends.
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err

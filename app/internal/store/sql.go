@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -117,19 +118,8 @@ func (r *renderer) cond(s scope, path []content.Segment, c *content.Cond) (strin
 			}
 			return "NOT EXISTS (SELECT 1 FROM " + elems + ")", nil
 		}
-		if c.Op == query.All && last {
-			var parts []string
-			for _, v := range c.Values {
-				one := *c
-				one.Op, one.Values = query.Equals, []any{v}
-				elems, elem := r.elements(s, path[:i+1])
-				inner, err := r.leafIn(scope{alias: elem, src: r.elemSrc(elem)}, nil, &one)
-				if err != nil {
-					return "", err
-				}
-				parts = append(parts, "EXISTS (SELECT 1 FROM "+elems+" WHERE "+inner+")")
-			}
-			return "(" + strings.Join(parts, " AND ") + ")", nil
+		if c.Op == query.All && last && c.Join == nil {
+			return r.containsAll(s, path[:i+1], c)
 		}
 		pc := *c
 		neg := negative(c.Op)
@@ -153,6 +143,37 @@ func (r *renderer) cond(s scope, path []content.Segment, c *content.Cond) (strin
 		return sql, nil
 	}
 	return r.leafIn(s, path, c)
+}
+
+// containsAll renders `all` on a JSON array (a hasMany field) as one
+// containment test with one bind parameter holding every value, so its cost
+// does not grow with a clause per value: PostgreSQL's jsonb @>, and on SQLite
+// "no wanted value is missing from the array".
+func (r *renderer) containsAll(s scope, path []content.Segment, c *content.Cond) (string, error) {
+	want := make([]any, len(c.Values))
+	for i, v := range c.Values {
+		switch x := v.(type) {
+		case time.Time:
+			want[i] = content.FormatTime(x)
+		case float64:
+			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				want[i] = int64(x)
+			} else {
+				want[i] = x
+			}
+		default:
+			want[i] = v
+		}
+	}
+	arr, err := json.Marshal(want)
+	if err != nil {
+		return "", fmt.Errorf("store: all values: %w", err)
+	}
+	if r.d == Postgres {
+		return "COALESCE(" + s.src + " #> '{" + jsonKeys(path, ",") + "}' @> CAST(" + r.arg(string(arr)) + " AS jsonb), false)", nil
+	}
+	return "NOT EXISTS (SELECT 1 FROM json_each(" + r.arg(string(arr)) + ") AS w WHERE w.value NOT IN (SELECT e.value FROM json_each(" +
+		s.src + ", '$." + jsonKeys(path, ".") + "') AS e))", nil
 }
 
 // elements renders the FROM item iterating a JSON array at path in s and
@@ -247,6 +268,18 @@ func (r *renderer) value(v any, kind colKind) any {
 	return v
 }
 
+// param binds a typed filter value. A fraction or a number beyond int64
+// compared with an integer column is bound as double precision: PostgreSQL
+// would type the parameter bigint and refuse it (SQLite compares integers
+// and reals as numbers anyway), so both dialects compare numerically.
+func (r *renderer) param(v any, kind colKind) string {
+	val := r.value(v, kind)
+	if _, isFloat := val.(float64); isFloat && kind == kInt && r.d == Postgres {
+		return "CAST(" + r.arg(val) + " AS double precision)"
+	}
+	return r.arg(val)
+}
+
 func trimFloat(f float64) string {
 	if f == math.Trunc(f) {
 		return fmt.Sprintf("%d", int64(f))
@@ -339,9 +372,9 @@ func (r *renderer) text(e string) string {
 func (r *renderer) op(e string, kind colKind, op query.Operator, vals []any) (string, error) {
 	switch op {
 	case query.Equals:
-		return e + " = " + r.arg(r.value(vals[0], kind)), nil
+		return e + " = " + r.param(vals[0], kind), nil
 	case query.NotEquals:
-		return "(" + e + " IS NULL OR " + e + " <> " + r.arg(r.value(vals[0], kind)) + ")", nil
+		return "(" + e + " IS NULL OR " + e + " <> " + r.param(vals[0], kind) + ")", nil
 	case query.In, query.NotIn, query.All:
 		if len(vals) == 0 {
 			if op == query.NotIn {
@@ -350,15 +383,17 @@ func (r *renderer) op(e string, kind colKind, op query.Operator, vals []any) (st
 			return "1=0", nil
 		}
 		if op == query.All {
+			// A scalar equal to every value: one test per value, bounded
+			// by query.MaxValues.
 			var parts []string
 			for _, v := range vals {
-				parts = append(parts, e+" = "+r.arg(r.value(v, kind)))
+				parts = append(parts, e+" = "+r.param(v, kind))
 			}
 			return "(" + strings.Join(parts, " AND ") + ")", nil
 		}
 		ph := make([]string, len(vals))
 		for i, v := range vals {
-			ph[i] = r.arg(r.value(v, kind))
+			ph[i] = r.param(v, kind)
 		}
 		list := "(" + strings.Join(ph, ", ") + ")"
 		if op == query.NotIn {
@@ -371,13 +406,13 @@ func (r *renderer) op(e string, kind colKind, op query.Operator, vals []any) (st
 		}
 		return e + " IS NULL", nil
 	case query.GreaterThan:
-		return e + " > " + r.arg(r.value(vals[0], kind)), nil
+		return e + " > " + r.param(vals[0], kind), nil
 	case query.GreaterThanEqual:
-		return e + " >= " + r.arg(r.value(vals[0], kind)), nil
+		return e + " >= " + r.param(vals[0], kind), nil
 	case query.LessThan:
-		return e + " < " + r.arg(r.value(vals[0], kind)), nil
+		return e + " < " + r.param(vals[0], kind), nil
 	case query.LessThanEqual:
-		return e + " <= " + r.arg(r.value(vals[0], kind)), nil
+		return e + " <= " + r.param(vals[0], kind), nil
 	case query.Contains:
 		s, _ := vals[0].(string)
 		return r.text(e) + ` LIKE ` + r.arg("%"+escapeLike(strings.ToLower(s))+"%") + ` ESCAPE '\'`, nil

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // openBoth opens a migrated SQLite file and a migrated fresh PostgreSQL
 // database, so every test runs on both dialects.
-func openBoth(t *testing.T) map[string]*DB {
+func openBoth(t testing.TB) map[string]*DB {
 	t.Helper()
 	out := map[string]*DB{}
 	for _, d := range []Dialect{SQLite, Postgres} {

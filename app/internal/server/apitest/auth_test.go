@@ -297,6 +297,8 @@ func tokenScenarios() []Scenario {
 
 func apiKeyScenarios() []Scenario {
 	keyH := map[string]string{"Authorization": "users API-Key {{apiKey}}"}
+	keyJSON := map[string]string{"Authorization": "users API-Key {{apiKey}}", "Content-Type": "application/json"}
+	editorJSON := map[string]string{"Authorization": "JWT {{editor}}", "Content-Type": "application/json"}
 	return []Scenario{
 		{Name: "create API key", Method: "POST", Path: "/api/users/{{editorID}}/api-keys", Headers: editorH, Body: `{"name":"site"}`,
 			WantStatus: 201, WantJSON: `{"key":"<string>","doc":{"id":"<id>","user":{{editorID}},"name":"site","prefix":"<string>","createdAt":"<date>","hash":"<absent>"}}`,
@@ -310,6 +312,20 @@ func apiKeyScenarios() []Scenario {
 		{Name: "API key can write", Method: "POST", Path: "/api/pages?depth=0", Headers: map[string]string{"Authorization": "users API-Key {{apiKey}}", "Content-Type": "application/json"},
 			Body: `{"title":"Via API key","slug":"via-api-key"}`, WantStatus: 201, WantJSON: `{"doc":{"slug":"via-api-key","_status":"draft"}}`},
 		{Name: "API key has the user's role", Path: "/api/users", Headers: keyH, WantStatus: 200, WantJSON: `{"totalDocs":1,"docs":[{"email":"editor@example.com"}]}`},
+		// A leaked key must not take over its account: email and password
+		// changes need an interactive session (and the current password).
+		{Name: "API key cannot change the email", Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: keyJSON,
+			Body: `{"email":"attacker@example.com","currentPassword":"editor-pass-123"}`, WantStatus: 403, WantJSON: msgForbidden},
+		{Name: "API key cannot change the password", Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: keyJSON,
+			Body: `{"password":"attacker-pass-123","currentPassword":"editor-pass-123"}`, WantStatus: 403, WantJSON: msgForbidden},
+		{Name: "the refused changes did not happen", Method: "POST", Path: "/api/users/login", IP: "127.0.0.9",
+			Body: map[string]any{"email": "editor@example.com", "password": "editor-pass-123"}, WantStatus: 200},
+		{Name: "API key may change the name", Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: keyJSON,
+			Body: `{"name":"Editor"}`, WantStatus: 200, WantJSON: `{"doc":{"email":"editor@example.com","name":"Editor"}}`},
+		{Name: "a session needs the current password to change its email", Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: editorJSON,
+			Body: `{"email":"editor2@example.com"}`, WantStatus: 400, WantJSON: userFieldErr("currentPassword", `"This field is required."`)},
+		{Name: "a wrong current password is refused", Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: editorJSON,
+			Body: `{"password":"editor-pass-456","currentPassword":"wrong-pass-123"}`, WantStatus: 400, WantJSON: userFieldErr("currentPassword", `"The current password is incorrect."`)},
 		{Name: "API key cannot mint keys", Method: "POST", Path: "/api/users/{{editorID}}/api-keys", Headers: map[string]string{"Authorization": "users API-Key {{apiKey}}", "Content-Type": "application/json"},
 			Body: `{"name":"x"}`, WantStatus: 403},
 		{Name: "editor cannot create keys for the admin", Method: "POST", Path: "/api/users/{{adminID}}/api-keys", Headers: editorH, Body: `{"name":"x"}`, WantStatus: 403},
@@ -393,13 +409,13 @@ func userScenarios() []Scenario {
 		{Name: "password change keeps the own session, revokes the others", Setup: func(t *testing.T, e *env) {
 			e.set("other", e.login(t, "editor@example.com", "editor-pass-123"))
 		}, Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: map[string]string{"Authorization": "JWT {{editor}}", "Content-Type": "application/json"},
-			Body: `{"password":"changed-pass-123"}`, WantStatus: 200, WantJSON: `{"doc":{"email":"editor@example.com","hash":"<absent>","password":"<absent>"}}`,
+			Body: `{"password":"changed-pass-123","currentPassword":"editor-pass-123"}`, WantStatus: 200, WantJSON: `{"doc":{"email":"editor@example.com","hash":"<absent>","password":"<absent>"}}`,
 			After: func(t *testing.T, e *env, _ *response) {
 				checkResponse(t, e, 200, meAs("editor@example.com", "local-jwt"), nil, e.do(t, request{Method: "GET", Path: "/api/users/me", Headers: editorH}))
 				checkResponse(t, e, 200, anonymousMe, nil, e.do(t, request{Method: "GET", Path: "/api/users/me", Headers: map[string]string{"Authorization": "JWT {{other}}"}}))
 				// The reset flow below starts from the original password.
 				e.set("other", e.login(t, "editor@example.com", "changed-pass-123"))
-				res := e.do(t, request{Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: map[string]string{"Authorization": "JWT {{other}}", "Content-Type": "application/json"}, Body: `{"password":"editor-pass-123"}`})
+				res := e.do(t, request{Method: "PATCH", Path: "/api/users/{{editorID}}", Headers: map[string]string{"Authorization": "JWT {{other}}", "Content-Type": "application/json"}, Body: `{"password":"editor-pass-123","currentPassword":"changed-pass-123"}`})
 				if res.Status != 200 {
 					t.Fatalf("restore password: %d %s", res.Status, res.Raw)
 				}
