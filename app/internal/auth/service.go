@@ -69,6 +69,11 @@ type Service struct {
 	hasher *Hasher
 	policy *PasswordPolicy
 	signer *TokenSigner
+	// firstRegister admits one first-register attempt at a time in this
+	// process, so a burst of them costs one password hash: the ones that
+	// wait see the user the first one created and are refused cheaply.
+	// Across processes Store.CreateFirstUser is still what decides.
+	firstRegister chan struct{}
 }
 
 // NewService checks cfg, fills defaults and returns the service.
@@ -107,6 +112,8 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 		hasher: deps.Hasher,
 		policy: NewPasswordPolicy(cfg.PasswordMinLength),
 		signer: NewTokenSigner(cfg.Secret),
+
+		firstRegister: make(chan struct{}, 1),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -216,6 +223,12 @@ func (s *Service) FirstRegister(ctx context.Context, in Registration) (*AuthResu
 	email, name, err := s.validateRegistration(in)
 	if err != nil {
 		return nil, err
+	}
+	select {
+	case s.firstRegister <- struct{}{}:
+		defer func() { <-s.firstRegister }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("auth: waiting for another first-register: %w", ctx.Err())
 	}
 	// Cheap early refusal, so that a registered CMS never spends a hash on
 	// this endpoint; the store's atomic insert is what decides.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -184,8 +185,17 @@ func TestFirstRegister(t *testing.T) {
 	e.assertNoSecrets(t, adminPass, res.Token)
 }
 
+// A burst of first-registers creates one user and spends one password
+// hash: the others wait their turn and are refused before hashing.
 func TestFirstRegisterConcurrent(t *testing.T) {
-	e := newEnv(t, nil)
+	var hashes atomic.Int32
+	e := newEnv(t, func(_ *Config, d *Deps) {
+		real := d.Hasher.argonKey
+		d.Hasher.argonKey = func(pw, salt []byte, tm, mem uint32, th uint8, kl uint32) []byte {
+			hashes.Add(1)
+			return real(pw, salt, tm, mem, th, kl)
+		}
+	})
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -210,6 +220,9 @@ func TestFirstRegisterConcurrent(t *testing.T) {
 	}
 	if n, _ := e.store.CountUsers(e.ctx); ok != 1 || n != 1 {
 		t.Fatalf("%d registrations succeeded, %d users; want 1 and 1", ok, n)
+	}
+	if got := hashes.Load(); got != 1 {
+		t.Fatalf("%d password hashes for one registration, want 1", got)
 	}
 }
 
