@@ -115,6 +115,9 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 		if err := bulk(ctx, svc, actor, opts.Bulk, collections.PagesSlug, first, opts.Pages, workers, ds.PageIDs, page); err != nil {
 			return nil, err
 		}
+		if err := seedGlobals(ctx, svc, actor, ds.PageIDs); err != nil {
+			return nil, err
+		}
 		ds.SeedTime = time.Since(start)
 		return ds, nil
 	}
@@ -133,9 +136,44 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 	if err := parallel(ctx, opts.Pages-first, workers, func(ctx context.Context, i int) error { return create(ctx, i+first) }); err != nil {
 		return nil, err
 	}
+	if err := seedGlobals(ctx, svc, actor, ds.PageIDs); err != nil {
+		return nil, err
+	}
 	ds.SeedTime = time.Since(start)
 	return ds, nil
 }
+
+// seedGlobals saves the site's header (published) and footer through the
+// service, as the website template's editors would: six links, four to
+// pages (populated at depth=1) and two custom URLs.
+func seedGlobals(ctx context.Context, svc *content.Service, actor *content.Actor, pages []int64) error {
+	nav := make([]any, 0, navLinks)
+	for k := range navLinks {
+		label := words[k%len(words)]
+		if k < navLinks-2 && len(pages) > 0 {
+			nav = append(nav, map[string]any{"link": map[string]any{"type": "reference", "label": label,
+				"reference": map[string]any{"relationTo": collections.PagesSlug, "value": pages[(k*len(pages))/navLinks]}}})
+			continue
+		}
+		nav = append(nav, map[string]any{"link": map[string]any{"type": "custom", "label": label, "url": "https://example.com/" + label, "newTab": true}})
+	}
+	for _, g := range []struct {
+		slug  string
+		input map[string]any
+	}{
+		{collections.HeaderSlug, map[string]any{"navItems": nav, "_status": content.StatusPublished}},
+		{collections.FooterSlug, map[string]any{"navItems": nav}},
+	} {
+		if _, err := svc.UpdateGlobal(ctx, actor, g.slug, fromJSON(g.input), content.WriteOptions{}); err != nil {
+			return fmt.Errorf("bench: seed global %s: %w", g.slug, err)
+		}
+	}
+	return nil
+}
+
+// navLinks is how many links the seeded header and footer hold (the
+// field's maximum).
+const navLinks = 6
 
 // bulk validates documents from..to-1 of a collection through the service
 // (workers at a time) and stores them bulkBatch at a time, in index order,

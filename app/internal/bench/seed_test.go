@@ -49,6 +49,12 @@ func TestBulkSeedStoresWhatTheServiceStores(t *testing.T) {
 					t.Errorf("%s?%s: suspiciously small answer %s", q.slug, q.raw, a)
 				}
 			}
+			for _, slug := range []string{collections.HeaderSlug, collections.FooterSlug} {
+				a, b := global(t, one, slug), global(t, bulk, slug)
+				if a != b {
+					t.Errorf("global %s differs at byte %d:\nservice: …%s\nbulk:    …%s", slug, firstDiff(a, b), around(a, firstDiff(a, b)), around(b, firstDiff(a, b)))
+				}
+			}
 			for _, raw := range []string{"limit=1000&sort=id", "limit=1000&sort=id&where[latest][equals]=true"} {
 				a, b := versions(t, one, raw), versions(t, bulk, raw)
 				if a != b {
@@ -98,6 +104,45 @@ func find(t *testing.T, app *server.App, slug, raw string) string {
 		t.Fatalf("find %s?%s: %v", slug, raw, err)
 	}
 	return withoutTimes(t, l)
+}
+
+// global returns a global read at depth=1 as JSON without its timestamps,
+// after checking that it links six times, four of them to populated pages.
+func global(t *testing.T, app *server.App, slug string) string {
+	t.Helper()
+	d, err := app.Content().FindGlobal(context.Background(), nil, slug, content.ReadOptions{Depth: 1})
+	if err != nil {
+		t.Fatalf("global %s: %v", slug, err)
+	}
+	out := withoutTimes(t, d)
+	var g struct {
+		NavItems []struct {
+			Link struct {
+				Reference *struct {
+					Value struct {
+						Slug string `json:"slug"`
+					} `json:"value"`
+				} `json:"reference"`
+				URL *string `json:"url"`
+			} `json:"link"`
+		} `json:"navItems"`
+	}
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("global %s: %v in %s", slug, err, out)
+	}
+	populated, custom := 0, 0
+	for _, n := range g.NavItems {
+		if n.Link.Reference != nil && n.Link.Reference.Value.Slug != "" {
+			populated++
+		}
+		if n.Link.URL != nil {
+			custom++
+		}
+	}
+	if len(g.NavItems) != navLinks || populated != navLinks-2 || custom != 2 {
+		t.Errorf("global %s: want %d links, %d to populated pages and 2 custom, got %d, %d, %d: %s", slug, navLinks, navLinks-2, len(g.NavItems), populated, custom, out)
+	}
+	return out
 }
 
 func versions(t *testing.T, app *server.App, raw string) string {
