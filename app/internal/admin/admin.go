@@ -156,6 +156,8 @@ func (a *Admin) Register(r *gin.Engine) {
 	g.POST("/account", a.accountAction)
 	g.GET("/collections/*path", a.collections)
 	g.POST("/collections/*path", a.collections)
+	g.GET("/globals/*path", a.globals)
+	g.POST("/globals/*path", a.globals)
 }
 
 // headers sets the CSP and no-store on every admin page.

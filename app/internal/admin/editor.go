@@ -67,6 +67,8 @@ type editorData struct {
 	Status     string
 	HasDraft   bool
 	Action     string
+	Base       string // the document's editor URL (form action, versions)
+	RestInMain bool   // the fields beyond the page's special ones go in the main column
 	PreviewURL string
 	Slug       string
 	SEOTitle   string
@@ -96,10 +98,14 @@ type summaryError struct {
 	Message string
 }
 
-// options loads the choices of upload and user pickers: the most recent
-// media (by an indexed sort) and the users.
-func (a *Admin) builder(ctx context.Context, actor *content.Actor, errs map[string]string) (*builder, error) {
-	b := &builder{errs: errs, thumbs: map[string]string{}, pickers: map[string][]option{}}
+// builder loads the choices of upload and user pickers (the most recent
+// media by an indexed sort, the users) and of polymorphic relations among
+// fields (the most recently updated documents of each target).
+func (a *Admin) builder(ctx context.Context, actor *content.Actor, errs map[string]string, fields []content.Field) (*builder, error) {
+	b := &builder{errs: errs, thumbs: map[string]string{}, pickers: map[string][]option{}, polys: map[string][]option{}}
+	if err := a.polyPickers(ctx, actor, b, fields); err != nil {
+		return nil, err
+	}
 	if up, ok := a.content.Registry().UploadCollection(); ok {
 		docs, err := a.content.Find(ctx, actor, up.Slug, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
 			Sort: []query.SortField{{Path: "createdAt", Desc: true}}}, content.ReadOptions{Depth: 0})
@@ -131,6 +137,38 @@ func (a *Admin) builder(ctx context.Context, actor *content.Actor, errs map[stri
 	return b, nil
 }
 
+// polyPickers loads, for each collection a polymorphic relation among
+// fields may point to, its 200 most recently updated documents as
+// "slug:id" choices.
+func (a *Admin) polyPickers(ctx context.Context, actor *content.Actor, b *builder, fields []content.Field) error {
+	seen := map[string]bool{}
+	var err error
+	content.WalkFields(fields, "", func(_ string, f *content.Field) bool {
+		for _, to := range f.RelationToAny {
+			if seen[to] || err != nil {
+				continue
+			}
+			seen[to] = true
+			col, ok := a.content.Registry().Get(to)
+			if !ok {
+				continue
+			}
+			var docs content.List
+			docs, err = a.content.Find(ctx, actor, to, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
+				Sort: []query.SortField{{Path: "updatedAt", Desc: true}}}, content.ReadOptions{Depth: 0, Draft: col.Drafts})
+			if errors.Is(err, content.ErrForbidden) {
+				err = nil
+				continue
+			}
+			for _, d := range docs.Docs {
+				b.polys[to] = append(b.polys[to], option{Value: to + ":" + idString(d["id"]), Label: col.Singular + ": " + docTitle(col, d)})
+			}
+		}
+		return true
+	})
+	return err
+}
+
 func (a *Admin) createDoc(c *gin.Context, p *auth.Principal, col *content.Collection) {
 	switch {
 	case col.Auth:
@@ -152,7 +190,7 @@ func (a *Admin) createDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 }
 
 func (a *Admin) editPage(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
-	doc, err := a.content.FindByID(c.Request.Context(), actorOf(p), col.Slug, id, content.ReadOptions{Depth: 0, Draft: col.Drafts})
+	doc, err := a.loadDoc(c.Request.Context(), actorOf(p), col, id)
 	if err != nil {
 		a.errorPage(c, err)
 		return
@@ -167,18 +205,19 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		errs = map[string]string{}
 	}
 	ctx := c.Request.Context()
-	b, err := a.builder(ctx, actorOf(p), errs)
+	fields := col.Fields
+	if col.Upload {
+		fields = mediaEditable(col)
+	}
+	b, err := a.builder(ctx, actorOf(p), errs, fields)
 	if err != nil {
 		a.serverError(c, err)
 		return
 	}
 	b.open = open
-	fields := col.Fields
-	if col.Upload {
-		fields = mediaEditable(col)
-	}
 	views := b.build(fields, doc, "")
-	d := editorData{Collection: col, ID: id, Doc: doc, IsNew: id == 0, Fields: map[string]*fieldView{}, Order: views, Focus: open}
+	d := editorData{Collection: col, ID: id, Doc: doc, IsNew: id == 0 && !col.Global, Fields: map[string]*fieldView{}, Order: views, Focus: open,
+		Base: docURL(col, id)}
 	known := map[string]bool{}
 	var mark func(vs []fieldView)
 	mark = func(vs []fieldView) {
@@ -194,6 +233,9 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	for i := range views {
 		d.Fields[views[i].Name] = &views[i]
 	}
+	// Without the page's main fields (a global, an added collection), the
+	// fields fill the main column instead of the side panels.
+	d.RestInMain = d.Fields["title"] == nil && d.Fields["layout"] == nil && d.Fields["content"] == nil
 	for path, msg := range errs {
 		label := path
 		switch {
@@ -217,7 +259,7 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	d.SEODesc, _ = meta["description"].(string)
 	d.SEOURL = "/" + d.Slug
-	if col.Drafts && id != 0 {
+	if col.Drafts && id != 0 && !col.Global {
 		jobs, err := a.content.Jobs(ctx, actorOf(p), col.Slug, id)
 		if err != nil && !errors.Is(err, content.ErrNotSupported) && !errors.Is(err, content.ErrNotFound) {
 			a.serverError(c, err)
@@ -233,7 +275,10 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	name := "editor"
 	titleText := "New " + col.Singular
-	if id != 0 {
+	switch {
+	case col.Global:
+		titleText = col.Singular
+	case id != 0:
 		titleText = docTitle(col, doc)
 	}
 	if col.Upload {
@@ -273,10 +318,7 @@ func (a *Admin) previewLink(collection string, id int64, slug string) string {
 
 // saveDoc creates (id 0) or updates a document from the editor form.
 func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
-	back := "/admin/collections/" + col.Slug + "/create"
-	if id != 0 {
-		back = fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
-	}
+	back := docURL(col, id)
 	if !a.checkForm(c, back) {
 		return
 	}
@@ -295,10 +337,10 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 	actor := actorOf(p)
 	show := func(errs map[string]string, status int, open string) {
 		doc := input
-		if id != 0 {
+		if id != 0 || col.Global {
 			// Keep system values (status, dates, file data) from the stored
 			// document under what was typed.
-			stored, err := a.content.FindByID(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0, Draft: col.Drafts})
+			stored, err := a.loadDoc(ctx, actor, col, id)
 			if err == nil {
 				for k, v := range input {
 					stored[k] = v
@@ -341,9 +383,12 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 	}
 	var res content.WriteResult
 	var err error
-	if id == 0 {
+	switch {
+	case col.Global:
+		res, err = a.content.UpdateGlobal(ctx, actor, col.Slug, input, opts)
+	case id == 0:
 		res, err = a.content.Create(ctx, actor, col.Slug, input, opts)
-	} else {
+	default:
 		res, err = a.content.Update(ctx, actor, col.Slug, id, input, opts)
 	}
 	var ve *content.ValidationError
@@ -378,7 +423,7 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		msg = "Draft saved."
 	}
 	a.flash(c, "success", msg)
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/%s/%d", col.Slug, newID))
+	c.Redirect(http.StatusSeeOther, docURL(col, newID))
 }
 
 // deleteDoc confirms (GET) and deletes (POST) one document.
@@ -439,7 +484,7 @@ func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
 	ctx := c.Request.Context()
 	actor := actorOf(p)
-	doc, err := a.content.FindByID(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0, Draft: true})
+	doc, err := a.loadDoc(ctx, actor, col, id)
 	if err != nil {
 		a.errorPage(c, err)
 		return
@@ -448,15 +493,21 @@ func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collect
 	if pg < 1 || pg > 100000 {
 		pg = 1
 	}
-	res, err := a.content.FindVersions(ctx, actor, col.Slug, query.Params{
-		Where: query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}},
-		Sort:  []query.SortField{{Path: "updatedAt", Desc: true}}, Page: pg, Limit: 20, LimitSet: true, Pagination: true, Depth: 0, DepthSet: true,
-	})
+	params := query.Params{
+		Sort: []query.SortField{{Path: "updatedAt", Desc: true}}, Page: pg, Limit: 20, LimitSet: true, Pagination: true, Depth: 0, DepthSet: true,
+	}
+	var res content.List
+	if col.Global {
+		res, err = a.content.FindGlobalVersions(ctx, actor, col.Slug, params)
+	} else {
+		params.Where = query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}}
+		res, err = a.content.FindVersions(ctx, actor, col.Slug, params)
+	}
 	if err != nil {
 		a.serverError(c, err)
 		return
 	}
-	base := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	base := docURL(col, id)
 	var rows []listRow
 	for _, v := range res.Docs {
 		vid, _ := content.RelationID(v["id"])
@@ -469,26 +520,25 @@ func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collect
 		rows = append(rows, listRow{ID: vid, Href: fmt.Sprintf("%s/versions/%d", base, vid), Title: fmtDate(v["updatedAt"]),
 			Cells: []cell{{Text: st, Class: "pill pill-" + st}, {Text: latest}, {Text: scalarString(body["title"])}}})
 	}
-	a.render(c, http.StatusOK, "versions", page{Title: "Versions of " + docTitle(col, doc), Nav: col.Slug, Data: map[string]any{
-		"Collection": col, "Title": docTitle(col, doc), "Base": base, "Rows": rows,
+	title := docTitle(col, doc)
+	if col.Global {
+		title = col.Singular
+	}
+	a.render(c, http.StatusOK, "versions", page{Title: "Versions of " + title, Nav: col.Slug, Data: map[string]any{
+		"Collection": col, "Title": title, "Base": base, "Rows": rows,
 		"Pager": pager(res, func(n int) string { return base + "/versions?page=" + strconv.Itoa(n) }),
 	}})
 }
 
 // version shows one version with a restore button.
 func (a *Admin) version(c *gin.Context, p *auth.Principal, col *content.Collection, id, vid int64) {
-	v, err := a.content.FindVersionByID(c.Request.Context(), actorOf(p), col.Slug, vid, content.ReadOptions{Depth: 0})
-	if err == nil {
-		if parent, _ := content.RelationID(v["parent"]); parent != id {
-			err = content.ErrNotFound
-		}
-	}
+	v, err := a.loadVersion(c.Request.Context(), actorOf(p), col, id, vid)
 	if err != nil {
 		a.errorPage(c, err)
 		return
 	}
 	body, _ := v["version"].(map[string]any)
-	base := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	base := docURL(col, id)
 	a.render(c, http.StatusOK, "version", page{Title: "Version", Nav: col.Slug, Data: map[string]any{
 		"Collection": col, "Base": base, "Version": v, "Body": body, "VID": vid,
 		"Title": scalarString(body["title"]), "Status": scalarString(body["_status"]), "Slug": scalarString(body["slug"]),
@@ -496,19 +546,18 @@ func (a *Admin) version(c *gin.Context, p *auth.Principal, col *content.Collecti
 }
 
 func (a *Admin) restore(c *gin.Context, p *auth.Principal, col *content.Collection, id, vid int64) {
-	base := fmt.Sprintf("/admin/collections/%s/%d", col.Slug, id)
+	base := docURL(col, id)
 	if !a.checkForm(c, fmt.Sprintf("%s/versions/%d", base, vid)) {
 		return
 	}
 	ctx := c.Request.Context()
 	actor := actorOf(p)
-	v, err := a.content.FindVersionByID(ctx, actor, col.Slug, vid, content.ReadOptions{Depth: 0})
-	if err == nil {
-		if parent, _ := content.RelationID(v["parent"]); parent != id {
-			err = content.ErrNotFound
-		}
-	}
-	if err == nil {
+	_, err := a.loadVersion(ctx, actor, col, id, vid)
+	switch {
+	case err != nil:
+	case col.Global:
+		_, err = a.content.RestoreGlobalVersion(ctx, actor, col.Slug, vid, content.ReadOptions{Depth: 0})
+	default:
 		_, err = a.content.RestoreVersion(ctx, actor, col.Slug, vid, content.ReadOptions{Depth: 0})
 	}
 	var ve *content.ValidationError

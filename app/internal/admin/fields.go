@@ -42,6 +42,7 @@ type fieldView struct {
 	Rows      []rowView
 	Blocks    []option // block types offered by a blocks field
 	Thumb     string   // preview of a chosen upload
+	Help      string   // a hint under the input
 }
 
 // rowView is one array row or block.
@@ -65,8 +66,10 @@ type builder struct {
 	// pickers are the choices of single relations by target collection
 	// (the upload and auth collections).
 	pickers map[string][]option
-	open    string // row path to show expanded (just added or moved)
-	thumbs  map[string]string
+	// polys are the "slug:id" choices of polymorphic relations by target.
+	polys  map[string][]option
+	open   string // row path to show expanded (just added or moved)
+	thumbs map[string]string
 }
 
 func fieldLabel(f *content.Field) string {
@@ -137,7 +140,7 @@ func (b *builder) build(fields []content.Field, data map[string]any, prefix stri
 	out := make([]fieldView, 0, len(fields))
 	for i := range fields {
 		f := &fields[i]
-		if f.ReadOnly || f.Type == content.Select {
+		if f.ReadOnly {
 			continue
 		}
 		path := joinPath(prefix, f.Name)
@@ -158,6 +161,21 @@ func (b *builder) build(fields []content.Field, data map[string]any, prefix stri
 			fv.Str = jsonString(v, false)
 		case content.JSON:
 			fv.Str = jsonString(v, true)
+		case content.Select:
+			chosen := map[string]bool{}
+			if f.HasMany {
+				fv.Kind = "checks"
+				list, _ := v.([]any)
+				for _, x := range list {
+					chosen[scalarString(x)] = true
+				}
+			} else {
+				fv.Str = scalarString(v)
+				chosen[fv.Str] = true
+			}
+			for _, o := range f.Options {
+				fv.Options = append(fv.Options, option{Value: o, Label: humanize(o), Selected: chosen[o]})
+			}
 		case content.Radio:
 			fv.Str = scalarString(v)
 			for _, o := range f.Options {
@@ -172,6 +190,15 @@ func (b *builder) build(fields []content.Field, data map[string]any, prefix stri
 			if f.Polymorphic() {
 				fv.Kind = "poly"
 				fv.Str = polyString(v)
+				fv.Help = "collection:id, e.g. " + f.RelationToAny[0] + ":1."
+				var all []option
+				for _, to := range f.RelationToAny {
+					all = append(all, b.polys[to]...)
+				}
+				if len(all) > 0 {
+					fv.Kind = "relationship"
+					fv.Options = selectOptions(all, fv.Str)
+				}
 			} else if f.HasMany {
 				fv.Kind = "ids"
 				fv.Str = idList(v)
@@ -372,7 +399,7 @@ func (p *parser) parse(fields []content.Field, prefix string) map[string]any {
 	out := map[string]any{}
 	for i := range fields {
 		f := &fields[i]
-		if f.ReadOnly || f.Type == content.Select {
+		if f.ReadOnly {
 			continue
 		}
 		path := joinPath(prefix, f.Name)
@@ -416,6 +443,16 @@ func (p *parser) parse(fields []content.Field, prefix string) map[string]any {
 			continue
 		}
 		if !p.has(path) {
+			continue
+		}
+		if f.Type == content.Select && f.HasMany {
+			vals := []any{}
+			for _, v := range p.form[path] {
+				if v != "" {
+					vals = append(vals, v)
+				}
+			}
+			out[f.Name] = vals
 			continue
 		}
 		raw := strings.TrimSpace(p.last(path))

@@ -160,15 +160,16 @@ type page struct {
 	Sidebar []navItem
 }
 
-// navItem is one sidebar entry.
+// navItem is one sidebar entry; Group starts a titled group of entries.
 type navItem struct {
 	Key   string
 	Href  string
 	Label string
+	Group string
 }
 
 // sidebar lists the registry's collections (the auth collection for admins
-// only).
+// only), then its globals under their admin group ("Globals" by default).
 func (a *Admin) sidebar(isAdmin bool) []navItem {
 	var out []navItem
 	for _, c := range a.content.Registry().All() {
@@ -176,6 +177,18 @@ func (a *Admin) sidebar(isAdmin bool) []navItem {
 			continue
 		}
 		out = append(out, navItem{Key: c.Slug, Href: "/admin/collections/" + c.Slug, Label: c.Plural})
+	}
+	group := ""
+	for _, g := range a.content.Registry().Globals() {
+		it := navItem{Key: g.Slug, Href: "/admin/globals/" + g.Slug, Label: g.Singular}
+		name := g.Admin.Group
+		if name == "" {
+			name = "Globals"
+		}
+		if name != group {
+			it.Group, group = name, name
+		}
+		out = append(out, it)
 	}
 	return out
 }
