@@ -3,75 +3,19 @@ package apitest
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/content"
-	"github.com/automatonic/chronos/app/internal/server"
-	"github.com/automatonic/chronos/app/internal/store"
+	"github.com/automatonic/chronos/app/internal/testmodel"
 )
-
-// testimonials is a collection that exists only in this test: written as a
-// definition, given its migration by the generator, and then served by the
-// engine with no other file changed (issue 11's "Done when").
-func testimonials() *content.Collection {
-	return &content.Collection{
-		Slug: "testimonials", Singular: "Testimonial", Plural: "Testimonials",
-		Drafts: true, UseAsTitle: "author",
-		Access: content.Access{
-			Read:   content.PublishedOrSignedIn,
-			Create: content.SignedIn, Update: content.SignedIn, Delete: content.SignedIn, ReadVersions: content.SignedIn,
-		},
-		Admin: content.CollectionAdmin{Columns: []string{"author", "rating", "_status", "updatedAt"}, Search: []string{"author"}, DefaultSort: "-updatedAt"},
-		Fields: []content.Field{
-			{Name: "author", Type: content.Text, Required: true, Index: true, MaxLength: 120},
-			{Name: "rating", Type: content.Select, Options: []string{"1", "2", "3", "4", "5"}, Index: true},
-			{Name: "page", Type: content.Relationship, RelationTo: collections.PagesSlug},
-			{Name: "photo", Type: content.Upload, RelationTo: collections.MediaSlug},
-			{Name: "highlights", Type: content.Array, MaxRows: 3, Fields: []content.Field{{Name: "text", Type: content.Text, Required: true}}},
-			{Name: "body", Type: content.RichText},
-		},
-	}
-}
-
-// testimonialsModel registers testimonials and generates its migration
-// from the committed snapshot, as `cms migrate create` does.
-func testimonialsModel(t testing.TB) *server.Model {
-	t.Helper()
-	reg, err := content.NewRegistry(0, append(collections.All(), testimonials())...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := store.Derive(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := store.CommittedSnapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := store.PlanMigration(snap, want, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := store.Migrations(store.SQLite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if _, err := store.WriteMigration(dir, "testimonials", len(ms)+1, plan, want); err != nil {
-		t.Fatal(err)
-	}
-	return &server.Model{Registry: reg, ExtraMigrations: os.DirFS(dir)}
-}
 
 // TestAddedCollection drives a definition-only collection through the REST
 // scenario suite, OpenAPI and the access report, on both dialects.
 func TestAddedCollection(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
-		e := newEnvModel(t, dialect, nil, testimonialsModel(t))
+		e := newEnvModel(t, dialect, nil, testmodel.WithTestimonials(t))
 		e.createUser(t, "admin@example.com", "admin-pass-123", "Admin", "admin")
 		token := e.login(t, "admin@example.com", "admin-pass-123")
 		actor := &content.Actor{ID: 1, Email: "admin@example.com", Roles: []string{content.RoleAdmin}}

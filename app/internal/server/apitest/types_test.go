@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/automatonic/chronos/app/internal/server"
+	"github.com/automatonic/chronos/app/internal/testmodel"
 )
 
 // TestPayloadTypesEndpoint: GET /api/payload-types.ts serves `cms types`'s
@@ -41,7 +42,7 @@ func TestPayloadTypesEndpoint(t *testing.T) {
 // testimonials) changes payload-types.ts with no other code change — the
 // served file gains its interface, its select type and its Config entries.
 func TestAddedCollectionTypes(t *testing.T) {
-	e := newEnvModel(t, dialectSQLite, nil, testimonialsModel(t))
+	e := newEnvModel(t, dialectSQLite, nil, testmodel.WithTestimonials(t))
 	e.createUser(t, "types-admin@example.com", "types-admin-pass-1", "Admin", "admin")
 	tok := e.login(t, "types-admin@example.com", "types-admin-pass-1")
 	res := e.do(t, request{Method: "GET", Path: "/api/payload-types.ts", Headers: map[string]string{"Authorization": "JWT " + tok}})
