@@ -38,6 +38,13 @@ type cms struct {
 // startCMS builds the whole server (API + admin) on a fresh SQLite file.
 func startCMS(t *testing.T, extra map[string]string) *cms {
 	t.Helper()
+	return startCMSModel(t, extra, nil)
+}
+
+// startCMSModel is startCMS for a given content model (nil: the shipped
+// collections).
+func startCMSModel(t *testing.T, extra map[string]string, model *server.Model) *cms {
+	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{
 		contract.CMSDataDir:    dir,
@@ -55,7 +62,12 @@ func startCMS(t *testing.T, extra map[string]string) *cms {
 	if os.Getenv("ADMIN_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	app, err := server.Build(context.Background(), cfg, logger)
+	var app *server.App
+	if model == nil {
+		app, err = server.Build(context.Background(), cfg, logger)
+	} else {
+		app, err = server.BuildModel(context.Background(), cfg, logger, *model)
+	}
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
