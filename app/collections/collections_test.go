@@ -28,8 +28,9 @@ var engine = []string{"content", "store", "httpapi", "admin"}
 // TestEngineNamesNoSlug fails when a string literal of an engine package's
 // Go source names a collection or global of this CMS, as a whole literal or
 // as a URL path segment: everything the engine does for a collection it
-// must derive from the definition. (The admin's upload and account
-// templates and admin.js are not yet covered: see the README.)
+// must derive from the definition. The admin's templates and static
+// scripts and styles are scanned too: a slug quoted whole ("media") or as
+// a URL path segment (/admin/collections/users) fails.
 func TestEngineNamesNoSlug(t *testing.T) {
 	var slugs []string
 	for _, c := range append(collections.All(), collections.Header(), collections.Footer()) {
@@ -39,6 +40,7 @@ func TestEngineNamesNoSlug(t *testing.T) {
 	// "/admin/collections/users/%d").
 	alt := strings.Join(slugs, "|")
 	word := regexp.MustCompile(`^(` + alt + `)$|/(` + alt + `)($|[/?#%\[])`)
+	quoted := regexp.MustCompile("[\"'`](" + alt + ")[\"'`]|/(" + alt + ")($|[/?#%\\[\"'`\\s])")
 	found := 0
 	for _, pkg := range engine {
 		root := filepath.Join("..", "internal", pkg)
@@ -56,6 +58,17 @@ func TestEngineNamesNoSlug(t *testing.T) {
 					}
 					if word.MatchString(hit.text) && !notASlug[filepath.Base(path)+":"+hit.text] {
 						t.Errorf("%s:%d names a collection in %q", path, hit.line, hit.text)
+						found++
+					}
+				}
+			case strings.HasSuffix(path, ".html"), strings.HasSuffix(path, ".js"), strings.HasSuffix(path, ".css"):
+				src, err := os.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				for i, line := range strings.Split(string(src), "\n") {
+					if m := quoted.FindString(line); m != "" {
+						t.Errorf("%s:%d names a collection in %q", path, i+1, m)
 						found++
 					}
 				}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/auth"
+	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/gin-gonic/gin"
 )
 
@@ -158,6 +159,10 @@ type page struct {
 	Data   any
 	// Sidebar lists the collections the user may manage, from the registry.
 	Sidebar []navItem
+	// AuthCol and UploadCol are the registry's auth and upload
+	// collections (nil without one): templates and admin.js derive their
+	// URLs from these instead of naming them.
+	AuthCol, UploadCol *content.Collection
 }
 
 // navItem is one sidebar entry; Group starts a titled group of entries.
@@ -212,6 +217,12 @@ func (a *Admin) render(c *gin.Context, status int, name string, p page) {
 	}
 	p.CSRF = a.csrfToken(c)
 	p.Direct = a.direct
+	if col, ok := a.content.Registry().AuthCollection(); ok {
+		p.AuthCol = col
+	}
+	if col, ok := a.content.Registry().UploadCollection(); ok {
+		p.UploadCol = col
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		a.log.Error("admin: render", "template", name, "err", err)

@@ -5,6 +5,9 @@
   "use strict";
   var doc = document;
   doc.documentElement.classList.add("js");
+  // The upload collection's slug, from the registry (set on <html> by the
+  // layout): the media library's API and admin URLs derive from it.
+  var UPLOADS = doc.documentElement.getAttribute("data-uploads") || "";
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
   function el(tag, attrs, kids) {
@@ -81,7 +84,7 @@
     dlg.addEventListener("close", function () { dlg.remove(); });
     dlg.showModal();
     list.appendChild(el("li", { text: "Loading…" }));
-    fetch("/api/media?limit=60&depth=0&sort=-createdAt", { credentials: "same-origin" })
+    fetch("/api/" + UPLOADS + "?limit=60&depth=0&sort=-createdAt", { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (res) {
         list.textContent = "";
@@ -143,7 +146,7 @@
           var body = {}; try { body = JSON.parse(xhr.responseText); } catch (x) { }
           if (xhr.status >= 200 && xhr.status < 300 && body.doc) {
             bar.value = 100; li.classList.add("done"); ok++;
-            status.replaceWith(el("a", { href: "/admin/collections/media/" + body.doc.id, "class": "done", text: "Done — edit" }));
+            status.replaceWith(el("a", { href: "/admin/collections/" + UPLOADS + "/" + body.doc.id, "class": "done", text: "Done — edit" }));
           } else {
             li.classList.add("err"); status.className = "err";
             var e0 = (body.errors || [])[0] || {};
@@ -158,7 +161,7 @@
           fd.append("_payload", JSON.stringify({ alt: alt.value.trim() }));
           fd.append("file", f);
           var xhr = new XMLHttpRequest();
-          xhr.open("POST", "/api/media");
+          xhr.open("POST", "/api/" + UPLOADS);
           xhr.upload.addEventListener("progress", progress);
           xhr.addEventListener("load", function () { done(xhr); });
           xhr.addEventListener("error", failed);
@@ -169,7 +172,7 @@
         // and the file streams through the CMS instead.
         if (direct === false) { viaServer(); return; }
         var pre = new XMLHttpRequest();
-        pre.open("POST", "/api/media/presign");
+        pre.open("POST", "/api/" + UPLOADS + "/presign");
         pre.setRequestHeader("Content-Type", "application/json");
         pre.addEventListener("error", failed);
         pre.addEventListener("load", function () {
@@ -185,7 +188,7 @@
           put.addEventListener("load", function () {
             if (put.status >= 300) { li.classList.add("err"); status.className = "err"; status.textContent = "Upload to storage failed (" + put.status + ")"; finish(); return; }
             var fin = new XMLHttpRequest();
-            fin.open("POST", "/api/media");
+            fin.open("POST", "/api/" + UPLOADS);
             fin.setRequestHeader("Content-Type", "application/json");
             fin.addEventListener("load", function () { done(fin); });
             fin.addEventListener("error", failed);
@@ -199,7 +202,7 @@
         if (--pending > 0) return;
         list.appendChild(el("li", { "class": "summary", "data-upload-summary": ok + "/" + files.length }, [
           el("span", { text: ok + " of " + files.length + " uploaded." }),
-          el("a", { href: "/admin/collections/media", id: "uploads-refresh", text: "Show in library" })]));
+          el("a", { href: "/admin/collections/" + UPLOADS, id: "uploads-refresh", text: "Show in library" })]));
         input.value = "";
       }
     });
@@ -356,7 +359,7 @@
     Array.prototype.forEach.call(root.childNodes, function (c) {
       var tag = c.nodeType === 1 ? c.tagName : "";
       if (c.nodeType === 1 && c.hasAttribute("data-media-id")) {
-        flush(); out.push({ type: "upload", relationTo: "media", value: +c.getAttribute("data-media-id"), fields: null, format: "", version: 3 }); return;
+        flush(); out.push({ type: "upload", relationTo: UPLOADS, value: +c.getAttribute("data-media-id"), fields: null, format: "", version: 3 }); return;
       }
       switch (tag) {
         case "P": case "DIV": flush(); out.push(elementNode("paragraph", inline(c, 0, []), { textFormat: 0, textStyle: "" })); return;
@@ -364,7 +367,7 @@
           flush(); out.push(elementNode("heading", inline(c, 0, []), { tag: tag.toLowerCase() })); return;
         case "BLOCKQUOTE": flush(); out.push(elementNode("quote", inline(c, 0, []))); return;
         case "UL": case "OL": flush(); out.push(list(c)); return;
-        case "FIGURE": flush(); var m = $("[data-media-id]", c); if (m) out.push({ type: "upload", relationTo: "media", value: +m.getAttribute("data-media-id"), fields: null, format: "", version: 3 }); return;
+        case "FIGURE": flush(); var m = $("[data-media-id]", c); if (m) out.push({ type: "upload", relationTo: UPLOADS, value: +m.getAttribute("data-media-id"), fields: null, format: "", version: 3 }); return;
       }
       loose.push(c);
     });
@@ -436,14 +439,14 @@
     if (n.indent) return false;
     if (n.type === "text" && ((n.format || 0) & ~127 || n.style)) return false;
     if (n.type === "link" && n.fields && n.fields.linkType === "internal") return false;
-    if (n.type === "upload" && n.relationTo !== "media") return false;
+    if (n.type === "upload" && n.relationTo !== UPLOADS) return false;
     if (n.type === "heading" && !/^h[1-6]$/.test(n.tag || "")) return false;
     if (n.type === "list" && (n.listType === "check" || (n.start && n.start !== 1))) return false;
     return (n.children || []).every(supported);
   }
 
   function mediaURL(id, img) {
-    fetch("/api/media/" + encodeURIComponent(id) + "?depth=0", { credentials: "same-origin" })
+    fetch("/api/" + UPLOADS + "/" + encodeURIComponent(id) + "?depth=0", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (m) { if (m) { img.src = m.thumbnailURL || m.url || ""; img.alt = m.alt || ""; } })
       .catch(function () { });
