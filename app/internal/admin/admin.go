@@ -29,10 +29,8 @@
 package admin
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -183,7 +181,7 @@ func (a *Admin) identify(c *gin.Context) {
 	}
 	p, err := a.auth.Authenticate(c.Request.Context(), auth.Credentials{Cookie: ck.Value})
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		c.Abort()
 		return
 	}
@@ -214,7 +212,7 @@ func (a *Admin) requireUser(c *gin.Context) *auth.Principal {
 	}
 	ok, err := a.auth.Init(c.Request.Context())
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return nil
 	}
 	if !ok {
@@ -241,35 +239,6 @@ func (a *Admin) clearSessionCookie(c *gin.Context) {
 		Name: auth.CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0).UTC(), MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure,
 	})
-}
-
-// serverError logs err and shows a generic error page; the body never
-// carries the error text.
-func (a *Admin) serverError(c *gin.Context, err error) {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		a.log.Warn("admin request cancelled", "path", c.Request.URL.Path, "err", err)
-	} else {
-		a.log.Error("admin request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
-	}
-	a.render(c, http.StatusInternalServerError, "error", page{Title: "Something went wrong",
-		Data: map[string]any{"Message": "Something went wrong. The error was logged; please try again."}})
-}
-
-// errorPage answers a failed load: the 404 page for a document that does
-// not exist (or is hidden), the logged generic error page for anything
-// else.
-func (a *Admin) errorPage(c *gin.Context, err error) {
-	if errors.Is(err, content.ErrNotFound) {
-		a.notFound(c)
-		return
-	}
-	a.serverError(c, err)
-}
-
-// notFound shows the 404 page.
-func (a *Admin) notFound(c *gin.Context) {
-	a.render(c, http.StatusNotFound, "error", page{Title: "Not found",
-		Data: map[string]any{"Message": "Nothing here. The document may have been deleted."}})
 }
 
 // safeRedirect keeps redirects inside the admin.

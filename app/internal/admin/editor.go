@@ -211,7 +211,7 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	b, err := a.builder(ctx, actorOf(p), errs, fields)
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	b.open = open
@@ -262,7 +262,7 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	if col.Drafts && id != 0 && !col.Global {
 		jobs, err := a.content.Jobs(ctx, actorOf(p), col.Slug, id)
 		if err != nil && !errors.Is(err, content.ErrNotSupported) && !errors.Is(err, content.ErrNotFound) {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 		for _, j := range jobs {
@@ -409,7 +409,7 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		show(map[string]string{"_form": content.ErrForbidden.Error()}, http.StatusForbidden, "")
 		return
 	case err != nil:
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	newID, _ := content.RelationID(res.Doc["id"])
@@ -441,7 +441,7 @@ func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 		if col.Upload {
 			used, err = a.usedBy(ctx, actor, col.Slug, id)
 			if err != nil {
-				a.serverError(c, err)
+				a.errorPage(c, err)
 				return
 			}
 		}
@@ -459,21 +459,7 @@ func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 	} else {
 		_, err = a.content.Delete(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0})
 	}
-	if fes := auth.FieldErrors(err); len(fes) > 0 {
-		a.flash(c, "error", fes[0].Message)
-		c.Redirect(http.StatusSeeOther, self)
-		return
-	}
-	switch {
-	case errors.Is(err, content.ErrNotFound), errors.Is(err, auth.ErrNotFound):
-		a.notFound(c)
-		return
-	case errors.Is(err, content.ErrForbidden), errors.Is(err, auth.ErrForbidden):
-		a.flash(c, "error", content.ErrForbidden.Error())
-		c.Redirect(http.StatusSeeOther, self)
-		return
-	case err != nil:
-		a.serverError(c, err)
+	if a.failed(c, err, self) {
 		return
 	}
 	a.flash(c, "success", col.Singular+" deleted.")
@@ -504,7 +490,7 @@ func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collect
 		res, err = a.content.FindVersions(ctx, actor, col.Slug, params)
 	}
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	base := docURL(col, id)
@@ -570,7 +556,7 @@ func (a *Admin) restore(c *gin.Context, p *auth.Principal, col *content.Collecti
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/versions/%d", base, vid))
 		return
 	case err != nil:
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	a.flash(c, "success", "Version restored.")
@@ -592,7 +578,7 @@ func (a *Admin) schedule(c *gin.Context, p *auth.Principal, col *content.Collect
 		case errors.Is(err, content.ErrNotFound):
 			a.flash(c, "error", "That schedule no longer exists.")
 		case err != nil:
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		default:
 			a.flash(c, "success", "Schedule cancelled.")
@@ -627,7 +613,7 @@ func (a *Admin) schedule(c *gin.Context, p *auth.Principal, col *content.Collect
 	case errors.Is(err, content.ErrNotSupported):
 		a.flash(c, "error", "Scheduling is not available on this server.")
 	case err != nil:
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	default:
 		a.flash(c, "success", fmt.Sprintf("Scheduled to %s at %s.", action, fmtDate(at.UTC())))

@@ -252,7 +252,7 @@ func (a *Admin) list(c *gin.Context, p *auth.Principal, col *content.Collection)
 		return
 	}
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	if lq.Page > res.TotalPages && res.TotalDocs > 0 {
@@ -450,7 +450,7 @@ func (a *Admin) bulk(c *gin.Context, p *auth.Principal, col *content.Collection)
 	if c.PostForm("confirm") != "yes" {
 		res, err := a.content.Find(ctx, actor, col.Slug, query.Params{Where: where, Page: 1, Limit: 500, LimitSet: true, Pagination: true}, content.ReadOptions{Depth: 0, Draft: col.Drafts})
 		if err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 		var titles []string
@@ -478,7 +478,7 @@ func (a *Admin) bulk(c *gin.Context, p *auth.Principal, col *content.Collection)
 			c.Redirect(http.StatusSeeOther, safeRedirect(back))
 			return
 		}
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	kind := "success"
@@ -520,7 +520,7 @@ func (a *Admin) dashboard(c *gin.Context) {
 		base := "/admin/collections/" + col.Slug
 		n, err := a.content.Count(ctx, actor, col.Slug, query.Where{})
 		if err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 		cards = append(cards, dashCard{N: n, Label: col.Plural, Href: base})
@@ -532,7 +532,7 @@ func (a *Admin) dashboard(c *gin.Context) {
 		}
 		pub, err := a.content.Count(ctx, actor, col.Slug, query.Where{Conds: []query.Cond{{Path: "_status", Op: query.Equals, Values: []string{content.StatusPublished}}}})
 		if err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 		cards = append(cards, dashCard{N: pub, Label: "Published", Href: base + "?status=published"},
@@ -546,7 +546,7 @@ func (a *Admin) dashboard(c *gin.Context) {
 		recent, err := a.content.Find(ctx, actor, main.Slug, query.Params{Page: 1, Limit: 6, LimitSet: true, Pagination: true,
 			Sort: []query.SortField{{Path: "updatedAt", Desc: true}}}, content.ReadOptions{Depth: 0, Draft: true})
 		if err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 		var rows []listRow

@@ -10,7 +10,6 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
-	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
@@ -61,12 +60,12 @@ func (a *Admin) upload(c *gin.Context, p *auth.Principal, id int64, back string)
 	}
 	actor := actorOf(p)
 	if (id == 0 && !a.media.CanCreate(actor)) || (id != 0 && !a.media.CanUpdate(actor)) {
-		fail("Upload failed — " + a.publicMessage(c, content.ErrForbidden))
+		fail("Upload failed — " + a.flashMessage(c, content.ErrForbidden))
 		return
 	}
 	res, err := a.writeUpload(c, actor, id)
 	if err != nil {
-		fail("Upload failed — " + a.publicMessage(c, err))
+		fail("Upload failed — " + a.flashMessage(c, err))
 		return
 	}
 	if id == 0 {
@@ -86,30 +85,6 @@ func (a *Admin) writeUpload(c *gin.Context, actor *content.Actor, id int64) (con
 		return content.WriteResult{}, err
 	}
 	return a.media.CreateOrReplace(c.Request.Context(), actor, id, up, in, content.WriteOptions{})
-}
-
-// publicMessage is what a user is told about err: the public message of
-// its kind, every field error for invalid input, a generic sentence (and
-// a log line) for anything else.
-func (a *Admin) publicMessage(c *gin.Context, err error) string {
-	var ve *content.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		msgs := make([]string, 0, len(ve.Errors))
-		for _, fe := range ve.Errors {
-			msgs = append(msgs, fe.Path+": "+fe.Message)
-		}
-		return strings.Join(msgs, "; ")
-	case errors.Is(err, content.ErrForbidden):
-		return content.ErrForbidden.Error()
-	case errors.Is(err, content.ErrNotFound):
-		return "Nothing here. The document may have been deleted."
-	}
-	if fe := fault.Of(err); fe != nil && fe.Kind != fault.Internal && fe.Kind != fault.Unavailable {
-		return fe.Public
-	}
-	a.log.Error("admin request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
-	return "Something went wrong. The error was logged; please try again."
 }
 
 // usedBy lists documents that reference an upload in their top-level or

@@ -21,25 +21,6 @@ func newForm() *form { return &form{Values: map[string]string{}, Errors: map[str
 
 func (f *form) ok() bool { return len(f.Errors) == 0 && f.Error == "" }
 
-// authErrors puts an auth error on the form: field errors next to their
-// fields, sentinel errors as a form message. It returns false for errors
-// that are not the user's (to be answered with the error page).
-func authErrors(f *form, err error) bool {
-	if fes := auth.FieldErrors(err); len(fes) > 0 {
-		for _, fe := range fes {
-			if _, seen := f.Errors[fe.Path]; !seen {
-				f.Errors[fe.Path] = fe.Message
-			}
-		}
-		return true
-	}
-	if msg := auth.PublicMessage(err); msg != "" {
-		f.Error = msg
-		return true
-	}
-	return false
-}
-
 // limitedLogin is false (and the form carries a message) when the client
 // has tried too often.
 func (a *Admin) limitedLogin(c *gin.Context, f *form) bool {
@@ -60,7 +41,7 @@ func (a *Admin) loginPage(c *gin.Context) {
 	}
 	ok, err := a.auth.Init(c.Request.Context())
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	if !ok {
@@ -92,7 +73,7 @@ func (a *Admin) login(c *gin.Context) {
 		f.Errors["password"] = "This field is required."
 	}
 	if len(email) > 254 || len(password) > 256 {
-		f.Error = auth.PublicMessage(auth.ErrInvalidCredentials)
+		f.Error = auth.ErrInvalidCredentials.Public
 	}
 	if !f.ok() || !a.limitedLogin(c, f) {
 		a.renderLogin(c, http.StatusBadRequest, f, c.PostForm("redirect"))
@@ -100,8 +81,8 @@ func (a *Admin) login(c *gin.Context) {
 	}
 	res, err := a.auth.Login(c.Request.Context(), email, password)
 	if err != nil {
-		if !authErrors(f, err) {
-			a.serverError(c, err)
+		if !formErrors(f, err) {
+			a.errorPage(c, err)
 			return
 		}
 		if errors.Is(err, auth.ErrLocked) {
@@ -125,7 +106,7 @@ func (a *Admin) logout(c *gin.Context) {
 	}
 	if p := principalOf(c); p != nil {
 		if err := a.auth.Logout(c.Request.Context(), p, false); err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 	}
@@ -137,7 +118,7 @@ func (a *Admin) logout(c *gin.Context) {
 func (a *Admin) firstUserPage(c *gin.Context) {
 	ok, err := a.auth.Init(c.Request.Context())
 	if err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	if ok {
@@ -176,8 +157,8 @@ func (a *Admin) firstUser(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		if !authErrors(f, err) {
-			a.serverError(c, err)
+		if !formErrors(f, err) {
+			a.errorPage(c, err)
 			return
 		}
 		a.renderFirstUser(c, http.StatusBadRequest, f)
@@ -207,8 +188,8 @@ func (a *Admin) forgot(c *gin.Context) {
 			a.render(c, http.StatusOK, "forgot", page{Title: "Forgot password", Bare: true, Data: map[string]any{"Form": f, "Sent": true}})
 			return
 		}
-		if !authErrors(f, err) {
-			a.serverError(c, err)
+		if !formErrors(f, err) {
+			a.errorPage(c, err)
 			return
 		}
 	}
@@ -240,8 +221,8 @@ func (a *Admin) reset(c *gin.Context) {
 			c.Redirect(http.StatusSeeOther, "/admin")
 			return
 		}
-		if !authErrors(f, err) {
-			a.serverError(c, err)
+		if !formErrors(f, err) {
+			a.errorPage(c, err)
 			return
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/gin-gonic/gin"
 )
 
@@ -123,8 +124,8 @@ func (a *Admin) userPost(c *gin.Context, p *auth.Principal, id int64, v *userVie
 			return false, http.StatusBadRequest
 		}
 		if _, err := a.auth.UpdateUser(ctx, p, id, up); err != nil {
-			if !authErrors(f, err) {
-				a.serverError(c, err)
+			if !formErrors(f, err) {
+				a.errorPage(c, err)
 				return true, 0
 			}
 			v.Form = f
@@ -138,14 +139,14 @@ func (a *Admin) userPost(c *gin.Context, p *auth.Principal, id int64, v *userVie
 			err = a.auth.Unlock(ctx, p, email)
 		}
 		if err != nil {
-			return a.actionError(c, err, self), 0
+			return a.failed(c, err, self), 0
 		}
 		a.flash(c, "success", "User unlocked; they can sign in again.")
 	case "revoke-sessions":
 		// Logout of a principal for the target user ends all their
 		// sessions; the dispatcher already checked the caller is an admin.
 		if err := a.auth.Logout(ctx, &auth.Principal{User: auth.User{ID: id}}, true); err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return true, 0
 		}
 		if id == p.User.ID {
@@ -165,7 +166,7 @@ func (a *Admin) userPost(c *gin.Context, p *auth.Principal, id int64, v *userVie
 	case "revoke-key":
 		kid, _ := strconv.ParseInt(c.PostForm("key"), 10, 64)
 		if err := a.auth.RevokeAPIKey(ctx, p, id, kid); err != nil {
-			return a.actionError(c, err, self), 0
+			return a.failed(c, err, self), 0
 		}
 		a.flash(c, "success", "API key revoked.")
 	default:
@@ -193,7 +194,7 @@ func (a *Admin) createKey(c *gin.Context, p *auth.Principal, id int64, v *userVi
 	}
 	key, _, err := a.auth.CreateAPIKey(c.Request.Context(), p, id, name)
 	if err != nil {
-		if fes := auth.FieldErrors(err); len(fes) > 0 {
+		if fes := fault.FieldsOf(err); len(fes) > 0 {
 			f.Errors["keyname"] = fes[0].Message
 			v.KeyForm = f
 			return "", false
@@ -203,23 +204,10 @@ func (a *Admin) createKey(c *gin.Context, p *auth.Principal, id int64, v *userVi
 			v.KeyForm = f
 			return "", false
 		}
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return "x", false
 	}
 	return key, true
-}
-
-func (a *Admin) actionError(c *gin.Context, err error, back string) bool {
-	if fes := auth.FieldErrors(err); len(fes) > 0 {
-		a.flash(c, "error", fes[0].Message)
-	} else if msg := auth.PublicMessage(err); msg != "" {
-		a.flash(c, "error", msg)
-	} else {
-		a.serverError(c, err)
-		return true
-	}
-	c.Redirect(http.StatusSeeOther, back)
-	return true
 }
 
 // createUser shows and handles the new-user form (admins only).
@@ -266,8 +254,8 @@ func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", u.ID))
 				return
 			}
-			if !authErrors(f, err) {
-				a.serverError(c, err)
+			if !formErrors(f, err) {
+				a.errorPage(c, err)
 				return
 			}
 		}
@@ -294,7 +282,7 @@ func (a *Admin) accountPage(c *gin.Context) {
 
 func (a *Admin) showAccount(c *gin.Context, p *auth.Principal, v *userView, status int) {
 	if err := a.loadUser(c, p, p.User.ID, v); err != nil {
-		a.serverError(c, err)
+		a.errorPage(c, err)
 		return
 	}
 	a.render(c, status, "account", page{Title: "Account", Nav: "account", Data: v})
@@ -319,8 +307,8 @@ func (a *Admin) accountAction(c *gin.Context) {
 		if len(email) > 254 || len(name) > 200 {
 			f.Error = "A value is too long."
 		} else if _, err := a.auth.UpdateUser(ctx, p, p.User.ID, auth.UserUpdate{Email: &email, Name: &name, CurrentPassword: formValue(c, "currentPassword")}); err != nil {
-			if !authErrors(f, err) {
-				a.serverError(c, err)
+			if !formErrors(f, err) {
+				a.errorPage(c, err)
 				return
 			}
 		}
@@ -349,12 +337,12 @@ func (a *Admin) accountAction(c *gin.Context) {
 			case errors.Is(err, auth.ErrInvalidCredentials):
 				f.Errors["current"] = "The current password is incorrect."
 			case errors.Is(err, auth.ErrLocked):
-				f.Error = auth.PublicMessage(err)
+				f.Error = fault.Message(err)
 			default:
-				if fes := auth.FieldErrors(err); len(fes) > 0 {
+				if fes := fault.FieldsOf(err); len(fes) > 0 {
 					f.Errors["new"] = fes[0].Message
-				} else if !authErrors(f, err) {
-					a.serverError(c, err)
+				} else if !formErrors(f, err) {
+					a.errorPage(c, err)
 					return
 				}
 			}
@@ -379,13 +367,13 @@ func (a *Admin) accountAction(c *gin.Context) {
 	case "revoke-key":
 		kid, _ := strconv.ParseInt(c.PostForm("key"), 10, 64)
 		if err := a.auth.RevokeAPIKey(ctx, p, p.User.ID, kid); err != nil {
-			a.actionError(c, err, "/admin/account")
+			a.failed(c, err, "/admin/account")
 			return
 		}
 		a.flash(c, "success", "API key revoked.")
 	case "logout-all":
 		if err := a.auth.Logout(ctx, p, true); err != nil {
-			a.serverError(c, err)
+			a.errorPage(c, err)
 			return
 		}
 		a.clearSessionCookie(c)

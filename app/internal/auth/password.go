@@ -8,8 +8,8 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"runtime"
 	"strconv"
 	"strings"
@@ -19,7 +19,7 @@ import (
 
 // ErrMalformedHash is returned by Verify when the stored hash is in no format
 // this package understands. Callers treat it as a failed login and log it.
-var ErrMalformedHash = errors.New("auth: malformed password hash")
+var ErrMalformedHash = fault.New(fault.Internal, "auth: malformed password hash")
 
 // Argon2Params are the argon2id cost parameters of new password hashes.
 type Argon2Params struct {

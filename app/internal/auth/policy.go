@@ -3,6 +3,7 @@ package auth
 import (
 	_ "embed"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"strings"
 	"unicode/utf8"
 )
@@ -54,25 +55,25 @@ func NewPasswordPolicy(minLength int) *PasswordPolicy {
 func (p *PasswordPolicy) MinLength() int { return p.minLength }
 
 // Check returns nil when password is acceptable for the account with the
-// given email, else a *FieldError on path "password" whose message can be
+// given email, else an Invalid error on "password" whose message can be
 // shown to the user.
 func (p *PasswordPolicy) Check(password, email string) error {
 	switch {
 	case password == "":
-		return &FieldError{Path: "password", Message: msgRequired}
+		return fault.Field("password", msgRequired)
 	case !utf8.ValidString(password):
-		return &FieldError{Path: "password", Message: "The password must be valid UTF-8 text."}
+		return fault.Field("password", "The password must be valid UTF-8 text.")
 	case len(password) > PasswordMaxBytes:
-		return &FieldError{Path: "password", Message: fmt.Sprintf(
-			"This value must be shorter than the max length of %d characters.", PasswordMaxBytes)}
+		return fault.Field("password", fmt.Sprintf(
+			"This value must be shorter than the max length of %d characters.", PasswordMaxBytes))
 	case utf8.RuneCountInString(password) < p.minLength:
-		return &FieldError{Path: "password", Message: fmt.Sprintf(
-			"This value must be longer than the minimum length of %d characters.", p.minLength)}
+		return fault.Field("password", fmt.Sprintf(
+			"This value must be longer than the minimum length of %d characters.", p.minLength))
 	case email != "" && strings.EqualFold(strings.TrimSpace(password), strings.TrimSpace(email)):
-		return &FieldError{Path: "password", Message: "The password must not be the same as the email address."}
+		return fault.Field("password", "The password must not be the same as the email address.")
 	}
 	if _, bad := p.common[strings.ToLower(password)]; bad {
-		return &FieldError{Path: "password", Message: "This password is too common. Please choose a less predictable one."}
+		return fault.Field("password", "This password is too common. Please choose a less predictable one.")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"github.com/automatonic/chronos/app/internal/fault"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,7 @@ func TestPasswordPolicy(t *testing.T) {
 				}
 				return
 			}
-			fe := FieldErrors(err)
+			fe := fault.FieldsOf(err)
 			if len(fe) != 1 || fe[0].Path != "password" || !strings.Contains(fe[0].Message, tc.wantMsg) {
 				t.Fatalf("Check = %v, want password error containing %q", err, tc.wantMsg)
 			}

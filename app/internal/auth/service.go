@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"log/slog"
 	"net/mail"
 	"slices"
@@ -253,60 +254,60 @@ func (s *Service) FirstRegister(ctx context.Context, in Registration) (*AuthResu
 }
 
 // validateRegistration checks email, password and name and returns the
-// normalised email and name, or ValidationErrors.
+// normalised email and name, or an Invalid error listing the fields.
 func (s *Service) validateRegistration(in Registration) (email, name string, err error) {
-	var errs ValidationErrors
+	var errs []fault.FieldError
 	email, fe := normalizeEmail(in.Email)
 	if fe != nil {
-		errs = append(errs, fe)
+		errs = append(errs, *fe)
 	}
 	if err := s.policy.Check(in.Password, email); err != nil {
-		errs = append(errs, FieldErrors(err)...)
+		errs = append(errs, fault.FieldsOf(err)...)
 	}
 	name, fe = validateName(in.Name)
 	if fe != nil {
-		errs = append(errs, fe)
+		errs = append(errs, *fe)
 	}
 	if len(errs) > 0 {
-		return "", "", errs
+		return "", "", fault.Fields(errs...)
 	}
 	return email, name, nil
 }
 
 // normalizeEmail trims and lower-cases an email and checks its syntax.
-func normalizeEmail(raw string) (string, *FieldError) {
+func normalizeEmail(raw string) (string, *fault.FieldError) {
 	e := strings.ToLower(strings.TrimSpace(raw))
 	if e == "" {
-		return "", &FieldError{Path: "email", Message: msgRequired}
+		return "", &fault.FieldError{Path: "email", Message: msgRequired}
 	}
 	if len(e) > MaxEmailLength || !utf8.ValidString(e) {
-		return "", &FieldError{Path: "email", Message: msgInvalidEmail}
+		return "", &fault.FieldError{Path: "email", Message: msgInvalidEmail}
 	}
 	a, err := mail.ParseAddress(e)
 	if err != nil || a.Address != e || a.Name != "" || !strings.Contains(e[strings.LastIndexByte(e, '@'):], ".") {
-		return "", &FieldError{Path: "email", Message: msgInvalidEmail}
+		return "", &fault.FieldError{Path: "email", Message: msgInvalidEmail}
 	}
 	return e, nil
 }
 
-func validateName(raw string) (string, *FieldError) {
+func validateName(raw string) (string, *fault.FieldError) {
 	n := strings.TrimSpace(raw)
 	if !utf8.ValidString(n) || utf8.RuneCountInString(n) > MaxNameLength {
-		return "", &FieldError{Path: "name", Message: fmt.Sprintf(
+		return "", &fault.FieldError{Path: "name", Message: fmt.Sprintf(
 			"This value must be shorter than the max length of %d characters.", MaxNameLength)}
 	}
 	return n, nil
 }
 
 // validateRoles de-duplicates roles and checks each is known.
-func validateRoles(roles []string) ([]string, *FieldError) {
+func validateRoles(roles []string) ([]string, *fault.FieldError) {
 	if len(roles) == 0 {
-		return nil, &FieldError{Path: "roles", Message: msgRequired}
+		return nil, &fault.FieldError{Path: "roles", Message: msgRequired}
 	}
 	out := make([]string, 0, len(roles))
 	for _, r := range roles {
 		if r != content.RoleAdmin && r != content.RoleEditor {
-			return nil, &FieldError{Path: "roles", Message: "This field has an invalid selection"}
+			return nil, &fault.FieldError{Path: "roles", Message: "This field has an invalid selection"}
 		}
 		if !slices.Contains(out, r) {
 			out = append(out, r)
@@ -321,16 +322,16 @@ func validateRoles(roles []string) ([]string, *FieldError) {
 // account is locked for LockoutDuration (ErrLocked). A correct password
 // stored in an older format (Payload PBKDF2, weaker argon2id) is re-hashed.
 func (s *Service) Login(ctx context.Context, email, password string) (*AuthResult, error) {
-	var errs ValidationErrors
+	var errs []fault.FieldError
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
-		errs = append(errs, &FieldError{Path: "email", Message: msgRequired})
+		errs = append(errs, fault.FieldError{Path: "email", Message: msgRequired})
 	}
 	if password == "" {
-		errs = append(errs, &FieldError{Path: "password", Message: msgRequired})
+		errs = append(errs, fault.FieldError{Path: "password", Message: msgRequired})
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, fault.Fields(errs...)
 	}
 	if len(email) > MaxEmailLength {
 		return nil, ErrInvalidCredentials // cannot exist; reveals nothing about users
@@ -338,7 +339,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*AuthResul
 	if _, fe := normalizeEmail(email); fe != nil {
 		// A malformed address cannot belong to anyone: a clear 400 (issue 5)
 		// that reveals nothing about accounts and costs no hash.
-		return nil, ValidationErrors{fe}
+		return nil, fault.Fields(*fe)
 	}
 	rec, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
@@ -578,7 +579,7 @@ func (s *Service) RefreshToken(ctx context.Context, p *Principal) (*AuthResult, 
 func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 	email, fe := normalizeEmail(email)
 	if fe != nil {
-		return fe
+		return fault.Fields(*fe)
 	}
 	if s.mailer == nil && s.cfg.Production {
 		s.log.ErrorContext(ctx, "forgot-password: no SMTP server configured (SMTP_URL); no reset email sent")
@@ -618,17 +619,17 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 // ResetPassword sets a new password with a reset token, which is used up,
 // revokes all the user's sessions, clears any lockout and logs the user in.
 // An unknown, used or expired token gives ErrResetTokenInvalid; a rejected
-// password gives a *FieldError and leaves the token usable.
+// password gives a field error and leaves the token usable.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (*AuthResult, error) {
-	var errs ValidationErrors
+	var errs []fault.FieldError
 	if token == "" {
-		errs = append(errs, &FieldError{Path: "token", Message: msgRequired})
+		errs = append(errs, fault.FieldError{Path: "token", Message: msgRequired})
 	}
 	if password == "" {
-		errs = append(errs, &FieldError{Path: "password", Message: msgRequired})
+		errs = append(errs, fault.FieldError{Path: "password", Message: msgRequired})
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, fault.Fields(errs...)
 	}
 	if len(token) > maxTokenInput {
 		return nil, ErrResetTokenInvalid
@@ -738,7 +739,7 @@ func (s *Service) Unlock(ctx context.Context, actor *Principal, email string) er
 	}
 	email, fe := normalizeEmail(email)
 	if fe != nil {
-		return fe
+		return fault.Fields(*fe)
 	}
 	rec, err := s.store.UserByEmail(ctx, email)
 	if err != nil {
@@ -763,18 +764,17 @@ func (s *Service) CreateUser(ctx context.Context, actor *Principal, in Registrat
 // `cms users create` command, which runs with database access anyway.
 func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (User, error) {
 	email, name, err := s.validateRegistration(in)
-	var errs ValidationErrors
-	errors.As(err, &errs)
+	errs := fault.FieldsOf(err)
 	roles := in.Roles
 	if roles == nil {
 		roles = []string{content.RoleEditor}
 	}
 	roles, fe := validateRoles(roles)
 	if fe != nil {
-		errs = append(errs, fe)
+		errs = append(errs, *fe)
 	}
 	if len(errs) > 0 {
-		return User{}, errs
+		return User{}, fault.Fields(errs...)
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
@@ -782,7 +782,7 @@ func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (User
 	}
 	u, err := s.store.CreateUser(ctx, NewUser{Email: email, Name: name, Roles: roles, Hash: hash})
 	if errors.Is(err, ErrEmailTaken) {
-		return User{}, &FieldError{Path: "email", Message: msgEmailTaken}
+		return User{}, err
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("auth: creating user: %w", err)
@@ -792,7 +792,7 @@ func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (User
 }
 
 // UpdateUser changes a user. Admins may change anyone; other users only
-// themselves and not their roles. Demoting the last admin is a *FieldError
+// themselves and not their roles. Demoting the last admin is a field error
 // on "roles". A password change revokes the user's sessions, except the
 // caller's own when they change their own password.
 func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in UserUpdate) (User, error) {
@@ -803,13 +803,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 	if err != nil {
 		return User{}, fmt.Errorf("auth: loading user: %w", err)
 	}
-	var errs ValidationErrors
+	var errs []fault.FieldError
 	var ch UserChanges
 	email := rec.Email
 	if in.Email != nil {
 		e, fe := normalizeEmail(*in.Email)
 		if fe != nil {
-			errs = append(errs, fe)
+			errs = append(errs, *fe)
 		} else {
 			email, ch.Email = e, &e
 		}
@@ -817,7 +817,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 	if in.Name != nil {
 		n, fe := validateName(*in.Name)
 		if fe != nil {
-			errs = append(errs, fe)
+			errs = append(errs, *fe)
 		} else {
 			ch.Name = &n
 		}
@@ -825,18 +825,18 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 	if in.Roles != nil {
 		r, fe := validateRoles(*in.Roles)
 		if fe != nil {
-			errs = append(errs, fe)
+			errs = append(errs, *fe)
 		} else {
 			ch.Roles = &r
 		}
 	}
 	if in.Password != nil {
 		if err := s.policy.Check(*in.Password, email); err != nil {
-			errs = append(errs, FieldErrors(err)...)
+			errs = append(errs, fault.FieldsOf(err)...)
 		}
 	}
 	if len(errs) > 0 {
-		return User{}, errs
+		return User{}, fault.Fields(errs...)
 	}
 	if in.Password != nil || email != rec.Email {
 		if err := s.mayChangeCredentials(ctx, actor, rec, in.CurrentPassword); err != nil {
@@ -851,10 +851,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 	}
 	u, err := s.store.UpdateUser(ctx, id, ch)
 	switch {
-	case errors.Is(err, ErrLastAdmin):
-		return User{}, &FieldError{Path: "roles", Message: msgLastAdmin}
-	case errors.Is(err, ErrEmailTaken):
-		return User{}, &FieldError{Path: "email", Message: msgEmailTaken}
+	case errors.Is(err, ErrLastAdmin), errors.Is(err, ErrEmailTaken):
+		return User{}, err
 	case err != nil:
 		return User{}, fmt.Errorf("auth: updating user: %w", err)
 	}
@@ -887,7 +885,7 @@ func (s *Service) mayChangeCredentials(ctx context.Context, actor *Principal, re
 		return nil
 	}
 	if current == nil || *current == "" {
-		return &FieldError{Path: "currentPassword", Message: msgRequired}
+		return fault.Field("currentPassword", msgRequired)
 	}
 	now := s.clock()
 	if !rec.LockUntil.IsZero() && rec.LockUntil.After(now) {
@@ -901,7 +899,7 @@ func (s *Service) mayChangeCredentials(ctx context.Context, actor *Principal, re
 		if err := s.recordFailure(ctx, rec, now); err != nil {
 			return err
 		}
-		return &FieldError{Path: "currentPassword", Message: msgWrongCurrentPassword}
+		return fault.Field("currentPassword", msgWrongCurrentPassword)
 	}
 	return nil
 }
@@ -921,7 +919,7 @@ func (s *Service) revokeAPIKeys(ctx context.Context, userID int64) error {
 }
 
 // DeleteUser deletes a user. Admins only; deleting the last admin is a
-// *FieldError on "roles".
+// field error on "roles".
 func (s *Service) DeleteUser(ctx context.Context, actor *Principal, id int64) error {
 	if !actor.IsAdmin() {
 		return ErrForbidden
@@ -929,7 +927,7 @@ func (s *Service) DeleteUser(ctx context.Context, actor *Principal, id int64) er
 	err := s.store.DeleteUser(ctx, id)
 	switch {
 	case errors.Is(err, ErrLastAdmin):
-		return &FieldError{Path: "roles", Message: msgLastAdmin}
+		return err
 	case err != nil:
 		return fmt.Errorf("auth: deleting user: %w", err)
 	}
@@ -952,7 +950,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor *Principal, userID int
 	}
 	name, fe := validateName(name)
 	if fe != nil {
-		return "", APIKey{}, fe
+		return "", APIKey{}, fault.Fields(*fe)
 	}
 	if _, err := s.store.UserByID(ctx, userID); err != nil {
 		return "", APIKey{}, fmt.Errorf("auth: loading user: %w", err)

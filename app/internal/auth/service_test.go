@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"log/slog"
 	"strings"
 	"sync"
@@ -138,7 +139,7 @@ func (e *env) assertNoSecrets(t *testing.T, secrets ...string) {
 
 func wantField(t *testing.T, err error, path, msgPart string) {
 	t.Helper()
-	for _, fe := range FieldErrors(err) {
+	for _, fe := range fault.FieldsOf(err) {
 		if fe.Path == path && strings.Contains(fe.Message, msgPart) {
 			return
 		}
@@ -179,7 +180,7 @@ func TestFirstRegister(t *testing.T) {
 		t.Fatal("Init false after registration")
 	}
 	_, err = e.svc.FirstRegister(e.ctx, Registration{Email: "other@example.com", Password: "x-pass-123456"})
-	if !errors.Is(err, ErrAlreadyInitialized) || PublicMessage(err) != msgForbidden {
+	if !errors.Is(err, ErrAlreadyInitialized) || fault.Message(err) != msgForbidden {
 		t.Fatalf("second FirstRegister err = %v", err)
 	}
 	e.assertNoSecrets(t, adminPass, res.Token)
@@ -252,7 +253,7 @@ func TestLoginUnknownEmailDoesDummyWork(t *testing.T) {
 		return real(pw, salt, tm, mem, th, kl)
 	}
 	_, err := e.svc.Login(e.ctx, "nobody@example.com", "whatever-pass")
-	if !errors.Is(err, ErrInvalidCredentials) || PublicMessage(err) != msgInvalidCredentials {
+	if !errors.Is(err, ErrInvalidCredentials) || fault.Message(err) != "The email or password provided is incorrect." {
 		t.Fatalf("unknown email err = %v", err)
 	}
 	if calls != 1 {
@@ -276,7 +277,7 @@ func TestLockoutSequence(t *testing.T) {
 		}
 	}
 	_, err := e.svc.Login(e.ctx, "ed@example.com", "editor-pass-123")
-	if !errors.Is(err, ErrLocked) || PublicMessage(err) != msgLocked {
+	if !errors.Is(err, ErrLocked) || fault.Message(err) != "This user is locked due to having too many failed login attempts." {
 		t.Fatalf("after 5 failures, right password: err = %v; want ErrLocked", err)
 	}
 	e.login(t, adminEmail, adminPass) // other accounts are unaffected
@@ -349,7 +350,7 @@ func TestLogoutRevokes(t *testing.T) {
 			t.Fatal("token survived logout allSessions")
 		}
 	}
-	if err := e.svc.Logout(e.ctx, nil, false); !errors.Is(err, ErrNoUser) || PublicMessage(err) != "No User" {
+	if err := e.svc.Logout(e.ctx, nil, false); !errors.Is(err, ErrNoUser) || fault.Message(err) != "No User" {
 		t.Fatalf("anonymous logout err = %v", err)
 	}
 }
@@ -597,7 +598,7 @@ func TestPasswordReset(t *testing.T) {
 	e.principal(t, res)
 	e.login(t, adminEmail, "brand-new-pass-1")
 	if _, err := e.svc.ResetPassword(e.ctx, tok, "another-new-pass-2"); !errors.Is(err, ErrResetTokenInvalid) ||
-		PublicMessage(err) != msgResetTokenInvalid {
+		fault.Message(err) != "Token is either invalid or has expired." {
 		t.Fatalf("second use err = %v", err)
 	}
 

@@ -7,8 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"strings"
 	"time"
 )
@@ -16,11 +16,11 @@ import (
 // Token errors. Parse wraps exactly one of them; Authenticate turns them
 // all into "anonymous".
 var (
-	ErrTokenMalformed   = errors.New("auth: malformed token")
-	ErrTokenAlgorithm   = errors.New("auth: token algorithm not allowed")
-	ErrTokenSignature   = errors.New("auth: token signature invalid")
-	ErrTokenExpired     = errors.New("auth: token expired")
-	ErrTokenNotYetValid = errors.New("auth: token issued in the future")
+	ErrTokenMalformed   = fault.New(fault.Unauthorized, "The token is malformed.")
+	ErrTokenAlgorithm   = fault.New(fault.Unauthorized, "The token's algorithm is not allowed.")
+	ErrTokenSignature   = fault.New(fault.Unauthorized, "The token's signature is invalid.")
+	ErrTokenExpired     = fault.New(fault.Unauthorized, "The token has expired.")
+	ErrTokenNotYetValid = fault.New(fault.Unauthorized, "The token was issued in the future.")
 )
 
 // UsersCollection is the collection slug carried in tokens.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/config"
+	"github.com/automatonic/chronos/app/internal/fault"
 )
 
 // PasswordEnv carries the password of `cms users create` when not on stdin.
@@ -90,7 +91,7 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	}
 	u, err := svc.CreateUserAsSystem(ctx, auth.Registration{Email: *email, Password: password, Name: *name, Roles: []string{*role}})
 	if err != nil {
-		if fes := auth.FieldErrors(err); len(fes) > 0 {
+		if fes := fault.FieldsOf(err); len(fes) > 0 {
 			var msgs []string
 			for _, fe := range fes {
 				msgs = append(msgs, fe.Path+": "+fe.Message)

@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"strconv"
 	"strings"
 	"time"
@@ -70,6 +71,9 @@ type QueryValueError struct {
 	Value   string
 	Expects string
 }
+
+// FaultKind: a wrong where value is invalid input.
+func (e *QueryValueError) FaultKind() fault.Kind { return fault.Invalid }
 
 func (e *QueryValueError) Error() string {
 	return fmt.Sprintf("Invalid value %q for path %s: expected %s", e.Value, e.Path, e.Expects)

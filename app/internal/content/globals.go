@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 
 	"github.com/automatonic/chronos/app/internal/query"
 )
 
 // ErrUnknownGlobal is a global slug the registry does not know.
-var ErrUnknownGlobal = errors.New("unknown global")
+var ErrUnknownGlobal = fault.New(fault.NotFound, "Not Found")
 
 func (s *Service) global(slug string) (*Collection, error) {
 	g, ok := s.reg.Global(slug)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"log/slog"
 	"maps"
 	"slices"
@@ -16,12 +17,15 @@ import (
 
 // Errors of the service besides ErrNotFound, ValidationError and query errors.
 var (
-	// ErrForbidden's text is Payload's public message (shown as is by the
-	// API and the admin), hence the capital and the full stop.
-	ErrForbidden    = errors.New("You are not allowed to perform this action.") //nolint:staticcheck // ST1005: public message
-	ErrUnknownSlug  = errors.New("unknown collection")
-	ErrMissingWhere = errors.New("missing where")
-	ErrNotSupported = errors.New("not supported by this collection")
+	// ErrForbidden: the caller's access rule denies the operation.
+	ErrForbidden = fault.New(fault.Forbidden, "You are not allowed to perform this action.")
+	// ErrUnknownSlug: no collection has the slug.
+	ErrUnknownSlug = fault.New(fault.NotFound, "Not Found")
+	// ErrMissingWhere: a bulk update or delete without a where clause.
+	ErrMissingWhere = fault.New(fault.Invalid, "Missing 'where' query of documents.")
+	// ErrNotSupported: the collection does not offer the operation
+	// (versions of a collection without drafts, users written outside auth).
+	ErrNotSupported = fault.New(fault.Invalid, "This operation is not supported by this collection.")
 )
 
 // Depth limits of population.

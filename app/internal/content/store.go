@@ -2,13 +2,13 @@ package content
 
 import (
 	"context"
-	"errors"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"time"
 )
 
 // ErrNotFound is returned when a document does not exist or is hidden from
 // the caller.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = fault.New(fault.NotFound, "Not Found")
 
 // UniqueError is a unique constraint violation on a field, raised by the
 // store (SQLSTATE 23505 / SQLite constraint) and shown as a ValidationError.
@@ -18,6 +18,14 @@ type UniqueError struct {
 }
 
 func (e *UniqueError) Error() string { return e.Collection + "." + e.Field + ": value must be unique" }
+
+// FaultKind: a taken unique value is invalid input.
+func (e *UniqueError) FaultKind() fault.Kind { return fault.Invalid }
+
+// FaultFields names the field.
+func (e *UniqueError) FaultFields() []fault.FieldError {
+	return []fault.FieldError{{Path: e.Field, Message: msgUnique, TableName: e.Collection}}
+}
 
 // Record is a stored document: the field values as JSON-decoded data plus
 // the system columns.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"math"
 	"strconv"
 	"strings"
@@ -14,13 +15,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// FieldError is one invalid field of a ValidationError.
-type FieldError struct {
-	Path      string `json:"path"`
-	Label     string `json:"label,omitempty"`
-	Message   string `json:"message"`
-	TableName string `json:"tableName,omitempty"`
-}
+// FieldError is one invalid field of a ValidationError: the app's one
+// field-error type.
+type FieldError = fault.FieldError
 
 // ValidationError lists the invalid fields of a write, as Payload's
 // ValidationError (400).
@@ -32,19 +29,13 @@ type ValidationError struct {
 	Errors []FieldError
 }
 
-func (e *ValidationError) Error() string {
-	names := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		names[i] = fe.Label
-		if names[i] == "" {
-			names[i] = fe.Path
-		}
-	}
-	if len(names) == 1 {
-		return "The following field is invalid: " + names[0]
-	}
-	return "The following fields are invalid: " + strings.Join(names, ", ")
-}
+func (e *ValidationError) Error() string { return fault.FieldsMessage(e.Errors) }
+
+// FaultKind: a ValidationError is invalid input.
+func (e *ValidationError) FaultKind() fault.Kind { return fault.Invalid }
+
+// FaultFields lists the invalid fields.
+func (e *ValidationError) FaultFields() []fault.FieldError { return e.Errors }
 
 // Messages of validation errors, as Payload words them.
 const (

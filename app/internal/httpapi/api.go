@@ -100,10 +100,10 @@ func (a *API) Register(r *gin.Engine) {
 	g.OPTIONS("/*path", func(c *gin.Context) { a.json(c, http.StatusOK, map[string]any{}) })
 	g.GET("/access", a.access)
 	if a.openapi != nil {
-		g.GET("/openapi.json", a.openAPI)
+		g.GET("/openapi.json", a.handle(a.openAPI))
 	}
 	if a.types != nil {
-		g.GET("/payload-types.ts", a.payloadTypes)
+		g.GET("/payload-types.ts", a.handle(a.payloadTypes))
 	}
 	if a.accounts != nil {
 		a.registerAccounts(g)

@@ -91,16 +91,6 @@ func queryParams(c *gin.Context) (query.Params, error) {
 	return query.Parse(c.Request.URL.RawQuery)
 }
 
-// params parses the query string; errors are answered and false returned.
-func (a *API) params(c *gin.Context) (query.Params, bool) {
-	p, err := queryParams(c)
-	if err != nil {
-		a.fail(c, err)
-		return p, false
-	}
-	return p, true
-}
-
 // idAndParams reads :id and the query string.
 func idAndParams(c *gin.Context) (int64, query.Params, error) {
 	id, err := pathID(c)
@@ -109,16 +99,6 @@ func idAndParams(c *gin.Context) (int64, query.Params, error) {
 	}
 	p, err := queryParams(c)
 	return id, p, err
-}
-
-// byID reads :id and the query string; false means the error was answered.
-func (a *API) byID(c *gin.Context) (int64, query.Params, bool) {
-	id, p, err := idAndParams(c)
-	if err != nil {
-		a.fail(c, err)
-		return 0, query.Params{}, false
-	}
-	return id, p, true
 }
 
 func readOptions(c *gin.Context, p query.Params) content.ReadOptions {
@@ -137,25 +117,15 @@ func pathID(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
-// id reads the :id parameter; false means the error was answered.
-func (a *API) id(c *gin.Context) (int64, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		a.fail(c, err)
-		return 0, false
-	}
-	return id, true
-}
-
 // readBody decodes a JSON object body with numbers kept exact.
 func (a *API) readBody(c *gin.Context) (map[string]any, error) {
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, a.maxJSONBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, err
+			return nil, errBodyTooLarge.Wrap(err)
 		}
-		return nil, Public(http.StatusBadRequest, msgInvalidJSON)
+		return nil, errInvalidJSON.Wrap(err)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return map[string]any{}, nil
@@ -164,23 +134,12 @@ func (a *API) readBody(c *gin.Context) (map[string]any, error) {
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
-		return nil, Public(http.StatusBadRequest, msgInvalidJSON)
+		return nil, errInvalidJSON
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, Public(http.StatusBadRequest, msgInvalidJSON)
+		return nil, errInvalidJSON
 	}
 	return m, nil
-}
-
-// body is readBody for handlers not yet returning errors; false means the
-// error was answered.
-func (a *API) body(c *gin.Context) (map[string]any, bool) {
-	m, err := a.readBody(c)
-	if err != nil {
-		a.fail(c, err)
-		return nil, false
-	}
-	return m, true
 }
 
 // writeOptions are the options of a write request.
@@ -295,14 +254,12 @@ func (a *API) duplicate(slug string) gin.HandlerFunc {
 	})
 }
 
-func (a *API) bulk(c *gin.Context, res content.BulkResult, err error, verb string) {
+func (a *API) bulk(c *gin.Context, res content.BulkResult, err error, verb string) error {
 	if errors.Is(err, content.ErrMissingWhere) {
-		a.fail(c, Public(http.StatusBadRequest, "Missing 'where' query of documents to "+verb+"."))
-		return
+		return content.ErrMissingWhere.Say("Missing 'where' query of documents to " + verb + ".")
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	env := bulkEnvelope{Docs: res.Docs, Errors: []bulkErrorJSON{}, Message: res.Message}
 	for _, e := range res.Errors {
@@ -316,6 +273,7 @@ func (a *API) bulk(c *gin.Context, res content.BulkResult, err error, verb strin
 		status = http.StatusBadRequest
 	}
 	a.json(c, status, env)
+	return nil
 }
 
 // bulkRoute serves PATCH and DELETE on a where query: signed-in callers
@@ -336,8 +294,7 @@ func (a *API) bulkRoute(verb string, withBody bool, do func(ctx context.Context,
 			}
 		}
 		res, err := do(c.Request.Context(), caller(c).Actor, in, c, p)
-		a.bulk(c, res, err, verb)
-		return nil
+		return a.bulk(c, res, err, verb)
 	})
 }
 
@@ -383,25 +340,24 @@ func (a *API) restoreVersion(slug string) gin.HandlerFunc {
 // payloadTypes serves payload-types.ts to signed-in callers only: the
 // types describe the whole content model, including what anonymous
 // callers cannot read.
-func (a *API) payloadTypes(c *gin.Context) {
+func (a *API) payloadTypes(c *gin.Context) error {
 	if caller(c).Actor == nil {
-		a.fail(c, content.ErrForbidden)
-		return
+		return content.ErrForbidden
 	}
 	b, err := a.types()
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", b)
+	return nil
 }
 
-func (a *API) openAPI(c *gin.Context) {
+func (a *API) openAPI(c *gin.Context) error {
 	b, err := a.openapi()
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Data(http.StatusOK, "application/json", b)
+	return nil
 }

@@ -22,27 +22,24 @@ type errorEnvelope struct {
 	Errors []apiError `json:"errors"`
 }
 
-// Messages Payload clients know.
-const (
-	msgForbidden   = "You are not allowed to perform this action."
-	msgNotFound    = "Not Found"
-	msgInvalidJSON = "Invalid JSON"
-	msgServerError = "Something went wrong."
-	msgUnavailable = "The service is temporarily unavailable. Please retry."
+// msgInvalidJSON is Payload's answer to a body that is not a JSON object.
+const msgInvalidJSON = "Invalid JSON"
+
+// Errors of the REST layer itself.
+var (
+	errInvalidJSON  = fault.New(fault.Invalid, msgInvalidJSON)
+	errBodyTooLarge = fault.New(fault.TooLarge, "The request body is too large.")
+	errRateLimited  = fault.New(fault.RateLimited, "Too many attempts. Please wait and try again.")
+	errPresignInput = fault.New(fault.Invalid, "filename, mimeType and filesize are required.")
 )
 
-// unavailable is implemented by errors of a dependency that is down (the
-// database, the object store): they become 503 so clients retry.
-type unavailable interface{ Unavailable() bool }
-
-// IsUnavailable reports whether err comes from a dependency that is down.
-func IsUnavailable(err error) bool {
-	var u unavailable
-	return errors.As(err, &u) && u.Unavailable()
-}
+// collectionKey is the gin context key under which a route group names
+// the collection its field errors belong to (Payload's ValidationError
+// carries it).
+const collectionKey = "chronos.collection"
 
 // pathsData renders QueryError data: [{path}].
-func pathsData(paths []string) []map[string]string {
+func pathsData(paths ...string) []map[string]string {
 	out := make([]map[string]string, len(paths))
 	for i, p := range paths {
 		out[i] = map[string]string{"path": p}
@@ -50,28 +47,23 @@ func pathsData(paths []string) []map[string]string {
 	return out
 }
 
-// statusOf maps an error onto its HTTP status and envelope. It is the one
-// place that does; 5xx bodies are generic and the error goes to the log.
-func statusOf(err error) (int, errorEnvelope) {
-	var (
-		ve  *content.ValidationError
-		qe  *query.Error
-		qve *content.QueryValueError
-		se  *query.SyntaxError
-		le  *query.LimitError
-		mbe *http.MaxBytesError
-		pe  *publicError
-		fe  *fault.Error
-	)
-	one := func(status int, msg string) (int, errorEnvelope) {
+// statusOf maps an error onto its HTTP status and Payload envelope. It is
+// the one place that does: the status is the error's fault kind's; the
+// envelope is a ValidationError for errors listing fields, a QueryError for
+// query errors, and the kind's public message otherwise (5xx bodies are
+// generic and the error goes to the log). collection names the route's
+// collection for field errors that do not name their own.
+func statusOf(err error, collection string) (int, errorEnvelope) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = errBodyTooLarge.Wrap(err)
+	}
+	kind := fault.KindOf(err)
+	status, msg := kind.Status(), fault.Message(err)
+	if kind.Private() {
 		return status, errorEnvelope{Errors: []apiError{{Message: msg}}}
 	}
-	switch {
-	case errors.As(err, &pe):
-		return one(pe.status, pe.msg)
-	case errors.As(err, &fe):
-		return faultStatus(fe)
-	case errors.As(err, &ve):
+	if ve := (*content.ValidationError)(nil); errors.As(err, &ve) {
 		data := map[string]any{"collection": ve.Collection, "errors": ve.Errors}
 		if ve.Global {
 			data = map[string]any{"global": ve.Collection, "errors": ve.Errors}
@@ -79,76 +71,40 @@ func statusOf(err error) (int, errorEnvelope) {
 		if ve.ID != 0 {
 			data["id"] = ve.ID
 		}
-		return http.StatusBadRequest, errorEnvelope{Errors: []apiError{{Name: "ValidationError", Data: data, Message: ve.Error()}}}
-	case errors.As(err, &qe):
-		return http.StatusBadRequest, errorEnvelope{Errors: []apiError{{Name: "QueryError", Data: pathsData(qe.Paths), Message: qe.Error()}}}
-	case errors.As(err, &qve):
-		return http.StatusBadRequest, errorEnvelope{Errors: []apiError{{Name: "QueryError", Data: pathsData([]string{qve.Path}), Message: qve.Error()}}}
-	case errors.As(err, &le):
-		return http.StatusBadRequest, errorEnvelope{Errors: []apiError{{Name: "QueryError", Data: pathsData([]string{le.Path}), Message: le.Error()}}}
-	case errors.As(err, &se):
-		return one(http.StatusBadRequest, se.Message)
-	case errors.As(err, &mbe):
-		return one(http.StatusRequestEntityTooLarge, "The request body is too large.")
-	case errors.Is(err, content.ErrForbidden):
-		return one(http.StatusForbidden, msgForbidden)
-	case errors.Is(err, content.ErrNotFound):
-		return one(http.StatusNotFound, msgNotFound)
-	case IsUnavailable(err):
-		return one(http.StatusServiceUnavailable, msgUnavailable)
+		return status, errorEnvelope{Errors: []apiError{{Name: "ValidationError", Data: data, Message: ve.Error()}}}
 	}
-	return one(http.StatusInternalServerError, msgServerError)
-}
-
-// kindStatus is the HTTP status of each fault kind.
-var kindStatus = map[fault.Kind]int{
-	fault.Internal:     http.StatusInternalServerError,
-	fault.NotFound:     http.StatusNotFound,
-	fault.Forbidden:    http.StatusForbidden,
-	fault.Unauthorized: http.StatusUnauthorized,
-	fault.Invalid:      http.StatusBadRequest,
-	fault.Conflict:     http.StatusConflict,
-	fault.TooLarge:     http.StatusRequestEntityTooLarge,
-	fault.Unavailable:  http.StatusServiceUnavailable,
-	fault.RateLimited:  http.StatusTooManyRequests,
-	fault.Unsupported:  http.StatusNotImplemented,
-}
-
-// faultStatus answers a fault.Error: its kind's status and its public
-// message, except that server-side kinds get generic messages.
-func faultStatus(fe *fault.Error) (int, errorEnvelope) {
-	status, ok := kindStatus[fe.Kind]
-	if !ok {
-		status = http.StatusInternalServerError
+	if fields := fault.FieldsOf(err); len(fields) > 0 {
+		data := map[string]any{"collection": collection, "errors": fields}
+		return status, errorEnvelope{Errors: []apiError{{Name: "ValidationError", Data: data, Message: fault.FieldsMessage(fields)}}}
 	}
-	msg := fe.Public
-	switch fe.Kind {
-	case fault.Internal:
-		msg = msgServerError
-	case fault.Unavailable:
-		msg = msgUnavailable
-	case fault.NotFound:
-		msg = msgNotFound
-	case fault.Forbidden:
-		msg = msgForbidden
+	if paths := queryPaths(err); paths != nil {
+		return status, errorEnvelope{Errors: []apiError{{Name: "QueryError", Data: pathsData(paths...), Message: msg}}}
 	}
 	return status, errorEnvelope{Errors: []apiError{{Message: msg}}}
 }
 
-// publicError is an error whose message and status are meant for the client.
-type publicError struct {
-	status int
-	msg    string
+// queryPaths returns the paths of a query error (Payload's QueryError), or
+// nil for other errors.
+func queryPaths(err error) []string {
+	var (
+		qe  *query.Error
+		qve *content.QueryValueError
+		le  *query.LimitError
+	)
+	switch {
+	case errors.As(err, &qe):
+		return qe.Paths
+	case errors.As(err, &qve):
+		return []string{qve.Path}
+	case errors.As(err, &le):
+		return []string{le.Path}
+	}
+	return nil
 }
-
-func (e *publicError) Error() string { return e.msg }
-
-// Public returns an error shown to the client as is, with status.
-func Public(status int, msg string) error { return &publicError{status: status, msg: msg} }
 
 // fail writes err in Payload's envelope and logs server-side failures.
 func (a *API) fail(c *gin.Context, err error) {
-	status, env := statusOf(err)
+	status, env := statusOf(err, c.GetString(collectionKey))
 	if status >= 500 {
 		a.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
 			slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),

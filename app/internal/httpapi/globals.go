@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
 
@@ -20,86 +22,77 @@ func (a *API) registerGlobal(g *gin.RouterGroup, gl *content.Collection) {
 	base := "/globals/" + slug
 	g.GET(base, a.findGlobal(slug))
 	g.POST(base, a.updateGlobal(slug))
-	g.POST(base+"/access", func(c *gin.Context) {
+	g.POST(base+"/access", a.handle(func(c *gin.Context) error {
 		p, err := a.content.GlobalAccess(caller(c).Actor, slug)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, p)
-	})
+		return nil
+	}))
 	if !gl.Drafts {
 		return
 	}
-	g.GET(base+"/versions", func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
+	g.GET(base+"/versions", a.handle(func(c *gin.Context) error {
+		p, err := queryParams(c)
+		if err != nil {
+			return err
 		}
 		l, err := a.content.FindGlobalVersions(c.Request.Context(), caller(c).Actor, slug, p)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, toEnvelope(l))
-	})
-	g.GET(base+"/versions/:id", func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
-		}
-		d, err := a.content.FindGlobalVersionByID(c.Request.Context(), caller(c).Actor, slug, id, readOptions(c, p))
+		return nil
+	}))
+	g.GET(base+"/versions/:id", a.docByID(func(ctx context.Context, actor *content.Actor, id int64, c *gin.Context, p query.Params) (content.Doc, error) {
+		return a.content.FindGlobalVersionByID(ctx, actor, slug, id, readOptions(c, p))
+	}))
+	g.POST(base+"/versions/:id", a.handle(func(c *gin.Context) error {
+		id, p, err := idAndParams(c)
 		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		a.json(c, http.StatusOK, d)
-	})
-	g.POST(base+"/versions/:id", func(c *gin.Context) {
-		id, p, ok := a.byID(c)
-		if !ok {
-			return
+			return err
 		}
 		d, err := a.content.RestoreGlobalVersion(c.Request.Context(), caller(c).Actor, slug, id, readOptions(c, p))
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, docEnvelope{Doc: d, Message: "Restored Successfully."})
-	})
+		return nil
+	}))
 }
 
 func (a *API) findGlobal(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
+	return a.handle(func(c *gin.Context) error {
+		p, err := queryParams(c)
+		if err != nil {
+			return err
 		}
 		d, err := a.content.FindGlobal(c.Request.Context(), caller(c).Actor, slug, readOptions(c, p))
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, d)
-	}
+		return nil
+	})
 }
 
 func (a *API) updateGlobal(slug string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := a.params(c)
-		if !ok {
-			return
+	return a.handle(func(c *gin.Context) error {
+		p, err := queryParams(c)
+		if err != nil {
+			return err
 		}
-		in, ok := a.body(c)
-		if !ok {
-			return
+		in, err := a.readBody(c)
+		if err != nil {
+			return err
 		}
 		opts := content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
 		res, err := a.content.UpdateGlobal(c.Request.Context(), caller(c).Actor, slug, in, opts)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, globalUpdate{Message: res.Message, Result: res.Doc})
-	}
+		return nil
+	})
 }

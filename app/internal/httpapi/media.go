@@ -22,66 +22,68 @@ const fileCSP = "default-src 'none'; sandbox"
 // mediaCreate handles POST /api/media: multipart with a file (streamed to
 // the store), or JSON {"upload": "<token>", ...fields} finalising a direct
 // upload. JSON without a token is Payload's "No files were uploaded.".
-func (a *API) mediaCreate(c *gin.Context) {
-	a.mediaWrite(c, 0, http.StatusCreated)
+func (a *API) mediaCreate(c *gin.Context) error {
+	return a.mediaWrite(c, 0, http.StatusCreated)
 }
 
 // mediaUpdate handles PATCH /api/media/:id: multipart with a file replaces
 // the file, anything else updates fields only.
-func (a *API) mediaUpdate(c *gin.Context) {
-	id, ok := a.id(c)
-	if !ok {
-		return
+func (a *API) mediaUpdate(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	if c.ContentType() != "multipart/form-data" {
 		a.update(a.uploadSlug())(c)
-		return
+		return nil
 	}
-	a.mediaWrite(c, id, http.StatusOK)
+	return a.mediaWrite(c, id, http.StatusOK)
 }
 
 // mediaWrite is the upload of a create (id 0) or a replace: access is
 // checked before a byte of the body is read, then the media service reads
 // the multipart body and writes the document.
-func (a *API) mediaWrite(c *gin.Context, id int64, status int) {
+func (a *API) mediaWrite(c *gin.Context, id int64, status int) error {
 	actor := caller(c).Actor
 	if (id == 0 && !a.uploads.CanCreate(actor)) || (id != 0 && !a.uploads.CanUpdate(actor)) {
-		a.fail(c, content.ErrForbidden)
-		return
+		return content.ErrForbidden
 	}
-	p, ok := a.params(c)
-	if !ok {
-		return
+	p, err := queryParams(c)
+	if err != nil {
+		return err
 	}
 	opts := content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
-	ctx := c.Request.Context()
 	var res content.WriteResult
-	var err error
 	if id == 0 && c.ContentType() != "multipart/form-data" {
-		in, ok := a.body(c)
-		if !ok {
-			return
-		}
-		token, _ := in["upload"].(string)
-		if token == "" {
-			a.fail(c, media.ErrNoFile)
-			return
-		}
-		delete(in, "upload")
-		res, err = a.uploads.Finalize(ctx, actor, token, in, opts)
+		res, err = a.finalizeUpload(c, opts)
 	} else {
 		var up *media.Upload
 		var in map[string]any
 		up, in, err = a.uploads.ReadMultipart(c.Writer, c.Request, actor, a.maxJSONBytes)
 		if err == nil {
-			res, err = a.uploads.CreateOrReplace(ctx, actor, id, up, in, opts)
+			res, err = a.uploads.CreateOrReplace(c.Request.Context(), actor, id, up, in, opts)
 		}
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.json(c, status, docEnvelope{Doc: res.Doc, Message: res.Message})
+	return nil
+}
+
+// finalizeUpload creates the document of a direct upload from a JSON body
+// {"upload": token, ...fields}.
+func (a *API) finalizeUpload(c *gin.Context, opts content.WriteOptions) (content.WriteResult, error) {
+	in, err := a.readBody(c)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	token, _ := in["upload"].(string)
+	if token == "" {
+		return content.WriteResult{}, media.ErrNoFile
+	}
+	delete(in, "upload")
+	return a.uploads.Finalize(c.Request.Context(), caller(c).Actor, token, in, opts)
 }
 
 // presignRequest is the body of POST /api/media/presign.
@@ -93,32 +95,28 @@ type presignRequest struct {
 
 // mediaPresign handles POST /api/media/presign: a presigned PUT for a
 // direct browser upload, then POST /api/media {"upload": token, ...}.
-func (a *API) mediaPresign(c *gin.Context) {
+func (a *API) mediaPresign(c *gin.Context) error {
 	actor := caller(c).Actor
 	if !a.uploads.CanCreate(actor) {
-		a.fail(c, content.ErrForbidden)
-		return
+		return content.ErrForbidden
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	var req presignRequest
 	if err := json.Unmarshal(raw, &req); err != nil {
-		a.fail(c, Public(http.StatusBadRequest, msgInvalidJSON))
-		return
+		return errInvalidJSON.Wrap(err)
 	}
 	if req.Filename == "" || req.MimeType == "" {
-		a.fail(c, Public(http.StatusBadRequest, "filename, mimeType and filesize are required."))
-		return
+		return errPresignInput
 	}
 	d, err := a.uploads.PresignUpload(c.Request.Context(), actor, req.Filename, req.MimeType, req.Filesize)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.json(c, http.StatusOK, d)
+	return nil
 }
 
 // mediaFile handles GET and HEAD /api/media/file/:filename: read access
@@ -145,7 +143,7 @@ func (a *API) mediaFile(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		a.fail(c, err)
+		a.fail(c, err) // mediaFile streams, so it answers its errors itself
 		return
 	}
 	if served.Redirect != "" {

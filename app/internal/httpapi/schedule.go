@@ -27,58 +27,56 @@ func jobDoc(j content.Job) map[string]any {
 // cancels a pending job.
 func (a *API) registerSchedule(g *gin.RouterGroup, slug string) {
 	base := "/" + slug + "/:id/schedule"
-	g.POST(base, func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
+	g.POST(base, a.handle(func(c *gin.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
 		}
-		in, ok := a.body(c)
-		if !ok {
-			return
+		in, err := a.readBody(c)
+		if err != nil {
+			return err
 		}
 		var at = str(in, "at")
 		t, err := content.ParseDate(at)
 		if err != nil && at != "" {
-			a.fail(c, &content.ValidationError{Collection: slug, ID: id, Errors: []content.FieldError{{Path: "at", Label: "At", Message: "\"" + at + "\" is not a valid date."}}})
-			return
+			return &content.ValidationError{Collection: slug, ID: id, Errors: []content.FieldError{{Path: "at", Label: "At", Message: "\"" + at + "\" is not a valid date."}}}
 		}
 		j, err := a.content.Schedule(c.Request.Context(), caller(c).Actor, slug, id, str(in, "action"), t)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusCreated, map[string]any{"doc": jobDoc(j), "message": "Scheduled successfully."})
-	})
-	g.GET(base, func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
+		return nil
+	}))
+	g.GET(base, a.handle(func(c *gin.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
 		}
 		jobs, err := a.content.Jobs(c.Request.Context(), caller(c).Actor, slug, id)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		docs := make([]map[string]any, 0, len(jobs))
 		for _, j := range jobs {
 			docs = append(docs, jobDoc(j))
 		}
 		a.json(c, http.StatusOK, map[string]any{"docs": docs})
-	})
-	g.DELETE(base+"/:job", func(c *gin.Context) {
-		id, ok := a.id(c)
-		if !ok {
-			return
+		return nil
+	}))
+	g.DELETE(base+"/:job", a.handle(func(c *gin.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
 		}
 		jobID, err := strconv.ParseInt(c.Param("job"), 10, 64)
 		if err != nil {
-			a.fail(c, content.ErrNotFound)
-			return
+			return content.ErrNotFound
 		}
 		if err := a.content.CancelJob(c.Request.Context(), caller(c).Actor, slug, id, jobID); err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.json(c, http.StatusOK, map[string]string{"message": "Deleted successfully."})
-	})
+		return nil
+	}))
 }

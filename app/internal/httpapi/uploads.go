@@ -38,9 +38,9 @@ var _ Uploads = (*media.Service)(nil)
 // AfterDelete hook).
 func (a *API) registerUploads(g *gin.RouterGroup) {
 	base := "/" + a.uploadSlug()
-	g.POST(base, a.mediaCreate)
-	g.PATCH(base+"/:id", a.mediaUpdate)
-	g.POST(base+"/presign", a.mediaPresign)
+	g.POST(base, a.handle(a.mediaCreate))
+	g.PATCH(base+"/:id", a.handle(a.mediaUpdate))
+	g.POST(base+"/presign", a.handle(a.mediaPresign))
 	g.GET(base+"/file/:filename", a.mediaFile)
 	g.HEAD(base+"/file/:filename", a.mediaFile)
 }

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/gin-gonic/gin"
 )
 
@@ -68,50 +68,23 @@ func (a *API) authSlug() string {
 }
 
 func (a *API) registerAccounts(g *gin.RouterGroup) {
-	u := g.Group("/" + a.authSlug())
-	u.GET("/init", a.usersInit)
-	u.POST("/first-register", a.firstRegister)
-	u.POST("/login", a.login)
-	u.POST("/logout", a.logout)
-	u.GET("/me", a.me)
-	u.POST("/refresh-token", a.refreshToken)
-	u.POST("/forgot-password", a.forgotPassword)
-	u.POST("/reset-password", a.resetPassword)
-	u.POST("/unlock", a.unlock)
-	u.POST("", a.createUser)
-	u.PATCH("/:id", a.updateUser)
-	u.DELETE("/:id", a.deleteUser)
-	u.GET("/:id/api-keys", a.listAPIKeys)
-	u.POST("/:id/api-keys", a.createAPIKey)
-	u.DELETE("/:id/api-keys/:key", a.revokeAPIKey)
-}
-
-// authFail maps auth errors onto Payload's envelopes.
-func (a *API) authFail(c *gin.Context, err error) {
-	if fes := auth.FieldErrors(err); len(fes) > 0 {
-		ve := &content.ValidationError{Collection: a.authSlug()}
-		for _, fe := range fes {
-			ve.Errors = append(ve.Errors, content.FieldError{Path: fe.Path, Message: fe.Message})
-		}
-		a.fail(c, ve)
-		return
-	}
-	status := 0
-	switch {
-	case errors.Is(err, auth.ErrInvalidCredentials), errors.Is(err, auth.ErrLocked):
-		status = http.StatusUnauthorized
-	case errors.Is(err, auth.ErrForbidden), errors.Is(err, auth.ErrAlreadyInitialized), errors.Is(err, auth.ErrResetTokenInvalid):
-		status = http.StatusForbidden
-	case errors.Is(err, auth.ErrNotFound):
-		status = http.StatusNotFound
-	case errors.Is(err, auth.ErrNoUser):
-		status = http.StatusBadRequest
-	}
-	if status != 0 {
-		a.fail(c, Public(status, auth.PublicMessage(err)))
-		return
-	}
-	a.fail(c, err)
+	slug := a.authSlug()
+	u := g.Group("/"+slug, func(c *gin.Context) { c.Set(collectionKey, slug) })
+	u.GET("/init", a.handle(a.usersInit))
+	u.POST("/first-register", a.handle(a.firstRegister))
+	u.POST("/login", a.handle(a.login))
+	u.POST("/logout", a.handle(a.logout))
+	u.GET("/me", a.handle(a.me))
+	u.POST("/refresh-token", a.handle(a.refreshToken))
+	u.POST("/forgot-password", a.handle(a.forgotPassword))
+	u.POST("/reset-password", a.handle(a.resetPassword))
+	u.POST("/unlock", a.handle(a.unlock))
+	u.POST("", a.handle(a.createUser))
+	u.PATCH("/:id", a.handle(a.updateUser))
+	u.DELETE("/:id", a.handle(a.deleteUser))
+	u.GET("/:id/api-keys", a.handle(a.listAPIKeys))
+	u.POST("/:id/api-keys", a.handle(a.createAPIKey))
+	u.DELETE("/:id/api-keys/:key", a.handle(a.revokeAPIKey))
 }
 
 func timeOrNull(t time.Time) any {
@@ -156,18 +129,18 @@ func (a *API) clearCookie(c *gin.Context) {
 	})
 }
 
-// limited applies the per-IP rate limit; false means 429 was answered.
-func (a *API) limited(c *gin.Context) bool {
+// limit applies the per-IP rate limit: errRateLimited, with Retry-After
+// set, when the client is over it.
+func (a *API) limit(c *gin.Context) error {
 	if a.accounts.Limiter == nil {
-		return true
+		return nil
 	}
 	ok, retry := a.accounts.Limiter.Allow(c.ClientIP())
 	if ok {
-		return true
+		return nil
 	}
 	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
-	a.fail(c, Public(http.StatusTooManyRequests, "Too many attempts. Please wait and try again."))
-	return false
+	return errRateLimited
 }
 
 // str reads a string field of a JSON body ("" when absent or not a string).
@@ -176,35 +149,48 @@ func str(m map[string]any, k string) string {
 	return s
 }
 
-func (a *API) required(paths ...string) error {
-	ve := &content.ValidationError{Collection: a.authSlug()}
+// required is the field error of missing inputs.
+func required(in map[string]any, paths ...string) error {
+	var fields []fault.FieldError
 	for _, p := range paths {
-		ve.Errors = append(ve.Errors, content.FieldError{Path: p, Message: "This field is required."})
+		if strings.TrimSpace(str(in, p)) == "" {
+			fields = append(fields, fault.FieldError{Path: p, Message: "This field is required."})
+		}
 	}
-	return ve
+	return fault.Fields(fields...)
 }
 
 // checkLengths bounds auth inputs before any hashing work (documented limits).
-func (a *API) checkLengths(m map[string]any) error {
-	ve := &content.ValidationError{Collection: a.authSlug()}
-	for k, max := range map[string]int{"email": 254, "password": 256, "currentPassword": 256, "name": 200} {
+func checkLengths(m map[string]any) error {
+	var fields []fault.FieldError
+	for _, k := range []string{"email", "password", "currentPassword", "name"} {
+		max := inputLimits[k]
 		if s := str(m, k); len(s) > max {
-			ve.Errors = append(ve.Errors, content.FieldError{Path: k, Message: "This value must be shorter than the max length of " + strconv.Itoa(max) + " characters."})
+			fields = append(fields, fault.FieldError{Path: k, Message: "This value must be shorter than the max length of " + strconv.Itoa(max) + " characters."})
 		}
 	}
-	if len(ve.Errors) > 0 {
-		return ve
-	}
-	return nil
+	return fault.Fields(fields...)
 }
 
-func (a *API) usersInit(c *gin.Context) {
+// inputLimits are the byte limits of auth inputs checked before hashing.
+var inputLimits = map[string]int{"email": 254, "password": 256, "currentPassword": 256, "name": 200}
+
+// authBody reads a JSON body and bounds its auth inputs.
+func (a *API) authBody(c *gin.Context) (map[string]any, error) {
+	in, err := a.readBody(c)
+	if err != nil {
+		return nil, err
+	}
+	return in, checkLengths(in)
+}
+
+func (a *API) usersInit(c *gin.Context) error {
 	ok, err := a.accounts.Auth.Init(c.Request.Context())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.json(c, http.StatusOK, map[string]bool{"initialized": ok})
+	return nil
 }
 
 func (a *API) authResponse(c *gin.Context, status int, res *auth.AuthResult, extra map[string]any) {
@@ -218,74 +204,60 @@ func (a *API) authResponse(c *gin.Context, status int, res *auth.AuthResult, ext
 	a.json(c, status, body)
 }
 
-func (a *API) firstRegister(c *gin.Context) {
-	in, ok := a.body(c)
-	if !ok {
-		return
-	}
-	if err := a.checkLengths(in); err != nil {
-		a.fail(c, err)
-		return
+func (a *API) firstRegister(c *gin.Context) error {
+	in, err := a.authBody(c)
+	if err != nil {
+		return err
 	}
 	res, err := a.accounts.Auth.FirstRegister(c.Request.Context(), auth.Registration{Email: str(in, "email"), Password: str(in, "password"), Name: str(in, "name")})
 	if err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Successfully registered first user."})
+	return nil
 }
 
-func (a *API) login(c *gin.Context) {
-	if !a.limited(c) {
-		return
+func (a *API) login(c *gin.Context) error {
+	if err := a.limit(c); err != nil {
+		return err
 	}
-	in, ok := a.body(c)
-	if !ok {
-		return
+	in, err := a.readBody(c)
+	if err != nil {
+		return err
 	}
-	var missing []string
-	for _, k := range []string{"email", "password"} {
-		if strings.TrimSpace(str(in, k)) == "" {
-			missing = append(missing, k)
-		}
+	if err := required(in, "email", "password"); err != nil {
+		return err
 	}
-	if len(missing) > 0 {
-		a.fail(c, a.required(missing...))
-		return
-	}
-	if err := a.checkLengths(in); err != nil {
-		a.fail(c, err)
-		return
+	if err := checkLengths(in); err != nil {
+		return err
 	}
 	res, err := a.accounts.Auth.Login(c.Request.Context(), str(in, "email"), str(in, "password"))
 	if err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Authentication Passed"})
+	return nil
 }
 
-func (a *API) logout(c *gin.Context) {
-	cl := caller(c)
+func (a *API) logout(c *gin.Context) error {
 	all := c.Query("allSessions") == "true"
-	if err := a.accounts.Auth.Logout(c.Request.Context(), principal(cl), all); err != nil {
-		a.authFail(c, err)
-		return
+	if err := a.accounts.Auth.Logout(c.Request.Context(), principal(caller(c)), all); err != nil {
+		return err
 	}
 	a.clearCookie(c)
 	a.json(c, http.StatusOK, map[string]string{"message": "Logout successful."})
+	return nil
 }
 
-func (a *API) me(c *gin.Context) {
+func (a *API) me(c *gin.Context) error {
 	cl := caller(c)
 	if cl.Actor == nil {
 		a.json(c, http.StatusOK, map[string]any{"user": nil, "message": "Account"})
-		return
+		return nil
 	}
 	sessions, err := a.accounts.Auth.Sessions(c.Request.Context(), cl.Principal.User.ID)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	user := a.userDoc(cl.Principal.User, sessions)
 	user["_strategy"] = cl.Strategy
@@ -294,18 +266,17 @@ func (a *API) me(c *gin.Context) {
 		body["token"], body["exp"] = cl.Token, cl.Exp
 	}
 	a.json(c, http.StatusOK, body)
+	return nil
 }
 
-func (a *API) refreshToken(c *gin.Context) {
+func (a *API) refreshToken(c *gin.Context) error {
 	cl := caller(c)
 	if cl.Actor == nil {
-		a.fail(c, content.ErrForbidden)
-		return
+		return content.ErrForbidden
 	}
 	res, err := a.accounts.Auth.RefreshToken(c.Request.Context(), principal(cl))
 	if err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	user := a.userDoc(res.User, res.Sessions)
 	user["_strategy"] = auth.StrategyLocalJWT
@@ -314,236 +285,235 @@ func (a *API) refreshToken(c *gin.Context) {
 		"message": "Token refresh successful.", "exp": res.ExpiresAt.Unix(), "refreshedToken": res.Token,
 		"setCookie": true, "strategy": auth.StrategyLocalJWT, "user": user,
 	})
+	return nil
 }
 
-func (a *API) forgotPassword(c *gin.Context) {
-	if !a.limited(c) {
-		return
+func (a *API) forgotPassword(c *gin.Context) error {
+	if err := a.limit(c); err != nil {
+		return err
 	}
-	in, ok := a.body(c)
-	if !ok {
-		return
+	in, err := a.readBody(c)
+	if err != nil {
+		return err
 	}
-	if strings.TrimSpace(str(in, "email")) == "" {
-		a.fail(c, a.required("email"))
-		return
+	if err := required(in, "email"); err != nil {
+		return err
 	}
-	if err := a.checkLengths(in); err != nil {
-		a.fail(c, err)
-		return
+	if err := checkLengths(in); err != nil {
+		return err
 	}
 	if err := a.accounts.Auth.ForgotPassword(c.Request.Context(), str(in, "email")); err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.json(c, http.StatusOK, map[string]string{"message": "Success"})
+	return nil
 }
 
-func (a *API) resetPassword(c *gin.Context) {
-	in, ok := a.body(c)
-	if !ok {
-		return
-	}
-	if err := a.checkLengths(in); err != nil {
-		a.fail(c, err)
-		return
+func (a *API) resetPassword(c *gin.Context) error {
+	in, err := a.authBody(c)
+	if err != nil {
+		return err
 	}
 	res, err := a.accounts.Auth.ResetPassword(c.Request.Context(), str(in, "token"), str(in, "password"))
 	if err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Password reset successfully."})
+	return nil
 }
 
-func (a *API) unlock(c *gin.Context) {
-	in, ok := a.body(c)
-	if !ok {
-		return
+func (a *API) unlock(c *gin.Context) error {
+	in, err := a.readBody(c)
+	if err != nil {
+		return err
 	}
 	if err := a.accounts.Auth.Unlock(c.Request.Context(), principal(caller(c)), str(in, "email")); err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.json(c, http.StatusOK, map[string]string{"message": "Success"})
+	return nil
 }
 
-func rolesOf(m map[string]any) (*[]string, bool) {
+// errRoles is the field error of a roles value that is not a list of
+// strings.
+var errRoles = fault.Fields(fault.FieldError{Path: "roles", Label: "Roles", Message: "This field has an invalid selection."})
+
+func rolesOf(m map[string]any) (*[]string, error) {
 	raw, ok := m["roles"]
 	if !ok {
-		return nil, true
+		return nil, nil
 	}
 	list, isList := raw.([]any)
 	if !isList {
 		if s, isStr := raw.(string); isStr {
 			list = []any{s}
 		} else {
-			return nil, false
+			return nil, errRoles
 		}
 	}
 	out := make([]string, 0, len(list))
 	for _, it := range list {
 		s, ok := it.(string)
 		if !ok {
-			return nil, false
+			return nil, errRoles
 		}
 		out = append(out, s)
 	}
-	return &out, true
+	return &out, nil
 }
 
-func (a *API) createUser(c *gin.Context) {
-	if caller(c).Actor == nil {
-		a.fail(c, content.ErrForbidden)
-		return
+// signedIn reads the caller, who must be signed in.
+func signedIn(c *gin.Context) (Caller, error) {
+	cl := caller(c)
+	if cl.Actor == nil {
+		return cl, content.ErrForbidden
 	}
-	in, ok := a.body(c)
-	if !ok {
-		return
+	return cl, nil
+}
+
+func (a *API) createUser(c *gin.Context) error {
+	cl, err := signedIn(c)
+	if err != nil {
+		return err
 	}
-	if err := a.checkLengths(in); err != nil {
-		a.fail(c, err)
-		return
+	in, err := a.authBody(c)
+	if err != nil {
+		return err
 	}
-	roles, ok := rolesOf(in)
-	if !ok {
-		a.fail(c, &content.ValidationError{Collection: a.authSlug(), Errors: []content.FieldError{{Path: "roles", Label: "Roles", Message: "This field has an invalid selection."}}})
-		return
+	roles, err := rolesOf(in)
+	if err != nil {
+		return err
 	}
 	reg := auth.Registration{Email: str(in, "email"), Password: str(in, "password"), Name: str(in, "name")}
 	if roles != nil {
 		reg.Roles = *roles
 	}
-	u, err := a.accounts.Auth.CreateUser(c.Request.Context(), principal(caller(c)), reg)
+	u, err := a.accounts.Auth.CreateUser(c.Request.Context(), principal(cl), reg)
 	if err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.json(c, http.StatusCreated, docEnvelope{Doc: a.userDoc(u, nil), Message: "User successfully created."})
+	return nil
 }
 
-func (a *API) updateUser(c *gin.Context) {
-	id, ok := a.id(c)
-	if !ok {
-		return
-	}
-	if caller(c).Actor == nil {
-		a.fail(c, content.ErrForbidden)
-		return
-	}
-	in, ok := a.body(c)
-	if !ok {
-		return
-	}
-	if err := a.checkLengths(in); err != nil {
-		a.fail(c, err)
-		return
-	}
+// userUpdate reads the fields of a user update from a JSON body.
+func userUpdate(in map[string]any) (auth.UserUpdate, error) {
 	var up auth.UserUpdate
 	for k, dst := range map[string]**string{"email": &up.Email, "name": &up.Name, "password": &up.Password, "currentPassword": &up.CurrentPassword} {
 		if v, present := in[k]; present {
 			s, isStr := v.(string)
 			if !isStr && v != nil {
-				a.fail(c, &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: []content.FieldError{{Path: k, Message: "This field must be a string."}}})
-				return
+				return up, fault.Field(k, "This field must be a string.")
 			}
 			*dst = &s
 		}
 	}
-	roles, ok := rolesOf(in)
-	if !ok {
-		a.fail(c, &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: []content.FieldError{{Path: "roles", Label: "Roles", Message: "This field has an invalid selection."}}})
-		return
-	}
+	roles, err := rolesOf(in)
 	up.Roles = roles
 	up.RevokeAPIKeys = in["revokeApiKeys"] == true
-	u, err := a.accounts.Auth.UpdateUser(c.Request.Context(), principal(caller(c)), id, up)
-	if err != nil {
-		a.authFail(c, err)
-		return
-	}
-	a.json(c, http.StatusOK, docEnvelope{Doc: a.userDoc(u, nil), Message: "Updated successfully."})
+	return up, err
 }
 
-func (a *API) deleteUser(c *gin.Context) {
-	id, ok := a.id(c)
-	if !ok {
-		return
+func (a *API) updateUser(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
-	cl := caller(c)
-	if cl.Actor == nil {
-		a.fail(c, content.ErrForbidden)
-		return
+	cl, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	in, err := a.authBody(c)
+	if err != nil {
+		return err
+	}
+	up, err := userUpdate(in)
+	if err != nil {
+		return &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: fault.FieldsOf(err)}
+	}
+	u, err := a.accounts.Auth.UpdateUser(c.Request.Context(), principal(cl), id, up)
+	if err != nil {
+		return err
+	}
+	a.json(c, http.StatusOK, docEnvelope{Doc: a.userDoc(u, nil), Message: "Updated successfully."})
+	return nil
+}
+
+func (a *API) deleteUser(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	cl, err := signedIn(c)
+	if err != nil {
+		return err
 	}
 	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, a.authSlug(), id, content.ReadOptions{})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if err := a.accounts.Auth.DeleteUser(c.Request.Context(), principal(cl), id); err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.json(c, http.StatusOK, docEnvelope{Doc: doc, Message: "Deleted successfully."})
+	return nil
 }
 
 func apiKeyDoc(k auth.APIKey) map[string]any {
 	return map[string]any{"id": k.ID, "user": k.UserID, "name": k.Name, "prefix": k.Prefix, "createdAt": content.FormatTime(k.CreatedAt)}
 }
 
-func (a *API) listAPIKeys(c *gin.Context) {
-	id, ok := a.id(c)
-	if !ok {
-		return
+func (a *API) listAPIKeys(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	keys, err := a.accounts.Auth.ListAPIKeys(c.Request.Context(), principal(caller(c)), id)
 	if err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	docs := make([]map[string]any, 0, len(keys))
 	for _, k := range keys {
 		docs = append(docs, apiKeyDoc(k))
 	}
 	a.json(c, http.StatusOK, map[string]any{"docs": docs})
+	return nil
 }
 
-func (a *API) createAPIKey(c *gin.Context) {
-	id, ok := a.id(c)
-	if !ok {
-		return
+func (a *API) createAPIKey(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
-	in, ok := a.body(c)
-	if !ok {
-		return
+	in, err := a.readBody(c)
+	if err != nil {
+		return err
 	}
 	name := str(in, "name")
 	if len(name) > 100 {
-		a.fail(c, &content.ValidationError{Collection: a.authSlug(), Errors: []content.FieldError{{Path: "name", Message: "This value must be shorter than the max length of 100 characters."}}})
-		return
+		return fault.Field("name", "This value must be shorter than the max length of 100 characters.")
 	}
 	key, meta, err := a.accounts.Auth.CreateAPIKey(c.Request.Context(), principal(caller(c)), id, name)
 	if err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	a.json(c, http.StatusCreated, map[string]any{"key": key, "doc": apiKeyDoc(meta), "message": "API key created. It is shown only once."})
+	return nil
 }
 
-func (a *API) revokeAPIKey(c *gin.Context) {
-	id, ok := a.id(c)
-	if !ok {
-		return
+func (a *API) revokeAPIKey(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	keyID, err := strconv.ParseInt(c.Param("key"), 10, 64)
 	if err != nil {
-		a.fail(c, content.ErrNotFound)
-		return
+		return content.ErrNotFound
 	}
 	if err := a.accounts.Auth.RevokeAPIKey(c.Request.Context(), principal(caller(c)), id, keyID); err != nil {
-		a.authFail(c, err)
-		return
+		return err
 	}
 	a.json(c, http.StatusOK, map[string]string{"message": "Deleted successfully."})
+	return nil
 }

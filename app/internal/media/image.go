@@ -3,7 +3,6 @@ package media
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"github.com/automatonic/chronos/app/internal/fault"
 	"image"
@@ -26,7 +25,7 @@ var (
 	ErrImageTooLarge = fault.New(fault.Invalid, "Image too large.")
 	// ErrNotProcessable reports a content type the processor cannot decode
 	// (AVIF, PDF, video): store it without sizes.
-	ErrNotProcessable = errors.New("media: not a processable image")
+	ErrNotProcessable = fault.New(fault.Invalid, "Not a processable image.")
 	// ErrBadImage reports an image that does not decode.
 	ErrBadImage = fault.New(fault.Invalid, "Corrupt image.")
 )

@@ -70,7 +70,7 @@ var (
 	// disk): browsers upload through the CMS instead.
 	ErrPresignUnsupported = fault.New(fault.Unsupported, "Direct uploads need an S3 object store; upload through POST /api/media instead.")
 	// ErrFileNotFound is Files' sentinel for a missing row.
-	ErrFileNotFound = errors.New("media: file not found")
+	ErrFileNotFound = fault.New(fault.NotFound, "Not Found")
 )
 
 // Config configures a Service.

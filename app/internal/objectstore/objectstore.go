@@ -7,7 +7,6 @@ package objectstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -22,22 +21,22 @@ import (
 // errors.Is.
 var (
 	// ErrNotFound reports that no object exists under the key.
-	ErrNotFound = errors.New("objectstore: object not found")
+	ErrNotFound = fault.New(fault.NotFound, "Not Found")
 	// ErrUnavailable reports that the store could not be reached or answered
 	// with a server error (connection refused, timeout, 5xx): fault kind
 	// Unavailable, so clients are told to retry (HTTP 503).
 	ErrUnavailable = fault.New(fault.Unavailable, "objectstore: store unavailable")
 	// ErrUnsupported reports an operation the implementation cannot do, such
 	// as presigning on local disk; callers fall back to proxy delivery.
-	ErrUnsupported = errors.New("objectstore: operation not supported")
+	ErrUnsupported = fault.New(fault.Unsupported, "The object store cannot do that.")
 	// ErrInvalidKey reports a key that fails ValidateKey.
-	ErrInvalidKey = errors.New("objectstore: invalid key")
+	ErrInvalidKey = fault.New(fault.Invalid, "Invalid object key.")
 	// ErrInvalidRange reports a byte range that does not overlap the object
 	// (HTTP 416).
-	ErrInvalidRange = errors.New("objectstore: range not satisfiable")
+	ErrInvalidRange = fault.New(fault.Invalid, "Range Not Satisfiable")
 	// ErrSizeMismatch reports a Put whose body length differs from the
 	// declared size; nothing is stored.
-	ErrSizeMismatch = errors.New("objectstore: body size differs from declared size")
+	ErrSizeMismatch = fault.New(fault.Invalid, "The body size differs from the declared size.")
 )
 
 // MaxPresignTTL is the longest presign lifetime S3 accepts (SigV4 limit).

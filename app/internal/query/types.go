@@ -4,7 +4,11 @@
 // content checks paths against a collection's allow-list, store renders SQL.
 package query
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/automatonic/chronos/app/internal/fault"
+)
 
 // Operator is a where operator as spelled on the wire.
 type Operator string
@@ -82,6 +86,9 @@ type Error struct {
 	Paths []string
 }
 
+// FaultKind: a query on a path that cannot be queried is invalid input.
+func (e *Error) FaultKind() fault.Kind { return fault.Invalid }
+
 func (e *Error) Error() string {
 	if len(e.Paths) == 1 {
 		return "The following path cannot be queried: " + e.Paths[0]
@@ -108,6 +115,9 @@ type LimitError struct {
 	Given int // how many were given; 0 when counting stopped at the limit
 }
 
+// FaultKind: a query over a cap is invalid input.
+func (e *LimitError) FaultKind() fault.Kind { return fault.Invalid }
+
 func (e *LimitError) Error() string {
 	if e.Given <= e.Max {
 		return fmt.Sprintf("Query too large at %s: more than %d %s (the limit)", e.Path, e.Max, e.What)
@@ -123,3 +133,6 @@ type SyntaxError struct {
 }
 
 func (e *SyntaxError) Error() string { return e.Message }
+
+// FaultKind: a malformed query string is invalid input.
+func (e *SyntaxError) FaultKind() fault.Kind { return fault.Invalid }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/automatonic/chronos/app/internal/fault"
 )
 
 // Limits on a rich text value. Larger values are rejected by Validate (and so
@@ -30,6 +32,9 @@ type ValidationError struct {
 	Path    string
 	Message string
 }
+
+// FaultKind: a malformed rich text value is invalid input.
+func (e *ValidationError) FaultKind() fault.Kind { return fault.Invalid }
 
 func (e *ValidationError) Error() string {
 	if e.Path == "" {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -242,14 +243,5 @@ func redactErr(err error) error {
 }
 
 // ErrUnavailable wraps errors caused by the database being unreachable, so
-// the HTTP layer can answer 503 instead of 500. It says so through an
-// Unavailable() bool method: httpapi recognises down dependencies by that
-// behaviour, without importing store.
-var ErrUnavailable error = unavailableError{}
-
-type unavailableError struct{}
-
-func (unavailableError) Error() string { return "database unavailable" }
-
-// Unavailable marks the error as a dependency being down (HTTP 503).
-func (unavailableError) Unavailable() bool { return true }
+// clients are told to retry (fault.Unavailable, HTTP 503).
+var ErrUnavailable = fault.New(fault.Unavailable, "database unavailable")
