@@ -67,6 +67,7 @@ const (
 
 type options struct {
 	json        bool
+	jsonFile    string
 	conns       int
 	duration    time.Duration
 	warmup      time.Duration
@@ -98,6 +99,7 @@ func main() {
 	var o options
 	fs := flag.NewFlagSet("cmsbench", flag.ExitOnError)
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON instead of a table")
+	fs.StringVar(&o.jsonFile, "json-file", "", "also write the report as JSON to this file (the table still prints)")
 	fs.IntVar(&o.conns, "conns", 50, "concurrent connections per scenario")
 	fs.DurationVar(&o.duration, "duration", 8*time.Second, "measured time per scenario")
 	fs.DurationVar(&o.warmup, "warmup", 1500*time.Millisecond, "unmeasured warm-up per scenario")
@@ -129,6 +131,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "cmsbench:", err)
 		os.Exit(1)
 	}
+	if o.jsonFile != "" {
+		if err := writeJSON(o.jsonFile, rep); err != nil {
+			fmt.Fprintln(os.Stderr, "cmsbench:", err)
+			os.Exit(1)
+		}
+	}
 	if o.json {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
@@ -136,6 +144,18 @@ func main() {
 		return
 	}
 	printTable(os.Stdout, rep)
+}
+
+// writeJSON writes the report as indented JSON to path.
+func writeJSON(path string, rep *Report) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
 
 // Scenario is one row of the report.

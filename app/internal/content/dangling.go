@@ -14,7 +14,10 @@ import (
 // the document, so they are dropped on the document's next write — without
 // this, an unrelated edit would be refused with "invalid relationships".
 // Rich text nodes are left alone: they are not validated as relations.
-func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[string]any) (map[string]any, error) {
+//
+// It also returns the relation ids it found stored, by target collection,
+// so that checkRelations need not ask for them again in the same write.
+func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[string]any) (map[string]any, knownIDs, error) {
 	data, _ = deepCopy(data).(map[string]any)
 	refs := map[string][]relRef{}
 	eachRelation(c.Fields, data, false, func(r relRef) {
@@ -23,6 +26,7 @@ func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[str
 		}
 	})
 	pruned := false
+	known := knownIDs{}
 	for _, slug := range slices.Sorted(maps.Keys(refs)) {
 		target, ok := s.reg.Get(slug)
 		if !ok {
@@ -35,14 +39,15 @@ func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[str
 				ids = append(ids, id)
 			}
 		}
-		recs, err := s.store.GetMany(ctx, target, ids, Filter{})
+		stored, err := s.store.Existing(ctx, target, ids)
 		if err != nil {
-			return nil, fmt.Errorf("check stored relations: %w", err)
+			return nil, nil, fmt.Errorf("check stored relations: %w", err)
 		}
-		found := make(map[int64]bool, len(recs))
-		for _, r := range recs {
-			found[r.ID] = true
+		found := make(map[int64]bool, len(stored))
+		for _, id := range stored {
+			found[id] = true
 		}
+		known[slug] = found
 		for _, r := range refs[slug] {
 			if id, _ := RelationID(r.get()); !found[id] {
 				r.set(nil)
@@ -53,8 +58,12 @@ func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[str
 	if pruned {
 		dropNilRelations(c.Fields, data)
 	}
-	return data, nil
+	return data, known, nil
 }
+
+// knownIDs are relation targets found stored earlier in the same write:
+// collection slug → id → true.
+type knownIDs map[string]map[int64]bool
 
 // dropNilRelations removes the nil entries pruneDangling left in hasMany
 // relation lists.

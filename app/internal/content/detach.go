@@ -53,7 +53,7 @@ func (s *Service) detach(ctx context.Context, tx Store, target *Collection, id i
 			return fmt.Errorf("detach %s: %w", c.Slug, err)
 		}
 		for _, r := range recs {
-			data, err := bound.pruneDangling(ctx, c, r.Data)
+			data, _, err := bound.pruneDangling(ctx, c, r.Data)
 			if err != nil {
 				return err
 			}

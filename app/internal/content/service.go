@@ -483,7 +483,7 @@ func (s *Service) prepare(ctx context.Context, c *Collection, input, system map[
 	v := validator{draft: opts.Draft, create: true}
 	data := v.normalize(c.Fields, input, system, "")
 	s.fixSlug(c, data, &v)
-	if err := s.checkRelations(ctx, c, data, &v); err != nil {
+	if err := s.checkRelations(ctx, c, data, nil, &v); err != nil {
 		return Record{}, err
 	}
 	if len(v.errs) > 0 {
@@ -563,8 +563,8 @@ func (s *Service) fixSlug(c *Collection, data map[string]any, v *validator) {
 }
 
 // checkRelations verifies every referenced document exists (one query per
-// target collection).
-func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[string]any, v *validator) error {
+// target collection, for the ids not already known to be stored).
+func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[string]any, known knownIDs, v *validator) error {
 	want := map[string]map[int64][]string{}
 	labels := map[string]string{}
 	Walk(c.Fields, data, func(vis Visit) bool {
@@ -599,17 +599,20 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[st
 			continue
 		}
 		ids := slices.Sorted(maps.Keys(want[slug]))
-		recs, err := s.store.GetMany(ctx, target, ids, Filter{})
-		if err != nil {
-			return fmt.Errorf("check relations: %w", err)
-		}
+		ask := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return known[slug][id] })
 		found := map[int64]bool{}
-		for _, r := range recs {
-			found[r.ID] = true
+		if len(ask) > 0 {
+			stored, err := s.store.Existing(ctx, target, ask)
+			if err != nil {
+				return fmt.Errorf("check relations: %w", err)
+			}
+			for _, id := range stored {
+				found[id] = true
+			}
 		}
 		missing := map[string][]string{}
 		for _, id := range ids {
-			if found[id] {
+			if found[id] || known[slug][id] {
 				continue
 			}
 			for _, p := range want[slug][id] {
@@ -702,7 +705,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		maps.Copy(merged, system)
 		base = merged
 	}
-	base, perr := s.pruneDangling(ctx, c, base)
+	base, known, perr := s.pruneDangling(ctx, c, base)
 	if perr != nil {
 		return WriteResult{}, perr
 	}
@@ -722,7 +725,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 			s.fixSlug(c, data, &v)
 		}
 	}
-	if err := s.checkRelations(ctx, c, data, &v); err != nil {
+	if err := s.checkRelations(ctx, c, data, known, &v); err != nil {
 		return WriteResult{}, err
 	}
 	if len(v.errs) > 0 {

@@ -143,7 +143,7 @@ func (s *Service) restoreVersion(ctx context.Context, actor *Actor, c *Collectio
 	// A version may point at documents deleted since; restore without them
 	// rather than refuse the restore as invalid relationships.
 	res, err := s.updateLocked(ctx, actor, c, v.Parent, uf, func(tx *Service, _ Record) (map[string]any, error) {
-		input, err := tx.pruneDangling(ctx, c, v.Data)
+		input, _, err := tx.pruneDangling(ctx, c, v.Data)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"github.com/automatonic/chronos/app/collections"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/automatonic/chronos/app/internal/content"
@@ -80,3 +81,28 @@ func BenchmarkFindBySlugDepth1(b *testing.B) { benchFind(b, "where[slug][equals]
 
 // BenchmarkList100 is GET /api/pages?limit=100&sort=-publishedAt&depth=0.
 func BenchmarkList100(b *testing.B) { benchFind(b, "limit=100&sort=-publishedAt&depth=0", 100) }
+
+// BenchmarkUpdatePage is PATCH /api/pages/:id?depth=0 {title} below HTTP,
+// versions on (drafts, at most 50 kept), from concurrent writers on
+// different pages: lock, merge over the latest version, relation checks,
+// update, new version, pruning.
+func BenchmarkUpdatePage(b *testing.B) {
+	const pages = 200
+	svc, _ := seedBench(b, pages)
+	ctx := context.Background()
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := next.Add(1)
+			id := 1 + n%pages
+			in := map[string]any{"title": "Updated " + strconv.FormatInt(n, 10)}
+			if _, err := svc.Update(ctx, admin, collections.PagesSlug, id, in, content.WriteOptions{}); err != nil {
+				b.Fatalf("update page %d: %v", id, err)
+			}
+		}
+	})
+}

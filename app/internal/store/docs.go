@@ -18,6 +18,13 @@ type Repo struct {
 	db *DB
 	g  *gorm.DB // writes (and reads inside a transaction)
 	rd *gorm.DB // reads: the read pool, or the transaction
+	// changed, inside a transaction InTx began, records that it wrote
+	// content: InTx bumps the content generation once, as the last
+	// statement before COMMIT. The generation row is one hot row every
+	// writer updates; bumped at the first write, its lock was held through
+	// the rest of the transaction (versions, pruning) and serialised all
+	// writers. Nil outside such a transaction: every write bumps at once.
+	changed *bool
 }
 
 var _ content.Store = (*Repo)(nil)
@@ -27,13 +34,37 @@ func (db *DB) Content() *Repo { return &Repo{db: db, g: db.gdb, rd: db.reads} }
 
 func (r *Repo) renderer() *renderer { return &renderer{d: r.db.dialect} }
 
-// InTx runs fn in a transaction (a savepoint when already in one).
+// InTx runs fn in a transaction. Inside a transaction InTx began, fn runs
+// in it directly (no savepoint: two round trips saved per nesting, and
+// every caller gives up the whole transaction on an error anyway). When
+// fn wrote content, the outermost InTx bumps the content generation just
+// before it commits.
 func (r *Repo) InTx(ctx context.Context, fn func(tx content.Store) error) error {
+	if r.changed != nil {
+		return fn(r)
+	}
 	err := r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Reads in a transaction see its own writes: same connection.
-		return fn(&Repo{db: r.db, g: tx, rd: tx})
+		inner := &Repo{db: r.db, g: tx, rd: tx, changed: new(bool)}
+		if err := fn(inner); err != nil {
+			return err
+		}
+		if *inner.changed {
+			return (&Repo{db: r.db, g: tx}).bump(ctx)
+		}
+		return nil
 	})
 	return classify(err)
+}
+
+// written bumps the content generation, or, inside InTx, leaves it to the
+// end of the transaction.
+func (r *Repo) written(ctx context.Context) error {
+	if r.changed != nil {
+		*r.changed = true
+		return nil
+	}
+	return r.bump(ctx)
 }
 
 const docCols = "t.id, t.created_at, t.updated_at, %s, t.data"
@@ -162,6 +193,30 @@ func (r *Repo) Count(ctx context.Context, c *content.Collection, f content.Filte
 		return 0, classify(fmt.Errorf("count %s: %w", t.name, err))
 	}
 	return n, nil
+}
+
+// Existing implements content.Store.
+func (r *Repo) Existing(ctx context.Context, c *content.Collection, ids []int64) ([]int64, error) {
+	t, err := tableFor(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for len(ids) > 0 {
+		n := min(len(ids), getManyChunk)
+		a := make([]any, n)
+		for i, id := range ids[:n] {
+			a[i] = id
+		}
+		ids = ids[n:]
+		var got []int64
+		q := "SELECT id FROM " + t.name + " WHERE id IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+		if err := r.rd.WithContext(ctx).Raw(q, a...).Scan(&got).Error; err != nil {
+			return nil, classify(fmt.Errorf("existing %s: %w", t.name, err))
+		}
+		out = append(out, got...)
+	}
+	return out, nil
 }
 
 // GetMany implements content.Store.
@@ -344,7 +399,7 @@ func (r *Repo) Create(ctx context.Context, c *content.Collection, rec content.Re
 		return rec, uniqueFor(c, t, classify(fmt.Errorf("insert %s: %w", t.name, err)))
 	}
 	rec.ID = id
-	return rec, r.bump(ctx)
+	return rec, r.written(ctx)
 }
 
 // Update implements content.Store.
@@ -372,7 +427,7 @@ func (r *Repo) Update(ctx context.Context, c *content.Collection, rec content.Re
 	if res.RowsAffected == 0 {
 		return rec, content.ErrNotFound
 	}
-	return rec, r.bump(ctx)
+	return rec, r.written(ctx)
 }
 
 // Delete implements content.Store.
@@ -388,7 +443,7 @@ func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) erro
 	if res.RowsAffected == 0 {
 		return content.ErrNotFound
 	}
-	return r.bump(ctx)
+	return r.written(ctx)
 }
 
 // bump advances the content generation in the current transaction (see
@@ -453,7 +508,7 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 	if err != nil {
 		return v, err
 	}
-	err = r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	steps := func(tx *gorm.DB) error {
 		// Saves of one document queue on its row: without the lock two
 		// concurrent saves each clear the old latest flag and each insert
 		// a new one. The unique index versions_one_latest backs this up.
@@ -474,7 +529,12 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 			return tx.Exec("DELETE FROM "+t.name+" WHERE parent_id = ? AND id NOT IN (SELECT id FROM "+t.name+" WHERE parent_id = ? ORDER BY id DESC LIMIT ?)", v.Parent, v.Parent, keep).Error
 		}
 		return nil
-	})
+	}
+	if r.changed != nil {
+		err = steps(r.g.WithContext(ctx)) // already in InTx's transaction
+	} else {
+		err = r.g.WithContext(ctx).Transaction(steps)
+	}
 	if err != nil {
 		return v, classify(fmt.Errorf("create version: %w", err))
 	}

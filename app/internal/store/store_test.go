@@ -522,3 +522,54 @@ func TestDerivedSchemaMatchesMigrations(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerationBumpsOncePerCommittedWrite: a create or update (document,
+// version and pruning in one transaction) advances the content generation
+// by exactly one, at its commit; a refused write does not advance it, and
+// neither does a relation check that found a deleted target.
+func TestGenerationBumpsOncePerCommittedWrite(t *testing.T) {
+	ctx := context.Background()
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			svc := newService(db)
+			gen := func() int64 {
+				t.Helper()
+				n, err := db.Generation(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			g0 := gen()
+			m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "hero"}, content.WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "Gen", "_status": "published", "heroImage": m.Doc["id"]}, content.WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := gen(); g != g0+2 {
+				t.Fatalf("after two creates: generation %d, want %d", g, g0+2)
+			}
+			id, _ := content.RelationID(p.Doc["id"])
+			if _, err := svc.Update(ctx, admin, collections.PagesSlug, id, map[string]any{"title": "Gen 2"}, content.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if g := gen(); g != g0+3 {
+				t.Fatalf("after an update with a version: generation %d, want %d", g, g0+3)
+			}
+			if _, err := svc.Update(ctx, admin, collections.PagesSlug, id, map[string]any{"heroImage": 999999}, content.WriteOptions{}); err == nil {
+				t.Fatal("an update to a missing hero image was accepted")
+			}
+			if g := gen(); g != g0+3 {
+				t.Fatalf("after a refused update: generation %d, want %d", g, g0+3)
+			}
+			d, err := svc.FindByID(ctx, admin, collections.PagesSlug, id, content.ReadOptions{})
+			if err != nil || d["title"] != "Gen 2" {
+				t.Fatalf("page after the refused update: %v, %v", d["title"], err)
+			}
+		})
+	}
+}
