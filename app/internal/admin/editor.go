@@ -247,7 +247,11 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		d.Errors = append(d.Errors, summaryError{Path: path, ID: inputID(path), Label: label, Message: msg})
 	}
 	sortErrors(d.Errors)
-	d.Status, _ = doc["_status"].(string)
+	d.Status, err = a.editorStatus(ctx, actorOf(p), col, id, doc)
+	if err != nil {
+		a.errorPage(c, err)
+		return
+	}
 	if sf, ok := col.SlugField(); ok {
 		d.Slug, _ = doc[sf.Name].(string)
 	}
@@ -514,53 +518,6 @@ func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collect
 		"Collection": col, "Title": title, "Base": base, "Rows": rows,
 		"Pager": pager(res, func(n int) string { return base + "/versions?page=" + strconv.Itoa(n) }),
 	}})
-}
-
-// version shows one version with a restore button.
-func (a *Admin) version(c *gin.Context, p *auth.Principal, col *content.Collection, id, vid int64) {
-	v, err := a.loadVersion(c.Request.Context(), actorOf(p), col, id, vid)
-	if err != nil {
-		a.errorPage(c, err)
-		return
-	}
-	body, _ := v["version"].(map[string]any)
-	base := docURL(col, id)
-	a.render(c, http.StatusOK, "version", page{Title: "Version", Nav: col.Slug, Data: map[string]any{
-		"Collection": col, "Base": base, "Version": v, "Body": body, "VID": vid,
-		"Title": scalarString(body["title"]), "Status": scalarString(body["_status"]), "Slug": scalarString(body["slug"]),
-	}})
-}
-
-func (a *Admin) restore(c *gin.Context, p *auth.Principal, col *content.Collection, id, vid int64) {
-	base := docURL(col, id)
-	if !a.checkForm(c, fmt.Sprintf("%s/versions/%d", base, vid)) {
-		return
-	}
-	ctx := c.Request.Context()
-	actor := actorOf(p)
-	_, err := a.loadVersion(ctx, actor, col, id, vid)
-	switch {
-	case err != nil:
-	case col.Global:
-		_, err = a.content.RestoreGlobalVersion(ctx, actor, col.Slug, vid, content.ReadOptions{Depth: 0})
-	default:
-		_, err = a.content.RestoreVersion(ctx, actor, col.Slug, vid, content.ReadOptions{Depth: 0})
-	}
-	var ve *content.ValidationError
-	switch {
-	case errors.Is(err, content.ErrNotFound):
-		a.notFound(c)
-		return
-	case errors.As(err, &ve):
-		a.flash(c, "error", "This version cannot be restored: "+ve.Error())
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/versions/%d", base, vid))
-		return
-	case err != nil:
-		a.errorPage(c, err)
-		return
-	}
-	a.flash(c, "success", "Version restored.")
-	c.Redirect(http.StatusSeeOther, base)
 }
 
 // schedule plans (or cancels) a publish or unpublish at a time.

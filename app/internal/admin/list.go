@@ -259,6 +259,10 @@ func (a *Admin) list(c *gin.Context, p *auth.Principal, col *content.Collection)
 		c.Redirect(http.StatusSeeOther, "/admin/collections/"+col.Slug+"?"+lq.values("page", strconv.Itoa(res.TotalPages)).Encode())
 		return
 	}
+	if err := a.markChanged(c.Request.Context(), actor, col, res.Docs); err != nil {
+		a.errorPage(c, err)
+		return
+	}
 	base := "/admin/collections/" + col.Slug
 	var headers []headerCell
 	for _, cl := range cols {
@@ -546,6 +550,10 @@ func (a *Admin) dashboard(c *gin.Context) {
 		recent, err := a.content.Find(ctx, actor, main.Slug, query.Params{Page: 1, Limit: 6, LimitSet: true, Pagination: true,
 			Sort: []query.SortField{{Path: "updatedAt", Desc: true}}}, content.ReadOptions{Depth: 0, Draft: true})
 		if err != nil {
+			a.errorPage(c, err)
+			return
+		}
+		if err := a.markChanged(ctx, actor, main, recent.Docs); err != nil {
 			a.errorPage(c, err)
 			return
 		}

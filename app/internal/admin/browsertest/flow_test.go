@@ -218,7 +218,8 @@ func TestEditorFlow(t *testing.T) {
 	if vt := get(t, b, "version title", text(`#version-title`)); vt != "Launch Day" {
 		t.Fatalf("oldest version title %q", vt)
 	}
-	b.run(t, "restore", submit(`#restore`), visible(`#f-title`))
+	b.run(t, "restore asks first", submit(`#restore`), visible(`#restore-confirm`))
+	b.run(t, "restore", submit(`#restore-confirm`), visible(`#f-title`))
 	if title := get(t, b, "title", value(`#f-title`)); title != "Launch Day" {
 		t.Fatalf("title after restore %q", title)
 	}

@@ -110,9 +110,15 @@ func TestGlobals(t *testing.T) {
 		t.Fatalf("header versions: %d rows, want 2", n)
 	}
 	b.run(t, "open the draft version", submit(`#versions-table tbody tr:last-child a`), visible(`#restore`))
-	b.run(t, "restore it", submit(`#restore`), visible(`#f-navItems-0-link-label`))
+	b.run(t, "restore it as a draft", submit(`#restore`), visible(`#restore-draft`), submit(`#restore-draft`), visible(`#f-navItems-0-link-label`))
 	if v := get(t, b, "restored label", value(`#f-navItems-0-link-label`)); v != "About" {
 		t.Fatalf("label after restoring the first draft: %q", v)
+	}
+	if st := get(t, b, "status", text(`#doc-status`)); st != "changed" {
+		t.Fatalf("header status after restoring a draft over the live one: %q", st)
+	}
+	if nav := readNav(t, u, collections.HeaderSlug); len(nav) != 2 || nav[0].Link.Label != "About us" {
+		t.Fatalf("restoring as a draft changed the live header: %+v", nav)
 	}
 
 	// The footer has no drafts: one Save, live at once, no versions.
