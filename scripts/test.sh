@@ -10,7 +10,11 @@
 #   npm packages                `npm ci` in every directory under test/sdk/ (and
 #                               app/internal/httpapi/sdkcompat/) that has a
 #                               package-lock.json: the Payload SDK and the
-#                               TypeScript compiler (tsc checks payload-types.ts).
+#                               TypeScript compiler (tsc checks payload-types.ts);
+#                               app/internal/admin/editor/: Lexical and esbuild, to
+#                               rebuild the admin's editor bundle byte for byte
+#                               (TestEditorBundleReproducible) and to run
+#                               @lexical/headless in the browser test.
 #
 # Then it checks, in order: gofmt, go vet, actionlint, docker-compose config
 # (only when a compose client is installed) and go test ./... — which runs
@@ -173,7 +177,7 @@ npm_deps() {
 	while IFS= read -r lock; do
 		dir=$(dirname "$lock")
 		sum=$(sha256sum "$lock" | cut -d' ' -f1)
-		stamp=$dir/node_modules/.chronos-lock-sha256
+		stamp=$dir/node_modules/.chronos-lock-sha256 # as testenv.LockStamp
 		if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
 			echo "npm: $dir up to date"
 			continue
@@ -181,7 +185,7 @@ npm_deps() {
 		echo "npm ci in $dir"
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
 		echo "$sum" >"$stamp"
-	done < <(find test/sdk app/internal/httpapi/sdkcompat -name package-lock.json -not -path '*/node_modules/*' 2>/dev/null | sort)
+	done < <(find test/sdk app/internal/httpapi/sdkcompat app/internal/admin/editor -name package-lock.json -not -path '*/node_modules/*' 2>/dev/null | sort)
 }
 
 # ------------------------------------------------------------------ checks

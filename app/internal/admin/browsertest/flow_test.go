@@ -18,6 +18,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 const (
@@ -157,14 +158,16 @@ func TestEditorFlow(t *testing.T) {
 	}
 	rte := `[data-rte-for="f-layout-1-richText"]`
 	b.run(t, "type rich text",
-		click(rte+` .rte-body`), keys(rte+` .rte-body`, "Read the docs"),
-		eval(`(function(){var b=document.querySelector('[data-rte-for="f-layout-1-richText"] .rte-body');var r=document.createRange();r.selectNodeContents(b.firstChild);var s=getSelection();s.removeAllRanges();s.addRange(r);b.dispatchEvent(new KeyboardEvent("keyup"));})()`),
+		click(rte+` .rte-body`), chromedp.KeyEvent("Read the docs"),
+		chromedp.KeyEvent(kb.ArrowLeft, chromedp.KeyModifiers(chromedp.ModifierShift)), chromedp.KeyEvent(kb.ArrowLeft, chromedp.KeyModifiers(chromedp.ModifierShift)),
+		chromedp.KeyEvent(kb.ArrowLeft, chromedp.KeyModifiers(chromedp.ModifierShift)), chromedp.KeyEvent(kb.ArrowLeft, chromedp.KeyModifiers(chromedp.ModifierShift)),
+		visible(rte+`[data-selected="4"]`),
 		click(rte+` [data-cmd="link"]`), visible(rte+` .rte-link-url`),
 		keys(rte+` .rte-link-url`, "https://example.com/docs"), click(rte+` [data-cmd="apply-link"]`),
 		visible(rte+` .rte-body a[href="https://example.com/docs"]`),
-		click(rte+` [data-cmd="image-from-media"]`), visible(`dialog .pick-grid button`),
+		click(rte+` [data-cmd="upload"]`), visible(`dialog .pick-grid button`),
 		click(`dialog .pick-grid button[data-media-id="`+mediaID[1]+`"]`),
-		chromedp.WaitReady(chromedp.CSS(rte+` figure[data-media-id="`+mediaID[1]+`"]`)))
+		chromedp.WaitReady(chromedp.CSS(rte+` .rte-upload[data-upload="media:`+mediaID[1]+`"]`)))
 	b.run(t, "save draft", submit(`#save-draft`), visible(`#doc-status`))
 	loc := get(t, b, "location", chromedp.Location())
 	pageID := regexp.MustCompile(`/pages/(\d+)$`).FindStringSubmatch(loc)
@@ -202,7 +205,7 @@ func TestEditorFlow(t *testing.T) {
 		t.Fatalf("hero media = %v, want %s", pg.Layout[0].Media, mediaID[1])
 	}
 	rt := string(pg.Layout[1].RichText)
-	for _, want := range []string{`"type":"link"`, `"url":"https://example.com/docs"`, `"type":"upload"`, `"relationTo":"media"`, `Read the docs`} {
+	for _, want := range []string{`"type":"link"`, `"url":"https://example.com/docs"`, `"type":"upload"`, `"relationTo":"media"`, `"text":"Read the "`, `"text":"docs"`} {
 		if !strings.Contains(rt, want) {
 			t.Fatalf("rich text lacks %s: %s", want, rt)
 		}

@@ -79,7 +79,7 @@ func startCMSModel(t *testing.T, extra map[string]string, model *server.Model) *
 
 // browser is a headless Chromium tab that records every request and fails
 // the test on requests off the CMS origin, 5xx answers, JavaScript
-// exceptions and CSP violations.
+// exceptions, console errors and CSP violations.
 type browser struct {
 	ctx    context.Context
 	origin string
@@ -131,6 +131,18 @@ func newBrowser(t *testing.T, origin string, width, height int) *browser {
 				msg += " " + e.ExceptionDetails.Exception.Description
 			}
 			b.bad = append(b.bad, "JavaScript exception: "+msg)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+				var args []string
+				for _, a := range e.Args {
+					if a.Description != "" {
+						args = append(args, a.Description)
+					} else {
+						args = append(args, string(a.Value))
+					}
+				}
+				b.bad = append(b.bad, "console."+string(e.Type)+": "+strings.Join(args, " "))
+			}
 		case *log.EventEntryAdded:
 			if strings.Contains(e.Entry.Text, "Content Security Policy") {
 				b.bad = append(b.bad, "CSP violation: "+e.Entry.Text)
