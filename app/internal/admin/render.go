@@ -163,6 +163,9 @@ type page struct {
 	// collections (nil without one): templates and admin.js derive their
 	// URLs from these instead of naming them.
 	AuthCol, UploadCol *content.Collection
+	// LinkTargets is the JSON list of collections rich text links may
+	// target (linkTargets), for the editor.
+	LinkTargets string
 }
 
 // navItem is one sidebar entry; Group starts a titled group of entries.
@@ -223,6 +226,7 @@ func (a *Admin) render(c *gin.Context, status int, name string, p page) {
 	if col, ok := a.content.Registry().UploadCollection(); ok {
 		p.UploadCol = col
 	}
+	p.LinkTargets = linkTargets(a.content.Registry())
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		a.log.Error("admin: render", "template", name, "err", err)

@@ -231,7 +231,7 @@ func TestLexicalEditor(t *testing.T) {
 		keys(rte+` [data-link-url]`, "https://example.com/docs"), click(rte+` [data-cmd="apply-link"]`),
 		visible(body+` a[href="https://example.com/docs"]`), chromedp.KeyEvent(kb.End), typ("\r"))
 	b.run(t, "internal link", typ("See "), tool("link"), visible(rte+` [data-link-type]`),
-		setValue(rte+` [data-link-type]`, "internal"),
+		setValue(rte+` [data-link-type]`, "internal:pages"),
 		eval(`document.querySelector('`+rte+` [data-link-type]').dispatchEvent(new Event("change"))`),
 		chromedp.WaitReady(chromedp.CSS(rte+` [data-link-page] option[value="`+fmt.Sprint(aboutID)+`"]`)),
 		setValue(rte+` [data-link-page]`, fmt.Sprint(aboutID)),

@@ -61,6 +61,14 @@ const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
 // The upload collection's slug, from the registry: the layout sets it on
 // <html data-uploads>, as admin.js reads it.
 const UPLOADS = SLUG.test(doc.documentElement.getAttribute("data-uploads") || "") ? doc.documentElement.getAttribute("data-uploads") : "";
+// The collections internal links may target ([{slug, label, title}]), from
+// the registry via <html data-link-targets>.
+const LINK_TARGETS = (() => {
+  try {
+    const v = JSON.parse(doc.documentElement.getAttribute("data-link-targets") || "[]");
+    return Array.isArray(v) ? v.filter((c) => c && SLUG.test(c.slug) && /^[A-Za-z0-9_.]+$/.test(c.title)) : [];
+  } catch { return []; }
+})();
 
 async function getJSON(url) {
   const r = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -164,9 +172,10 @@ function mount(area) {
   // Links: external URL or a page, edited in a bar under the toolbar.
   let savedSelection = null;
   const linkType = el("select", { "aria-label": "Link to", "data-link-type": "" }, [
-    el("option", { value: "custom", text: "Web address" }), el("option", { value: "internal", text: "Page" })]);
+    el("option", { value: "custom", text: "Web address" }),
+    ...LINK_TARGETS.map((c) => el("option", { value: "internal:" + c.slug, text: c.label }))]);
   const linkURL = el("input", { type: "text", placeholder: "https://… or /path", "aria-label": "Link URL", class: "rte-link-url", "data-link-url": "" });
-  const pageSearch = el("input", { type: "search", placeholder: "Search pages…", "aria-label": "Search pages", "data-link-search": "", hidden: true });
+  const pageSearch = el("input", { type: "search", placeholder: "Search…", "aria-label": "Search documents", "data-link-search": "", hidden: true });
   const pageSelect = el("select", { "aria-label": "Page", "data-link-page": "", hidden: true });
   const newTab = el("input", { type: "checkbox", "data-link-newtab": "" });
   const linkError = el("span", { class: "field-error", role: "alert", hidden: true });
@@ -177,25 +186,32 @@ function mount(area) {
     el("button", { type: "button", class: "btn btn-small btn-ghost", text: "Cancel", onclick: () => closeLink() }),
     linkError]);
   const showType = () => {
-    const internal = linkType.value === "internal";
+    const internal = target() !== null;
     linkURL.hidden = internal; pageSearch.hidden = !internal; pageSelect.hidden = !internal;
     if (internal) searchPages(pageSearch.value);
   };
+  // target is the collection an internal link goes to, or null for a URL.
+  const target = () => LINK_TARGETS.find((c) => "internal:" + c.slug === linkType.value) || null;
   let searchSeq = 0;
   const searchPages = (q, keep) => {
     const seq = ++searchSeq;
-    const where = q.trim() ? "&where[title][like]=" + encodeURIComponent(q.trim()) : "";
-    getJSON("/api/pages?limit=20&depth=0&sort=title" + where).then((res) => {
+    const col = target();
+    const title = col.title;
+    const where = q.trim() && title !== "id" ? "&where[" + title + "][like]=" + encodeURIComponent(q.trim()) : "";
+    getJSON("/api/" + col.slug + "?limit=20&depth=0&sort=" + title + where).then((res) => {
       if (seq !== searchSeq) return; // a newer search answered first
       pageSelect.textContent = "";
-      for (const p of res.docs || []) pageSelect.append(el("option", { value: String(p.id), text: (p.title || "Untitled") + (p.slug ? " — /" + p.slug : "") }));
+      for (const p of res.docs || []) {
+        pageSelect.append(el("option", { value: String(p.id), "data-title": String(p[title] || "#" + p.id),
+          text: String(p[title] || "Untitled #" + p.id) + (typeof p.slug === "string" ? " — /" + p.slug : "") }));
+      }
       if (keep != null) {
-        if (!Array.from(pageSelect.options).some((o) => o.value === String(keep))) pageSelect.append(el("option", { value: String(keep), text: "Page #" + keep }));
+        if (!Array.from(pageSelect.options).some((o) => o.value === String(keep))) pageSelect.append(el("option", { value: String(keep), "data-title": "#" + keep, text: "#" + keep }));
         pageSelect.value = String(keep);
       }
-      if (!pageSelect.options.length) pageSelect.append(el("option", { value: "", text: "No pages found" }));
+      if (!pageSelect.options.length) pageSelect.append(el("option", { value: "", text: "Nothing found" }));
       pageSelect.setAttribute("data-loaded", String(seq));
-    }).catch(() => { linkError.hidden = false; linkError.textContent = "Could not load pages."; });
+    }).catch(() => { linkError.hidden = false; linkError.textContent = "Could not load " + col.label + "."; });
   };
   linkType.addEventListener("change", showType);
   pageSearch.addEventListener("input", () => searchPages(pageSearch.value));
@@ -217,27 +233,29 @@ function mount(area) {
       }
     });
     linkError.hidden = true;
-    linkType.value = fields && fields.linkType === "internal" ? "internal" : "custom";
+    const rel = fields && fields.linkType === "internal" && fields.doc ? "internal:" + fields.doc.relationTo : "custom";
+    linkType.value = Array.from(linkType.options).some((o) => o.value === rel) ? rel : "custom";
     linkURL.value = (fields && fields.url) || "";
     newTab.checked = !!(fields && fields.newTab);
     linkBar.hidden = false;
     const docID = fields && fields.doc ? uploadID(fields.doc.value) : null;
-    linkURL.hidden = linkType.value === "internal"; pageSearch.hidden = !linkURL.hidden; pageSelect.hidden = !linkURL.hidden;
-    if (linkType.value === "internal") searchPages("", docID);
-    (linkType.value === "internal" ? pageSearch : linkURL).focus();
+    linkURL.hidden = target() !== null; pageSearch.hidden = !linkURL.hidden; pageSelect.hidden = !linkURL.hidden;
+    if (target()) searchPages("", docID);
+    (target() ? pageSearch : linkURL).focus();
   };
   const closeLink = () => { linkBar.hidden = true; editor.focus(); };
   const applyLink = () => {
     let fields;
-    if (linkType.value === "internal") {
-      if (!/^\d+$/.test(pageSelect.value)) { linkError.hidden = false; linkError.textContent = "Choose a page."; pageSearch.focus(); return; }
-      fields = { doc: { relationTo: "pages", value: Number(pageSelect.value) }, linkType: "internal", newTab: newTab.checked };
+    const col = target();
+    if (col) {
+      if (!/^\d+$/.test(pageSelect.value)) { linkError.hidden = false; linkError.textContent = "Choose a document to link to."; pageSearch.focus(); return; }
+      fields = { doc: { relationTo: col.slug, value: Number(pageSelect.value) }, linkType: "internal", newTab: newTab.checked };
     } else {
       const url = linkURL.value.trim();
       if (!safeURL(url)) { linkError.hidden = false; linkError.textContent = "Enter a web address (https://…), a path (/…), mailto: or tel:."; linkURL.focus(); return; }
       fields = { linkType: "custom", newTab: newTab.checked, url };
     }
-    const label = linkType.value === "internal" ? pageSelect.options[pageSelect.selectedIndex].text.replace(/ — \/.*$/, "") : fields.url;
+    const label = col ? pageSelect.options[pageSelect.selectedIndex].getAttribute("data-title") : fields.url;
     linkBar.hidden = true;
     withSaved(() => {
       const s = $getSelection();
