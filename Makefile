@@ -5,6 +5,9 @@ SHELL := /usr/bin/env bash
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
+# Build tags of a release binary, as in the Dockerfile: zoneinfo compiled in,
+# no dynamic loader (a static binary that runs FROM scratch).
+GOTAGS   := timetzdata,nodynamic
 FUZZTIME ?= 2m
 IMAGE    ?= chronos-cms:$(VERSION)
 
@@ -20,7 +23,7 @@ test: ## the whole test suite: installs missing services, gofmt, vet, actionlint
 	scripts/test.sh
 
 build: ## static binary at bin/cms
-	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/cms ./app/cmd/cms
+	CGO_ENABLED=0 go build -trimpath -tags $(GOTAGS) -ldflags '$(LDFLAGS)' -o bin/cms ./app/cmd/cms
 
 .PHONY: bench
 bench: ## measure the CMS against a gin+pgx baseline on a throwaway PostgreSQL (BENCH_FLAGS=--json; < 5 min)

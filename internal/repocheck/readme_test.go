@@ -3,6 +3,7 @@ package repocheck
 import (
 	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -154,6 +155,39 @@ func TestDockerfile(t *testing.T) {
 	} {
 		if !regexp.MustCompile(re).MatchString(df) {
 			t.Errorf("Dockerfile does not match %s", re)
+		}
+	}
+}
+
+// TestReleaseBuildsAreStatic: every release build of the CMS (Dockerfile,
+// `make build`, the bench's) uses build tags that keep purego out. purego
+// makes the Go linker ask for an ELF interpreter even with CGO_ENABLED=0,
+// and a binary that needs /lib64/ld-linux-x86-64.so.2 cannot start in the
+// FROM scratch image ("no such file or directory").
+func TestReleaseBuildsAreStatic(t *testing.T) {
+	builds := map[string]*regexp.Regexp{
+		"Dockerfile":               regexp.MustCompile(`go build -trimpath -tags ([\w,]+)`),
+		"Makefile":                 regexp.MustCompile(`(?m)^GOTAGS\s*:=\s*([\w,]+)`),
+		"app/cmd/cmsbench/main.go": regexp.MustCompile(`"-tags", "([\w,]+)"`),
+	}
+	for file, re := range builds {
+		m := re.FindStringSubmatch(readFile(t, file))
+		if m == nil {
+			t.Errorf("%s: no build tags found (%s)", file, re)
+			continue
+		}
+		cmd := exec.Command("go", "list", "-deps", "-tags", m[1], "./app/cmd/cms")
+		cmd.Dir = repoRoot(t)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -tags %s: %v", m[1], err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if strings.HasPrefix(dep, "github.com/ebitengine/purego") {
+				t.Errorf("%s builds with -tags %s, which links %s: the binary would need a dynamic loader", file, m[1], dep)
+				break
+			}
 		}
 	}
 }
