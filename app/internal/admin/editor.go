@@ -75,6 +75,7 @@ type editorData struct {
 	SEODesc    string
 	SEOURL     string
 	Focus      string
+	Seen       string // updatedAt of the version the form was opened on
 	Thumb      string // media: the image
 	Media      content.Doc
 	Sizes      []sizeRow
@@ -247,6 +248,10 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		d.Errors = append(d.Errors, summaryError{Path: path, ID: inputID(path), Label: label, Message: msg})
 	}
 	sortErrors(d.Errors)
+	d.Seen = scalarString(doc["updatedAt"])
+	if s := c.PostForm("_seen"); c.Request.Method == http.MethodPost && s != "" {
+		d.Seen = s // re-shown input keeps the version it was typed on
+	}
 	d.Status, err = a.editorStatus(ctx, actorOf(p), col, id, doc)
 	if err != nil {
 		a.errorPage(c, err)
@@ -370,6 +375,18 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 	if len(pr.errs) > 0 {
 		show(pr.errs, http.StatusBadRequest, "")
 		return
+	}
+	// A save against a newer version than the one the form was opened on
+	// is refused, keeping what was typed, instead of overwriting.
+	if seen := c.PostForm("_seen"); seen != "" && (id != 0 || col.Global) {
+		if stored, err := a.loadDoc(ctx, actor, col, id); err == nil {
+			if cur := scalarString(stored["updatedAt"]); cur != "" && cur != seen {
+				show(map[string]string{"_form": fmt.Sprintf("Someone else saved this %s at %s, after you opened it. "+
+					"Your changes were not saved, so nothing of theirs was overwritten: copy what you need, reload to see their version, and apply your changes again.",
+					strings.ToLower(col.Singular), fmtDate(cur))}, http.StatusConflict, "")
+				return
+			}
+		}
 	}
 	action := c.PostForm("_action")
 	opts := content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}}

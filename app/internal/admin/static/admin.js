@@ -28,6 +28,7 @@
     pickers(); uploader(); focal(); selectAll(); focusRow(); fallbacks();
     $$("fieldset[data-rows] > .row-list").forEach(dragRows);
     var summary = $("#error-summary"); if (summary) summary.focus();
+    unsavedGuard();
     // Ctrl/Cmd+S saves (a draft, where there are drafts).
     var editor = $("#editor-form, #media-form");
     if (editor) doc.addEventListener("keydown", function (e) {
@@ -72,6 +73,23 @@
       $("[data-serp-url]").textContent = "/" + ((slug && slug.value) || "");
     };
     [t, d, title, slug].forEach(function (i) { if (i) { i.addEventListener("input", update); i.addEventListener("change", update); } });
+  }
+
+  // ---- unsaved changes -------------------------------------------------
+  // Leaving the editor with typed, unsaved changes asks first; submitting
+  // the form (save, publish, a row change) does not.
+  function unsavedGuard() {
+    var form = $("#editor-form"); if (!form) return;
+    var dirty = false;
+    var mark = function () { dirty = true; };
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (e) {
+      if (!dirty) return;
+      e.preventDefault();
+      e.returnValue = "";
+    });
   }
 
   // ---- media library dialog ---------------------------------------------
