@@ -298,10 +298,14 @@ type Crawl struct {
 
 // ScaleRow compares one scenario at the two sizes.
 type ScaleRow struct {
-	Name       string  `json:"name"`
-	SmallRPS   float64 `json:"smallRps"`
-	LargeRPS   float64 `json:"largeRps"`
-	RPSRatio   float64 `json:"rpsRatioLargeToSmall"`
+	Name     string  `json:"name"`
+	SmallRPS float64 `json:"smallRps"`
+	LargeRPS float64 `json:"largeRps"`
+	RPSRatio float64 `json:"rpsRatioLargeToSmall"`
+	// NormRatio is RPSRatio with each size's req/s first divided by its
+	// own baseline's: the figure to read when the machine's load changed
+	// between the two sizes (a shared machine).
+	NormRatio  float64 `json:"rpsRatioLargeToSmallPerBaseline"`
 	SmallP99Ms float64 `json:"smallP99Ms"`
 	LargeP99Ms float64 `json:"largeP99Ms"`
 }
@@ -312,7 +316,7 @@ func scaleRows(small, large Run) []ScaleRow {
 		for _, s := range small.Scenarios {
 			if s.Name == l.Name {
 				out = append(out, ScaleRow{Name: l.Name, SmallRPS: s.Result.RPS, LargeRPS: l.Result.RPS, RPSRatio: ratio(l.Result.RPS, s.Result.RPS),
-					SmallP99Ms: s.P99Millis, LargeP99Ms: l.P99Millis})
+					NormRatio: ratio(l.RPSRatio, s.RPSRatio), SmallP99Ms: s.P99Millis, LargeP99Ms: l.P99Millis})
 			}
 		}
 	}
@@ -935,9 +939,10 @@ func printTable(w io.Writer, r *Report) {
 		fmt.Fprintf(w, "peak RSS: per scenario (VmHWM reset before each); CMS overall %.1f MiB, baseline %.1f MiB\n", float64(run.CMSPeakRSS)/(1<<20), float64(run.BaselineRSS)/(1<<20))
 	}
 	if len(r.Scale) > 0 {
-		fmt.Fprintf(w, "\nscale: %d vs %d pages\n%-24s %10s %10s %8s %10s %10s\n", r.Runs[1].Pages, r.Runs[0].Pages, "scenario", "small r/s", "large r/s", "×small", "small p99", "large p99")
+		fmt.Fprintf(w, "\nscale: %d vs %d pages (×small/base: each size's req/s per its own baseline's first)\n%-24s %10s %10s %8s %12s %10s %10s\n",
+			r.Runs[1].Pages, r.Runs[0].Pages, "scenario", "small r/s", "large r/s", "×small", "×small/base", "small p99", "large p99")
 		for _, s := range r.Scale {
-			fmt.Fprintf(w, "%-24s %10.0f %10.0f %8.2f %10.1f %10.1f\n", s.Name, s.SmallRPS, s.LargeRPS, s.RPSRatio, s.SmallP99Ms, s.LargeP99Ms)
+			fmt.Fprintf(w, "%-24s %10.0f %10.0f %8.2f %12.2f %10.1f %10.1f\n", s.Name, s.SmallRPS, s.LargeRPS, s.RPSRatio, s.NormRatio, s.SmallP99Ms, s.LargeP99Ms)
 		}
 	}
 	if !r.peakRSSPerScen {
