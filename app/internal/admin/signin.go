@@ -143,7 +143,7 @@ func (a *Admin) firstUser(c *gin.Context) {
 	if password != c.PostForm("confirm") {
 		f.Errors["confirm"] = "The passwords do not match."
 	}
-	if len(f.Values["email"]) > 254 || len(password) > 256 || len(f.Values["name"]) > 200 {
+	if len(f.Values["email"]) > auth.MaxEmailLength || len(password) > auth.PasswordMaxBytes {
 		f.Error = "A value is too long."
 	}
 	if !f.ok() {

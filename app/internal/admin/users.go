@@ -118,7 +118,7 @@ func (a *Admin) userPost(c *gin.Context, p *auth.Principal, id int64, v *userVie
 		if pw := c.PostForm("password"); pw != "" {
 			up.Password = &pw
 		}
-		if len(email) > 254 || len(name) > 200 || len(c.PostForm("password")) > 256 {
+		if len(email) > auth.MaxEmailLength || len(c.PostForm("password")) > auth.PasswordMaxBytes {
 			f.Error = "A value is too long."
 			v.Form = f
 			return false, http.StatusBadRequest
@@ -234,7 +234,7 @@ func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 		if !slices.Contains([]string{content.RoleAdmin, content.RoleEditor}, role) {
 			f.Errors["role"] = "Choose a role."
 		}
-		if len(email) > 254 || len(name) > 200 || len(pw) > 256 {
+		if len(email) > auth.MaxEmailLength || len(pw) > auth.PasswordMaxBytes {
 			f.Error = "A value is too long."
 		}
 		if f.ok() {
@@ -304,7 +304,7 @@ func (a *Admin) accountAction(c *gin.Context) {
 		f := newForm()
 		email, name := strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
 		f.Values["email"], f.Values["name"] = email, name
-		if len(email) > 254 || len(name) > 200 {
+		if len(email) > auth.MaxEmailLength {
 			f.Error = "A value is too long."
 		} else if _, err := a.auth.UpdateUser(ctx, p, p.User.ID, auth.UserUpdate{Email: &email, Name: &name, CurrentPassword: formValue(c, "currentPassword")}); err != nil {
 			if !formErrors(f, err) {

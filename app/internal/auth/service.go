@@ -11,18 +11,14 @@ import (
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/fault"
 	"log/slog"
-	"net/mail"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Input limits, documented for the README: longer values are a 400
 // ValidationError on the field.
 const (
 	MaxEmailLength = 254 // RFC 5321 path limit
-	MaxNameLength  = 256 // characters
 	maxTokenInput  = 256 // bytes of a reset token or API key accepted at all
 )
 
@@ -52,7 +48,10 @@ type Config struct {
 
 // Deps are the collaborators of the service.
 type Deps struct {
-	Store  Store
+	Store Store
+	// Users is the auth collection's definition: its fields' rules (email,
+	// name, roles) are the only ones a user's profile is checked by.
+	Users  *content.Collection
 	Mailer Mailer       // nil: no SMTP configured
 	Logger *slog.Logger // nil: slog.Default()
 	Now    func() time.Time
@@ -64,6 +63,7 @@ type Deps struct {
 type Service struct {
 	cfg    Config
 	store  Store
+	users  *content.Collection // the auth collection: the rules of profile fields
 	mailer Mailer
 	log    *slog.Logger
 	now    func() time.Time
@@ -84,6 +84,9 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	}
 	if deps.Store == nil {
 		return nil, errors.New("auth: no store")
+	}
+	if deps.Users == nil || !deps.Users.Auth {
+		return nil, errors.New("auth: no users collection")
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = DefaultTokenTTL
@@ -107,6 +110,7 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	s := &Service{
 		cfg:    cfg,
 		store:  deps.Store,
+		users:  deps.Users,
 		mailer: deps.Mailer,
 		log:    deps.Logger,
 		now:    deps.Now,
@@ -257,14 +261,14 @@ func (s *Service) FirstRegister(ctx context.Context, in Registration) (*AuthResu
 // normalised email and name, or an Invalid error listing the fields.
 func (s *Service) validateRegistration(in Registration) (email, name string, err error) {
 	var errs []fault.FieldError
-	email, fe := normalizeEmail(in.Email)
+	email, fe := s.normalizeEmail(in.Email)
 	if fe != nil {
 		errs = append(errs, *fe)
 	}
 	if err := s.policy.Check(in.Password, email); err != nil {
 		errs = append(errs, fault.FieldsOf(err)...)
 	}
-	name, fe = validateName(in.Name)
+	name, fe = s.validateName(in.Name)
 	if fe != nil {
 		errs = append(errs, *fe)
 	}
@@ -274,44 +278,57 @@ func (s *Service) validateRegistration(in Registration) (email, name string, err
 	return email, name, nil
 }
 
-// normalizeEmail trims and lower-cases an email and checks its syntax.
-func normalizeEmail(raw string) (string, *fault.FieldError) {
-	e := strings.ToLower(strings.TrimSpace(raw))
+// checkField checks one profile field by the users definition and returns
+// its normalised value.
+func (s *Service) checkField(name string, value any) (any, *fault.FieldError) {
+	out, err := content.CheckFields(s.users, map[string]any{name: value}, false)
+	if fields := fault.FieldsOf(err); len(fields) > 0 {
+		return nil, &fields[0]
+	}
+	return out[name], nil
+}
+
+// normalizeEmail trims an email and checks it by the users definition
+// (which lower-cases it).
+func (s *Service) normalizeEmail(raw string) (string, *fault.FieldError) {
+	e := strings.TrimSpace(raw)
 	if e == "" {
 		return "", &fault.FieldError{Path: "email", Message: msgRequired}
 	}
-	if len(e) > MaxEmailLength || !utf8.ValidString(e) {
-		return "", &fault.FieldError{Path: "email", Message: msgInvalidEmail}
+	v, fe := s.checkField("email", e)
+	if fe != nil {
+		return "", fe
 	}
-	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e || a.Name != "" || !strings.Contains(e[strings.LastIndexByte(e, '@'):], ".") {
-		return "", &fault.FieldError{Path: "email", Message: msgInvalidEmail}
-	}
-	return e, nil
+	return v.(string), nil
 }
 
-func validateName(raw string) (string, *fault.FieldError) {
-	n := strings.TrimSpace(raw)
-	if !utf8.ValidString(n) || utf8.RuneCountInString(n) > MaxNameLength {
-		return "", &fault.FieldError{Path: "name", Message: fmt.Sprintf(
-			"This value must be shorter than the max length of %d characters.", MaxNameLength)}
+// validateName trims a name and checks it by the users definition.
+func (s *Service) validateName(raw string) (string, *fault.FieldError) {
+	v, fe := s.checkField("name", strings.TrimSpace(raw))
+	if fe != nil {
+		return "", fe
 	}
+	n, _ := v.(string)
 	return n, nil
 }
 
-// validateRoles de-duplicates roles and checks each is known.
-func validateRoles(roles []string) ([]string, *fault.FieldError) {
+// validateRoles checks roles by the users definition (which de-duplicates
+// them); a user needs at least one.
+func (s *Service) validateRoles(roles []string) ([]string, *fault.FieldError) {
 	if len(roles) == 0 {
 		return nil, &fault.FieldError{Path: "roles", Message: msgRequired}
 	}
-	out := make([]string, 0, len(roles))
-	for _, r := range roles {
-		if r != content.RoleAdmin && r != content.RoleEditor {
-			return nil, &fault.FieldError{Path: "roles", Message: "This field has an invalid selection"}
-		}
-		if !slices.Contains(out, r) {
-			out = append(out, r)
-		}
+	list := make([]any, len(roles))
+	for i, r := range roles {
+		list[i] = r
+	}
+	v, fe := s.checkField("roles", list)
+	if fe != nil {
+		return nil, fe
+	}
+	out := []string{}
+	for _, r := range v.([]any) {
+		out = append(out, r.(string))
 	}
 	return out, nil
 }
@@ -336,7 +353,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*AuthResul
 	if len(email) > MaxEmailLength {
 		return nil, ErrInvalidCredentials // cannot exist; reveals nothing about users
 	}
-	if _, fe := normalizeEmail(email); fe != nil {
+	if _, fe := s.normalizeEmail(email); fe != nil {
 		// A malformed address cannot belong to anyone: a clear 400 (issue 5)
 		// that reveals nothing about accounts and costs no hash.
 		return nil, fault.Fields(*fe)
@@ -577,7 +594,7 @@ func (s *Service) RefreshToken(ctx context.Context, p *Principal) (*AuthResult, 
 // one, development logs the link and production logs an error and sends
 // nothing.
 func (s *Service) ForgotPassword(ctx context.Context, email string) error {
-	email, fe := normalizeEmail(email)
+	email, fe := s.normalizeEmail(email)
 	if fe != nil {
 		return fault.Fields(*fe)
 	}
@@ -737,7 +754,7 @@ func (s *Service) Unlock(ctx context.Context, actor *Principal, email string) er
 	if !actor.IsAdmin() {
 		return ErrForbidden
 	}
-	email, fe := normalizeEmail(email)
+	email, fe := s.normalizeEmail(email)
 	if fe != nil {
 		return fault.Fields(*fe)
 	}
@@ -769,7 +786,7 @@ func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (User
 	if roles == nil {
 		roles = []string{content.RoleEditor}
 	}
-	roles, fe := validateRoles(roles)
+	roles, fe := s.validateRoles(roles)
 	if fe != nil {
 		errs = append(errs, *fe)
 	}
@@ -807,7 +824,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 	var ch UserChanges
 	email := rec.Email
 	if in.Email != nil {
-		e, fe := normalizeEmail(*in.Email)
+		e, fe := s.normalizeEmail(*in.Email)
 		if fe != nil {
 			errs = append(errs, *fe)
 		} else {
@@ -815,7 +832,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 		}
 	}
 	if in.Name != nil {
-		n, fe := validateName(*in.Name)
+		n, fe := s.validateName(*in.Name)
 		if fe != nil {
 			errs = append(errs, *fe)
 		} else {
@@ -823,7 +840,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 		}
 	}
 	if in.Roles != nil {
-		r, fe := validateRoles(*in.Roles)
+		r, fe := s.validateRoles(*in.Roles)
 		if fe != nil {
 			errs = append(errs, *fe)
 		} else {
@@ -948,7 +965,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor *Principal, userID int
 	if !canManageKeys(actor, userID) {
 		return "", APIKey{}, ErrForbidden
 	}
-	name, fe := validateName(name)
+	name, fe := s.validateName(name)
 	if fe != nil {
 		return "", APIKey{}, fault.Fields(*fe)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/fault"
 	"log/slog"
@@ -68,6 +69,20 @@ const (
 	adminPass  = "admin-pass-123"
 )
 
+// testUsers is the users definition of the real content model.
+func testUsers(t testing.TB) *content.Collection {
+	t.Helper()
+	reg, err := collections.Registry(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := reg.AuthCollection()
+	if !ok {
+		t.Fatal("no auth collection")
+	}
+	return c
+}
+
 func newEnv(t testing.TB, mut func(*Config, *Deps)) *env {
 	t.Helper()
 	clk := newFakeClock()
@@ -76,7 +91,7 @@ func newEnv(t testing.TB, mut func(*Config, *Deps)) *env {
 	m := &fakeMailer{}
 	cfg := Config{Secret: []byte("test-secret"), PublicURL: "https://cms.example.com/"}
 	deps := Deps{
-		Store: st, Mailer: m, Now: clk.Now, Hasher: NewHasher(cheapParams, 0),
+		Store: st, Users: testUsers(t), Mailer: m, Now: clk.Now, Hasher: NewHasher(cheapParams, 0),
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if mut != nil {
@@ -523,7 +538,7 @@ func TestCreateUserValidation(t *testing.T) {
 	wantField(t, err, "password", "same as the email")
 	_, err = e.svc.CreateUser(e.ctx, admin, Registration{Email: strings.Repeat("a", 250) + "@x.io", Password: "long-email-pass"})
 	wantField(t, err, "email", "valid email")
-	_, err = e.svc.CreateUser(e.ctx, admin, Registration{Email: "n@example.com", Password: "name-pass-123", Name: strings.Repeat("n", MaxNameLength+1)})
+	_, err = e.svc.CreateUser(e.ctx, admin, Registration{Email: "n@example.com", Password: "name-pass-123", Name: strings.Repeat("n", 201)})
 	wantField(t, err, "name", "max length")
 }
 
@@ -704,13 +719,13 @@ func TestUpdateOwnPasswordKeepsCurrentSession(t *testing.T) {
 
 func TestNewServiceConfig(t *testing.T) {
 	st := newFakeStore(time.Now)
-	if _, err := NewService(Config{}, Deps{Store: st}); err == nil {
+	if _, err := NewService(Config{}, Deps{Store: st, Users: testUsers(t)}); err == nil {
 		t.Fatal("empty secret accepted")
 	}
-	if _, err := NewService(Config{Secret: []byte("s"), PasswordMinLength: 6}, Deps{Store: st}); err == nil {
+	if _, err := NewService(Config{Secret: []byte("s"), PasswordMinLength: 6}, Deps{Store: st, Users: testUsers(t)}); err == nil {
 		t.Fatal("min length 6 accepted")
 	}
-	s, err := NewService(Config{Secret: []byte("s")}, Deps{Store: st, Hasher: NewHasher(cheapParams, 0)})
+	s, err := NewService(Config{Secret: []byte("s")}, Deps{Store: st, Users: testUsers(t), Hasher: NewHasher(cheapParams, 0)})
 	if err != nil || s.TokenTTL() != DefaultTokenTTL || s.Policy().MinLength() != 8 {
 		t.Fatalf("defaults: %v", err)
 	}
@@ -795,7 +810,7 @@ func TestNormalizeEmail(t *testing.T) {
 		{strings.Repeat("a", 250) + "@x.io", "", false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, fe := normalizeEmail(tc.in)
+			got, fe := newEnv(t, nil).svc.normalizeEmail(tc.in)
 			if (fe == nil) != tc.ok || got != tc.want {
 				t.Fatalf("normalizeEmail(%q) = %q, %v", tc.in, got, fe)
 			}

@@ -85,7 +85,7 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 		return errors.New("the content model has no auth collection")
 	}
 	svc, err := auth.NewService(auth.Config{Secret: []byte(cfg.Secret), PasswordMinLength: cfg.PasswordMinLength, Production: cfg.Production()},
-		auth.Deps{Store: db.Auth(users), Logger: slog.New(slog.DiscardHandler)})
+		auth.Deps{Store: db.Auth(users), Users: users, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
 	}

@@ -218,7 +218,7 @@ func init() {
 					return "", ""
 				}
 				addr, err := mail.ParseAddress(s)
-				if err != nil || addr.Address != s || len(s) > 254 {
+				if err != nil || addr.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
 					return nil, "Please enter a valid email address."
 				}
 				return strings.ToLower(s), ""

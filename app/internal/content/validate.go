@@ -37,6 +37,30 @@ func (e *ValidationError) FaultKind() fault.Kind { return fault.Invalid }
 // FaultFields lists the invalid fields.
 func (e *ValidationError) FaultFields() []fault.FieldError { return e.Errors }
 
+// CheckFields validates input's values for c's fields by c's definition,
+// as a write would, and returns them normalised. On create every field is
+// checked (required ones must be given); otherwise only the fields input
+// names. It stores nothing: it is for the auth service, which writes a
+// user's profile fields together with the credentials, so that the users
+// definition stays the one place their rules live.
+func CheckFields(c *Collection, input map[string]any, create bool) (map[string]any, error) {
+	fields := c.Fields
+	if !create {
+		fields = nil
+		for _, f := range c.Fields {
+			if _, ok := input[f.Name]; ok {
+				fields = append(fields, f)
+			}
+		}
+	}
+	v := validator{create: create}
+	out := v.normalize(fields, input, nil, "")
+	if len(v.errs) > 0 {
+		return nil, &ValidationError{Collection: c.Slug, Errors: v.errs}
+	}
+	return out, nil
+}
+
 // Messages of validation errors, as Payload words them.
 const (
 	msgRequired = "This field is required."

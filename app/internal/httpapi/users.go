@@ -160,10 +160,11 @@ func required(in map[string]any, paths ...string) error {
 	return fault.Fields(fields...)
 }
 
-// checkLengths bounds auth inputs before any hashing work (documented limits).
+// checkLengths bounds the inputs that are hashed or looked up before any
+// such work; the profile fields' own rules live in the users definition.
 func checkLengths(m map[string]any) error {
 	var fields []fault.FieldError
-	for _, k := range []string{"email", "password", "currentPassword", "name"} {
+	for _, k := range []string{"email", "password", "currentPassword"} {
 		max := inputLimits[k]
 		if s := str(m, k); len(s) > max {
 			fields = append(fields, fault.FieldError{Path: k, Message: "This value must be shorter than the max length of " + strconv.Itoa(max) + " characters."})
@@ -173,7 +174,7 @@ func checkLengths(m map[string]any) error {
 }
 
 // inputLimits are the byte limits of auth inputs checked before hashing.
-var inputLimits = map[string]int{"email": 254, "password": 256, "currentPassword": 256, "name": 200}
+var inputLimits = map[string]int{"email": auth.MaxEmailLength, "password": auth.PasswordMaxBytes, "currentPassword": auth.PasswordMaxBytes}
 
 // authBody reads a JSON body and bounds its auth inputs.
 func (a *API) authBody(c *gin.Context) (map[string]any, error) {

@@ -115,7 +115,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
 		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
 		Production: cfg.Production(), PublicURL: cfg.PublicURL,
-	}, auth.Deps{Store: db.Auth(authCollection(reg)), Mailer: newMailer(cfg), Logger: log})
+	}, auth.Deps{Store: db.Auth(authCollection(reg)), Users: authCollection(reg), Mailer: newMailer(cfg), Logger: log})
 	if err != nil {
 		a.Close()
 		return nil, err
