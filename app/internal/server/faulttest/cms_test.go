@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,50 @@ type cms struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when ServeListener returned
 	err    error         // ServeListener's result, once done is closed
+	closed *closeLog     // connections the server closed
+}
+
+// closeLog records the remote address of every connection the server
+// closed. net/http closes a connection from the goroutine that served it,
+// after its handler returned: a connection recorded here left no handler
+// behind.
+type closeLog struct {
+	mu     sync.Mutex
+	remote map[string]bool
+}
+
+func (l *closeLog) has(remote string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.remote[remote]
+}
+
+// loggingListener hands out connections whose Close is recorded in log
+// before the socket closes, so a client that saw the server end the
+// connection finds it there.
+type loggingListener struct {
+	net.Listener
+	log *closeLog
+}
+
+func (l loggingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &loggedConn{Conn: c, log: l.log}, nil
+}
+
+type loggedConn struct {
+	net.Conn
+	log *closeLog
+}
+
+func (c *loggedConn) Close() error {
+	c.log.mu.Lock()
+	c.log.remote[c.RemoteAddr().String()] = true
+	c.log.mu.Unlock()
+	return c.Conn.Close()
 }
 
 // startCMS builds the CMS against dbURL (migrating it) with env overrides
@@ -66,8 +111,12 @@ func startCMS(t *testing.T, dbURL string, env map[string]string) *cms {
 		app.Close()
 		t.Fatalf("listen: %v", err)
 	}
-	c := &cms{app: app, addr: ln.Addr().String(), base: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan struct{})}
-	go func() { c.err = app.ServeListener(ctx, ln, nil); close(c.done) }()
+	c := &cms{app: app, addr: ln.Addr().String(), base: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan struct{}),
+		closed: &closeLog{remote: map[string]bool{}}}
+	go func() {
+		c.err = app.ServeListener(ctx, loggingListener{Listener: ln, log: c.closed}, nil)
+		close(c.done)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
