@@ -500,16 +500,7 @@ func (a *Admin) versions(c *gin.Context, p *auth.Principal, col *content.Collect
 	if pg < 1 || pg > 100000 {
 		pg = 1
 	}
-	params := query.Params{
-		Sort: []query.SortField{{Path: "updatedAt", Desc: true}}, Page: pg, Limit: 20, LimitSet: true, Pagination: true, Depth: 0, DepthSet: true,
-	}
-	var res content.List
-	if col.Global {
-		res, err = a.content.FindGlobalVersions(ctx, actor, col.Slug, params)
-	} else {
-		params.Where = query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}}
-		res, err = a.content.FindVersions(ctx, actor, col.Slug, params)
-	}
+	res, err := a.versionPage(ctx, actor, col, id, pg)
 	if err != nil {
 		a.errorPage(c, err)
 		return

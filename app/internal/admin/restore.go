@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,17 @@ import (
 	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
+
+// versionPage lists a page of 20 versions of a document (or global),
+// newest first.
+func (a *Admin) versionPage(ctx context.Context, actor *content.Actor, col *content.Collection, id int64, pg int) (content.List, error) {
+	params := query.Params{Sort: []query.SortField{{Path: "updatedAt", Desc: true}}, Page: pg, Limit: 20, LimitSet: true, Pagination: true, Depth: 0, DepthSet: true}
+	if col.Global {
+		return a.content.FindGlobalVersions(ctx, actor, col.Slug, params)
+	}
+	params.Where = query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}}
+	return a.content.FindVersions(ctx, actor, col.Slug, params)
+}
 
 // versionChoice is one version offered to compare against.
 type versionChoice struct {
@@ -33,14 +45,7 @@ func (a *Admin) version(c *gin.Context, p *auth.Principal, col *content.Collecti
 	base := docURL(col, id)
 	// The versions to compare with: the current document and the 20 most
 	// recent versions.
-	params := query.Params{Sort: []query.SortField{{Path: "updatedAt", Desc: true}}, Page: 1, Limit: 20, LimitSet: true, Pagination: true, Depth: 0, DepthSet: true}
-	var others content.List
-	if col.Global {
-		others, err = a.content.FindGlobalVersions(ctx, actor, col.Slug, params)
-	} else {
-		params.Where = query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}}
-		others, err = a.content.FindVersions(ctx, actor, col.Slug, params)
-	}
+	others, err := a.versionPage(ctx, actor, col, id, 1)
 	if err != nil {
 		a.errorPage(c, err)
 		return

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/automatonic/chronos/app/collections"
-	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/testmodel"
 	"github.com/chromedp/chromedp"
@@ -21,10 +20,7 @@ import (
 func TestAddedCollection(t *testing.T) {
 	srv := startCMSModel(t, nil, testmodel.WithTestimonials(t))
 	ctx := context.Background()
-	if _, err := srv.App.Auth().FirstRegister(ctx, auth.Registration{Email: adminEmail, Password: adminPassword}); err != nil {
-		t.Fatal(err)
-	}
-	actor := &content.Actor{ID: 1, Email: adminEmail, Roles: []string{content.RoleAdmin}}
+	actor := firstAdmin(t, srv)
 	home, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "Home", "_status": "published"}, content.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -40,6 +40,16 @@ func readNav(t *testing.T, base, slug string) []navLink {
 	return g.NavItems
 }
 
+// firstAdmin registers the first user (an admin) and returns them as an
+// actor for seeding through the service.
+func firstAdmin(t *testing.T, srv *cms) *content.Actor {
+	t.Helper()
+	if _, err := srv.App.Auth().FirstRegister(context.Background(), auth.Registration{Email: adminEmail, Password: adminPassword}); err != nil {
+		t.Fatal(err)
+	}
+	return &content.Actor{ID: 1, Email: adminEmail, Roles: []string{content.RoleAdmin}}
+}
+
 // TestGlobals edits the header (drafts, versions, restore) and the footer
 // (no drafts) from the sidebar's Globals group: link rows with a page
 // picker and a custom URL, a validation error, publish, and the result
@@ -47,10 +57,7 @@ func readNav(t *testing.T, base, slug string) []navLink {
 func TestGlobals(t *testing.T) {
 	srv := startCMS(t, nil)
 	ctx := context.Background()
-	if _, err := srv.App.Auth().FirstRegister(ctx, auth.Registration{Email: adminEmail, Password: adminPassword}); err != nil {
-		t.Fatal(err)
-	}
-	actor := &content.Actor{ID: 1, Email: adminEmail, Roles: []string{content.RoleAdmin}}
+	actor := firstAdmin(t, srv)
 	about, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "About", "_status": "published"}, content.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/automatonic/chronos/app/collections"
-	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/chromedp/chromedp"
 )
@@ -17,10 +16,7 @@ import (
 func TestStaleSaveAndUnsavedGuard(t *testing.T) {
 	srv := startCMS(t, nil)
 	ctx := context.Background()
-	if _, err := srv.App.Auth().FirstRegister(ctx, auth.Registration{Email: adminEmail, Password: adminPassword}); err != nil {
-		t.Fatal(err)
-	}
-	actor := &content.Actor{ID: 1, Email: adminEmail, Roles: []string{content.RoleAdmin}}
+	actor := firstAdmin(t, srv)
 	res, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "Team"}, content.WriteOptions{Draft: true})
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/automatonic/chronos/app/collections"
-	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/chromedp/chromedp"
 )
@@ -34,10 +33,7 @@ func liveTitle(t *testing.T, base string, id int64) string {
 func TestChangedStatusAndSafeRestore(t *testing.T) {
 	srv := startCMS(t, nil)
 	ctx := context.Background()
-	if _, err := srv.App.Auth().FirstRegister(ctx, auth.Registration{Email: adminEmail, Password: adminPassword}); err != nil {
-		t.Fatal(err)
-	}
-	actor := &content.Actor{ID: 1, Email: adminEmail, Roles: []string{content.RoleAdmin}}
+	actor := firstAdmin(t, srv)
 	res, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "Pricing", "_status": "published"}, content.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
