@@ -52,14 +52,8 @@ type Events interface {
 	Publish(ctx context.Context, e Event)
 }
 
-// Hooks let other domains (media) join in without content knowing them.
+// Hooks are the app-wide extensions of content (rendering, caching).
 type Hooks struct {
-	// AfterRead decorates a document of collection c before it is returned
-	// or embedded (media computes url, thumbnailURL and size urls).
-	AfterRead func(c *Collection, d Doc)
-	// AfterDelete runs after a document was deleted (media removes its
-	// objects). Errors are logged, the delete stands.
-	AfterDelete func(ctx context.Context, c *Collection, d Doc) error
 	// RichTextHTML renders a Lexical value to HTML for ?richText=html.
 	RichTextHTML func(value any) (string, error)
 	// AfterWrite runs after any committed create, update or delete (the
@@ -67,21 +61,45 @@ type Hooks struct {
 	AfterWrite func(c *Collection)
 }
 
+// Behavior is what a collection kind (upload) plugs into content's read
+// and delete path; content calls it for the documents of the collection it
+// is registered on (Use), so the kind's service never has to be reached
+// around content.
+type Behavior struct {
+	// AfterRead decorates a document before it is returned or embedded
+	// (media computes url, thumbnailURL and size urls).
+	AfterRead func(d Doc)
+	// AfterDelete runs after a document was deleted (media removes its
+	// objects). Errors are logged, the delete stands.
+	AfterDelete func(ctx context.Context, d Doc) error
+}
+
 // Service implements the collection operations of the REST API and admin.
 type Service struct {
-	reg    *Registry
-	store  Store
-	hooks  Hooks
-	events Events
-	log    *slog.Logger
-	now    func() time.Time
+	reg       *Registry
+	store     Store
+	hooks     Hooks
+	behaviors map[string]Behavior
+	events    Events
+	log       *slog.Logger
+	now       func() time.Time
 	// after, inside updateLocked, collects what must wait for the commit.
 	after *[]func()
 }
 
 // NewService returns a Service. events may be nil.
 func NewService(reg *Registry, store Store, hooks Hooks, events Events, log *slog.Logger) *Service {
-	return &Service{reg: reg, store: store, hooks: hooks, events: events, log: log, now: time.Now}
+	return &Service{reg: reg, store: store, hooks: hooks, behaviors: map[string]Behavior{}, events: events, log: log, now: time.Now}
+}
+
+// Use registers b on collection slug. Call it while wiring the app, before
+// the service serves requests.
+func (s *Service) Use(slug string, b Behavior) error {
+	if _, err := s.collection(slug); err != nil {
+		return err
+	}
+	s.behaviors[slug] = b
+	return nil
 }
 
 // Registry returns the collection definitions.
@@ -324,8 +342,16 @@ func (s *Service) docs(ctx context.Context, actor *Actor, c *Collection, recs []
 }
 
 func (s *Service) decorate(c *Collection, d Doc, opts ReadOptions) {
-	if s.hooks.AfterRead != nil {
-		s.hooks.AfterRead(c, d)
+	if c.Auth {
+		// Payload's user documents name their collection and list sessions
+		// (the auth endpoints fill them in).
+		d["collection"] = c.Slug
+		if _, ok := d["sessions"]; !ok {
+			d["sessions"] = []any{}
+		}
+	}
+	if b := s.behaviors[c.Slug]; b.AfterRead != nil {
+		b.AfterRead(d)
 	}
 	if opts.RichTextHTML && s.hooks.RichTextHTML != nil {
 		s.addHTML(c.Fields, d)
@@ -832,9 +858,9 @@ func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec R
 		return WriteResult{}, s.writeError(c, rec.ID, err)
 	}
 	s.written(c)
-	if s.hooks.AfterDelete != nil {
+	if b := s.behaviors[c.Slug]; b.AfterDelete != nil {
 		full := toDoc(c, rec)
-		if err := s.hooks.AfterDelete(ctx, c, full); err != nil {
+		if err := b.AfterDelete(ctx, full); err != nil {
 			s.log.Error("after delete", "collection", c.Slug, "id", rec.ID, "err", err)
 		}
 	}

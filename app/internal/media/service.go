@@ -588,12 +588,15 @@ func (s *Service) remove(ctx context.Context, names []string) {
 	}
 }
 
-// AfterDelete is content's AfterDelete hook: it removes every object and
-// index row of a deleted media document.
-func (s *Service) AfterDelete(ctx context.Context, c *content.Collection, d content.Doc) error {
-	if !c.Upload {
-		return nil
-	}
+// Behavior is the upload kind's part of content's read and delete path,
+// registered on the upload collection (content.Service.Use).
+func (s *Service) Behavior() content.Behavior {
+	return content.Behavior{AfterRead: s.Decorate, AfterDelete: s.afterDelete}
+}
+
+// afterDelete removes every object and index row of a deleted media
+// document.
+func (s *Service) afterDelete(ctx context.Context, d content.Doc) error {
 	s.remove(ctx, s.docFiles(ctx, docID(d), d))
 	return nil
 }
@@ -606,13 +609,10 @@ func (s *Service) URL(name string) string {
 	return FileRoute + url.PathEscape(name)
 }
 
-// Decorate is content's AfterRead hook for media: url, thumbnailURL and
-// every sizes.*.url are computed from the filenames at read time, so they
-// follow the delivery mode and are never stored stale.
-func (s *Service) Decorate(c *content.Collection, d content.Doc) {
-	if !c.Upload {
-		return
-	}
+// Decorate is the upload kind's AfterRead: url, thumbnailURL and every
+// sizes.*.url are computed from the filenames at read time, so they follow
+// the delivery mode and are never stored stale.
+func (s *Service) Decorate(d content.Doc) {
 	_, hasName := d["filename"]
 	if !hasName {
 		return // projected away by select

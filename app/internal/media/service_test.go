@@ -90,7 +90,6 @@ func TestUploadToken(t *testing.T) {
 }
 
 func TestDecorate(t *testing.T) {
-	media := &content.Collection{Slug: collections.MediaSlug, Upload: true}
 	doc := func() content.Doc {
 		return content.Doc{"filename": "hero.png", "url": "/stale", "sizes": map[string]any{
 			"thumbnail":      map[string]any{"filename": "hero-400x300.png", "url": "/stale"},
@@ -108,7 +107,7 @@ func TestDecorate(t *testing.T) {
 		t.Run(tc.delivery, func(t *testing.T) {
 			s := newTestService(t, tc.delivery, tc.base, nil)
 			d := doc()
-			s.Decorate(media, d)
+			s.Decorate(d)
 			sizes := d["sizes"].(map[string]any)
 			if d["url"] != tc.url || d["thumbnailURL"] != tc.thumb || sizes["thumbnail"].(map[string]any)["url"] != tc.thumb ||
 				sizes["hero"].(map[string]any)["url"] != nil || !strings.HasSuffix(sizes["thumbnail-webp"].(map[string]any)["url"].(string), "hero-400x300.webp") {
@@ -117,18 +116,13 @@ func TestDecorate(t *testing.T) {
 		})
 	}
 	s := newTestService(t, "", "", nil)
-	pages := content.Doc{"filename": "x"}
-	s.Decorate(&content.Collection{Slug: collections.PagesSlug}, pages)
-	if _, ok := pages["url"]; ok {
-		t.Errorf("pages were decorated")
-	}
 	text := content.Doc{"filename": "notes.txt", "sizes": map[string]any{"thumbnail": nullSize()}}
-	s.Decorate(media, text)
+	s.Decorate(text)
 	if text["thumbnailURL"] != nil || text["url"] != "/api/media/file/notes.txt" {
 		t.Errorf("text doc %v", text)
 	}
 	escaped := content.Doc{"filename": "a b#?.png"}
-	s.Decorate(media, escaped)
+	s.Decorate(escaped)
 	if escaped["url"] != "/api/media/file/a%20b%23%3F.png" {
 		t.Errorf("escaped url %v", escaped["url"])
 	}

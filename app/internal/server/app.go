@@ -101,15 +101,21 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 		})
 	}
 	var cache *httpapi.ResponseCache
-	hooks := content.Hooks{AfterRead: afterRead, RichTextHTML: richTextHTML}
+	hooks := content.Hooks{RichTextHTML: richTextHTML}
 	if cfg.CacheBytes > 0 {
 		cache = httpapi.NewResponseCache(cfg.CacheBytes, db.Generation)
 		hooks.AfterWrite = func(*content.Collection) { cache.Invalidate() }
 	}
-	a.content = content.NewService(reg, db.Content(), withMedia(hooks, &a.media), events, log)
+	a.content = content.NewService(reg, db.Content(), hooks, events, log)
 	if err := a.buildMedia(ctx); err != nil {
 		a.Close()
 		return nil, err
+	}
+	if up, ok := reg.UploadCollection(); ok {
+		if err := a.content.Use(up.Slug, a.media.Behavior()); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	authSvc, err := auth.NewService(auth.Config{
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,

@@ -2,13 +2,11 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 
 	"github.com/automatonic/chronos/app/internal/config"
-	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/automatonic/chronos/app/internal/objectstore"
 	"github.com/automatonic/chronos/app/internal/objectstore/s3"
@@ -24,31 +22,6 @@ func openObjectStore(ctx context.Context, cfg *config.Config) (objectstore.Store
 		})
 	}
 	return objectstore.NewLocal(filepath.Join(cfg.DataDir, "uploads"))
-}
-
-// withMedia chains the media service's read and delete hooks after h's.
-// The service is built after content (it needs it), hence the pointer.
-func withMedia(h content.Hooks, svc **media.Service) content.Hooks {
-	read, del := h.AfterRead, h.AfterDelete
-	h.AfterRead = func(c *content.Collection, d content.Doc) {
-		if read != nil {
-			read(c, d)
-		}
-		if *svc != nil {
-			(*svc).Decorate(c, d)
-		}
-	}
-	h.AfterDelete = func(ctx context.Context, c *content.Collection, d content.Doc) error {
-		var err error
-		if del != nil {
-			err = del(ctx, c, d)
-		}
-		if *svc != nil {
-			err = errors.Join(err, (*svc).AfterDelete(ctx, c, d))
-		}
-		return err
-	}
-	return h
 }
 
 // buildMedia opens the object store and builds the media service.
