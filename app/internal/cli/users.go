@@ -41,16 +41,9 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	if *role != content.RoleAdmin && *role != content.RoleEditor {
 		return fmt.Errorf("%w: --role must be admin or editor", ErrUsage)
 	}
-	password := e.getenv(PasswordEnv)
-	if *fromStdin {
-		line, err := bufio.NewReader(e.Stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return errors.New("no password on stdin")
-		}
-		password = strings.TrimRight(line, "\r\n")
-	}
-	if password == "" {
-		return fmt.Errorf("%w: give the password on stdin with --password-stdin or in %s", ErrUsage, PasswordEnv)
+	password, err := readPassword(e, *fromStdin)
+	if err != nil {
+		return err
 	}
 	cfg, err := loadConfig(e, *envFile, nil)
 	if err != nil {
@@ -91,15 +84,39 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	}
 	u, err := svc.CreateUserAsSystem(ctx, auth.Registration{Email: *email, Password: password, Name: *name, Roles: []string{*role}})
 	if err != nil {
-		if fes := fault.FieldsOf(err); len(fes) > 0 {
-			var msgs []string
-			for _, fe := range fes {
-				msgs = append(msgs, fe.Path+": "+fe.Message)
-			}
-			return errors.New(strings.Join(msgs, "; "))
-		}
-		return err
+		return fieldsError(err)
 	}
 	fmt.Fprintf(e.Stdout, "created user %d <%s> with role %s\n", u.ID, u.Email, *role)
 	return nil
+}
+
+// readPassword reads the new user's password from the first line of stdin
+// or from PasswordEnv.
+func readPassword(e *Env, fromStdin bool) (string, error) {
+	password := e.getenv(PasswordEnv)
+	if fromStdin {
+		line, err := bufio.NewReader(e.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", errors.New("no password on stdin")
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	if password == "" {
+		return "", fmt.Errorf("%w: give the password on stdin with --password-stdin or in %s", ErrUsage, PasswordEnv)
+	}
+	return password, nil
+}
+
+// fieldsError words invalid input as "path: message; ..." for the
+// terminal; other errors pass through.
+func fieldsError(err error) error {
+	fes := fault.FieldsOf(err)
+	if len(fes) == 0 {
+		return err
+	}
+	msgs := make([]string, 0, len(fes))
+	for _, fe := range fes {
+		msgs = append(msgs, fe.Path+": "+fe.Message)
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
