@@ -218,18 +218,25 @@ func (a *API) firstRegister(c *gin.Context) error {
 	return nil
 }
 
-func (a *API) login(c *gin.Context) error {
+// limitedBody serves the rate-limited endpoints: the limit, then the JSON
+// body, whose paths must be given and whose inputs are bounded.
+func (a *API) limitedBody(c *gin.Context, paths ...string) (map[string]any, error) {
 	if err := a.limit(c); err != nil {
-		return err
+		return nil, err
 	}
 	in, err := a.readBody(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := required(in, "email", "password"); err != nil {
-		return err
+	if err := required(in, paths...); err != nil {
+		return nil, err
 	}
-	if err := checkLengths(in); err != nil {
+	return in, checkLengths(in)
+}
+
+func (a *API) login(c *gin.Context) error {
+	in, err := a.limitedBody(c, "email", "password")
+	if err != nil {
 		return err
 	}
 	res, err := a.accounts.Auth.Login(c.Request.Context(), str(in, "email"), str(in, "password"))
@@ -290,17 +297,8 @@ func (a *API) refreshToken(c *gin.Context) error {
 }
 
 func (a *API) forgotPassword(c *gin.Context) error {
-	if err := a.limit(c); err != nil {
-		return err
-	}
-	in, err := a.readBody(c)
+	in, err := a.limitedBody(c, "email")
 	if err != nil {
-		return err
-	}
-	if err := required(in, "email"); err != nil {
-		return err
-	}
-	if err := checkLengths(in); err != nil {
 		return err
 	}
 	if err := a.accounts.Auth.ForgotPassword(c.Request.Context(), str(in, "email")); err != nil {
