@@ -73,55 +73,10 @@ var _ objectstore.Store = (*Store)(nil)
 // New builds the S3 store. It does not contact the server; call Ping for
 // that.
 func New(ctx context.Context, cfg Config) (*Store, error) {
-	if cfg.Bucket == "" {
-		return nil, errors.New("objectstore: S3 bucket is required")
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
-	if (cfg.AccessKeyID == "") != (cfg.SecretAccessKey == "") {
-		return nil, errors.New("objectstore: S3 access key id and secret access key must be set together")
-	}
-	if cfg.Prefix != "" {
-		if err := objectstore.ValidatePrefix(cfg.Prefix); err != nil {
-			return nil, fmt.Errorf("objectstore: S3 prefix: %w", err)
-		}
-	}
-	if cfg.PartSize == 0 {
-		cfg.PartSize = DefaultPartSize
-	}
-	if cfg.PartSize < manager.MinUploadPartSize {
-		return nil, fmt.Errorf("objectstore: S3 part size %d below the 5 MiB minimum", cfg.PartSize)
-	}
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = DefaultConcurrency
-	}
-	var httpClient config.HTTPClient = cfg.HTTPClient
-	if cfg.HTTPClient == nil {
-		httpClient = awshttp.NewBuildableClient().
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }).
-			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })
-	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRegion(objectstore.OrDefault(cfg.Region, "us-east-1")),
-		config.WithHTTPClient(httpClient),
-		// Recent SDKs add CRC checksums to every upload and validate them on
-		// every download by default; many S3-compatible servers reject or
-		// mangle those (aws-chunked trailers). Only send them when an
-		// operation requires one.
-		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
-		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
-		// Three attempts with at most 2 s between them: transient errors are
-		// retried, but a dead server is reported within seconds, not minutes.
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = 3
-				o.MaxBackoff = 2 * time.Second
-			})
-		}),
-	}
-	if cfg.AccessKeyID != "" {
-		opts = append(opts, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, "")))
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	awsCfg, err := config.LoadDefaultConfig(ctx, cfg.loadOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("objectstore: load AWS config: %w", err)
 	}
@@ -152,6 +107,65 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		bucket:   cfg.Bucket,
 		prefix:   cfg.Prefix,
 	}, nil
+}
+
+// check validates cfg and fills its defaults.
+func (cfg *Config) check() error {
+	if cfg.Bucket == "" {
+		return errors.New("objectstore: S3 bucket is required")
+	}
+	if (cfg.AccessKeyID == "") != (cfg.SecretAccessKey == "") {
+		return errors.New("objectstore: S3 access key id and secret access key must be set together")
+	}
+	if cfg.Prefix != "" {
+		if err := objectstore.ValidatePrefix(cfg.Prefix); err != nil {
+			return fmt.Errorf("objectstore: S3 prefix: %w", err)
+		}
+	}
+	if cfg.PartSize == 0 {
+		cfg.PartSize = DefaultPartSize
+	}
+	if cfg.PartSize < manager.MinUploadPartSize {
+		return fmt.Errorf("objectstore: S3 part size %d below the 5 MiB minimum", cfg.PartSize)
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	return nil
+}
+
+// loadOptions are the SDK's options for cfg: timeouts, retries, checksums
+// and static credentials when given.
+func (cfg *Config) loadOptions() []func(*config.LoadOptions) error {
+	var httpClient config.HTTPClient = cfg.HTTPClient
+	if cfg.HTTPClient == nil {
+		httpClient = awshttp.NewBuildableClient().
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }).
+			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(objectstore.OrDefault(cfg.Region, "us-east-1")),
+		config.WithHTTPClient(httpClient),
+		// Recent SDKs add CRC checksums to every upload and validate them on
+		// every download by default; many S3-compatible servers reject or
+		// mangle those (aws-chunked trailers). Only send them when an
+		// operation requires one.
+		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
+		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
+		// Three attempts with at most 2 s between them: transient errors are
+		// retried, but a dead server is reported within seconds, not minutes.
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = 3
+				o.MaxBackoff = 2 * time.Second
+			})
+		}),
+	}
+	if cfg.AccessKeyID != "" {
+		opts = append(opts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, "")))
+	}
+	return opts
 }
 
 func (s *Store) fullKey(key string) string { return s.prefix + key }
