@@ -206,10 +206,7 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		errs = map[string]string{}
 	}
 	ctx := c.Request.Context()
-	fields := col.Fields
-	if col.Upload {
-		fields = mediaEditable(col)
-	}
+	fields := editorFields(col)
 	b, err := a.builder(ctx, actorOf(p), errs, fields)
 	if err != nil {
 		a.errorPage(c, err)
@@ -218,7 +215,60 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	b.open = open
 	views := b.build(fields, doc, "")
 	d := editorData{Collection: col, ID: id, Doc: doc, IsNew: id == 0 && !col.Global, Fields: map[string]*fieldView{}, Order: views, Focus: open,
-		Base: docURL(col, id)}
+		Base: docURL(col, id), Errors: errorSummary(errs, views)}
+	for i := range views {
+		d.Fields[views[i].Name] = &views[i]
+	}
+	// Without the page's main fields (a global, an added collection), the
+	// fields fill the main column instead of the side panels.
+	d.RestInMain = d.Fields["title"] == nil && d.Fields["layout"] == nil && d.Fields["content"] == nil
+	d.Seen = scalarString(doc["updatedAt"])
+	if s := c.PostForm("_seen"); c.Request.Method == http.MethodPost && s != "" {
+		d.Seen = s // re-shown input keeps the version it was typed on
+	}
+	if d.Status, err = a.editorStatus(ctx, actorOf(p), col, id, doc); err != nil {
+		a.errorPage(c, err)
+		return
+	}
+	d.seo(col, doc)
+	if err := a.editorJobs(ctx, actorOf(p), col, id, &d); err != nil {
+		a.errorPage(c, err)
+		return
+	}
+	if a.previewURL != "" && id != 0 && d.Slug != "" {
+		d.PreviewURL = a.previewLink(col.Slug, id, d.Slug)
+	}
+	name := "editor"
+	if col.Upload {
+		name = "media-edit"
+		d.media(doc)
+	}
+	a.render(c, status, name, page{Title: editorTitle(col, id, doc), Nav: col.Slug, Data: d})
+}
+
+// editorFields are the fields the editor shows and reads back.
+func editorFields(col *content.Collection) []content.Field {
+	if col.Upload {
+		return mediaEditable(col)
+	}
+	return col.Fields
+}
+
+// editorTitle is the page title: the document's title, "New <singular>"
+// or a global's name.
+func editorTitle(col *content.Collection, id int64, doc content.Doc) string {
+	switch {
+	case col.Global:
+		return col.Singular
+	case id != 0:
+		return docTitle(col, doc)
+	}
+	return "New " + col.Singular
+}
+
+// errorSummary lists errs for the top of the form, sorted by path; an
+// error for a field the form does not show says so.
+func errorSummary(errs map[string]string, views []fieldView) []summaryError {
 	known := map[string]bool{}
 	var mark func(vs []fieldView)
 	mark = func(vs []fieldView) {
@@ -231,12 +281,7 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		}
 	}
 	mark(views)
-	for i := range views {
-		d.Fields[views[i].Name] = &views[i]
-	}
-	// Without the page's main fields (a global, an added collection), the
-	// fields fill the main column instead of the side panels.
-	d.RestInMain = d.Fields["title"] == nil && d.Fields["layout"] == nil && d.Fields["content"] == nil
+	var out []summaryError
 	for path, msg := range errs {
 		label := path
 		switch {
@@ -245,18 +290,15 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		case !known[path]:
 			label = path + " (not shown in this form)"
 		}
-		d.Errors = append(d.Errors, summaryError{Path: path, ID: inputID(path), Label: label, Message: msg})
+		out = append(out, summaryError{Path: path, ID: inputID(path), Label: label, Message: msg})
 	}
-	sortErrors(d.Errors)
-	d.Seen = scalarString(doc["updatedAt"])
-	if s := c.PostForm("_seen"); c.Request.Method == http.MethodPost && s != "" {
-		d.Seen = s // re-shown input keeps the version it was typed on
-	}
-	d.Status, err = a.editorStatus(ctx, actorOf(p), col, id, doc)
-	if err != nil {
-		a.errorPage(c, err)
-		return
-	}
+	sortErrors(out)
+	return out
+}
+
+// seo fills the slug and the search-result preview (meta title and
+// description, falling back to the document's title).
+func (d *editorData) seo(col *content.Collection, doc content.Doc) {
 	if sf, ok := col.SlugField(); ok {
 		d.Slug, _ = doc[sf.Name].(string)
 	}
@@ -268,38 +310,33 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	d.SEODesc, _ = meta["description"].(string)
 	d.SEOURL = "/" + d.Slug
-	if col.Drafts && id != 0 && !col.Global {
-		jobs, err := a.content.Jobs(ctx, actorOf(p), col.Slug, id)
-		if err != nil && !errors.Is(err, content.ErrNotSupported) && !errors.Is(err, content.ErrNotFound) {
-			a.errorPage(c, err)
-			return
-		}
-		for _, j := range jobs {
-			d.Jobs = append(d.Jobs, jobView{ID: j.ID, Action: j.Action, At: fmtDate(j.RunAt), Done: !j.DoneAt.IsZero(), Error: j.Error})
-		}
-		d.Now = a.now().UTC().Format(dateLayout)
+}
+
+// media fills the file preview and image sizes of an upload document.
+func (d *editorData) media(doc content.Doc) {
+	d.Media = doc
+	d.Sizes = mediaSizes(doc)
+	d.Thumb, _ = doc["url"].(string)
+	if mt, _ := doc["mimeType"].(string); !strings.HasPrefix(mt, "image/") {
+		d.Thumb = ""
 	}
-	if a.previewURL != "" && id != 0 && d.Slug != "" {
-		d.PreviewURL = a.previewLink(col.Slug, id, d.Slug)
+}
+
+// editorJobs lists the scheduled publish and unpublish jobs of a stored
+// document of a collection with drafts.
+func (a *Admin) editorJobs(ctx context.Context, actor *content.Actor, col *content.Collection, id int64, d *editorData) error {
+	if !col.Drafts || id == 0 || col.Global {
+		return nil
 	}
-	name := "editor"
-	titleText := "New " + col.Singular
-	switch {
-	case col.Global:
-		titleText = col.Singular
-	case id != 0:
-		titleText = docTitle(col, doc)
+	jobs, err := a.content.Jobs(ctx, actor, col.Slug, id)
+	if err != nil && !errors.Is(err, content.ErrNotSupported) && !errors.Is(err, content.ErrNotFound) {
+		return err
 	}
-	if col.Upload {
-		name = "media-edit"
-		d.Media = doc
-		d.Sizes = mediaSizes(doc)
-		d.Thumb, _ = doc["url"].(string)
-		if mt, _ := doc["mimeType"].(string); !strings.HasPrefix(mt, "image/") {
-			d.Thumb = ""
-		}
+	for _, j := range jobs {
+		d.Jobs = append(d.Jobs, jobView{ID: j.ID, Action: j.Action, At: fmtDate(j.RunAt), Done: !j.DoneAt.IsZero(), Error: j.Error})
 	}
-	a.render(c, status, name, page{Title: titleText, Nav: col.Slug, Data: d})
+	d.Now = a.now().UTC().Format(dateLayout)
+	return nil
 }
 
 func sortErrors(es []summaryError) {
@@ -336,29 +373,12 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		c.Redirect(http.StatusSeeOther, back)
 		return
 	}
-	fields := col.Fields
-	if col.Upload {
-		fields = mediaEditable(col)
-	}
 	pr := &parser{form: c.Request.PostForm, errs: map[string]string{}}
-	input := pr.parse(fields, "")
+	input := pr.parse(editorFields(col), "")
 	ctx := c.Request.Context()
 	actor := actorOf(p)
 	show := func(errs map[string]string, status int, open string) {
-		doc := input
-		if id != 0 || col.Global {
-			// Keep system values (status, dates, file data) from the stored
-			// document under what was typed.
-			stored, err := a.loadDoc(ctx, actor, col, id)
-			if err == nil {
-				for k, v := range input {
-					stored[k] = v
-				}
-				doc = stored
-			}
-		}
-		doc["id"] = id
-		a.showEditor(c, p, col, id, doc, errs, status, open)
+		a.reshow(c, p, col, id, input, errs, status, open)
 	}
 	if opText := c.PostForm("_op"); opText != "" {
 		op, ok := parseRowOp(opText)
@@ -376,52 +396,16 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		show(pr.errs, http.StatusBadRequest, "")
 		return
 	}
-	// A save against a newer version than the one the form was opened on
-	// is refused, keeping what was typed, instead of overwriting.
-	if seen := c.PostForm("_seen"); seen != "" && (id != 0 || col.Global) {
-		if stored, err := a.loadDoc(ctx, actor, col, id); err == nil {
-			if cur := scalarString(stored["updatedAt"]); cur != "" && cur != seen {
-				show(map[string]string{"_form": fmt.Sprintf("Someone else saved this %s at %s, after you opened it. "+
-					"Your changes were not saved, so nothing of theirs was overwritten: copy what you need, reload to see their version, and apply your changes again.",
-					strings.ToLower(col.Singular), fmtDate(cur))}, http.StatusConflict, "")
-				return
-			}
-		}
+	if msg := a.staleSave(ctx, actor, col, id, c.PostForm("_seen")); msg != "" {
+		show(map[string]string{"_form": msg}, http.StatusConflict, "")
+		return
 	}
-	action := c.PostForm("_action")
-	opts := content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}}
-	if col.Drafts {
-		switch action {
-		case "publish":
-			input["_status"] = content.StatusPublished
-		case "unpublish":
-			input["_status"] = content.StatusDraft
-		default:
-			action = "draft"
-			input["_status"] = content.StatusDraft
-			opts.Draft = true
-		}
-	}
-	var res content.WriteResult
-	var err error
-	switch {
-	case col.Global:
-		res, err = a.content.UpdateGlobal(ctx, actor, col.Slug, input, opts)
-	case id == 0:
-		res, err = a.content.Create(ctx, actor, col.Slug, input, opts)
-	default:
-		res, err = a.content.Update(ctx, actor, col.Slug, id, input, opts)
-	}
+	action, opts := draftAction(col, c.PostForm("_action"), input)
+	res, err := a.write(ctx, actor, col, id, input, opts)
 	var ve *content.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		errs := map[string]string{}
-		for _, fe := range ve.Errors {
-			if _, seen := errs[fe.Path]; !seen {
-				errs[fe.Path] = fe.Message
-			}
-		}
-		show(errs, http.StatusBadRequest, "")
+		show(firstErrors(ve), http.StatusBadRequest, "")
 		return
 	case errors.Is(err, content.ErrNotFound):
 		a.notFound(c)
@@ -434,17 +418,103 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		return
 	}
 	newID, _ := content.RelationID(res.Doc["id"])
-	msg := res.Message
+	a.flash(c, "success", savedMessage(col, action, res.Message))
+	c.Redirect(http.StatusSeeOther, docURL(col, newID))
+}
+
+// reshow renders the editor again with the typed input and errs. For a
+// stored document, its system values (status, dates, file data) are kept
+// under what was typed.
+func (a *Admin) reshow(c *gin.Context, p *auth.Principal, col *content.Collection, id int64, input map[string]any, errs map[string]string, status int, open string) {
+	doc := input
+	if id != 0 || col.Global {
+		stored, err := a.loadDoc(c.Request.Context(), actorOf(p), col, id)
+		if err == nil {
+			for k, v := range input {
+				stored[k] = v
+			}
+			doc = stored
+		}
+	}
+	doc["id"] = id
+	a.showEditor(c, p, col, id, doc, errs, status, open)
+}
+
+// staleSave says why a save is refused when the stored document is newer
+// than the version the form was opened on (seen), so that nothing saved
+// meanwhile is overwritten; it is empty when the save may go ahead.
+func (a *Admin) staleSave(ctx context.Context, actor *content.Actor, col *content.Collection, id int64, seen string) string {
+	if seen == "" || (id == 0 && !col.Global) {
+		return ""
+	}
+	stored, err := a.loadDoc(ctx, actor, col, id)
+	if err != nil {
+		return ""
+	}
+	if cur := scalarString(stored["updatedAt"]); cur != "" && cur != seen {
+		return fmt.Sprintf("Someone else saved this %s at %s, after you opened it. "+
+			"Your changes were not saved, so nothing of theirs was overwritten: copy what you need, reload to see their version, and apply your changes again.",
+			strings.ToLower(col.Singular), fmtDate(cur))
+	}
+	return ""
+}
+
+// draftAction sets the status the form's button asks for (publish,
+// unpublish, or save a draft by default) on input; without drafts the
+// action is ignored.
+func draftAction(col *content.Collection, action string, input map[string]any) (string, content.WriteOptions) {
+	opts := content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}}
+	if !col.Drafts {
+		return action, opts
+	}
 	switch action {
 	case "publish":
-		msg = col.Singular + " published."
+		input["_status"] = content.StatusPublished
 	case "unpublish":
-		msg = col.Singular + " unpublished; it is a draft again."
-	case "draft":
-		msg = "Draft saved."
+		input["_status"] = content.StatusDraft
+	default:
+		action = "draft"
+		input["_status"] = content.StatusDraft
+		opts.Draft = true
 	}
-	a.flash(c, "success", msg)
-	c.Redirect(http.StatusSeeOther, docURL(col, newID))
+	return action, opts
+}
+
+// write saves input as a global, a new document (id 0) or an update.
+func (a *Admin) write(ctx context.Context, actor *content.Actor, col *content.Collection, id int64, input map[string]any, opts content.WriteOptions) (content.WriteResult, error) {
+	switch {
+	case col.Global:
+		return a.content.UpdateGlobal(ctx, actor, col.Slug, input, opts)
+	case id == 0:
+		return a.content.Create(ctx, actor, col.Slug, input, opts)
+	default:
+		return a.content.Update(ctx, actor, col.Slug, id, input, opts)
+	}
+}
+
+// firstErrors maps each path of a validation error to its first message.
+func firstErrors(ve *content.ValidationError) map[string]string {
+	errs := map[string]string{}
+	for _, fe := range ve.Errors {
+		if _, seen := errs[fe.Path]; !seen {
+			errs[fe.Path] = fe.Message
+		}
+	}
+	return errs
+}
+
+// savedMessage is the flash after a save: what the button did, or the
+// service's own message.
+func savedMessage(col *content.Collection, action, fallback string) string {
+	switch action {
+	case "publish":
+		return col.Singular + " published."
+	case "unpublish":
+		return col.Singular + " unpublished; it is a draft again."
+	case "draft":
+		return "Draft saved."
+	}
+	return fallback
 }
 
 // deleteDoc confirms (GET) and deletes (POST) one document.

@@ -143,104 +143,120 @@ func (b *builder) build(fields []content.Field, data map[string]any, prefix stri
 		if f.ReadOnly {
 			continue
 		}
-		path := joinPath(prefix, f.Name)
-		v := data[f.Name]
-		fv := fieldView{Name: f.Name, Path: path, ID: inputID(path), Label: fieldLabel(f), Required: f.Required,
-			MaxLength: f.MaxLength, Error: b.errs[path], Kind: string(f.Type)}
-		switch f.Type {
-		case content.Text, content.Textarea, content.Email:
-			fv.Str = scalarString(v)
-		case content.Number:
-			fv.Str = scalarString(v)
-		case content.Checkbox:
-			fv.Checked = v == true
-		case content.Date:
-			fv.Str = dateInput(v)
-		case content.RichText:
-			fv.Kind = "richtext"
-			fv.Str = jsonString(v, false)
-		case content.JSON:
-			fv.Str = jsonString(v, true)
-		case content.Select:
-			chosen := map[string]bool{}
-			if f.HasMany {
-				fv.Kind = "checks"
-				list, _ := v.([]any)
-				for _, x := range list {
-					chosen[scalarString(x)] = true
-				}
-			} else {
-				fv.Str = scalarString(v)
-				chosen[fv.Str] = true
-			}
-			for _, o := range f.Options {
-				fv.Options = append(fv.Options, option{Value: o, Label: humanize(o), Selected: chosen[o]})
-			}
-		case content.Radio:
-			fv.Str = scalarString(v)
-			for _, o := range f.Options {
-				fv.Options = append(fv.Options, option{Value: o, Label: humanize(o), Selected: o == fv.Str})
-			}
-		case content.Upload:
-			fv.Str = idString(v)
-			fv.Options = selectOptions(b.pickers[f.RelationTo], fv.Str)
-			fv.Thumb = b.thumbs[fv.Str]
-		case content.Relationship:
-			opts, picker := b.pickers[f.RelationTo]
-			if f.Polymorphic() {
-				fv.Kind = "poly"
-				fv.Str = polyString(v)
-				fv.Help = "collection:id, e.g. " + f.RelationToAny[0] + ":1."
-				var all []option
-				for _, to := range f.RelationToAny {
-					all = append(all, b.polys[to]...)
-				}
-				if len(all) > 0 {
-					fv.Kind = "relationship"
-					fv.Options = selectOptions(all, fv.Str)
-				}
-			} else if f.HasMany {
-				fv.Kind = "ids"
-				fv.Str = idList(v)
-			} else if picker {
-				fv.Str = idString(v)
-				fv.Options = selectOptions(opts, fv.Str)
-			} else {
-				fv.Kind = "ids"
-				fv.Str = idString(v)
-			}
-		case content.Group:
-			sub, _ := v.(map[string]any)
-			fv.Children = b.build(f.Fields, sub, path)
-		case content.Array, content.Blocks:
-			list, _ := v.([]any)
-			for j, it := range list {
-				row, _ := it.(map[string]any)
-				rp := fmt.Sprintf("%s.%d", path, j)
-				rv := rowView{Index: j, Path: rp, First: j == 0, Last: j == len(list)-1}
-				rv.RowID, _ = row["id"].(string)
-				fs := f.Fields
-				rv.Label = fmt.Sprintf("Row %d", j+1)
-				if f.Type == content.Blocks {
-					rv.BlockType, _ = row["blockType"].(string)
-					fs = nil
-					for _, bl := range f.Blocks {
-						if bl.Slug == rv.BlockType {
-							fs, rv.Label = bl.Fields, bl.Label
-						}
-					}
-				}
-				rv.Summary = rowSummary(row)
-				rv.Fields = b.build(fs, row, rp)
-				rv.Error = b.hasErrorUnder(rp)
-				rv.Open = rv.Error || b.open == rp || len(list) <= 3
-				fv.Rows = append(fv.Rows, rv)
-			}
-			for _, bl := range f.Blocks {
-				fv.Blocks = append(fv.Blocks, option{Value: bl.Slug, Label: bl.Label})
+		out = append(out, b.field(f, data[f.Name], joinPath(prefix, f.Name)))
+	}
+	return out
+}
+
+// field describes one field holding v at path.
+func (b *builder) field(f *content.Field, v any, path string) fieldView {
+	fv := fieldView{Name: f.Name, Path: path, ID: inputID(path), Label: fieldLabel(f), Required: f.Required,
+		MaxLength: f.MaxLength, Error: b.errs[path], Kind: string(f.Type)}
+	switch f.Type {
+	case content.Text, content.Textarea, content.Email, content.Number:
+		fv.Str = scalarString(v)
+	case content.Checkbox:
+		fv.Checked = v == true
+	case content.Date:
+		fv.Str = dateInput(v)
+	case content.RichText:
+		fv.Kind = "richtext"
+		fv.Str = jsonString(v, false)
+	case content.JSON:
+		fv.Str = jsonString(v, true)
+	case content.Select, content.Radio:
+		choices(f, v, &fv)
+	case content.Upload:
+		fv.Str = idString(v)
+		fv.Options = selectOptions(b.pickers[f.RelationTo], fv.Str)
+		fv.Thumb = b.thumbs[fv.Str]
+	case content.Relationship:
+		b.relationship(f, v, &fv)
+	case content.Group:
+		sub, _ := v.(map[string]any)
+		fv.Children = b.build(f.Fields, sub, path)
+	case content.Array, content.Blocks:
+		list, _ := v.([]any)
+		fv.Rows = b.rows(f, list, path)
+		for _, bl := range f.Blocks {
+			fv.Blocks = append(fv.Blocks, option{Value: bl.Slug, Label: bl.Label})
+		}
+	}
+	return fv
+}
+
+// choices fills the options of a select (checks when it has many) or
+// radio field, marking the chosen ones.
+func choices(f *content.Field, v any, fv *fieldView) {
+	chosen := map[string]bool{}
+	if f.Type == content.Select && f.HasMany {
+		fv.Kind = "checks"
+		list, _ := v.([]any)
+		for _, x := range list {
+			chosen[scalarString(x)] = true
+		}
+	} else {
+		fv.Str = scalarString(v)
+		chosen[fv.Str] = true
+	}
+	for _, o := range f.Options {
+		fv.Options = append(fv.Options, option{Value: o, Label: humanize(o), Selected: chosen[o]})
+	}
+}
+
+// relationship picks the input of a relationship field: a select when its
+// target's choices are known, otherwise ids typed as text (or slug:id for a
+// polymorphic relation).
+func (b *builder) relationship(f *content.Field, v any, fv *fieldView) {
+	opts, picker := b.pickers[f.RelationTo]
+	switch {
+	case f.Polymorphic():
+		fv.Kind = "poly"
+		fv.Str = polyString(v)
+		fv.Help = "collection:id, e.g. " + f.RelationToAny[0] + ":1."
+		var all []option
+		for _, to := range f.RelationToAny {
+			all = append(all, b.polys[to]...)
+		}
+		if len(all) > 0 {
+			fv.Kind = "relationship"
+			fv.Options = selectOptions(all, fv.Str)
+		}
+	case f.HasMany:
+		fv.Kind = "ids"
+		fv.Str = idList(v)
+	case picker:
+		fv.Str = idString(v)
+		fv.Options = selectOptions(opts, fv.Str)
+	default:
+		fv.Kind = "ids"
+		fv.Str = idString(v)
+	}
+}
+
+// rows describes the rows of an array or blocks field; a block row takes
+// its fields and label from its block type.
+func (b *builder) rows(f *content.Field, list []any, path string) []rowView {
+	var out []rowView
+	for j, it := range list {
+		row, _ := it.(map[string]any)
+		rp := fmt.Sprintf("%s.%d", path, j)
+		rv := rowView{Index: j, Path: rp, First: j == 0, Last: j == len(list)-1}
+		rv.RowID, _ = row["id"].(string)
+		fs := f.Fields
+		rv.Label = fmt.Sprintf("Row %d", j+1)
+		if f.Type == content.Blocks {
+			rv.BlockType, _ = row["blockType"].(string)
+			fs = nil
+			if bl, ok := f.Block(rv.BlockType); ok {
+				fs, rv.Label = bl.Fields, bl.Label
 			}
 		}
-		out = append(out, fv)
+		rv.Summary = rowSummary(row)
+		rv.Fields = b.build(fs, row, rp)
+		rv.Error = b.hasErrorUnder(rp)
+		rv.Open = rv.Error || b.open == rp || len(list) <= 3
+		out = append(out, rv)
 	}
 	return out
 }
@@ -402,156 +418,151 @@ func (p *parser) parse(fields []content.Field, prefix string) map[string]any {
 		if f.ReadOnly {
 			continue
 		}
-		path := joinPath(prefix, f.Name)
-		switch f.Type {
-		case content.Group:
-			if p.hasPrefix(path + ".") {
-				out[f.Name] = p.parse(f.Fields, path)
-			}
-			continue
-		case content.Array, content.Blocks:
-			if !p.has(path) && !p.hasPrefix(path+".") {
-				continue
-			}
-			rows := []any{}
-			for n, idx := range p.rowIndexes(path) {
-				src := fmt.Sprintf("%s.%d", path, idx)
-				fs := f.Fields
-				row := map[string]any{}
-				if f.Type == content.Blocks {
-					bt := p.last(src + ".blockType")
-					row["blockType"] = bt
-					fs = nil
-					for _, bl := range f.Blocks {
-						if bl.Slug == bt {
-							fs = bl.Fields
-						}
-					}
-				}
-				if id := p.last(src + ".id"); id != "" {
-					row["id"] = id
-				}
-				// Rows are renumbered densely, so errors from the service
-				// (which counts rows) match the re-rendered form.
-				sub := &parser{form: p.renumber(src, fmt.Sprintf("%s.%d", path, n)), errs: p.errs}
-				for k, v := range sub.parse(fs, fmt.Sprintf("%s.%d", path, n)) {
-					row[k] = v
-				}
-				rows = append(rows, row)
-			}
-			out[f.Name] = rows
-			continue
-		}
-		if !p.has(path) {
-			continue
-		}
-		if f.Type == content.Select && f.HasMany {
-			vals := []any{}
-			for _, v := range p.form[path] {
-				if v != "" {
-					vals = append(vals, v)
-				}
-			}
-			out[f.Name] = vals
-			continue
-		}
-		raw := strings.TrimSpace(p.last(path))
-		if f.Type == content.Textarea || f.Type == content.Text {
-			raw = strings.ReplaceAll(p.last(path), "\r\n", "\n")
-			if strings.TrimSpace(raw) == "" {
-				out[f.Name] = nil
-			} else {
-				out[f.Name] = raw
-			}
-			continue
-		}
-		if raw == "" && f.Type != content.Checkbox {
-			out[f.Name] = nil
-			if f.Type == content.Relationship && f.HasMany {
-				out[f.Name] = []any{}
-			}
-			continue
-		}
-		switch f.Type {
-		case content.Email:
-			out[f.Name] = raw
-		case content.Number:
-			n, err := strconv.ParseFloat(raw, 64)
-			if err != nil {
-				out[f.Name] = raw
-				p.errs[path] = "Enter a number."
-				continue
-			}
-			out[f.Name] = n
-		case content.Checkbox:
-			out[f.Name] = raw == "true" || raw == "on"
-		case content.Date:
-			t, err := time.Parse(dateLayout, raw)
-			if err != nil {
-				if t2, err2 := content.ParseDate(raw); err2 == nil {
-					t, err = t2, nil
-				}
-			}
-			if err != nil {
-				out[f.Name] = raw
-				p.errs[path] = "Enter a date and time."
-				continue
-			}
-			out[f.Name] = content.FormatTime(t.UTC())
-		case content.RichText, content.JSON:
-			var v any
-			if err := json.Unmarshal([]byte(raw), &v); err != nil {
-				out[f.Name] = raw
-				p.errs[path] = "This is not valid JSON."
-				continue
-			}
+		if v, ok := p.field(f, joinPath(prefix, f.Name)); ok {
 			out[f.Name] = v
-		case content.Relationship, content.Upload:
-			if f.Polymorphic() {
-				to, id, ok := strings.Cut(raw, ":")
-				n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
-				if !ok || err != nil || n <= 0 {
-					out[f.Name] = raw
-					p.errs[path] = "Enter collection:id, e.g. " + f.RelationToAny[0] + ":1."
-					continue
-				}
-				out[f.Name] = map[string]any{"relationTo": strings.TrimSpace(to), "value": n}
-				continue
-			}
-			if f.HasMany {
-				var ids []any
-				bad := false
-				for _, s := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
-					n, err := strconv.ParseInt(s, 10, 64)
-					if err != nil || n <= 0 {
-						bad = true
-						break
-					}
-					ids = append(ids, n)
-				}
-				if bad {
-					out[f.Name] = raw
-					p.errs[path] = "Enter document ids separated by commas."
-					continue
-				}
-				if ids == nil {
-					ids = []any{}
-				}
-				out[f.Name] = ids
-				continue
-			}
-			n, err := strconv.ParseInt(raw, 10, 64)
-			if err != nil || n <= 0 {
-				out[f.Name] = raw
-				p.errs[path] = "Choose a document."
-				continue
-			}
-			out[f.Name] = n
-		default:
-			out[f.Name] = raw
 		}
 	}
 	return out
+}
+
+// field reads the field at path; ok is false when the form does not carry it.
+func (p *parser) field(f *content.Field, path string) (v any, ok bool) {
+	switch f.Type {
+	case content.Group:
+		if !p.hasPrefix(path + ".") {
+			return nil, false
+		}
+		return p.parse(f.Fields, path), true
+	case content.Array, content.Blocks:
+		if !p.has(path) && !p.hasPrefix(path+".") {
+			return nil, false
+		}
+		return p.rows(f, path), true
+	}
+	if !p.has(path) {
+		return nil, false
+	}
+	switch {
+	case f.Type == content.Select && f.HasMany:
+		vals := []any{}
+		for _, v := range p.form[path] {
+			if v != "" {
+				vals = append(vals, v)
+			}
+		}
+		return vals, true
+	case f.Type == content.Textarea || f.Type == content.Text:
+		raw := strings.ReplaceAll(p.last(path), "\r\n", "\n")
+		if strings.TrimSpace(raw) == "" {
+			return nil, true
+		}
+		return raw, true
+	}
+	raw := strings.TrimSpace(p.last(path))
+	if raw == "" && f.Type != content.Checkbox {
+		if f.Type == content.Relationship && f.HasMany {
+			return []any{}, true
+		}
+		return nil, true
+	}
+	v, problem := convert(f, raw)
+	if problem != "" {
+		p.errs[path] = problem
+		return raw, true
+	}
+	return v, true
+}
+
+// rows reads the rows of an array or blocks field at path. Rows are
+// renumbered densely, so errors from the service (which counts rows) match
+// the re-rendered form.
+func (p *parser) rows(f *content.Field, path string) []any {
+	rows := []any{}
+	for n, idx := range p.rowIndexes(path) {
+		src := fmt.Sprintf("%s.%d", path, idx)
+		fs := f.Fields
+		row := map[string]any{}
+		if f.Type == content.Blocks {
+			bt := p.last(src + ".blockType")
+			row["blockType"] = bt
+			fs = nil
+			if bl, ok := f.Block(bt); ok {
+				fs = bl.Fields
+			}
+		}
+		if id := p.last(src + ".id"); id != "" {
+			row["id"] = id
+		}
+		dst := fmt.Sprintf("%s.%d", path, n)
+		sub := &parser{form: p.renumber(src, dst), errs: p.errs}
+		for k, v := range sub.parse(fs, dst) {
+			row[k] = v
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// convert turns a non-empty typed value into the field's type; problem
+// says what to enter instead when it cannot.
+func convert(f *content.Field, raw string) (v any, problem string) {
+	switch f.Type {
+	case content.Number:
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return nil, "Enter a number."
+		}
+		return n, ""
+	case content.Checkbox:
+		return raw == "true" || raw == "on", ""
+	case content.Date:
+		t, err := time.Parse(dateLayout, raw)
+		if err != nil {
+			if t, err = content.ParseDate(raw); err != nil {
+				return nil, "Enter a date and time."
+			}
+		}
+		return content.FormatTime(t.UTC()), ""
+	case content.RichText, content.JSON:
+		var v any
+		if err := json.Unmarshal([]byte(raw), &v); err != nil {
+			return nil, "This is not valid JSON."
+		}
+		return v, ""
+	case content.Relationship, content.Upload:
+		return relation(f, raw)
+	default:
+		return raw, ""
+	}
+}
+
+// relation reads a relation typed as "slug:id" (polymorphic), as ids
+// separated by commas (has many) or as one id.
+func relation(f *content.Field, raw string) (v any, problem string) {
+	if f.Polymorphic() {
+		to, id, ok := strings.Cut(raw, ":")
+		n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+		if !ok || err != nil || n <= 0 {
+			return nil, "Enter collection:id, e.g. " + f.RelationToAny[0] + ":1."
+		}
+		return map[string]any{"relationTo": strings.TrimSpace(to), "value": n}, ""
+	}
+	if f.HasMany {
+		ids := []any{}
+		for _, s := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || n <= 0 {
+				return nil, "Enter document ids separated by commas."
+			}
+			ids = append(ids, n)
+		}
+		return ids, ""
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n <= 0 {
+		return nil, "Choose a document."
+	}
+	return n, ""
 }
 
 func (p *parser) hasPrefix(pre string) bool {

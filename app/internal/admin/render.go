@@ -43,30 +43,60 @@ type views struct {
 // miniflux does: a changed file gets a new URL, so URLs can be cached forever.
 func newViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, assets: map[string]asset{}, urls: map[string]string{}}
-	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := staticFS.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		name := path.Base(p)
-		ext := path.Ext(name)
-		served := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		v.assets[served] = asset{body: b, ctype: ct}
-		v.urls[name] = "/admin/static/" + served
-		return nil
-	})
+	if err := fs.WalkDir(staticFS, "static", v.addAsset); err != nil {
+		return nil, err
+	}
+	base, err := template.New("base").Funcs(v.funcs()).ParseFS(templateFS, "templates/_*.html")
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(templateFS, f); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// addAsset serves the static file p under a name carrying its checksum
+// (fs.WalkDirFunc).
+func (v *views) addAsset(p string, d fs.DirEntry, err error) error {
+	if err != nil || d.IsDir() {
+		return err
+	}
+	b, err := staticFS.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	name := path.Base(p)
+	ext := path.Ext(name)
+	served := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+	ct := mime.TypeByExtension(ext)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	v.assets[served] = asset{body: b, ctype: ct}
+	v.urls[name] = "/admin/static/" + served
+	return nil
+}
+
+// funcs are the functions the templates call.
+func (v *views) funcs() template.FuncMap {
+	return template.FuncMap{
 		"asset": func(name string) (string, error) {
 			u, ok := v.urls[name]
 			if !ok {
@@ -100,29 +130,6 @@ func newViews() (*views, error) {
 			return fmt.Sprint(x)
 		},
 	}
-	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/_*.html")
-	if err != nil {
-		return nil, err
-	}
-	files, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(path.Base(f), ".html")
-		if strings.HasPrefix(name, "_") {
-			continue
-		}
-		t, err := base.Clone()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		v.pages[name] = t
-	}
-	return v, nil
 }
 
 func fmtDate(x any) string {

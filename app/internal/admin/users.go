@@ -301,55 +301,16 @@ func (a *Admin) accountAction(c *gin.Context) {
 	v := &userView{Action: c.PostForm("_action")}
 	switch v.Action {
 	case "profile":
-		f := newForm()
-		email, name := strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
-		f.Values["email"], f.Values["name"] = email, name
-		if len(email) > auth.MaxEmailLength {
-			f.Error = "A value is too long."
-		} else if _, err := a.auth.UpdateUser(ctx, p, p.User.ID, auth.UserUpdate{Email: &email, Name: &name, CurrentPassword: formValue(c, "currentPassword")}); err != nil {
-			if !formErrors(f, err) {
-				a.errorPage(c, err)
-				return
-			}
-		}
-		if !f.ok() {
-			v.Form = f
-			a.showAccount(c, p, v, http.StatusBadRequest)
+		f, err := a.updateProfile(c, p)
+		if v.Form = f; err != nil || !f.ok() {
+			a.accountAgain(c, p, v, err)
 			return
 		}
 		a.flash(c, "success", "Profile saved.")
 	case "password":
-		f := newForm()
-		cur, next := c.PostForm("current"), c.PostForm("new")
-		if cur == "" {
-			f.Errors["current"] = "This field is required."
-		}
-		if next != c.PostForm("confirm") {
-			f.Errors["confirm"] = "The passwords do not match."
-		}
-		if len(cur) > 256 || len(next) > 256 {
-			f.Error = "A value is too long."
-		}
-		if f.ok() {
-			err := a.auth.ChangePassword(ctx, p, cur, next)
-			switch {
-			case err == nil:
-			case errors.Is(err, auth.ErrInvalidCredentials):
-				f.Errors["current"] = "The current password is incorrect."
-			case errors.Is(err, auth.ErrLocked):
-				f.Error = fault.Message(err)
-			default:
-				if fes := fault.FieldsOf(err); len(fes) > 0 {
-					f.Errors["new"] = fes[0].Message
-				} else if !formErrors(f, err) {
-					a.errorPage(c, err)
-					return
-				}
-			}
-		}
-		if !f.ok() {
-			v.PwForm = f
-			a.showAccount(c, p, v, http.StatusBadRequest)
+		f, err := a.changePassword(c, p)
+		if v.PwForm = f; err != nil || !f.ok() {
+			a.accountAgain(c, p, v, err)
 			return
 		}
 		a.flash(c, "success", "Password changed. Your other sessions were signed out.")
@@ -384,6 +345,68 @@ func (a *Admin) accountAction(c *gin.Context) {
 		a.flash(c, "error", "Unknown action.")
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/account")
+}
+
+// accountAgain answers a refused account form: the page again with the
+// form's errors, or the error page for an error the user cannot fix.
+func (a *Admin) accountAgain(c *gin.Context, p *auth.Principal, v *userView, err error) {
+	if err != nil {
+		a.errorPage(c, err)
+		return
+	}
+	a.showAccount(c, p, v, http.StatusBadRequest)
+}
+
+// updateProfile changes the signed-in user's email and name. The form
+// carries what the user can fix; err is an error they cannot.
+func (a *Admin) updateProfile(c *gin.Context, p *auth.Principal) (*form, error) {
+	f := newForm()
+	email, name := strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
+	f.Values["email"], f.Values["name"] = email, name
+	if len(email) > auth.MaxEmailLength {
+		f.Error = "A value is too long."
+		return f, nil
+	}
+	up := auth.UserUpdate{Email: &email, Name: &name, CurrentPassword: formValue(c, "currentPassword")}
+	if _, err := a.auth.UpdateUser(c.Request.Context(), p, p.User.ID, up); err != nil && !formErrors(f, err) {
+		return f, err
+	}
+	return f, nil
+}
+
+// changePassword changes the signed-in user's password after checking the
+// current one. The form carries what the user can fix; err is an error
+// they cannot.
+func (a *Admin) changePassword(c *gin.Context, p *auth.Principal) (*form, error) {
+	f := newForm()
+	cur, next := c.PostForm("current"), c.PostForm("new")
+	if cur == "" {
+		f.Errors["current"] = "This field is required."
+	}
+	if next != c.PostForm("confirm") {
+		f.Errors["confirm"] = "The passwords do not match."
+	}
+	if len(cur) > auth.PasswordMaxBytes || len(next) > auth.PasswordMaxBytes {
+		f.Error = "A value is too long."
+	}
+	if !f.ok() {
+		return f, nil
+	}
+	err := a.auth.ChangePassword(c.Request.Context(), p, cur, next)
+	switch {
+	case err == nil:
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		f.Errors["current"] = "The current password is incorrect."
+	case errors.Is(err, auth.ErrLocked):
+		f.Error = fault.Message(err)
+	default:
+		if fes := fault.FieldsOf(err); len(fes) > 0 {
+			f.Errors["new"] = fes[0].Message
+		} else if !formErrors(f, err) {
+			return f, err
+		}
+	}
+	return f, nil
 }
 
 // authSlug names the auth collection.
