@@ -310,7 +310,13 @@ func init() {
 					}
 					return nil, "This field must be rich text (Lexical JSON)."
 				}
-				return raw, ""
+				// Stored as {relationTo, value: id}; checkRelations checks
+				// the targets.
+				out := deepCopy(raw)
+				if !reduceRichText(out) {
+					return nil, "Invalid rich text: an upload, relationship or internal link must point at a document id."
+				}
+				return out, ""
 			},
 			Column: col(ColNone), Ops: opLike | opContains, QueryValue: stringQuery, Widget: "richtext",
 			JSONSchema: richTextSchema,

@@ -509,7 +509,7 @@ func (s *Service) prepare(ctx context.Context, c *Collection, input, system map[
 	v := validator{draft: opts.Draft, create: true}
 	data := v.normalize(c.Fields, input, system, "")
 	s.fixSlug(c, data, &v)
-	if err := s.checkRelations(ctx, c, data, nil, &v); err != nil {
+	if err := s.checkRelations(ctx, c, data, nil, nil, &v); err != nil {
 		return Record{}, err
 	}
 	if len(v.errs) > 0 {
@@ -589,13 +589,49 @@ func (s *Service) fixSlug(c *Collection, data map[string]any, v *validator) {
 }
 
 // checkRelations verifies every referenced document exists (one query per
-// target collection, for the ids not already known to be stored).
-func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[string]any, known knownIDs, v *validator) error {
+// target collection, for the ids not already known to be stored: known),
+// relation fields and rich text alike. A rich text
+// relation must also name a collection it may point at (an upload node an
+// upload collection); one that already pointed at a since-deleted document
+// in base (nil on create) is kept, as Payload keeps it, so editing around
+// it still saves — a write cannot add a reference to a missing document.
+func (s *Service) checkRelations(ctx context.Context, c *Collection, data, base map[string]any, known knownIDs, v *validator) error {
 	want := map[string]map[int64][]string{}
 	labels := map[string]string{}
+	add := func(target string, id int64, path, label string) {
+		if want[target] == nil {
+			want[target] = map[int64][]string{}
+		}
+		want[target][id] = append(want[target][id], path)
+		labels[path] = label
+	}
+	had := map[relKey]bool{}
+	eachRelation(c.Fields, base, true, func(r relRef) {
+		if id, ok := RelationID(r.get()); ok && r.node != "" {
+			had[relKey{r.target, id}] = true
+		}
+	})
 	Walk(c.Fields, data, func(vis Visit) bool {
 		f := vis.Field
-		if !f.IsRelation() || vis.Value == nil {
+		if vis.Value == nil {
+			return true
+		}
+		if f.Type == RichText {
+			eachRichTextRelation(vis.Value, func(r relRef) {
+				id, _ := RelationID(r.get())
+				target, ok := s.reg.Get(r.target)
+				if !ok || (r.node == "upload" && !target.Upload) {
+					v.errs = append(v.errs, FieldError{Path: vis.Path, Label: f.label(),
+						Message: "This rich text field has a " + r.node + " to a collection it cannot point at."})
+					return
+				}
+				if !had[relKey{r.target, id}] {
+					add(r.target, id, vis.Path, f.label())
+				}
+			})
+			return true
+		}
+		if !f.IsRelation() {
 			return true
 		}
 		vals := []any{vis.Value}
@@ -610,11 +646,7 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[st
 				idv = m["value"]
 			}
 			if id, ok := RelationID(idv); ok {
-				if want[target] == nil {
-					want[target] = map[int64][]string{}
-				}
-				want[target][id] = append(want[target][id], vis.Path)
-				labels[vis.Path] = f.label()
+				add(target, id, vis.Path, f.label())
 			}
 		}
 		return true
@@ -650,6 +682,12 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data map[st
 		}
 	}
 	return nil
+}
+
+// relKey names one referenced document.
+type relKey struct {
+	target string
+	id     int64
 }
 
 // Update changes a document (PATCH /api/{slug}/{id}).
@@ -751,7 +789,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 			s.fixSlug(c, data, &v)
 		}
 	}
-	if err := s.checkRelations(ctx, c, data, known, &v); err != nil {
+	if err := s.checkRelations(ctx, c, data, base, known, &v); err != nil {
 		return WriteResult{}, err
 	}
 	if len(v.errs) > 0 {
