@@ -21,16 +21,17 @@ type Kind int
 // The kinds. Internal is the zero value: an error without a Kind is a bug
 // or a failure the client cannot fix, shown as a generic message.
 const (
-	Internal     Kind = iota
-	NotFound          // the thing does not exist or is hidden from the caller
-	Forbidden         // the caller may not do this
-	Unauthorized      // credentials are missing, wrong or expired
-	Invalid           // the input is wrong; Fields says where, when known
-	Conflict          // the input clashes with stored state (a taken email)
-	TooLarge          // a body or file is over its limit
-	Unavailable       // a dependency is down; retry later
-	RateLimited       // too many attempts; retry later
-	Unsupported       // this deployment cannot do it (presign on local disk)
+	Internal        Kind = iota
+	NotFound             // the thing does not exist or is hidden from the caller
+	Forbidden            // the caller may not do this
+	Unauthorized         // credentials are missing, wrong or expired
+	Invalid              // the input is wrong; Fields says where, when known
+	Conflict             // the input clashes with stored state (a taken email)
+	TooLarge             // a body or file is over its limit
+	Unavailable          // a dependency is down; retry later
+	RateLimited          // too many attempts; retry later
+	Unsupported          // this deployment cannot do it (presign on local disk)
+	UnsupportedType      // the body's Content-Type is not one the route reads
 )
 
 // kindTable is the one table of what each kind means to a client: its
@@ -43,16 +44,17 @@ var kindTable = [...]struct {
 	generic string
 	private bool // the error's own message is for the log only
 }{
-	Internal:     {"internal", http.StatusInternalServerError, "Something went wrong.", true},
-	NotFound:     {"not found", http.StatusNotFound, "Not Found", false},
-	Forbidden:    {"forbidden", http.StatusForbidden, "You are not allowed to perform this action.", false},
-	Unauthorized: {"unauthorized", http.StatusUnauthorized, "Unauthorized, you must be logged in to make this request.", false},
-	Invalid:      {"invalid", http.StatusBadRequest, "The input is not valid.", false},
-	Conflict:     {"conflict", http.StatusConflict, "The request conflicts with the stored data.", false},
-	TooLarge:     {"too large", http.StatusRequestEntityTooLarge, "The request body is too large.", false},
-	Unavailable:  {"unavailable", http.StatusServiceUnavailable, "The service is temporarily unavailable. Please retry.", true},
-	RateLimited:  {"rate limited", http.StatusTooManyRequests, "Too many attempts. Please wait and try again.", false},
-	Unsupported:  {"unsupported", http.StatusNotImplemented, "This server cannot do that.", false},
+	Internal:        {"internal", http.StatusInternalServerError, "Something went wrong.", true},
+	NotFound:        {"not found", http.StatusNotFound, "Not Found", false},
+	Forbidden:       {"forbidden", http.StatusForbidden, "You are not allowed to perform this action.", false},
+	Unauthorized:    {"unauthorized", http.StatusUnauthorized, "Unauthorized, you must be logged in to make this request.", false},
+	Invalid:         {"invalid", http.StatusBadRequest, "The input is not valid.", false},
+	Conflict:        {"conflict", http.StatusConflict, "The request conflicts with the stored data.", false},
+	TooLarge:        {"too large", http.StatusRequestEntityTooLarge, "The request body is too large.", false},
+	Unavailable:     {"unavailable", http.StatusServiceUnavailable, "The service is temporarily unavailable. Please retry.", true},
+	RateLimited:     {"rate limited", http.StatusTooManyRequests, "Too many attempts. Please wait and try again.", false},
+	Unsupported:     {"unsupported", http.StatusNotImplemented, "This server cannot do that.", false},
+	UnsupportedType: {"unsupported media type", http.StatusUnsupportedMediaType, "The request body is not in a format this route reads.", false},
 }
 
 // Kinds lists every Kind, for tests that cover them all.

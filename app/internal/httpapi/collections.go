@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -130,6 +131,9 @@ func (a *API) readBody(c *gin.Context) (map[string]any, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return map[string]any{}, nil
 	}
+	if err := requireJSON(c.Request); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var m map[string]any
@@ -140,6 +144,18 @@ func (a *API) readBody(c *gin.Context) (map[string]any, error) {
 		return nil, errInvalidJSON
 	}
 	return m, nil
+}
+
+// requireJSON refuses a body that is not declared application/json (415).
+// A browser sends text/plain, form-urlencoded and multipart cross-site
+// without a CORS preflight; parsing those as JSON would let any page carry
+// a JSON write, so JSON is only read when declared as such.
+func requireJSON(r *http.Request) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return errNotJSON
+	}
+	return nil
 }
 
 // writeOptions are the options of a write request.

@@ -31,6 +31,7 @@ var (
 	errBodyTooLarge = fault.New(fault.TooLarge, "The request body is too large.")
 	errRateLimited  = fault.New(fault.RateLimited, "Too many attempts. Please wait and try again.")
 	errPresignInput = fault.New(fault.Invalid, "filename, mimeType and filesize are required.")
+	errNotJSON      = fault.New(fault.UnsupportedType, "The request body must be sent as Content-Type: application/json (or multipart/form-data for an upload).")
 )
 
 // collectionKey is the gin context key under which a route group names

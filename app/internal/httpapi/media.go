@@ -100,6 +100,9 @@ func (a *API) mediaPresign(c *gin.Context) error {
 	if !a.uploads.CanCreate(actor) {
 		return content.ErrForbidden
 	}
+	if err := requireJSON(c.Request); err != nil {
+		return err
+	}
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10))
 	if err != nil {
 		return err

@@ -33,8 +33,10 @@ func (a *API) headers(c *gin.Context) {
 // sameSite reports whether a cookie-authenticated write comes from a page
 // we trust: the CMS itself or an allowed origin. Requests without Origin
 // and Sec-Fetch-Site are not from a browser form and keep their cookie.
+// `Origin: null` (sandboxed frames, data: and file: pages, cross-origin
+// redirects) is an opaque origin: never ours.
 func (a *API) sameSite(r *http.Request) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" {
+	if o := r.Header.Get("Origin"); o != "" {
 		if a.origins[o] || o == a.selfOrigin {
 			return true
 		}
@@ -88,7 +90,9 @@ func (a *API) gzip(c *gin.Context) {
 	}
 	gz.Reset(c.Writer)
 	c.Header("Content-Encoding", "gzip")
-	c.Header("Vary", "Accept-Encoding")
+	// Added beside Vary: Origin (set by headers), not replacing it: a
+	// cache must key on both.
+	c.Writer.Header().Add("Vary", "Accept-Encoding")
 	c.Writer = &gzipWriter{ResponseWriter: c.Writer, gz: gz}
 	defer func() {
 		c.Header("Content-Length", "")

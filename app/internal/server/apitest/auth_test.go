@@ -300,7 +300,7 @@ func apiKeyScenarios() []Scenario {
 	keyJSON := map[string]string{"Authorization": "users API-Key {{apiKey}}", "Content-Type": "application/json"}
 	editorJSON := map[string]string{"Authorization": "JWT {{editor}}", "Content-Type": "application/json"}
 	return []Scenario{
-		{Name: "create API key", Method: "POST", Path: "/api/users/{{editorID}}/api-keys", Headers: editorH, Body: `{"name":"site"}`,
+		{Name: "create API key", Method: "POST", Path: "/api/users/{{editorID}}/api-keys", Headers: editorJSON, Body: `{"name":"site"}`,
 			WantStatus: 201, WantJSON: `{"key":"<string>","doc":{"id":"<id>","user":{{editorID}},"name":"site","prefix":"<string>","createdAt":"<date>","hash":"<absent>"}}`,
 			WantHeaders: map[string]string{"Cache-Control": "no-store"},
 			After: func(t *testing.T, e *env, res *response) {
@@ -328,7 +328,7 @@ func apiKeyScenarios() []Scenario {
 			Body: `{"password":"editor-pass-456","currentPassword":"wrong-pass-123"}`, WantStatus: 400, WantJSON: userFieldErr("currentPassword", `"The current password is incorrect."`)},
 		{Name: "API key cannot mint keys", Method: "POST", Path: "/api/users/{{editorID}}/api-keys", Headers: map[string]string{"Authorization": "users API-Key {{apiKey}}", "Content-Type": "application/json"},
 			Body: `{"name":"x"}`, WantStatus: 403},
-		{Name: "editor cannot create keys for the admin", Method: "POST", Path: "/api/users/{{adminID}}/api-keys", Headers: editorH, Body: `{"name":"x"}`, WantStatus: 403},
+		{Name: "editor cannot create keys for the admin", Method: "POST", Path: "/api/users/{{adminID}}/api-keys", Headers: editorJSON, Body: `{"name":"x"}`, WantStatus: 403},
 		{Name: "list API keys", Path: "/api/users/{{editorID}}/api-keys", Headers: editorH, WantStatus: 200,
 			WantJSON: `{"docs":[{"id":{{apiKeyID}},"name":"site","key":"<absent>","hash":"<absent>"}]}`},
 		{Name: "unknown API key is anonymous", Path: "/api/users/me", Headers: map[string]string{"Authorization": "users API-Key chr_nope"}, WantStatus: 200, WantJSON: anonymousMe},
@@ -350,6 +350,14 @@ func csrfScenarios() []Scenario {
 	return []Scenario{
 		{Name: "cookie write from a foreign Origin is 403", Method: "POST", Path: "/api/pages", Headers: cookie(map[string]string{"Origin": "http://evil.example"}),
 			Body: `{"title":"CSRF","slug":"csrf"}`, WantStatus: 403, WantJSON: msgForbidden},
+		{Name: "cookie write from an opaque Origin: null is 403", Method: "POST", Path: "/api/pages", Headers: cookie(map[string]string{"Origin": "null"}),
+			Body: `{"title":"CSRF","slug":"csrf"}`, WantStatus: 403, WantJSON: msgForbidden},
+		{Name: "cookie write from Origin: null with Sec-Fetch-Site same-origin is still 403", Method: "POST", Path: "/api/pages",
+			Headers: cookie(map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-origin"}),
+			Body:    `{"title":"CSRF","slug":"csrf"}`, WantStatus: 403},
+		{Name: "cookie write as a CORS simple request (text/plain) is 415", Method: "POST", Path: "/api/pages",
+			Headers: map[string]string{"Cookie": "payload-token={{editor}}", "Content-Type": "text/plain", "Sec-Fetch-Site": "same-origin"},
+			Body:    `{"title":"CSRF","slug":"csrf"}`, WantStatus: 415, WantJSON: `{"errors":[{"message":"<string>"}]}`},
 		{Name: "cookie write from a cross-site fetch is 403", Method: "POST", Path: "/api/pages", Headers: cookie(map[string]string{"Sec-Fetch-Site": "cross-site"}),
 			Body: `{"title":"CSRF","slug":"csrf"}`, WantStatus: 403},
 		{Name: "cookie logout from a foreign Origin is refused", Method: "POST", Path: "/api/users/logout", Headers: cookie(map[string]string{"Origin": "http://evil.example"}),
@@ -445,7 +453,7 @@ func resetScenarios() []Scenario {
 		{Name: "reset with a bad token", Method: "POST", Path: "/api/users/reset-password", Body: map[string]any{"token": "nope", "password": "brand-new-pass-1"},
 			WantStatus: 403, WantJSON: `{"errors":[{"message":"Token is either invalid or has expired."}]}`},
 		{Name: "reset with a weak password keeps the token", Method: "POST", Path: "/api/users/reset-password", Body: `{"token":"{{resetToken}}","password":"short"}`,
-			WantStatus: 400, WantJSON: userFieldErr("password", `"<string>"`)},
+			Headers: map[string]string{"Content-Type": "application/json"}, WantStatus: 400, WantJSON: userFieldErr("password", `"<string>"`)},
 		{Name: "reset-password", Method: "POST", Path: "/api/users/reset-password", Body: `{"token":"{{resetToken}}","password":"brand-new-pass-1"}`,
 			Headers:    map[string]string{"Content-Type": "application/json"},
 			WantStatus: 200, WantJSON: `{"message":"Password reset successfully.","token":"<JWT>","user":{"email":"editor@example.com"}}`,

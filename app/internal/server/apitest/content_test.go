@@ -412,6 +412,14 @@ func httpScenarios() []Scenario {
 					t.Error("body not gzipped")
 				}
 			}},
+		{Name: "gzip adds to Vary: Origin", Path: "/api/pages?limit=1&depth=0", Headers: map[string]string{"Accept-Encoding": "gzip", "Origin": allowedOrigin},
+			WantStatus: 200, WantHeaders: map[string]string{"Content-Encoding": "gzip", "Access-Control-Allow-Origin": allowedOrigin},
+			After: func(t *testing.T, e *env, res *response) {
+				vary := strings.Join(res.Header.Values("Vary"), ",")
+				if !strings.Contains(vary, "Origin") || !strings.Contains(vary, "Accept-Encoding") {
+					t.Errorf("Vary = %q, want both Origin and Accept-Encoding", vary)
+				}
+			}},
 		{Name: "no gzip unless asked", Path: "/api/pages?depth=0", WantStatus: 200, WantHeaders: map[string]string{"Content-Encoding": "<absent>"}},
 		{Name: "gzip error bodies", Path: "/api/pages/999999", Headers: map[string]string{"Accept-Encoding": "gzip"}, WantStatus: 404,
 			WantJSON: `{"errors":[{"message":"Not Found"}]}`, WantHeaders: map[string]string{"Content-Encoding": "gzip"}},

@@ -18,6 +18,7 @@ func TestEdgeScenarios(t *testing.T) {
 		seedContent(t, e)
 		t.Run("queries", func(t *testing.T) { runScenarios(t, e, edgeQueryScenarios()) })
 		t.Run("writes", func(t *testing.T) { runScenarios(t, e, edgeWriteScenarios()) })
+		t.Run("content-types", func(t *testing.T) { runScenarios(t, e, contentTypeScenarios()) })
 		t.Run("concurrent-unique", func(t *testing.T) { concurrentUnique(t, e) })
 		t.Run("references", func(t *testing.T) { runScenarios(t, e, referenceScenarios()) })
 		t.Run("version-cap", func(t *testing.T) { versionCap(t, e) })
@@ -191,6 +192,42 @@ func concurrentUnique(t *testing.T, e *env) {
 	if created != 1 {
 		t.Errorf("%d creates succeeded, want 1", created)
 	}
+}
+
+// contentTypeScenarios: every route that reads a JSON body reads it only
+// when it is declared application/json (415 otherwise), so a cross-site
+// CORS simple request (text/plain, form-urlencoded, no preflight) cannot
+// carry a JSON write; media takes multipart as well.
+func contentTypeScenarios() []Scenario {
+	routes := []struct{ method, path, body string }{
+		{"POST", "/api/pages", `{"title":"Typed","slug":"typed"}`},
+		{"PATCH", "/api/pages/{{home}}", `{"title":"Typed"}`},
+		{"PATCH", "/api/pages?where[slug][equals]=home", `{"title":"Typed"}`},
+		{"POST", "/api/globals/header", `{"navItems":[]}`},
+		{"POST", "/api/users/login", `{"email":"admin@example.com","password":"admin-pass-123"}`},
+		{"POST", "/api/users/forgot-password", `{"email":"admin@example.com"}`},
+		{"PATCH", "/api/users/{{adminID}}", `{"name":"Typed"}`},
+		{"PATCH", "/api/media/{{hero}}", `{"alt":"Typed"}`},
+		{"POST", "/api/media/presign", `{"filename":"a.png","mimeType":"image/png","filesize":1}`},
+	}
+	var out []Scenario
+	for _, r := range routes {
+		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+			h := map[string]string{"Authorization": "JWT {{admin}}"}
+			if ct != "" {
+				h["Content-Type"] = ct
+			}
+			out = append(out, Scenario{Name: r.method + " " + r.path + " as " + ct + " is 415", Method: r.method, Path: r.path, Headers: h, Body: r.body,
+				WantStatus: 415, WantJSON: `{"errors":[{"message":"<string>"}]}`})
+		}
+	}
+	return append(out,
+		Scenario{Name: "application/json with a charset is JSON", Method: "POST", Path: "/api/pages?depth=0",
+			Headers: map[string]string{"Authorization": "JWT {{admin}}", "Content-Type": "application/json; charset=utf-8"},
+			Body:    `{"title":"Typed","slug":"typed"}`, WantStatus: 201},
+		Scenario{Name: "an empty body needs no type", Method: "POST", Path: "/api/users/logout",
+			Headers: map[string]string{"Authorization": "JWT {{editor}}", "Content-Type": "text/plain"}, WantStatus: 200},
+	)
 }
 
 func referenceScenarios() []Scenario {
