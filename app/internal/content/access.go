@@ -1,6 +1,7 @@
 package content
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 
@@ -134,67 +135,103 @@ func whereJSON(w query.Where) map[string]any {
 	return out
 }
 
-func fieldReads(fields []Field) map[string]any {
+// accessOp is one operation GET /api/access reports, in Payload's name.
+type accessOp struct {
+	name string
+	fn   func(*Actor) Rule
+}
+
+// accessOps lists the operations of a collection or global: the same
+// functions that guard the operations, so the report cannot say otherwise.
+func accessOps(c *Collection) []accessOp {
+	if c.Global {
+		ops := []accessOp{{"read", c.Access.Read}, {"update", c.Access.Update}}
+		if c.Drafts {
+			ops = append(ops, accessOp{"readVersions", c.Access.ReadVersions})
+		}
+		return ops
+	}
+	ops := []accessOp{{"create", c.Access.Create}, {"read", c.Access.Read}, {"update", c.Access.Update}, {"delete", c.Access.Delete}}
+	if c.Drafts {
+		ops = append(ops, accessOp{"readVersions", c.Access.ReadVersions})
+	}
+	if c.Auth {
+		ops = append(ops, accessOp{"unlock", c.Access.Unlock})
+	}
+	return ops
+}
+
+// fieldPermissions lists per field the field operations (create, read,
+// update) the collection's rules allow; fields have no rules of their own,
+// so each is its collection's. A field with none allowed is left out, as
+// Payload leaves out what is denied.
+func fieldPermissions(fields []Field, allowed map[string]any) map[string]any {
 	out := map[string]any{}
+	add := func(name string, sub []Field) {
+		if len(allowed) == 0 {
+			return
+		}
+		p := maps.Clone(allowed)
+		if sub != nil {
+			p["fields"] = fieldPermissions(sub, allowed)
+		}
+		out[name] = p
+	}
 	for _, f := range fields {
 		if f.Type == Group || f.Type == Array {
-			out[f.Name] = map[string]any{"read": true, "fields": fieldReads(f.Fields)}
+			add(f.Name, f.Fields)
 			continue
 		}
-		out[f.Name] = map[string]any{"read": true}
+		add(f.Name, nil)
 	}
-	out["createdAt"] = map[string]any{"read": true}
-	out["updatedAt"] = map[string]any{"read": true}
+	add("createdAt", nil)
+	add("updatedAt", nil)
 	return out
 }
 
+// entityPermissions is one collection's or global's entry of the access
+// report, each operation evaluated by its rule. keepDenied: denied
+// operations are reported as false (signed-in callers, and a global's own
+// access route) and fields as true; otherwise, as Payload answers anonymous
+// callers, denied operations are left out and fields are listed one by one
+// with the operations allowed on them.
+func entityPermissions(c *Collection, a *Actor, keepDenied bool) map[string]any {
+	p := map[string]any{}
+	allowed := map[string]any{}
+	for _, op := range accessOps(c) {
+		r := rule(op.fn, a)
+		if keepDenied || r.Allow {
+			p[op.name] = permission(r)
+		}
+		switch op.name {
+		case "create", "read", "update":
+			if r.Allow {
+				allowed[op.name] = true
+			}
+		}
+	}
+	if keepDenied {
+		p["fields"] = true
+		return p
+	}
+	fields := fieldPermissions(c.Fields, allowed)
+	if c.Drafts && len(allowed) > 0 {
+		fields["_status"] = maps.Clone(allowed)
+	}
+	p["fields"] = fields
+	return p
+}
+
 // Permissions answers GET /api/access: what the actor may do per
-// collection and global.
+// collection and global, every one of them listed.
 func (r *Registry) Permissions(a *Actor) map[string]any {
 	cols := map[string]any{}
 	for _, c := range r.order {
-		read := rule(c.Access.Read, a)
-		if !a.SignedIn() {
-			if !read.Allow {
-				continue
-			}
-			fields := fieldReads(c.Fields)
-			if c.Drafts {
-				fields["_status"] = map[string]any{"read": true}
-			}
-			cols[c.Slug] = map[string]any{"fields": fields, "read": permission(read)}
-			continue
-		}
-		p := map[string]any{
-			"fields": true,
-			"create": permission(rule(c.Access.Create, a)),
-			"read":   permission(read),
-			"update": permission(rule(c.Access.Update, a)),
-			"delete": permission(rule(c.Access.Delete, a)),
-		}
-		if c.Drafts {
-			p["readVersions"] = permission(rule(c.Access.ReadVersions, a))
-		}
-		if c.Auth {
-			p["unlock"] = permission(rule(c.Access.Unlock, a))
-		}
-		cols[c.Slug] = p
+		cols[c.Slug] = entityPermissions(c, a, a.SignedIn())
 	}
 	globals := map[string]any{}
 	for _, g := range r.globals {
-		read := rule(g.Access.Read, a)
-		if !a.SignedIn() {
-			if !read.Allow {
-				continue
-			}
-			fields := fieldReads(g.Fields)
-			if g.Drafts {
-				fields["_status"] = map[string]any{"read": true}
-			}
-			globals[g.Slug] = map[string]any{"fields": fields, "read": permission(read)}
-			continue
-		}
-		globals[g.Slug] = GlobalPermissions(g, a)
+		globals[g.Slug] = entityPermissions(g, a, a.SignedIn())
 	}
 	out := map[string]any{"collections": cols, "globals": globals}
 	if a.SignedIn() {
@@ -205,13 +242,5 @@ func (r *Registry) Permissions(a *Actor) map[string]any {
 
 // GlobalPermissions answers POST /api/globals/{slug}/access.
 func GlobalPermissions(g *Collection, a *Actor) map[string]any {
-	p := map[string]any{
-		"fields": true,
-		"read":   permission(rule(g.Access.Read, a)),
-		"update": permission(rule(g.Access.Update, a)),
-	}
-	if g.Drafts {
-		p["readVersions"] = permission(rule(g.Access.ReadVersions, a))
-	}
-	return p
+	return entityPermissions(g, a, true)
 }

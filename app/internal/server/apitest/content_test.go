@@ -428,7 +428,7 @@ func httpScenarios() []Scenario {
 			"Access-Control-Allow-Headers": "Origin, X-Requested-With, Content-Type, Accept, Authorization, Content-Encoding, x-apollo-tracing, X-Payload-HTTP-Method-Override",
 			"Content-Type":                 "application/json"}},
 		{Name: "access anonymous", Path: "/api/access", WantStatus: 200,
-			WantJSON: `{"collections":{"pages":{"read":{"permission":true,"where":{"_status":{"equals":"published"}}}},"media":{"read":true},"users":"<absent>"},"canAccessAdmin":"<absent>"}`},
+			WantJSON: `{"collections":{"pages":{"read":{"permission":true,"where":{"_status":{"equals":"published"}}}},"media":{"read":true,"create":"<absent>"},"users":{"fields":{"email":"<absent>","name":"<absent>"},"read":"<absent>","create":"<absent>","update":"<absent>","delete":"<absent>","unlock":"<absent>"}},"globals":{"header":{"read":true,"update":"<absent>"}},"canAccessAdmin":"<absent>"}`},
 		{Name: "access editor", Path: "/api/access", Headers: editorH, WantStatus: 200,
 			WantJSON: `{"collections":{"pages":{"create":true,"read":true,"update":true,"delete":true,"readVersions":true},"users":{"create":false,"delete":false,"unlock":false,"read":{"permission":true}}},"canAccessAdmin":true}`},
 		{Name: "access admin", Path: "/api/access", Headers: adminH, WantStatus: 200,

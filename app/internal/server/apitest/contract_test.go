@@ -320,14 +320,16 @@ func isAuthEndpoint(path string) bool {
 type deviation func(r *replayer, status int, want any, headers map[string]string) (int, any)
 
 var deviations = map[string]deviation{
-	// Payload lists `users` to anonymous callers with only its sessions
-	// sub-fields (an artifact of its auth fields) and the image sizes as
-	// nested field permissions; we list only what an anonymous caller can
-	// read, and `sizes` as one JSON field. The pages rule (published only)
-	// is identical.
+	// Payload lists `users` to anonymous callers with its sessions
+	// sub-fields readable (an artifact of its auth fields: the collection's
+	// read is denied, so no session is ever shown); we list `users` with
+	// no permission at all, as its rules say. The image sizes are one JSON
+	// field here, not nested field permissions. The pages rule (published
+	// only) is identical.
 	"access-anonymous": func(_ *replayer, st int, want any, _ map[string]string) (int, any) {
 		cols := want.(map[string]any)["collections"].(map[string]any)
-		delete(cols, "users")
+		cols["users"] = map[string]any{"fields": map[string]any{"sessions": "<absent>", "email": "<absent>"},
+			"read": "<absent>", "create": "<absent>", "update": "<absent>", "delete": "<absent>"}
 		mfields := cols["media"].(map[string]any)["fields"].(map[string]any)
 		mfields["sizes"] = map[string]any{"read": true}
 		return st, want

@@ -136,7 +136,7 @@ func TestGlobalSaveFiresWebhook(t *testing.T) {
 	e := newEnv(t, dialectSQLite, map[string]string{contract.CMSWebhookURLs: hook.URL, contract.CMSWebhookSecret: strings.Repeat("w", 32)})
 	e.createUser(t, "admin@example.com", "admin-pass-123", "Admin", "admin")
 	token := e.login(t, "admin@example.com", "admin-pass-123")
-	res := e.do(t, request{Method: "POST", Path: "/api/globals/footer", Headers: map[string]string{"Authorization": "JWT " + token},
+	res := e.do(t, request{Method: "POST", Path: "/api/globals/footer", Headers: map[string]string{"Authorization": "JWT " + token, "Content-Type": "application/json"},
 		Body: []byte(`{"navItems":[{"link":{"type":"custom","url":"/x","label":"X"}}]}`)})
 	if res.Status != 200 {
 		t.Fatalf("update: %d %s", res.Status, res.Raw)
