@@ -27,7 +27,7 @@ func link() content.Field {
 		{Name: "newTab", Label: "Open in new tab", Type: content.Checkbox},
 		{Name: "reference", Label: "Document to link to", Type: content.Relationship, RelationToAny: []string{PagesSlug},
 			Admin: content.FieldAdmin{Condition: &content.Condition{Field: "type", Equals: "reference"}}},
-		{Name: "url", Label: "Custom URL", Type: content.Text, MaxLength: 2048,
+		{Name: "url", Label: "Custom URL", Type: content.Text, MaxLength: 2048, Link: true,
 			Admin: content.FieldAdmin{Condition: &content.Condition{Field: "type", Equals: "custom"}}},
 		{Name: "label", Type: content.Text, Required: true, MaxLength: 200},
 	}}

@@ -71,7 +71,7 @@ func Pages() *content.Collection {
 func simpleLink() []content.Field {
 	return []content.Field{
 		{Name: "label", Type: content.Text, MaxLength: 200},
-		{Name: "url", Type: content.Text, MaxLength: 2048},
+		{Name: "url", Type: content.Text, MaxLength: 2048, Link: true},
 		{Name: "newTab", Type: content.Checkbox},
 	}
 }

@@ -85,9 +85,6 @@ func (a *Admin) login(c *gin.Context) {
 			a.errorPage(c, err)
 			return
 		}
-		if errors.Is(err, auth.ErrLocked) {
-			f.Error = "This account is locked after too many failed sign-in attempts. Try again later, reset your password, or ask an admin to unlock it."
-		}
 		a.renderLogin(c, http.StatusUnauthorized, f, c.PostForm("redirect"))
 		return
 	}

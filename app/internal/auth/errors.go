@@ -26,6 +26,9 @@ var (
 	// ErrLastAdmin is returned by Store when an update or delete would leave
 	// no admin: an Invalid error on "roles".
 	ErrLastAdmin = fault.Field("roles", "At least one user must keep the admin role.")
+	// errLoginLocked is a login refused by a lock: ErrInvalidCredentials
+	// (all the caller is told) wrapping ErrLocked (for errors.Is and the log).
+	errLoginLocked = ErrInvalidCredentials.Wrap(ErrLocked)
 )
 
 // Messages of field errors, as Payload 3 words them.

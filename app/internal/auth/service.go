@@ -336,7 +336,9 @@ func (s *Service) validateRoles(roles []string) ([]string, *fault.FieldError) {
 // Login checks email and password and starts a session. Unknown emails cost
 // the same hashing work as wrong passwords (DummyVerify) and both give
 // ErrInvalidCredentials. After MaxLoginAttempts consecutive failures the
-// account is locked for LockoutDuration (ErrLocked). A correct password
+// account is locked for LockoutDuration: the error is then ErrLocked too,
+// for the log, but its public message is ErrInvalidCredentials' (no
+// account enumeration). A correct password
 // stored in an older format (Payload PBKDF2, weaker argon2id) is re-hashed.
 func (s *Service) Login(ctx context.Context, email, password string) (*AuthResult, error) {
 	var errs []fault.FieldError
@@ -368,7 +370,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (*AuthResul
 	}
 	now := s.clock()
 	if !rec.LockUntil.IsZero() && rec.LockUntil.After(now) {
-		return nil, ErrLocked
+		// Answered as a wrong password, at a hash's cost, and whatever the
+		// password: a lockout must not tell a stranger that the address
+		// has an account, nor confirm a guessed password.
+		s.hasher.DummyVerify(ctx, password)
+		return nil, errLoginLocked
 	}
 	ok, rehash, err := s.hasher.Verify(ctx, password, rec.Hash, rec.Salt)
 	if err != nil {

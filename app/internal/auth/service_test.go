@@ -292,8 +292,17 @@ func TestLockoutSequence(t *testing.T) {
 		}
 	}
 	_, err := e.svc.Login(e.ctx, "ed@example.com", "editor-pass-123")
-	if !errors.Is(err, ErrLocked) || fault.Message(err) != "This user is locked due to having too many failed login attempts." {
-		t.Fatalf("after 5 failures, right password: err = %v; want ErrLocked", err)
+	// The lock is not told apart from a wrong password (or an unknown
+	// address), with the right password or not.
+	if !errors.Is(err, ErrLocked) || fault.Message(err) != fault.Message(ErrInvalidCredentials) {
+		t.Fatalf("after 5 failures, right password: err = %v (%q); want ErrLocked with the wrong-password message", err, fault.Message(err))
+	}
+	if _, err := e.svc.Login(e.ctx, "ed@example.com", "bad-password"); !errors.Is(err, ErrLocked) || fault.Message(err) != fault.Message(ErrInvalidCredentials) {
+		t.Fatalf("locked, wrong password: err = %v (%q)", err, fault.Message(err))
+	}
+	_, unknown := e.svc.Login(e.ctx, "nobody@example.com", "editor-pass-123")
+	if fault.Message(unknown) != fault.Message(err) {
+		t.Fatalf("unknown address %q, locked account %q: must read the same", fault.Message(unknown), fault.Message(err))
 	}
 	e.login(t, adminEmail, adminPass) // other accounts are unaffected
 	if err := e.svc.Unlock(e.ctx, nil, "ed@example.com"); !errors.Is(err, ErrForbidden) {

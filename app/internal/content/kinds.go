@@ -105,8 +105,16 @@ func textValue(_ *validator, f *Field, raw, _ any, _ string) (any, string) {
 	if f.MaxLength > 0 && utf8.RuneCountInString(s) > f.MaxLength {
 		return nil, fmt.Sprintf("This value must be shorter than the max length of %d characters.", f.MaxLength)
 	}
+	if f.Link && s != "" {
+		if _, ok := richtext.SafeURL(s); !ok {
+			return nil, msgUnsafeURL
+		}
+	}
 	return s, ""
 }
+
+// msgUnsafeURL refuses a link target with another scheme than these.
+const msgUnsafeURL = "This field must be an http(s), mailto: or tel: URL, or a relative one."
 
 func stringQuery(raw string) (any, error) { return raw, nil }
 

@@ -58,6 +58,10 @@ type Field struct {
 	// select, checkbox, text, number).
 	DefaultValue any
 	MaxLength    int
+	// Link makes a text field a link target: only http(s), mailto:, tel:
+	// and relative URLs are stored (richtext.SafeURL, the rule rich text
+	// links follow too), so no javascript: or data: URL reaches a page.
+	Link bool
 	// Integer makes a number accept integers only (stored as BIGINT when it
 	// has a column).
 	Integer bool

@@ -191,12 +191,13 @@ func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.P
 	}
 	limit, page, paginate := pagination(p)
 	q := Find{Filter: and(af, wf), Sort: sort}
-	if paginate {
-		q.Limit, q.Offset = limit, (page-1)*limit
-	}
+	pageWindow(&q, limit, page, paginate)
 	recs, total, err := s.store.Find(ctx, c, q)
 	if err != nil {
 		return List{}, fmt.Errorf("find %s: %w", slug, err)
+	}
+	if err := checkPageDocs(len(recs)); err != nil {
+		return List{}, err
 	}
 	docs, err := s.docs(ctx, actor, c, recs, opts)
 	if err != nil {
@@ -205,7 +206,36 @@ func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.P
 	return envelope(docs, total, limit, page, paginate), nil
 }
 
-// pagination reads limit/page; limit=0 or pagination=false means all.
+// MaxPageDocs caps the documents of one list answer. limit=0,
+// pagination=false and limits above it are served while the answer holds
+// at most this many documents; beyond, a 400 QueryError asks the client to
+// paginate — the answer is never silently cut short.
+const MaxPageDocs = 1000
+
+// pageWindow sets the rows q fetches: the page, or — without pagination or
+// for a limit above the cap — one more than the cap, so checkPageDocs can
+// tell an answer that is too large without reading it whole.
+func pageWindow(q *Find, limit, page int, paginate bool) {
+	if paginate {
+		q.Offset = (page - 1) * limit
+	}
+	if paginate && limit <= MaxPageDocs {
+		q.Limit = limit
+		return
+	}
+	q.Limit = MaxPageDocs + 1
+}
+
+// checkPageDocs refuses an answer of more than MaxPageDocs documents.
+func checkPageDocs(n int) error {
+	if n > MaxPageDocs {
+		return &query.LimitError{Path: "limit", What: "documents per answer (paginate with limit and page)", Max: MaxPageDocs}
+	}
+	return nil
+}
+
+// pagination reads limit/page; limit=0 or pagination=false means all (up
+// to MaxPageDocs).
 func pagination(p query.Params) (limit, page int, paginate bool) {
 	limit, page = DefaultLimit, max(p.Page, 1)
 	if p.LimitSet {

@@ -86,12 +86,13 @@ func (s *Service) findVersions(ctx context.Context, actor *Actor, c *Collection,
 	}
 	limit, page, paginate := pagination(p)
 	q := Find{Filter: wf, Sort: sort}
-	if paginate {
-		q.Limit, q.Offset = limit, (page-1)*limit
-	}
+	pageWindow(&q, limit, page, paginate)
 	vs, total, err := s.store.FindVersions(ctx, c, q)
 	if err != nil {
 		return List{}, fmt.Errorf("find versions: %w", err)
+	}
+	if err := checkPageDocs(len(vs)); err != nil {
+		return List{}, err
 	}
 	docs, err := s.versionDocs(ctx, actor, c, vs, ReadOptionsFrom(p))
 	if err != nil {

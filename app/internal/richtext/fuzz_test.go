@@ -3,6 +3,7 @@ package richtext
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -10,7 +11,8 @@ import (
 // Longer runs: go test ./app/internal/richtext -run '^$' -fuzz FuzzHTML -fuzztime 10m
 
 // FuzzValidate checks that Validate never panics, fails only with
-// *ValidationError, and agrees with HTML on what is valid.
+// *ValidationError, and agrees with HTML on what is valid (but for unsafe
+// link urls, which only Validate refuses).
 func FuzzValidate(f *testing.F) {
 	f.Add([]byte(`{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"text","text":"x"}]}]}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
@@ -20,7 +22,9 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("Validate error %T: %v", err, err)
 		}
 		_, herr := HTML(raw, Options{})
-		if (err == nil) != (herr == nil) {
+		// HTML accepts what Validate does, and also stored link urls that
+		// Validate refuses on write (it drops their href instead).
+		if (err == nil && herr != nil) || (err != nil && herr == nil && !strings.HasSuffix(ve.Path, ".fields.url")) {
 			t.Fatalf("Validate = %v but HTML = %v", err, herr)
 		}
 		_ = IsEmpty(raw)

@@ -295,6 +295,15 @@ func TestValidate(t *testing.T) {
 		{"text in root", `{"root":{"type":"root","children":[{"type":"text","text":"x"}]}}`, "root.children[0]", "cannot be inside"},
 		{"paragraph in paragraph", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"paragraph","children":[]}]}]}}`, "root.children[0].children[0]", "cannot be inside"},
 		{"link in link", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"/"},"children":[{"type":"link","fields":{"url":"/"},"children":[]}]}]}]}}`, "root.children[0].children[0].children[0]", "cannot be inside"},
+		{"link https", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"https://example.com/a"},"children":[{"type":"text","text":"x"}]}]}]}}`, "-", ""},
+		{"link mailto", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"mailto:a@example.com"},"children":[{"type":"text","text":"x"}]}]}]}}`, "-", ""},
+		{"link tel", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"tel:+123"},"children":[{"type":"text","text":"x"}]}]}]}}`, "-", ""},
+		{"link relative", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"/about#team"},"children":[{"type":"text","text":"x"}]}]}]}}`, "-", ""},
+		{"link javascript", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"javascript:alert(1)"},"children":[{"type":"text","text":"x"}]}]}]}}`, "root.children[0].children[0].fields.url", "http(s), mailto: or tel:"},
+		{"link javascript hidden by case and tab", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"JaVa\tScript:alert(1)"},"children":[{"type":"text","text":"x"}]}]}]}}`, "root.children[0].children[0].fields.url", "http(s), mailto: or tel:"},
+		{"link data", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"data:text/html,<script>alert(1)</script>"},"children":[{"type":"text","text":"x"}]}]}]}}`, "root.children[0].children[0].fields.url", "http(s), mailto: or tel:"},
+		{"link vbscript", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"vbscript:x"},"children":[{"type":"text","text":"x"}]}]}]}}`, "root.children[0].children[0].fields.url", "http(s), mailto: or tel:"},
+		{"autolink javascript", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"autolink","fields":{"url":"javascript:alert(1)"},"children":[]}]}]}}`, "root.children[0].children[0].fields.url", "http(s)"},
 		{"paragraph in list", `{"root":{"type":"root","children":[{"type":"list","listType":"bullet","children":[{"type":"paragraph","children":[]}]}]}}`, "root.children[0].children[0]", "cannot be inside"},
 		{"nested root", `{"root":{"type":"root","children":[{"type":"quote","children":[{"type":"root","children":[]}]}]}}`, "root.children[0].children[0]", "root node"},
 		{"text not string", `{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"text","text":5}]}]}}`, "root.children[0].children[0].text", "string"},
@@ -345,7 +354,15 @@ func TestValidate(t *testing.T) {
 			if ve.Path != tt.path || !strings.Contains(ve.Message, tt.msg) {
 				t.Errorf("got %q %q, want path %q message containing %q", ve.Path, ve.Message, tt.path, tt.msg)
 			}
-			if _, err := HTML(json.RawMessage(tt.raw), Options{}); !errors.As(err, &ve) {
+			out, err := HTML(json.RawMessage(tt.raw), Options{})
+			if strings.HasSuffix(tt.path, ".fields.url") && strings.Contains(tt.msg, "http(s)") {
+				// Refused on write only: a stored one renders without href.
+				if err != nil || strings.Contains(out, "href") {
+					t.Errorf("HTML of a stored unsafe link = %q, %v; want it rendered without href", out, err)
+				}
+				return
+			}
+			if !errors.As(err, &ve) {
 				t.Errorf("HTML accepted an invalid document: %v", err)
 			}
 		})

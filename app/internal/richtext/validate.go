@@ -201,14 +201,45 @@ func hex4(b []byte, at int) (rune, bool) {
 // in a list, no links in links) and that the value is within MaxBytes,
 // MaxDepth and MaxNodes. Unknown extra keys are allowed: Lexical adds keys
 // between versions and they are never rendered. A JSON null or empty raw is
-// valid (no value). Failures are *ValidationError.
+// valid (no value). Link urls must pass SafeURL. Failures are
+// *ValidationError.
 func Validate(raw json.RawMessage) error {
 	v, err := decode(raw)
 	if err != nil || v == nil {
 		return err
 	}
-	_, err = validateState(v)
-	return err
+	root, err := validateState(v)
+	if err != nil {
+		return err
+	}
+	return checkLinkURLs(root, "root", 1)
+}
+
+// checkLinkURLs refuses link and autolink urls that SafeURL refuses
+// (javascript:, data:, …), so they are never stored. HTML skips this check:
+// a value stored before the rule renders with the href dropped rather
+// than failing.
+func checkLinkURLs(n map[string]any, path string, depth int) error {
+	if depth > MaxDepth {
+		return nil
+	}
+	if t, _ := n["type"].(string); t == "link" || t == "autolink" {
+		f, _ := n["fields"].(map[string]any)
+		if u, _ := f["url"].(string); u != "" {
+			if _, ok := SafeURL(u); !ok {
+				return &ValidationError{Path: path + ".fields.url", Message: "must be an http(s), mailto: or tel: URL, or a relative one"}
+			}
+		}
+	}
+	kids, _ := n["children"].([]any)
+	for i, k := range kids {
+		if kid, ok := k.(map[string]any); ok {
+			if err := checkLinkURLs(kid, path+".children["+strconv.Itoa(i)+"]", depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // validateState checks a decoded editor state and returns its root node.
@@ -416,6 +447,7 @@ func checkLink(n map[string]any, path string) error {
 	if err := optString(f, "url", fp); err != nil {
 		return err
 	}
+
 	if v, ok := f["newTab"]; ok && v != nil {
 		if _, ok := v.(bool); !ok {
 			return &ValidationError{Path: fp + ".newTab", Message: "must be a boolean"}

@@ -182,3 +182,56 @@ func TestIDValuesAreIntegers(t *testing.T) {
 		})
 	}
 }
+
+// TestPageDocsCap: an answer holds at most content.MaxPageDocs documents.
+// limit=0, pagination=false and a larger limit are served up to the cap
+// and refused with a LimitError on limit beyond it (never cut short), for
+// anonymous callers and admins alike; a page within the cap is served.
+// Both dialects.
+func TestPageDocsCap(t *testing.T) {
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			svc := newService(db)
+			col, _ := svc.Registry().Get(collections.PagesSlug)
+			recs := make([]content.Record, content.MaxPageDocs)
+			for i := range recs {
+				rec, err := svc.Prepare(ctx, admin, collections.PagesSlug, map[string]any{"title": "P" + strconv.Itoa(i), "_status": "published"}, nil, content.WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				recs[i] = rec
+			}
+			if _, err := db.BulkCreate(ctx, col, recs); err != nil {
+				t.Fatal(err)
+			}
+			find := func(actor *content.Actor, raw string) (content.List, error) {
+				return svc.Find(ctx, actor, collections.PagesSlug, mustParse(t, raw), content.ReadOptions{})
+			}
+			// At the cap: everything, in one answer.
+			for _, raw := range []string{"limit=0&depth=0", "pagination=false&depth=0", "limit=5000&depth=0"} {
+				l, err := find(nil, raw)
+				if err != nil || len(l.Docs) != content.MaxPageDocs {
+					t.Fatalf("%s at the cap: %d docs, %v", raw, len(l.Docs), err)
+				}
+			}
+			if _, err := svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "One more", "_status": "published"}, content.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			for _, actor := range []*content.Actor{nil, admin} {
+				for _, raw := range []string{"limit=0&depth=0", "pagination=false&depth=0", "limit=5000&depth=0", "limit=5000&page=1&depth=0"} {
+					_, err := find(actor, raw)
+					var le *query.LimitError
+					if !errors.As(err, &le) || le.Path != "limit" || le.Max != content.MaxPageDocs {
+						t.Errorf("%s over the cap (admin %v): err %v, want a LimitError on limit", raw, actor != nil, err)
+					}
+				}
+			}
+			l, err := find(nil, "limit=1000&page=2&depth=0")
+			if err != nil || len(l.Docs) != 1 || l.TotalDocs != int64(content.MaxPageDocs+1) {
+				t.Fatalf("second page: %d docs of %d, %v", len(l.Docs), l.TotalDocs, err)
+			}
+		})
+	}
+}

@@ -165,10 +165,14 @@ func lockoutScenarios() []Scenario {
 		s.Name = fmt.Sprintf("failure %d", i)
 		out = append(out, s)
 	}
-	locked := `{"errors":[{"message":"This user is locked due to having too many failed login attempts."}]}`
+	// A lock reads as a wrong password, whatever the password, so it tells
+	// no stranger that the address has an account (Payload says "locked").
+	locked := `{"errors":[{"message":"The email or password provided is incorrect."}]}`
 	return append(out,
 		Scenario{Name: "locked even with the right password", Method: "POST", Path: "/api/users/login", IP: ip,
 			Body: map[string]any{"email": "locked@example.com", "password": "locked-pass-123"}, WantStatus: 401, WantJSON: locked},
+		Scenario{Name: "an unknown address reads the same as a locked one", Method: "POST", Path: "/api/users/login", IP: ip,
+			Body: map[string]any{"email": "nobody@example.com", "password": "locked-pass-123"}, WantStatus: 401, WantJSON: locked},
 		Scenario{Name: "unlock by an editor is forbidden", Method: "POST", Path: "/api/users/unlock", Headers: editorH,
 			Body: map[string]any{"email": "locked@example.com"}, WantStatus: 403, WantJSON: msgForbidden},
 		Scenario{Name: "unlock anonymous is forbidden", Method: "POST", Path: "/api/users/unlock",

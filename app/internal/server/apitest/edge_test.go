@@ -113,6 +113,17 @@ func edgeWriteScenarios() []Scenario {
 		bad("title too long", `{"title":"`+strings.Repeat("t", 301)+`"}`, "title"),
 		bad("unknown block type", `{"title":"x","layout":[{"blockType":"nope"}]}`, "layout.0.blockType"),
 		bad("block missing its required media", `{"title":"x","layout":[{"blockType":"mediaBlock"}]}`, "layout.0.media"),
+		// Link targets: http(s), mailto:, tel: and relative URLs only.
+		bad("javascript: in a block link", `{"title":"x","layout":[{"blockType":"callToAction","heading":"Go","links":[{"label":"A","url":"javascript:alert(1)"}]}]}`, "layout.0.links.0.url"),
+		bad("data: in a block link", `{"title":"x","layout":[{"blockType":"callToAction","heading":"Go","links":[{"label":"A","url":"data:text/html,<script>alert(1)</script>"}]}]}`, "layout.0.links.0.url"),
+		bad("javascript: hidden by case and a tab in a block link", `{"title":"x","layout":[{"blockType":"callToAction","heading":"Go","links":[{"label":"A","url":" JaVa\tScRiPt:alert(1)"}]}]}`, "layout.0.links.0.url"),
+		bad("javascript: in a rich text link", `{"title":"x","content":{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"linkType":"custom","url":"javascript:alert(1)"},"children":[{"type":"text","text":"x"}]}]}]}}}`, "content"),
+		{Name: "javascript: in a global's link", Method: "POST", Path: "/api/globals/header", Headers: jsonAdmin,
+			Body: `{"navItems":[{"link":{"type":"custom","label":"X","url":"javascript:alert(1)"}}]}`, WantStatus: 400,
+			WantJSON: `{"errors":[{"name":"ValidationError","data":{"errors":[{"path":"navItems.0.link.url"}]}}]}`},
+		{Name: "mailto:, tel: and relative links are kept", Method: "POST", Path: "/api/pages?depth=0", Headers: jsonAdmin,
+			Body:       `{"title":"Links","slug":"links-ok","layout":[{"blockType":"callToAction","heading":"Go","links":[{"label":"A","url":"mailto:a@example.com"},{"label":"B","url":"tel:+100"},{"label":"C","url":"/about#x"},{"label":"D","url":"https://a.example/"}]}]}`,
+			WantStatus: 201, WantJSON: `{"doc":{"layout":[{"links":[{"url":"mailto:a@example.com"},{"url":"tel:+100"},{"url":"/about#x"},{"url":"https://a.example/"}]}]}}`},
 		{Name: "unknown status is not published", Method: "POST", Path: "/api/pages?depth=0", Headers: jsonAdmin, Body: `{"title":"Status bogus","slug":"status-bogus","_status":"bogus"}`,
 			WantStatus: 0, After: func(t *testing.T, e *env, res *response) {
 				noServerError(t, res)
@@ -148,7 +159,9 @@ func edgeWriteScenarios() []Scenario {
 			WantStatus: 200, WantJSON: `{"doc":{"related":[]}}`},
 		{Name: "rich text XSS is neutralised in HTML", Setup: createPage(`{"title":"XSS","slug":"xss","_status":"published","content":{"root":{"type":"root","children":[{"type":"paragraph","children":[
 			{"type":"text","text":"<script>alert(1)</script>","format":0,"version":1},
-			{"type":"link","fields":{"url":"javascript:alert(1)"},"children":[{"type":"text","text":"click","format":0,"version":1}],"version":1}],"version":1}],"version":1}}}`),
+			{"type":"link","fields":{"url":"/x\"><script>alert(1)</script>"},"children":[{"type":"text","text":"click","format":0,"version":1}],"version":1}],"version":1}],"version":1}}}`),
+			// (A javascript: link is refused on write, above; one stored
+			// before that rendering without href is richtext's TestValidate.)
 			Path: "/api/pages/{{last}}?richText=html&depth=0", WantStatus: 200,
 			After: func(t *testing.T, e *env, res *response) {
 				html, _ := dig(res.JSON, "content_html").(string)
