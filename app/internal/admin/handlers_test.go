@@ -312,6 +312,9 @@ func TestSlugUniqueInline(t *testing.T) {
 	}
 }
 
+// TestLockoutMessage: a locked account reads as a wrong password, even with
+// the right one, and as an unknown address does, so the sign-in page tells
+// no stranger that an address has an account (issue 17).
 func TestLockoutMessage(t *testing.T) {
 	s := newSite(t)
 	if _, err := s.app.Auth().FirstRegister(context.Background(), auth.Registration{Email: "a@example.com", Password: "long-enough-password"}); err != nil {
@@ -320,9 +323,19 @@ func TestLockoutMessage(t *testing.T) {
 	for range 6 {
 		s.post(t, "/admin/login", url.Values{"_csrf": {s.token(t, "/admin/login")}, "email": {"a@example.com"}, "password": {"wrong-password"}})
 	}
-	_, body := s.post(t, "/admin/login", url.Values{"_csrf": {s.token(t, "/admin/login")}, "email": {"a@example.com"}, "password": {"long-enough-password"}})
-	if !strings.Contains(body, "locked") {
-		t.Fatalf("no lockout message:\n%s", body)
+	flash := regexp.MustCompile(`data-flash="error">([^<]*)<`)
+	login := func(email, password string) (int, string) {
+		resp, body := s.post(t, "/admin/login", url.Values{"_csrf": {s.token(t, "/admin/login")}, "email": {email}, "password": {password}})
+		m := flash.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("%s: no error message:\n%s", email, body)
+		}
+		return resp.StatusCode, m[1]
+	}
+	lockedStatus, locked := login("a@example.com", "long-enough-password")
+	unknownStatus, unknown := login("nobody@example.com", "long-enough-password")
+	if locked != unknown || lockedStatus != unknownStatus || strings.Contains(locked, "locked") {
+		t.Fatalf("locked account: %d %q; unknown address: %d %q; want the same", lockedStatus, locked, unknownStatus, unknown)
 	}
 }
 

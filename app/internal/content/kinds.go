@@ -102,6 +102,9 @@ func textValue(_ *validator, f *Field, raw, _ any, _ string) (any, string) {
 	if !utf8.ValidString(s) {
 		return nil, "This field must be valid UTF-8."
 	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, msgNUL
+	}
 	if f.MaxLength > 0 && utf8.RuneCountInString(s) > f.MaxLength {
 		return nil, fmt.Sprintf("This value must be shorter than the max length of %d characters.", f.MaxLength)
 	}
@@ -111,6 +114,36 @@ func textValue(_ *validator, f *Field, raw, _ any, _ string) (any, string) {
 		}
 	}
 	return s, ""
+}
+
+// msgNUL refuses U+0000 in stored text, on both dialects: PostgreSQL's
+// text and jsonb cannot hold it (SQLite could), and one rule for both keeps
+// a document portable. Rich text refuses it too (richtext.Validate).
+const msgNUL = "This field must not contain a NUL character."
+
+// hasNUL reports whether a JSON value holds U+0000 in a string or key
+// (depth-bounded like the JSON decoder's nesting).
+func hasNUL(v any, depth int) bool {
+	if depth > 10000 {
+		return false
+	}
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, 0) >= 0
+	case map[string]any:
+		for k, e := range x {
+			if strings.IndexByte(k, 0) >= 0 || hasNUL(e, depth+1) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if hasNUL(e, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // msgUnsafeURL refuses a link target with another scheme than these.
@@ -360,8 +393,13 @@ func init() {
 			Column:   col(ColNone), Widget: "blocks", JSONSchema: blocksSchema,
 		},
 		JSON: {
-			Validate: func(_ *validator, _ *Field, raw, _ any, _ string) (any, string) { return raw, "" },
-			Column:   col(ColNone), Ops: opLike | opContains, QueryValue: stringQuery, Widget: "json",
+			Validate: func(_ *validator, _ *Field, raw, _ any, _ string) (any, string) {
+				if hasNUL(raw, 0) {
+					return nil, msgNUL
+				}
+				return raw, ""
+			},
+			Column: col(ColNone), Ops: opLike | opContains, QueryValue: stringQuery, Widget: "json",
 			JSONSchema: jsonFieldSchema,
 		},
 	}

@@ -207,13 +207,13 @@ func (v *validator) rows(f *Field, raw any, path string) (any, string) {
 		var norm map[string]any
 		v.within(fmt.Sprintf("%s %d", f.label(), i+1), func() { norm = v.normalize(fields, row, nil, rowPath) })
 		id, _ := row["id"].(string)
-		if id == "" || len(id) > 64 {
+		if id == "" || len(id) > 64 || strings.IndexByte(id, 0) >= 0 {
 			id = newRowID()
 		}
 		norm["id"] = id
 		if f.Type == Blocks {
 			norm["blockType"] = blockType
-			if name, ok := row["blockName"].(string); ok && len(name) <= 200 {
+			if name, ok := row["blockName"].(string); ok && len(name) <= 200 && strings.IndexByte(name, 0) < 0 {
 				norm["blockName"] = name
 			}
 		}

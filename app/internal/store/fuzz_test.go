@@ -34,6 +34,8 @@ func FuzzWhereSQL(f *testing.F) {
 		"where[layout.items.title][not_like]=a&where[layout.media][in]=1",
 		"where[title][not_equals]=&where[slug][not_in]=",
 		"where[and][0][or][0][related][not_in]=1&where[and][1][createdAt][less_than]=2000",
+		"where[title][equals]=%00&where[slug][like]=a%00b&where[meta.description][contains]=%00",
+		"where[content][like]=%00&where[layout.links.url][in]=%00,b&sort=title",
 	} {
 		f.Add(s)
 	}

@@ -113,6 +113,26 @@ func edgeWriteScenarios() []Scenario {
 		bad("title too long", `{"title":"`+strings.Repeat("t", 301)+`"}`, "title"),
 		bad("unknown block type", `{"title":"x","layout":[{"blockType":"nope"}]}`, "layout.0.blockType"),
 		bad("block missing its required media", `{"title":"x","layout":[{"blockType":"mediaBlock"}]}`, "layout.0.media"),
+		// U+0000 is refused on both dialects (PostgreSQL cannot store it).
+		bad("NUL in a text field", `{"title":"a\u0000b"}`, "title"),
+		bad("NUL in a group's textarea", `{"title":"x","meta":{"description":"a\u0000"}}`, "meta.description"),
+		bad("NUL in a block's text", `{"title":"x","layout":[{"blockType":"hero","heading":"\u0000"}]}`, "layout.0.heading"),
+		bad("NUL in rich text", `{"title":"x","content":{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"text","text":"\u0000"}]}]}}}`, "content"),
+		{Name: "NUL in a global's label", Method: "POST", Path: "/api/globals/header", Headers: jsonAdmin,
+			Body: `{"navItems":[{"link":{"type":"custom","label":"\u0000","url":"/x"}}]}`, WantStatus: 400,
+			WantJSON: `{"errors":[{"name":"ValidationError","data":{"errors":[{"path":"navItems.0.link.label"}]}}]}`},
+		{Name: "NUL in a user's name", Method: "PATCH", Path: "/api/users/{{adminID}}", Headers: jsonAdmin,
+			Body: `{"name":"a\u0000"}`, WantStatus: 400, WantJSON: `{"errors":[{"name":"ValidationError","data":{"errors":[{"path":"name"}]}}]}`},
+		{Name: "NUL in an API key's name", Method: "POST", Path: "/api/users/{{adminID}}/api-keys", Headers: jsonAdmin,
+			Body: `{"name":"k\u0000"}`, WantStatus: 400},
+		{Name: "NUL in a block name or row id is dropped, not stored", Method: "POST", Path: "/api/pages?depth=0", Headers: jsonAdmin,
+			Body:       `{"title":"NUL rows","slug":"nul-rows","layout":[{"blockType":"hero","heading":"H","blockName":"b\u0000","id":"r\u0000"}]}`,
+			WantStatus: 201, WantJSON: `{"doc":{"layout":[{"blockName":null,"id":"<string>"}]}}`,
+			After: func(t *testing.T, e *env, res *response) {
+				if id, _ := dig(res.JSON, "doc.layout.0.id").(string); strings.ContainsRune(id, 0) {
+					t.Errorf("row id kept its NUL: %q", id)
+				}
+			}},
 		// Link targets: http(s), mailto:, tel: and relative URLs only.
 		bad("javascript: in a block link", `{"title":"x","layout":[{"blockType":"callToAction","heading":"Go","links":[{"label":"A","url":"javascript:alert(1)"}]}]}`, "layout.0.links.0.url"),
 		bad("data: in a block link", `{"title":"x","layout":[{"blockType":"callToAction","heading":"Go","links":[{"label":"A","url":"data:text/html,<script>alert(1)</script>"}]}]}`, "layout.0.links.0.url"),
