@@ -87,32 +87,24 @@ func (a *API) registerAccounts(g *gin.RouterGroup) {
 	u.DELETE("/:id/api-keys/:key", a.handle(a.revokeAPIKey))
 }
 
-func timeOrNull(t time.Time) any {
-	if t.IsZero() {
-		return nil
+// selfDoc is the user's document as content shapes it for every
+// collection, read as the user themselves (the auth endpoints answer for
+// the caller), with the sessions the auth endpoints list and the strategy
+// the caller signed in with. No secret is in it: content never reads the
+// credential columns.
+func (a *API) selfDoc(ctx context.Context, u auth.User, sessions []auth.Session, strategy string) (map[string]any, error) {
+	self := &content.Actor{ID: u.ID, Email: u.Email, Roles: u.Roles}
+	doc, err := a.content.FindByID(ctx, self, a.authSlug(), u.ID, content.ReadOptions{})
+	if err != nil {
+		return nil, err
 	}
-	return content.FormatTime(t)
-}
-
-// userDoc renders a user as Payload does (never any secret).
-func (a *API) userDoc(u auth.User, sessions []auth.Session) map[string]any {
 	ss := make([]map[string]any, 0, len(sessions))
 	for _, s := range sessions {
 		ss = append(ss, map[string]any{"id": s.ID, "createdAt": content.FormatTime(s.CreatedAt), "expiresAt": content.FormatTime(s.ExpiresAt)})
 	}
-	var name any
-	if u.Name != "" {
-		name = u.Name
-	}
-	roles := u.Roles
-	if roles == nil {
-		roles = []string{}
-	}
-	return map[string]any{
-		"id": u.ID, "email": u.Email, "name": name, "roles": roles,
-		"createdAt": timeOrNull(u.CreatedAt), "updatedAt": timeOrNull(u.UpdatedAt),
-		"sessions": ss, "collection": a.authSlug(),
-	}
+	doc["sessions"] = ss
+	doc["_strategy"] = strategy
+	return doc, nil
 }
 
 func (a *API) setCookie(c *gin.Context, token string, exp time.Time) {
@@ -194,15 +186,18 @@ func (a *API) usersInit(c *gin.Context) error {
 	return nil
 }
 
-func (a *API) authResponse(c *gin.Context, status int, res *auth.AuthResult, extra map[string]any) {
-	user := a.userDoc(res.User, res.Sessions)
-	user["_strategy"] = auth.StrategyLocalJWT
+func (a *API) authResponse(c *gin.Context, status int, res *auth.AuthResult, extra map[string]any) error {
+	user, err := a.selfDoc(c.Request.Context(), res.User, res.Sessions, auth.StrategyLocalJWT)
+	if err != nil {
+		return err
+	}
 	body := map[string]any{"exp": res.ExpiresAt.Unix(), "token": res.Token, "user": user}
 	for k, v := range extra {
 		body[k] = v
 	}
 	a.setCookie(c, res.Token, res.ExpiresAt)
 	a.json(c, status, body)
+	return nil
 }
 
 func (a *API) firstRegister(c *gin.Context) error {
@@ -214,8 +209,7 @@ func (a *API) firstRegister(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Successfully registered first user."})
-	return nil
+	return a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Successfully registered first user."})
 }
 
 // limitedBody serves the rate-limited endpoints: the limit, then the JSON
@@ -243,8 +237,7 @@ func (a *API) login(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Authentication Passed"})
-	return nil
+	return a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Authentication Passed"})
 }
 
 func (a *API) logout(c *gin.Context) error {
@@ -267,8 +260,10 @@ func (a *API) me(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	user := a.userDoc(cl.Principal.User, sessions)
-	user["_strategy"] = cl.Strategy
+	user, err := a.selfDoc(c.Request.Context(), cl.Principal.User, sessions, cl.Strategy)
+	if err != nil {
+		return err
+	}
 	body := map[string]any{"user": user, "collection": a.authSlug(), "strategy": cl.Strategy, "message": "Account"}
 	if cl.Token != "" {
 		body["token"], body["exp"] = cl.Token, cl.Exp
@@ -286,8 +281,10 @@ func (a *API) refreshToken(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	user := a.userDoc(res.User, res.Sessions)
-	user["_strategy"] = auth.StrategyLocalJWT
+	user, err := a.selfDoc(c.Request.Context(), res.User, res.Sessions, auth.StrategyLocalJWT)
+	if err != nil {
+		return err
+	}
 	a.setCookie(c, res.Token, res.ExpiresAt)
 	a.json(c, http.StatusOK, map[string]any{
 		"message": "Token refresh successful.", "exp": res.ExpiresAt.Unix(), "refreshedToken": res.Token,
@@ -317,8 +314,7 @@ func (a *API) resetPassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Password reset successfully."})
-	return nil
+	return a.authResponse(c, http.StatusOK, res, map[string]any{"message": "Password reset successfully."})
 }
 
 func (a *API) unlock(c *gin.Context) error {
@@ -391,7 +387,11 @@ func (a *API) createUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a.json(c, http.StatusCreated, docEnvelope{Doc: a.userDoc(u, nil), Message: "User successfully created."})
+	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, a.authSlug(), u.ID, content.ReadOptions{})
+	if err != nil {
+		return err
+	}
+	a.json(c, http.StatusCreated, docEnvelope{Doc: doc, Message: "User successfully created."})
 	return nil
 }
 
@@ -434,7 +434,11 @@ func (a *API) updateUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a.json(c, http.StatusOK, docEnvelope{Doc: a.userDoc(u, nil), Message: "Updated successfully."})
+	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, a.authSlug(), u.ID, content.ReadOptions{})
+	if err != nil {
+		return err
+	}
+	a.json(c, http.StatusOK, docEnvelope{Doc: doc, Message: "Updated successfully."})
 	return nil
 }
 
