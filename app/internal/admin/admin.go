@@ -150,6 +150,7 @@ func (a *Admin) Register(r *gin.Engine) {
 	g.POST("/forgot", a.forgot)
 	g.GET("/reset/:token", a.resetPage)
 	g.POST("/reset/:token", a.reset)
+	g.GET("/session", a.sessionState)
 	g.GET("/account", a.accountPage)
 	g.POST("/account", a.accountAction)
 	g.GET("/collections/*path", a.collections)

@@ -173,6 +173,9 @@ type page struct {
 	// LinkTargets is the JSON list of collections rich text links may
 	// target (linkTargets), for the editor.
 	LinkTargets string
+	// Session is what the page scripts need to keep the session alive
+	// (session.go); nil when signed out.
+	Session *sessionView
 }
 
 // navItem is one sidebar entry; Group starts a titled group of entries.
@@ -234,6 +237,9 @@ func (a *Admin) render(c *gin.Context, status int, name string, p page) {
 		p.UploadCol = col
 	}
 	p.LinkTargets = linkTargets(a.content.Registry())
+	if !p.Bare {
+		p.Session = a.session(c)
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		a.log.Error("admin: render", "template", name, "err", err)

@@ -121,7 +121,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
 		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
 		Production: cfg.Production(), PublicURL: cfg.PublicURL,
-	}, auth.Deps{Store: db.Auth(authCollection(reg)), Users: authCollection(reg), Mailer: newMailer(cfg), Logger: log})
+	}, auth.Deps{Store: db.Auth(authCollection(reg)), Users: authCollection(reg), Mailer: newMailer(cfg), Logger: log, Now: o.clock})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -141,7 +141,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 	a.admin = admin.New(admin.Options{
 		Content: a.content, Auth: authSvc, Media: a.media, Logger: log, Secret: []byte(cfg.Secret),
 		SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"), PreviewURL: cfg.PreviewURL,
-		MediaOrigin: cfg.S3.PublicURL, Limiter: o.loginLimiter(),
+		MediaOrigin: cfg.S3.PublicURL, Limiter: o.loginLimiter(), Now: o.clock,
 		UploadOrigin: admin.UploadOrigin(cfg.S3.Bucket, cfg.S3.Region, cfg.S3.Endpoint, cfg.S3.ForcePathStyle),
 	})
 	// Readiness has its own connection on PostgreSQL: with the request pool

@@ -12,6 +12,7 @@ type Option func(*buildOptions)
 
 type buildOptions struct {
 	limiterNow func() time.Time // nil: the wall clock
+	clock      func() time.Time // nil: the wall clock
 }
 
 // WithRateLimitClock makes the per-IP login rate limiters (REST and admin)
@@ -21,6 +22,14 @@ type buildOptions struct {
 // (one token per 6 s) before the 11th request arrives.
 func WithRateLimitClock(now func() time.Time) Option {
 	return func(o *buildOptions) { o.limiterNow = now }
+}
+
+// WithClock makes sessions (token issue, expiry and refresh) and the
+// admin's notion of now read the time from now instead of the wall clock,
+// so a test can end a session without waiting for it: advance the clock
+// past the token lifetime and the next request is signed out.
+func WithClock(now func() time.Time) Option {
+	return func(o *buildOptions) { o.clock = now }
 }
 
 // loginLimiter returns a new login rate limiter on the configured clock.

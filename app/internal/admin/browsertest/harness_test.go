@@ -42,8 +42,8 @@ func startCMS(t *testing.T, extra map[string]string) *cms {
 }
 
 // startCMSModel is startCMS for a given content model (nil: the shipped
-// collections).
-func startCMSModel(t *testing.T, extra map[string]string, model *server.Model) *cms {
+// collections) and build options.
+func startCMSModel(t *testing.T, extra map[string]string, model *server.Model, opts ...server.Option) *cms {
 	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{
@@ -64,9 +64,9 @@ func startCMSModel(t *testing.T, extra map[string]string, model *server.Model) *
 	}
 	var app *server.App
 	if model == nil {
-		app, err = server.Build(context.Background(), cfg, logger)
+		app, err = server.Build(context.Background(), cfg, logger, opts...)
 	} else {
-		app, err = server.BuildModel(context.Background(), cfg, logger, *model)
+		app, err = server.BuildModel(context.Background(), cfg, logger, *model, opts...)
 	}
 	if err != nil {
 		t.Fatalf("build: %v", err)

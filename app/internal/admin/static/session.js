@@ -1,0 +1,201 @@
+// Chronos admin: no lost work while editing (see session.go). It keeps the
+// session alive while the editor is in use and warns before it ends; a save
+// after the session ended keeps the form on the page and signs in again in
+// place, then saves. Every page works without this file. No dependencies,
+// no build.
+(function () {
+  "use strict";
+  var doc = document, root = doc.documentElement;
+  if (!root.hasAttribute("data-session-exp")) return;
+  var AUTH = root.getAttribute("data-auth");
+  function $(sel, r) { return (r || doc).querySelector(sel); }
+  function $$(sel, r) { return Array.prototype.slice.call((r || doc).querySelectorAll(sel)); }
+  function el(tag, attrs, kids) {
+    var e = doc.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") e.textContent = attrs[k];
+      else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), attrs[k]);
+      else e.setAttribute(k, attrs[k]);
+    });
+    (kids || []).forEach(function (c) { e.appendChild(typeof c === "string" ? doc.createTextNode(c) : c); });
+    return e;
+  }
+  function num(n) { return +root.getAttribute("data-session-" + n); }
+
+  // The server's clock decides; skew corrects ours to it.
+  var s = { exp: num("exp"), skew: num("now") - Date.now(), ttl: num("ttl"), warn: num("warn"),
+    email: root.getAttribute("data-session-email") || "", ended: false, refreshing: null, lastRefresh: 0, timer: 0 };
+  function left() { return s.exp * 1000 - (Date.now() + s.skew); }
+  function clock(exp) {
+    return new Date(exp * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  // ---- banner -----------------------------------------------------------
+  function banner(kind, text, action, onAction) {
+    var b = $("#session-banner");
+    if (!b) {
+      b = el("div", { id: "session-banner", "class": "flash session-banner", role: "alert" });
+      var main = $("#main");
+      if (main) main.insertBefore(b, main.firstChild); else doc.body.insertBefore(b, doc.body.firstChild);
+    }
+    b.className = "flash session-banner flash-" + kind;
+    b.setAttribute("data-session-state", kind === "warning" ? "expiring" : "ended");
+    b.textContent = "";
+    b.appendChild(el("span", { text: text + " " }));
+    b.appendChild(el("button", { type: "button", "class": "btn btn-small", id: "session-action", text: action, onclick: onAction }));
+    b.hidden = false;
+  }
+  function hideBanner() { var b = $("#session-banner"); if (b) { b.hidden = true; b.removeAttribute("data-session-state"); } }
+
+  // ---- state ------------------------------------------------------------
+  // setExp records a new expiry and plans the next warning or the end.
+  function setExp(exp) {
+    s.exp = exp; s.ended = false;
+    root.setAttribute("data-session-exp", String(exp));
+    schedule();
+  }
+  function schedule() {
+    clearTimeout(s.timer);
+    var l = left(), warn = s.warn * 1000;
+    if (l <= 0) { ended(); return; }
+    if (l <= warn) {
+      banner("warning", "Your session ends at " + clock(s.exp) + ".", "Stay signed in", function () { refresh(); });
+      s.timer = setTimeout(schedule, l);
+    } else {
+      hideBanner();
+      s.timer = setTimeout(schedule, l - warn);
+    }
+  }
+  function ended() {
+    clearTimeout(s.timer);
+    s.ended = true;
+    root.setAttribute("data-session-ended", "");
+    banner("error", "Your session has ended. What you typed is still here: sign in again to save it.", "Sign in", function () { signIn(); });
+  }
+  // setCSRF puts the current session's form token into every form.
+  function setCSRF(tok) {
+    if (!tok) return;
+    $$("input[name=_csrf]").forEach(function (i) { i.value = tok; });
+    $$("form[action*='_csrf=']").forEach(function (f) {
+      var u = new URL(f.getAttribute("action"), location.href);
+      u.searchParams.set("_csrf", tok);
+      f.setAttribute("action", u.pathname + u.search);
+    });
+  }
+
+  // check asks the server whether the session holds; it resolves to true
+  // or false and rejects when the server cannot be reached.
+  function check() {
+    return fetch("/admin/session", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, b: b }; }); })
+      .then(function (x) {
+        if (typeof x.b.now === "number") s.skew = x.b.now - Date.now();
+        setCSRF(x.b.csrf);
+        if (x.ok) { root.removeAttribute("data-session-ended"); setExp(x.b.exp); return true; }
+        ended();
+        return false;
+      });
+  }
+
+  // refresh extends the session (Payload's refresh-token: same session,
+  // new token and cookie).
+  function refresh() {
+    if (s.refreshing) return s.refreshing;
+    s.lastRefresh = Date.now();
+    s.refreshing = fetch("/api/" + AUTH + "/refresh-token", { method: "POST", credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error("refresh " + r.status); return r.json(); })
+      .then(function (b) { setExp(b.exp); root.setAttribute("data-session-refreshed", String(b.exp)); return true; })
+      .catch(function () { return check(); })
+      .catch(function () { return false; })
+      .then(function (ok) { s.refreshing = null; return ok; });
+    return s.refreshing;
+  }
+
+  // An editor at work keeps the session: once half of it has passed, the
+  // next keystroke refreshes it (at most once a minute).
+  function active() {
+    if (s.ended || s.refreshing) return;
+    if (left() < s.ttl * 500 && Date.now() - s.lastRefresh > 60000) refresh();
+  }
+
+  // ---- saving with an ended session -------------------------------------
+  // An editor form is submitted only once the server confirms the session;
+  // otherwise it stays on the page and the sign-in dialog opens.
+  var pending = null;
+  function go(form, submitter) {
+    form.setAttribute("data-session-checked", "");
+    if (submitter && submitter.form === form) form.requestSubmit(submitter); else form.requestSubmit();
+  }
+  function guardSubmit(e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("#editor-form, #media-form")) return;
+    if (form.hasAttribute("data-session-checked")) { form.removeAttribute("data-session-checked"); return; }
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    var submitter = e.submitter;
+    check().then(function (ok) {
+      if (ok) { go(form, submitter); return; }
+      pending = { form: form, submitter: submitter };
+      signIn();
+    }, function () {
+      banner("error", "The server could not be reached. Your changes are still here; try again in a moment.", "Try again", function () { hideBanner(); go(form, submitter); });
+    });
+  }
+
+  function signIn() {
+    var dlg = $("#session-dialog");
+    if (!dlg) {
+      var email = el("input", { type: "email", id: "session-email", name: "email", autocomplete: "username", required: "" });
+      var pass = el("input", { type: "password", id: "session-password", name: "password", autocomplete: "current-password", required: "" });
+      var err = el("p", { "class": "field-error", id: "session-error", role: "alert" });
+      err.hidden = true;
+      var form = el("form", { id: "session-form", novalidate: "" }, [
+        el("div", { "class": "field" }, [el("label", { "for": "session-email", text: "Email" }), email]),
+        el("div", { "class": "field" }, [el("label", { "for": "session-password", text: "Password" }), pass]),
+        err,
+        el("div", { "class": "session-buttons" }, [
+          el("button", { type: "submit", "class": "btn btn-primary", id: "session-signin", text: "Sign in" }),
+          el("button", { type: "button", "class": "btn btn-ghost", text: "Cancel", onclick: function () { pending = null; dlg.close(); } })])]);
+      dlg = el("dialog", { id: "session-dialog", "aria-labelledby": "session-dialog-title", "class": "session-dialog" }, [
+        el("h2", { id: "session-dialog-title", text: "Sign in to keep working" }),
+        el("p", { text: "Your session has ended. Nothing you typed is lost: sign in and your save goes through." }),
+        form]);
+      doc.body.appendChild(dlg);
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        err.hidden = true;
+        fetch("/api/" + AUTH + "/login", { method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ email: email.value.trim(), password: pass.value }) })
+          .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, b: b }; }); })
+          .then(function (x) {
+            if (!x.ok) {
+              var e0 = (x.b.errors || [])[0] || {};
+              err.textContent = e0.message || "Sign-in failed.";
+              err.hidden = false; pass.focus();
+              return;
+            }
+            pass.value = "";
+            return check().then(function (ok) {
+              if (!ok) { err.textContent = "Signed in, but the session did not start. Try again."; err.hidden = false; return; }
+              dlg.close();
+              hideBanner();
+              var p = pending; pending = null;
+              if (p) go(p.form, p.submitter);
+            });
+          })
+          .catch(function () { err.textContent = "The server could not be reached. Try again."; err.hidden = false; });
+      });
+    }
+    $("#session-email", dlg).value = $("#session-email", dlg).value || s.email;
+    if (!dlg.open) dlg.showModal();
+    $("#session-password", dlg).focus();
+  }
+
+  doc.addEventListener("submit", guardSubmit, true);
+  doc.addEventListener("input", active, true);
+  doc.addEventListener("keydown", active, true);
+  // Timers sleep with a hidden tab: look again when it shows.
+  doc.addEventListener("visibilitychange", function () { if (!doc.hidden && !s.ended) schedule(); });
+  schedule();
+})();
