@@ -1,6 +1,10 @@
 package collections
 
-import "github.com/automatonic/chronos/app/internal/content"
+import (
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+)
 
 // Pages are the site's pages: drafts and versions, a slug derived from the
 // title, SEO fields and a layout of blocks.
@@ -8,6 +12,9 @@ func Pages() *content.Collection {
 	return &content.Collection{
 		Slug: PagesSlug, Singular: "Page", Plural: "Pages",
 		Drafts: true, UseAsTitle: "title",
+		// Payload's versions.drafts.autosave.interval: the editor saves a
+		// draft 2 s after typing stops; one version per burst.
+		Autosave: 2 * time.Second,
 		Access: content.Access{
 			Read:   content.PublishedOrSignedIn,
 			Create: content.SignedIn, Update: content.SignedIn, Delete: content.SignedIn,

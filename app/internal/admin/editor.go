@@ -28,6 +28,8 @@ func (a *Admin) docRoute(c *gin.Context, p *auth.Principal, col *content.Collect
 		a.saveDoc(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "delete":
 		a.deleteDoc(c, p, col, id)
+	case len(rest) == 1 && rest[0] == "autosave" && col.Autosave > 0 && !get:
+		a.autosave(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "schedule" && col.Drafts && !get:
 		a.schedule(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "replace" && col.Upload && !get:

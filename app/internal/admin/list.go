@@ -201,6 +201,11 @@ type headerCell struct {
 // collections dispatches /admin/collections/... by hand: gin's router
 // cannot mix /:id with the static create, bulk and versions segments.
 func (a *Admin) collections(c *gin.Context) {
+	if principalOf(c) == nil && wantsJSON(c) {
+		// The page scripts (autosave) learn the session ended; no redirect.
+		c.JSON(http.StatusUnauthorized, gin.H{"message": "Your session has ended."})
+		return
+	}
 	p := a.requireUser(c)
 	if p == nil {
 		return

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Roles of users.
@@ -19,6 +20,10 @@ const (
 	StatusDraft     = "draft"
 	StatusPublished = "published"
 )
+
+// minAutosave is the shortest autosave interval a definition may ask for
+// (Payload's website template uses 100 ms).
+const minAutosave = 100 * time.Millisecond
 
 // DefaultMaxVersions is Payload's default per-document version cap.
 const DefaultMaxVersions = 20
@@ -148,6 +153,9 @@ func (r *Registry) check(c *Collection) []error {
 	}
 	if c.Drafts && c.Access.ReadVersions == nil {
 		bad("drafts need a ReadVersions access rule")
+	}
+	if c.Autosave != 0 && (!c.Drafts || c.Autosave < minAutosave) {
+		bad("Autosave needs Drafts and an interval of at least %v", minAutosave)
 	}
 	if c.Global && (c.Auth || c.Upload) {
 		bad("a global cannot be an auth or upload collection")

@@ -6,6 +6,8 @@
 // needs from storage in the Store interface.
 package content
 
+import "time"
+
 // FieldType is the kind of a field, named as in Payload. Each type has one
 // entry in the kinds table (kinds.go) that says how it behaves.
 type FieldType string
@@ -127,6 +129,11 @@ type Collection struct {
 	// MaxVersions caps the versions kept per document (0: the registry's
 	// default).
 	MaxVersions int
+	// Autosave is Payload's versions.drafts.autosave.interval: the admin
+	// saves a draft this long after the editor stops typing, and the
+	// autosaves since the last manual save update one version instead of
+	// adding one each. 0 turns autosave off; it needs Drafts.
+	Autosave time.Duration
 	// Upload makes this the upload collection: files are stored and the
 	// upload fields (url, filename, mimeType, ...) are added.
 	Upload bool

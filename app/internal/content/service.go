@@ -477,6 +477,10 @@ type WriteOptions struct {
 	// Draft is ?draft=true: required fields are not enforced and, on update,
 	// a draft is saved as a version without touching the published document.
 	Draft bool
+	// Autosave is ?autosave=true (with Draft, on update): when the latest
+	// version is an autosave too, it is updated in place, so a burst of
+	// autosaves leaves one version.
+	Autosave bool
 }
 
 // WriteResult is a written document and the message Payload sends with it.
@@ -787,9 +791,10 @@ func (s *Service) later(fn func()) {
 
 func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec Record, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
 	base := rec.Data
+	var latest Version
 	if c.Drafts {
 		if v, err := s.store.LatestVersion(ctx, c, rec.ID); err == nil {
-			base = v.Data
+			base, latest = v.Data, v
 		} else if !errors.Is(err, ErrNotFound) {
 			return WriteResult{}, fmt.Errorf("latest version: %w", err)
 		}
@@ -828,7 +833,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 	now := s.now().UTC()
 	wasPublished := rec.Status == StatusPublished
 	if draftOnly {
-		ver, err := s.store.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
+		ver, err := s.saveDraft(ctx, c, latest, Version{Parent: rec.ID, Latest: true, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Data: data}, opts.Autosave)
 		if err != nil {
 			return WriteResult{}, s.writeError(c, rec.ID, err)
 		}
@@ -837,7 +842,11 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		if err != nil {
 			return WriteResult{}, err
 		}
-		return WriteResult{Doc: docs[0], Message: "Draft saved successfully."}, nil
+		msg := "Draft saved successfully."
+		if opts.Autosave {
+			msg = "Autosaved successfully."
+		}
+		return WriteResult{Doc: docs[0], Message: msg}, nil
 	}
 	rec.Data, rec.Status, rec.UpdatedAt = data, status, now
 	err := s.store.InTx(ctx, func(tx Store) error {

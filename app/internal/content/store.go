@@ -45,6 +45,9 @@ type Version struct {
 	Status    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Autosave marks a version written by autosave: the next autosave
+	// updates it instead of adding a version (Payload's rule).
+	Autosave bool
 	// Data holds the document's field values at that version.
 	Data map[string]any
 }
@@ -88,6 +91,9 @@ type Store interface {
 	CreateVersion(ctx context.Context, c *Collection, v Version, keep int) (Version, error)
 	FindVersions(ctx context.Context, c *Collection, q Find) ([]Version, int64, error)
 	GetVersion(ctx context.Context, c *Collection, id int64) (Version, error)
+	// UpdateVersion overwrites version v.ID's status, data, autosave flag
+	// and updatedAt (an autosave coalescing into the version before it).
+	UpdateVersion(ctx context.Context, c *Collection, v Version) (Version, error)
 	LatestVersion(ctx context.Context, c *Collection, parent int64) (Version, error)
 	// LatestVersions returns the latest version of each parent that has one,
 	// in one query.

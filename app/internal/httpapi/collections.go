@@ -160,7 +160,7 @@ func requireJSON(r *http.Request) error {
 
 // writeOptions are the options of a write request.
 func writeOptions(c *gin.Context, p query.Params) content.WriteOptions {
-	return content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
+	return content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft, Autosave: p.Draft && c.Query("autosave") == "true"}
 }
 
 func (a *API) find(slug string) gin.HandlerFunc {

@@ -87,7 +87,7 @@ func (a *API) updateGlobal(slug string) gin.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		opts := content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
+		opts := writeOptions(c, p)
 		res, err := a.content.UpdateGlobal(c.Request.Context(), caller(c).Actor, slug, in, opts)
 		if err != nil {
 			return err

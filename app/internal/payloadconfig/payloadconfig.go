@@ -129,6 +129,9 @@ func toEntity(c *content.Collection, sizes []ImageSize) entity {
 	}
 	if c.Drafts {
 		e.Versions = map[string]any{"drafts": true}
+		if c.Autosave > 0 {
+			e.Versions["drafts"] = map[string]any{"autosave": map[string]any{"interval": c.Autosave.Milliseconds()}}
+		}
 		if c.MaxVersions > 0 {
 			e.Versions["maxPerDoc"] = c.MaxVersions
 		}

@@ -474,7 +474,7 @@ func (r *Repo) scanVersions(rows *sql.Rows) ([]content.Version, error) {
 			created, updated any
 			data             any
 		)
-		if err := rows.Scan(&v.ID, &v.Parent, &v.Status, &v.Latest, &created, &updated, &data); err != nil {
+		if err := rows.Scan(&v.ID, &v.Parent, &v.Status, &v.Latest, &v.Autosave, &created, &updated, &data); err != nil {
 			return nil, fmt.Errorf("scan version: %w", err)
 		}
 		var err error
@@ -492,7 +492,7 @@ func (r *Repo) scanVersions(rows *sql.Rows) ([]content.Version, error) {
 	return out, classify(rows.Err())
 }
 
-const versionCols = "t.id, t.parent_id, t.status, t.latest, t.created_at, t.updated_at, t.data"
+const versionCols = "t.id, t.parent_id, t.status, t.latest, t.autosave, t.created_at, t.updated_at, t.data"
 
 // CreateVersion implements content.Store.
 func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v content.Version, keep int) (content.Version, error) {
@@ -520,8 +520,8 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 		if err := tx.Exec("UPDATE "+t.name+" SET latest = ? WHERE parent_id = ? AND latest = ?", r.boolArg(false), v.Parent, r.boolArg(true)).Error; err != nil {
 			return err
 		}
-		q := "INSERT INTO " + t.name + " (parent_id, status, latest, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
-		if err := tx.Raw(q, v.Parent, v.Status, r.boolArg(true), r.timeArg(v.CreatedAt), r.timeArg(v.UpdatedAt), data).Scan(&v.ID).Error; err != nil {
+		q := "INSERT INTO " + t.name + " (parent_id, status, latest, autosave, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+		if err := tx.Raw(q, v.Parent, v.Status, r.boolArg(true), r.boolArg(v.Autosave), r.timeArg(v.CreatedAt), r.timeArg(v.UpdatedAt), data).Scan(&v.ID).Error; err != nil {
 			return err
 		}
 		if keep > 0 {
@@ -603,6 +603,28 @@ func (r *Repo) oneVersion(ctx context.Context, c *content.Collection, cond strin
 // GetVersion implements content.Store.
 func (r *Repo) GetVersion(ctx context.Context, c *content.Collection, id int64) (content.Version, error) {
 	return r.oneVersion(ctx, c, "t.id = ?", id)
+}
+
+// UpdateVersion implements content.Store.
+func (r *Repo) UpdateVersion(ctx context.Context, c *content.Collection, v content.Version) (content.Version, error) {
+	t, err := versionsTableFor(c)
+	if err != nil {
+		return v, err
+	}
+	data, err := encodeData(v.Data)
+	if err != nil {
+		return v, err
+	}
+	res := r.g.WithContext(ctx).Exec("UPDATE "+t.name+" SET status = ?, autosave = ?, updated_at = ?, data = ? WHERE id = ? AND parent_id = ?",
+		v.Status, r.boolArg(v.Autosave), r.timeArg(v.UpdatedAt), data, v.ID, v.Parent)
+	if res.Error != nil {
+		return v, classify(fmt.Errorf("update version: %w", res.Error))
+	}
+	if res.RowsAffected == 0 {
+		return v, content.ErrNotFound
+	}
+	v.Latest = true
+	return v, nil
 }
 
 // LatestVersion implements content.Store.

@@ -223,6 +223,7 @@ func deriveVersions(c *content.Collection) TableDef {
 			{Name: "parent_id", Type: "ref", NotNull: true, References: parent},
 			{Name: "status", Type: "text", NotNull: true, Default: lit(content.StatusDraft)},
 			{Name: "latest", Type: "bool", NotNull: true, Default: lit("false")},
+			{Name: "autosave", Type: "bool", NotNull: true, Default: lit("false")},
 			{Name: "created_at", Type: "time", NotNull: true},
 			{Name: "updated_at", Type: "time", NotNull: true},
 			{Name: "data", Type: "json", NotNull: true, Default: lit("{}")},

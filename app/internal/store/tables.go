@@ -92,7 +92,7 @@ func versionsTableFor(c *content.Collection) (*table, error) {
 	}
 	return &table{name: TableName(c) + "_versions", versions: true, cols: map[string]column{
 		"id":     {"id", kInt, false},
-		"parent": {"parent_id", kInt, false}, "latest": {"latest", kBool, false},
+		"parent": {"parent_id", kInt, false}, "latest": {"latest", kBool, false}, "autosave": {"autosave", kBool, false},
 		"createdAt": {"created_at", kTime, false}, "updatedAt": {"updated_at", kTime, false},
 		"version._status": {"status", kText, false}, "version.createdAt": {"created_at", kTime, false}, "version.updatedAt": {"updated_at", kTime, false},
 	}}, nil

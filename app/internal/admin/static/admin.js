@@ -85,6 +85,7 @@
     form.addEventListener("input", mark);
     form.addEventListener("change", mark);
     form.addEventListener("submit", function () { dirty = false; });
+    form.addEventListener("chronos:saved", function () { dirty = false; }); // autosaved (session.js)
     window.addEventListener("beforeunload", function (e) {
       if (!dirty) return;
       e.preventDefault();

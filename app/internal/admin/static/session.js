@@ -118,6 +118,60 @@
     if (left() < s.ttl * 500 && Date.now() - s.lastRefresh > 60000) refresh();
   }
 
+  // ---- autosave (autosave.go) ----------------------------------------------
+  // A collection with an autosave interval saves the draft that long after
+  // typing stops: one request at a time, the next one after it when typing
+  // went on meanwhile. The server folds the autosaves between two manual
+  // saves into one version. A save by someone else stops autosave (the
+  // manual save then says so, keeping the form).
+  var auto = { idle: function () { return Promise.resolve(); } };
+  function autosave(form) {
+    var wait = +form.getAttribute("data-autosave"), url = form.getAttribute("data-autosave-url");
+    var timer = 0, inflight = null, again = false, stopped = false, count = 0;
+    var out = el("p", { id: "autosave-status", "class": "help autosave-status", role: "status", "data-autosave-count": "0" });
+    var spot = $("#save-draft");
+    if (spot && spot.parentNode) spot.parentNode.parentNode.insertBefore(out, spot.parentNode.nextSibling); else form.appendChild(out);
+    function state(st, text) { out.setAttribute("data-autosave-state", st); out.textContent = text; }
+    function later() {
+      if (stopped) return;
+      clearTimeout(timer);
+      if (inflight) { again = true; return; }
+      state("pending", "Unsaved changes; autosaving shortly…");
+      timer = setTimeout(run, wait);
+    }
+    function run() {
+      if (s.ended) { state("error", "Not autosaved: your session has ended."); return; }
+      state("saving", "Autosaving…");
+      inflight = fetch(url, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" },
+        body: new URLSearchParams(new FormData(form)) })
+        .then(function (r) { return r.json().then(function (b) { return { status: r.status, b: b }; }); })
+        .then(function (x) {
+          if (x.status === 200) {
+            count++;
+            var seen = $("input[name=_seen]", form); if (seen) seen.value = x.b.updatedAt;
+            var pill = $("#doc-status");
+            if (pill && x.b.status) { pill.textContent = x.b.status; pill.className = "pill pill-" + x.b.status; }
+            out.setAttribute("data-autosave-count", String(count));
+            state("saved", "Draft autosaved at " + x.b.at + ".");
+            if (!again) form.dispatchEvent(new CustomEvent("chronos:saved"));
+            return;
+          }
+          if (x.status === 401) { ended(); state("error", "Not autosaved: your session has ended."); return; }
+          if (x.status === 409) stopped = true;
+          var details = (x.b.errors || []).map(function (e) { return e.path + ": " + e.message; }).join("; ");
+          state("error", (x.b.message || "Not autosaved.") + (details ? " " + details : ""));
+        }, function () { state("error", "Not autosaved: the server could not be reached. Your changes are still here."); })
+        .then(function () { inflight = null; if (again) { again = false; later(); } });
+    }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    // A manual save waits for a running autosave (so its own version check
+    // sees the autosave's) and cancels a planned one.
+    auto.idle = function () { clearTimeout(timer); return inflight || Promise.resolve(); };
+  }
+  var autoForm = $("#editor-form[data-autosave]");
+  if (autoForm) autosave(autoForm);
+
   // ---- saving with an ended session -------------------------------------
   // An editor form is submitted only once the server confirms the session;
   // otherwise it stays on the page and the sign-in dialog opens.
@@ -133,7 +187,7 @@
     e.preventDefault();
     e.stopImmediatePropagation();
     var submitter = e.submitter;
-    check().then(function (ok) {
+    auto.idle().then(check).then(function (ok) {
       if (ok) { go(form, submitter); return; }
       pending = { form: form, submitter: submitter };
       signIn();
