@@ -20,6 +20,17 @@ func (s *Service) global(slug string) (*Collection, error) {
 	return g, nil
 }
 
+// statusNone is the status of a drafts-enabled global's row while it holds
+// no live document: every save so far was a draft. Payload keeps no main
+// document then (its draft saves write versions only), so reads answer the
+// never-saved shape; the row exists only as the drafts' parent, with empty
+// data. The first save that is not a draft makes it live.
+const statusNone = ""
+
+// hasLive reports whether rec, a stored row of global g, holds a live
+// document.
+func hasLive(g *Collection, rec Record) bool { return !g.Drafts || rec.Status != statusNone }
+
 // globalRecord loads the one stored row of a global, if it was ever saved,
 // among the rows f lets through.
 func (s *Service) globalRecord(ctx context.Context, g *Collection, f Filter) (Record, bool, error) {
@@ -63,7 +74,9 @@ func (s *Service) FindGlobal(ctx context.Context, actor *Actor, slug string, opt
 	if err != nil {
 		return nil, err
 	}
-	if !found {
+	// Only drafts so far: a draft read shows the latest, any other read
+	// the never-saved shape.
+	if !found || !hasLive(g, rec) && !(opts.Draft && actor.SignedIn()) {
 		d := shape(g.Fields, map[string]any{})
 		if g.Drafts {
 			d["_status"] = StatusDraft
@@ -102,10 +115,7 @@ func (s *Service) UpdateGlobal(ctx context.Context, actor *Actor, slug string, i
 		// Read the merge base again under the row lock: no lost updates.
 		res, err = s.updateLocked(ctx, actor, g, rec.ID, uf, func(*Service, Record) (map[string]any, error) { return input, nil }, nil, opts)
 	} else {
-		if any, _, cerr := s.store.Find(ctx, g, Find{Limit: 1}); cerr == nil && len(any) > 0 {
-			return WriteResult{}, ErrForbidden // a row exists that the rule hides
-		}
-		res, err = s.create(ctx, actor, g, input, nil, opts)
+		res, err = s.firstGlobalSave(ctx, actor, g, uf, input, opts)
 	}
 	if err != nil {
 		return WriteResult{}, err
@@ -130,6 +140,61 @@ func (s *Service) UpdateGlobal(ctx context.Context, actor *Actor, slug string, i
 		res.Message = "Draft saved successfully."
 	}
 	return res, nil
+}
+
+// firstGlobalSave saves a global that had no row when UpdateGlobal looked.
+// Under the table lock it looks again, so that saves racing it update the
+// one row the first of them created instead of each creating one. A draft
+// save creates the row without a live document (statusNone) and the draft
+// as its version, as Payload creates no main document for a draft.
+func (s *Service) firstGlobalSave(ctx context.Context, actor *Actor, g *Collection, uf Filter, input map[string]any, opts WriteOptions) (WriteResult, error) {
+	var res WriteResult
+	err := s.inTx(ctx, func(tx *Service) error {
+		if err := tx.store.LockTable(ctx, g); err != nil {
+			return err
+		}
+		rec, found, err := tx.globalRecord(ctx, g, uf)
+		if err != nil {
+			return err
+		}
+		if found {
+			if rec, err = tx.store.Lock(ctx, g, rec.ID, uf); err != nil {
+				return err
+			}
+			res, err = tx.update(ctx, actor, g, rec, input, nil, opts)
+			return err
+		}
+		if _, hidden, err := tx.globalRecord(ctx, g, Filter{}); err != nil {
+			return err
+		} else if hidden {
+			return ErrForbidden // a row exists that the rule hides
+		}
+		if !g.Drafts || !opts.Draft {
+			res, err = tx.create(ctx, actor, g, input, nil, opts)
+			return err
+		}
+		draft, err := tx.prepare(ctx, g, input, nil, opts)
+		if err != nil {
+			return err
+		}
+		row, err := tx.store.Create(ctx, g, Record{CreatedAt: draft.CreatedAt, UpdatedAt: draft.UpdatedAt, Status: statusNone, Data: map[string]any{}})
+		if err != nil {
+			return s.writeError(g, 0, err)
+		}
+		v := Version{Parent: row.ID, Latest: true, Status: StatusDraft, CreatedAt: draft.CreatedAt, UpdatedAt: draft.UpdatedAt, Data: draft.Data}
+		if _, err := tx.saveDraft(ctx, g, Version{}, v, opts.Autosave); err != nil {
+			return s.writeError(g, row.ID, err)
+		}
+		tx.written(g)
+		draft.ID, draft.Status = row.ID, StatusDraft
+		docs, err := tx.docs(ctx, actor, g, []Record{draft}, opts.ReadOptions)
+		if err != nil {
+			return err
+		}
+		res.Doc = docs[0]
+		return nil
+	})
+	return res, err
 }
 
 // GlobalAccess answers POST /api/globals/{slug}/access.

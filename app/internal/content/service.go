@@ -753,31 +753,42 @@ func (s *Service) UpdateWithSystem(ctx context.Context, actor *Actor, slug strin
 // the commit.
 func (s *Service) updateLocked(ctx context.Context, actor *Actor, c *Collection, id int64, f Filter,
 	input func(tx *Service, rec Record) (map[string]any, error), system map[string]any, opts WriteOptions) (WriteResult, error) {
-	var (
-		res   WriteResult
-		after []func()
-	)
-	err := s.store.InTx(ctx, func(tx Store) error {
-		bound := *s
-		bound.store, bound.after = tx, &after
-		rec, err := tx.Lock(ctx, c, id, f)
+	var res WriteResult
+	err := s.inTx(ctx, func(tx *Service) error {
+		rec, err := tx.store.Lock(ctx, c, id, f)
 		if err != nil {
 			return err
 		}
-		in, err := input(&bound, rec)
+		in, err := input(tx, rec)
 		if err != nil {
 			return err
 		}
-		res, err = bound.update(ctx, actor, c, rec, in, system, opts)
+		res, err = tx.update(ctx, actor, c, rec, in, system, opts)
 		return err
 	})
 	if err != nil {
 		return WriteResult{}, err
 	}
-	for _, fn := range after {
-		fn()
-	}
 	return res, nil
+}
+
+// inTx runs fn in one transaction with a Service bound to it; the hooks
+// and events fn queues (later) run after the commit, and not at all when
+// it rolls back.
+func (s *Service) inTx(ctx context.Context, fn func(tx *Service) error) error {
+	var after []func()
+	err := s.store.InTx(ctx, func(tx Store) error {
+		bound := *s
+		bound.store, bound.after = tx, &after
+		return fn(&bound)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range after {
+		f()
+	}
+	return nil
 }
 
 // later runs fn after the surrounding updateLocked commits (now, outside one).
@@ -812,7 +823,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 	if c.Drafts {
 		if st, ok := input["_status"].(string); ok && (st == StatusDraft || st == StatusPublished) {
 			status = st
-		} else if opts.Draft {
+		} else if opts.Draft || status == statusNone {
 			status = StatusDraft
 		}
 	}

@@ -81,6 +81,11 @@ type Store interface {
 	// until the transaction ends, so a read-modify-write cannot lose a
 	// concurrent change. Call it on the Store InTx passes.
 	Lock(ctx context.Context, c *Collection, id int64, f Filter) (Record, error)
+	// LockTable keeps other writers of c's table waiting until the
+	// transaction ends (readers go on), so a find-then-create (the first
+	// save of a global) cannot race another. Call it on the Store InTx
+	// passes.
+	LockTable(ctx context.Context, c *Collection) error
 	Create(ctx context.Context, c *Collection, r Record) (Record, error)
 	Update(ctx context.Context, c *Collection, r Record) (Record, error)
 	Delete(ctx context.Context, c *Collection, id int64) error

@@ -287,6 +287,23 @@ func (r *Repo) Lock(ctx context.Context, c *content.Collection, id int64, f cont
 	return recs[0], nil
 }
 
+// LockTable implements content.Store: LOCK TABLE on PostgreSQL (SHARE ROW
+// EXCLUSIVE conflicts with itself and with writes, not with reads). SQLite
+// needs nothing: its one writer connection belongs to the transaction.
+func (r *Repo) LockTable(ctx context.Context, c *content.Collection) error {
+	t, err := tableFor(c)
+	if err != nil {
+		return err
+	}
+	if r.db.dialect != Postgres {
+		return nil
+	}
+	if err := r.g.WithContext(ctx).Exec("LOCK TABLE " + t.name + " IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
+		return classify(fmt.Errorf("lock table %s: %w", t.name, err))
+	}
+	return nil
+}
+
 // getManyChunk is how many ids one GetMany statement asks for.
 const getManyChunk = 1000
 
@@ -511,7 +528,8 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 	steps := func(tx *gorm.DB) error {
 		// Saves of one document queue on its row: without the lock two
 		// concurrent saves each clear the old latest flag and each insert
-		// a new one. The unique index versions_one_latest backs this up.
+		// a new one. The unique index <table>_versions_one_latest (derived
+		// for every versions table) backs this up.
 		if r.db.dialect == Postgres {
 			if err := tx.Exec("SELECT 1 FROM "+parent.name+" WHERE id = ? FOR UPDATE", v.Parent).Error; err != nil {
 				return err

@@ -346,6 +346,16 @@ func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
 			pl.both(backfill(Postgres, nt.Name, nc), backfill(SQLite, nt.Name, nc))
 		}
 	}
+	// A new unique partial index over a flag means one flagged row per
+	// group; rows from before it may have several: keep the newest.
+	for _, ix := range nt.Indexes {
+		if oix, ok := ot.Index(ix.Name); (ok && oix.Unique && oix.WhereTrue == ix.WhereTrue) || !ix.Unique || ix.WhereTrue == "" {
+			continue
+		}
+		pl.p.Changes = append(pl.p.Changes, fmt.Sprintf("keep the newest row with %s per %s in %s", ix.WhereTrue, strings.Join(ix.Columns, ", "), nt.Name))
+		pl.p.PostgresIndexes = append(pl.p.PostgresIndexes, keepNewestFlagged(Postgres, nt.Name, ix))
+		pl.p.SQLite = append(pl.p.SQLite, keepNewestFlagged(SQLite, nt.Name, ix))
+	}
 	if rebuild {
 		pl.p.SQLite = append(pl.p.SQLite, rebuildSQL(nt)...)
 		pl.p.FKOff = true
@@ -361,7 +371,9 @@ func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
 		concurrently := strings.Replace(ci, " INDEX ", " INDEX CONCURRENTLY ", 1)
 		pl.p.PostgresIndexes = append(pl.p.PostgresIndexes, "DROP INDEX CONCURRENTLY IF EXISTS "+ix.Name, concurrently)
 		if !rebuild {
-			pl.p.SQLite = append(pl.p.SQLite, createIndexSQL(SQLite, nt.Name, ix))
+			// Like the PostgreSQL file: an index of the same name left by a
+			// hand-written migration gives way to the derived one.
+			pl.p.SQLite = append(pl.p.SQLite, "DROP INDEX IF EXISTS "+ix.Name, createIndexSQL(SQLite, nt.Name, ix))
 		}
 	}
 	if !slices.Equal(ot.Search, nt.Search) && !rebuild {
@@ -371,6 +383,18 @@ func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
 		}
 		pl.p.SQLite = append(pl.p.SQLite, searchSQL(nt)...)
 	}
+}
+
+// keepNewestFlagged clears the flag of every row but the newest (highest
+// id) of each group, so a unique index over the flagged rows can be built.
+func keepNewestFlagged(d Dialect, table string, ix IndexDef) string {
+	flagged, off := ix.WhereTrue, "false"
+	if d == SQLite {
+		flagged, off = ix.WhereTrue+" = 1", "0"
+	}
+	cols := strings.Join(ix.Columns, ", ")
+	return fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s AND id NOT IN (SELECT max(id) FROM %s WHERE %s GROUP BY %s)",
+		table, ix.WhereTrue, off, flagged, table, flagged, cols)
 }
 
 func columnOfField(t TableDef, field string) (ColumnDef, bool) {

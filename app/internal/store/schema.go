@@ -230,7 +230,9 @@ func deriveVersions(c *content.Collection) TableDef {
 		},
 		Indexes: []IndexDef{
 			{Name: name + "_parent_idx", Columns: []string{"parent_id", "id"}},
-			{Name: name + "_latest_idx", Columns: []string{"parent_id"}, WhereTrue: "latest"},
+			// At most one latest version per document: a second is refused
+			// by the schema, whatever the writers do.
+			{Name: name + "_one_latest", Columns: []string{"parent_id"}, Unique: true, WhereTrue: "latest"},
 			{Name: name + "_created_at_idx", Columns: []string{"created_at"}},
 			{Name: name + "_updated_at_idx", Columns: []string{"updated_at"}},
 		},

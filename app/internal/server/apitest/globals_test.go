@@ -150,3 +150,42 @@ func TestGlobalSaveFiresWebhook(t *testing.T) {
 		t.Fatal("no webhook delivered for the global save")
 	}
 }
+
+// TestFirstDraftOfAGlobal: the first save of a never-saved drafts global
+// as a draft creates no live document, as in Payload (whose draft saves
+// write versions only): every read but a signed-in draft read answers the
+// never-saved shape until a save that is not a draft. Both dialects.
+func TestFirstDraftOfAGlobal(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		e := newEnv(t, dialect, nil)
+		seedContent(t, e)
+		auth := map[string]string{"Authorization": "JWT {{admin}}", "Content-Type": "application/json"}
+		items := func(label string) string {
+			return `"navItems":[{"link":{"label":"` + label + `","reference":{"relationTo":"pages","value":{{home}}}}}]`
+		}
+		link := func(label string) string { return "{" + items(label) + "}" }
+		neverSaved := `{"navItems":[],"_status":"draft","id":"<absent>","globalType":"<absent>","createdAt":"<absent>","updatedAt":"<absent>"}`
+		runScenarios(t, e, []Scenario{
+			{Name: "never saved", Path: "/api/globals/header", WantStatus: 200, WantJSON: neverSaved},
+			{Name: "the first save is a draft", Method: "POST", Path: "/api/globals/header?draft=true&depth=0", Headers: auth, Body: link("Secret"),
+				WantStatus: 200, WantJSON: `{"message":"Draft saved successfully.","result":{"_status":"draft","globalType":"<absent>","navItems":[{"link":{"label":"Secret","type":"reference"}}]}}`},
+			{Name: "anonymous still reads the never-saved shape", Path: "/api/globals/header?depth=1", WantStatus: 200, WantJSON: neverSaved},
+			{Name: "anonymous draft=true too", Path: "/api/globals/header?draft=true&depth=0", WantStatus: 200, WantJSON: neverSaved},
+			{Name: "a signed-in read without draft too", Path: "/api/globals/header?depth=0", Headers: auth, WantStatus: 200, WantJSON: neverSaved},
+			{Name: "a signed-in draft read shows the draft", Path: "/api/globals/header?draft=true&depth=0", Headers: auth,
+				WantStatus: 200, WantJSON: `{"_status":"draft","navItems":[{"link":{"label":"Secret"}}]}`},
+			{Name: "a second draft", Method: "POST", Path: "/api/globals/header?draft=true&depth=0", Headers: auth, Body: link("Secret 2"),
+				WantStatus: 200, WantJSON: `{"message":"Draft saved successfully.","result":{"_status":"draft","navItems":[{"link":{"label":"Secret 2"}}]}}`},
+			{Name: "anonymous after the second draft", Path: "/api/globals/header?depth=0", WantStatus: 200, WantJSON: neverSaved},
+			{Name: "both drafts are versions, one latest", Path: "/api/globals/header/versions?depth=0&sort=-createdAt", Headers: auth,
+				WantStatus: 200, WantJSON: `{"totalDocs":2,"docs":[{"latest":true,"version":{"_status":"draft","navItems":[{"link":{"label":"Secret 2"}}]}},{"latest":false}]}`},
+			{Name: "publish", Method: "POST", Path: "/api/globals/header?depth=0", Headers: auth, Body: `{"_status":"published",` + items("Live") + "}",
+				WantStatus: 200, WantJSON: `{"message":"Updated successfully.","result":{"_status":"published","globalType":"header","navItems":[{"link":{"label":"Live"}}]}}`},
+			{Name: "anonymous reads the published header", Path: "/api/globals/header?depth=0",
+				WantStatus: 200, WantJSON: `{"_status":"published","globalType":"header","createdAt":"<string>","navItems":[{"link":{"label":"Live"}}]}`},
+			{Name: "a later draft", Method: "POST", Path: "/api/globals/header?draft=true&depth=0", Headers: auth, Body: link("Next"), WantStatus: 200},
+			{Name: "anonymous still reads the published header", Path: "/api/globals/header?depth=0",
+				WantStatus: 200, WantJSON: `{"_status":"published","navItems":[{"link":{"label":"Live"}}]}`},
+		})
+	})
+}

@@ -9,7 +9,8 @@ import (
 // TestNoLostUpdates: two writers PATCH different fields of one document at
 // the same time, 50 rounds; after each round both acknowledged changes are
 // in the document, whichever ran first. And 50 parallel draft saves of one
-// page leave exactly one latest version. Both dialects.
+// page, and of the header global (never saved, then published), leave
+// exactly one latest version. Both dialects.
 func TestNoLostUpdates(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		e := newEnv(t, dialect, nil)
@@ -48,33 +49,71 @@ func TestNoLostUpdates(t *testing.T) {
 		t.Run("parallel draft saves leave one latest version", func(t *testing.T) {
 			createPage(`{"title":"Drafty","slug":"drafty","_status":"published"}`)(t, e)
 			id := e.get("last")
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			status := make([]int, 50)
-			for i := range status {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					<-start
-					res := e.do(t, request{Method: "PATCH", Path: "/api/pages/" + id + "?draft=true&depth=0", Headers: h,
-						Body: fmt.Sprintf(`{"title":"Draft %d"}`, i)})
-					status[i] = res.Status
-				}()
+			allAtOnce(t, e, 50, func(i int) request {
+				return request{Method: "PATCH", Path: "/api/pages/" + id + "?draft=true&depth=0", Headers: h, Body: fmt.Sprintf(`{"title":"Draft %d"}`, i)}
+			})
+			wantOneLatest(t, e, "/api/pages/versions?depth=0&limit=100&where[parent][equals]="+id+"&where[latest][equals]=true", h)
+		})
+		t.Run("parallel draft saves of a global leave one latest version", func(t *testing.T) {
+			// Never saved first: the first saves race to create the
+			// global's one row. Then again once it is published.
+			save := func(i int) request {
+				return request{Method: "POST", Path: "/api/globals/header?draft=true&depth=0", Headers: h,
+					Body: fmt.Sprintf(`{"navItems":[{"link":{"type":"custom","url":"/d","label":"Draft %d"}}]}`, i)}
 			}
-			close(start)
-			wg.Wait()
-			for i, s := range status {
-				if s != 200 {
-					t.Fatalf("save %d: status %d", i, s)
-				}
+			latest := "/api/globals/header/versions?depth=0&limit=100&where[latest][equals]=true"
+			allAtOnce(t, e, 50, save)
+			wantOneLatest(t, e, latest, h)
+			if res := e.do(t, request{Method: "GET", Path: "/api/globals/header?depth=0"}); res.Status != 200 || dig(res.JSON, "id") != nil || fmt.Sprint(dig(res.JSON, "navItems")) != "[]" {
+				t.Fatalf("anonymous read after drafts only: %d %s", res.Status, truncate(string(res.Raw), 300))
 			}
-			res := e.do(t, request{Method: "GET", Path: "/api/pages/versions?depth=0&limit=100&where[parent][equals]=" + id + "&where[latest][equals]=true", Headers: h})
+			res := e.do(t, request{Method: "POST", Path: "/api/globals/header?depth=0", Headers: h,
+				Body: `{"_status":"published","navItems":[{"link":{"type":"custom","url":"/","label":"Live"}}]}`})
 			if res.Status != 200 {
-				t.Fatalf("versions: %d %s", res.Status, truncate(string(res.Raw), 300))
+				t.Fatalf("publish: %d %s", res.Status, truncate(string(res.Raw), 300))
 			}
-			if n := dig(res.JSON, "totalDocs"); n != float64(1) {
-				t.Fatalf("latest versions of one page: %v, want 1", n)
+			allAtOnce(t, e, 50, save)
+			wantOneLatest(t, e, latest, h)
+			if res := e.do(t, request{Method: "GET", Path: "/api/globals/header?depth=0"}); res.Status != 200 || res.str(t, "navItems.0.link.label") != "Live" {
+				t.Fatalf("anonymous read after the drafts: %d %s", res.Status, truncate(string(res.Raw), 300))
 			}
 		})
 	})
+}
+
+// allAtOnce sends n requests from n goroutines released together and
+// fails unless every one answers 200.
+func allAtOnce(t *testing.T, e *env, n int, req func(i int) request) {
+	t.Helper()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	status := make([]int, n)
+	for i := range status {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			status[i] = e.do(t, req(i)).Status
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, s := range status {
+		if s != 200 {
+			t.Fatalf("request %d: status %d", i, s)
+		}
+	}
+}
+
+// wantOneLatest fails unless the versions list at path has exactly one
+// document.
+func wantOneLatest(t *testing.T, e *env, path string, h map[string]string) {
+	t.Helper()
+	res := e.do(t, request{Method: "GET", Path: path, Headers: h})
+	if res.Status != 200 {
+		t.Fatalf("versions: %d %s", res.Status, truncate(string(res.Raw), 300))
+	}
+	if n := dig(res.JSON, "totalDocs"); n != float64(1) {
+		t.Fatalf("latest versions: %v, want 1", n)
+	}
 }

@@ -1,0 +1,1 @@
+-- 0009_one_latest_version_everywhere_indexes: nothing on SQLite; 0008_one_latest_version_everywhere built the indexes.
