@@ -9,16 +9,30 @@ import (
 	"testing"
 
 	"github.com/automatonic/chronos/app/collections"
+	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/testenv"
 	"github.com/automatonic/chronos/app/internal/testmodel"
 	"github.com/chromedp/chromedp"
 )
 
 // TestAddedCollection: a collection that exists only in a test (a
 // definition plus its generated migration) is listed, created, validated,
-// published, searched and filtered in the admin with no admin change.
+// published, searched and filtered in the admin with no admin change, on
+// SQLite and on PostgreSQL (one after the other: one Chromium at a time).
 func TestAddedCollection(t *testing.T) {
-	srv := startCMSModel(t, nil, testmodel.WithTestimonials(t))
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			var extra map[string]string
+			if dialect == "postgres" {
+				extra = map[string]string{contract.PostgresURL: testenv.Postgres(t), contract.CMSAutoMigrate: "true"}
+			}
+			addedCollectionFlow(t, startCMSModel(t, extra, testmodel.WithTestimonials(t)))
+		})
+	}
+}
+
+func addedCollectionFlow(t *testing.T, srv *cms) {
 	ctx := context.Background()
 	actor := firstAdmin(t, srv)
 	home, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "Home", "_status": "published"}, content.WriteOptions{})

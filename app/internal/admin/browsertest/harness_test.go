@@ -1,5 +1,6 @@
 // Package browsertest drives the admin UI in a real headless Chromium
-// (Debian's chromium via chromedp) against a complete CMS on SQLite.
+// (Debian's chromium via chromedp) against a complete CMS on SQLite
+// (TestAddedCollection also on PostgreSQL).
 package browsertest
 
 import (
