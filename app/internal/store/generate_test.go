@@ -66,6 +66,22 @@ func writePlan(t *testing.T, dir, name string, old, new Schema, allow bool) Plan
 	return plan
 }
 
+// openWithMigrations opens a fresh database of dialect d with the
+// migrations in dir beside the embedded ones (not applied yet).
+func openWithMigrations(t *testing.T, d Dialect, dir string) *DB {
+	t.Helper()
+	o := Options{SQLitePath: filepath.Join(t.TempDir(), "test.db"), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
+	if d == Postgres {
+		o = Options{PostgresURL: testenv.Postgres(t), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
+	}
+	db, err := Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // TestCommittedMigrationsMatchDefinitions is `cms migrate check` in the
 // test suite: the committed snapshot and the committed migrations give
 // exactly what app/collections defines.
@@ -182,15 +198,7 @@ func TestGeneratedMigrationsKeepData(t *testing.T) {
 			// Each step's migration is generated just before it is applied.
 			dir := t.TempDir()
 			writePlan(t, dir, "notes", snap, s1, false)
-			o := Options{SQLitePath: filepath.Join(t.TempDir(), "gen.db"), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
-			if d == Postgres {
-				o = Options{PostgresURL: testenv.Postgres(t), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
-			}
-			db, err := Open(ctx, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openWithMigrations(t, d, dir)
 			step := func(want Schema) {
 				t.Helper()
 				if _, err := db.Migrate(ctx); err != nil {
@@ -268,15 +276,7 @@ func TestFailedMigrationLeavesNoTrace(t *testing.T) {
 	}
 	for _, d := range []Dialect{SQLite, Postgres} {
 		t.Run(string(d), func(t *testing.T) {
-			o := Options{SQLitePath: filepath.Join(t.TempDir(), "broken.db"), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
-			if d == Postgres {
-				o = Options{PostgresURL: testenv.Postgres(t), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
-			}
-			db, err := Open(ctx, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openWithMigrations(t, d, dir)
 			_, err = db.Migrate(ctx)
 			if err == nil || !strings.Contains(err.Error(), "statement 2 failed (INSERT INTO no_such_table VALUES (1);)") {
 				t.Fatalf("got %v, want the failing statement named", err)

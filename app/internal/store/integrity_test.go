@@ -3,13 +3,10 @@ package store
 import (
 	"context"
 	"github.com/automatonic/chronos/app/collections"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
-	"github.com/automatonic/chronos/app/internal/testenv"
 )
 
 // TestOneLatestVersionIsEnforced: the schema itself refuses a second latest
@@ -78,15 +75,7 @@ func TestOneLatestIndexKeepsTheNewest(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
 			writePlan(t, dir, "notes", snap, old, false)
-			o := Options{SQLitePath: filepath.Join(t.TempDir(), "latest.db"), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
-			if d == Postgres {
-				o = Options{PostgresURL: testenv.Postgres(t), MaxConns: 2, ExtraMigrations: os.DirFS(dir)}
-			}
-			db, err := Open(ctx, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openWithMigrations(t, d, dir)
 			if _, err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
