@@ -51,6 +51,10 @@ func (a *Admin) autosave(c *gin.Context, p *auth.Principal, col *content.Collect
 		fail(http.StatusConflict, msg)
 		return
 	}
+	if msg := a.lockRefusal(ctx, p, col, id); msg != "" {
+		fail(http.StatusConflict, msg)
+		return
+	}
 	input["_status"] = content.StatusDraft
 	res, err := a.content.Update(ctx, actor, col.Slug, id, input,
 		content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}, Draft: true, Autosave: true})

@@ -28,6 +28,8 @@ func (a *Admin) docRoute(c *gin.Context, p *auth.Principal, col *content.Collect
 		a.saveDoc(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "delete":
 		a.deleteDoc(c, p, col, id)
+	case len(rest) == 1 && rest[0] == "lock" && lockable(col, id) && !get:
+		a.lockAction(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "autosave" && col.Autosave > 0 && !get:
 		a.autosave(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "schedule" && col.Drafts && !get:
@@ -77,8 +79,9 @@ type editorData struct {
 	SEODesc    string
 	SEOURL     string
 	Focus      string
-	Seen       string // updatedAt of the version the form was opened on
-	Thumb      string // media: the image
+	Seen       string    // updatedAt of the version the form was opened on
+	Lock       *lockView // the document's edit lock (nil: not locked)
+	Thumb      string    // media: the image
 	Media      content.Doc
 	Sizes      []sizeRow
 	Jobs       []jobView
@@ -229,6 +232,10 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		d.Seen = s // re-shown input keeps the version it was typed on
 	}
 	if d.Status, err = a.editorStatus(ctx, actorOf(p), col, id, doc); err != nil {
+		a.errorPage(c, err)
+		return
+	}
+	if d.Lock, err = a.claimLock(ctx, p, col, id, false); err != nil {
 		a.errorPage(c, err)
 		return
 	}
@@ -399,6 +406,10 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		return
 	}
 	if msg := a.staleSave(ctx, actor, col, id, c.PostForm("_seen")); msg != "" {
+		show(map[string]string{"_form": msg}, http.StatusConflict, "")
+		return
+	}
+	if msg := a.lockRefusal(ctx, p, col, id); msg != "" {
 		show(map[string]string{"_form": msg}, http.StatusConflict, "")
 		return
 	}

@@ -172,6 +172,55 @@
   var autoForm = $("#editor-form[data-autosave]");
   if (autoForm) autosave(autoForm);
 
+  // ---- document lock (lock.go) ---------------------------------------------
+  // The editor holding a document's lock renews it while typing (at most
+  // once a minute) and learns there when another editor took over; it can
+  // take over again. Leaving the page, except by saving, releases it.
+  function docLock(form) {
+    var url = form.getAttribute("data-lock-url"), last = 0, busy = false, saving = false;
+    function body(kind) {
+      var b = new FormData(), tok = $("input[name=_csrf]", form);
+      b.set("_csrf", tok ? tok.value : "");
+      if (kind) b.set("_lock", kind);
+      return b;
+    }
+    function post(kind) {
+      return fetch(url, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" },
+        body: new URLSearchParams(body(kind)) })
+        .then(function (r) { return r.json().then(function (b) { return { status: r.status, b: b }; }); });
+    }
+    function show(x) {
+      if (x.status !== 200) return;
+      form.setAttribute("data-lock-held", String(x.b.held));
+      if (x.b.held) { var old = $("#lock-banner"); if (old) old.remove(); return; }
+      var b = $("#lock-banner");
+      if (!b) { b = el("div", { id: "lock-banner", "class": "flash flash-warning lock-banner", role: "alert" }); form.parentNode.insertBefore(b, form); }
+      b.setAttribute("data-lock-state", "lost");
+      b.textContent = "";
+      b.appendChild(el("p", {}, [el("strong", { id: "lock-holder", text: x.b.holder }),
+        " took over editing (" + x.b.since + "). What you typed is still here, but saving is refused while they hold it."]));
+      b.appendChild(el("button", { type: "button", "class": "btn btn-small", id: "lock-takeover", text: "Take over editing again",
+        onclick: function () { post("takeover").then(show); } }));
+    }
+    function beat() {
+      if (busy || s.ended || Date.now() - last < 60000) return;
+      busy = true; last = Date.now();
+      post("").then(show, function () { }).then(function () { busy = false; });
+    }
+    // The page's own take-over form (no JavaScript: a POST and a reload)
+    // takes over in place, so nothing typed is lost.
+    var own = $("#lock-banner form");
+    if (own) own.addEventListener("submit", function (e) { e.preventDefault(); post("takeover").then(show); });
+    form.addEventListener("input", beat);
+    form.addEventListener("submit", function () { saving = true; });
+    window.addEventListener("pagehide", function () {
+      if (saving || form.getAttribute("data-lock-held") !== "true") return;
+      navigator.sendBeacon(url, body("release"));
+    });
+  }
+  var lockForm = $("#editor-form[data-lock-url]");
+  if (lockForm) docLock(lockForm);
+
   // ---- saving with an ended session -------------------------------------
   // An editor form is submitted only once the server confirms the session;
   // otherwise it stays on the page and the sign-in dialog opens.
