@@ -21,6 +21,8 @@
     (kids || []).forEach(function (c) { e.appendChild(typeof c === "string" ? doc.createTextNode(c) : c); });
     return e;
   }
+  // Shared with session.js, which loads after this file.
+  window.chronosAdmin = { $: $, $$: $$, el: el };
 
   doc.addEventListener("DOMContentLoaded", function () {
     $$(".js-only").forEach(function (e) { e.hidden = false; });

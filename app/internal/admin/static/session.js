@@ -1,25 +1,15 @@
-// Chronos admin: no lost work while editing (see session.go). It keeps the
-// session alive while the editor is in use and warns before it ends; a save
-// after the session ended keeps the form on the page and signs in again in
-// place, then saves. Every page works without this file. No dependencies,
-// no build.
+// Chronos admin: no lost work while editing (session.go, autosave.go,
+// lock.go). It keeps the session alive while the editor is in use and warns
+// before it ends; a save after the session ended keeps the form on the page
+// and signs in again in place, then saves; it autosaves drafts where the
+// collection asks for it and holds the document's edit lock. Every page
+// works without this file. No build; the DOM helpers come from admin.js.
 (function () {
   "use strict";
   var doc = document, root = doc.documentElement;
   if (!root.hasAttribute("data-session-exp")) return;
   var AUTH = root.getAttribute("data-auth");
-  function $(sel, r) { return (r || doc).querySelector(sel); }
-  function $$(sel, r) { return Array.prototype.slice.call((r || doc).querySelectorAll(sel)); }
-  function el(tag, attrs, kids) {
-    var e = doc.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") e.textContent = attrs[k];
-      else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), attrs[k]);
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (c) { e.appendChild(typeof c === "string" ? doc.createTextNode(c) : c); });
-    return e;
-  }
+  var shared = window.chronosAdmin, $ = shared.$, $$ = shared.$$, el = shared.el; // admin.js
   function num(n) { return +root.getAttribute("data-session-" + n); }
 
   // The server's clock decides; skew corrects ours to it.
