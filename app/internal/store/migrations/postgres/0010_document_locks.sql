@@ -1,4 +1,4 @@
--- 0008_document_locks: editors' holds on documents in the admin (Payload's
+-- 0010_document_locks: editors' holds on documents in the admin (Payload's
 -- payload-locked-documents; see content/locks.go). A lock older than
 -- content.LockDuration is free; rows are few and short-lived.
 CREATE TABLE document_locks (
