@@ -19,7 +19,11 @@ export default buildConfig({
     {
       "slug": "pages",
       "versions": {
-        "drafts": true,
+        "drafts": {
+          "autosave": {
+            "interval": 2000
+          }
+        },
         "maxPerDoc": 20
       },
       "admin": {
