@@ -12,9 +12,10 @@ import (
 )
 
 // FuzzWhereSQL extends the where parser's fuzzing to the SQL it renders:
-// every query string that parses is compiled against each collection and run
-// on SQLite (in process) and PostgreSQL (testenv), anonymously and as an
-// admin. The only acceptable failures are the client errors the API answers
+// every query string that parses is compiled against each collection (list
+// and count) and each versions table (collections and globals with drafts)
+// and run on SQLite (in process) and PostgreSQL (testenv), anonymously and
+// as an admin. The only acceptable failures are the client errors the API answers
 // with 4xx; any other error — a driver or SQL error, which would be a 5xx —
 // fails. Seeds: f.Add below and testdata/fuzz/FuzzWhereSQL.
 // Longer run: go test ./app/internal/store -run '^$' -fuzz FuzzWhereSQL -fuzztime 10m -parallel 1
@@ -36,6 +37,9 @@ func FuzzWhereSQL(f *testing.F) {
 		"where[and][0][or][0][related][not_in]=1&where[and][1][createdAt][less_than]=2000",
 		"where[title][equals]=%00&where[slug][like]=a%00b&where[meta.description][contains]=%00",
 		"where[content][like]=%00&where[layout.links.url][in]=%00,b&sort=title",
+		"where[version.title][equals]=x&where[parent][in]=1,1.5&where[latest][equals]=true",
+		"where[version.navItems.link.reference][equals]=1&where[version._status][not_equals]=draft",
+		"where[parent.title][all]=x&where[autosave][exists]=false&sort=-updatedAt",
 	} {
 		f.Add(s)
 	}
@@ -64,18 +68,57 @@ func FuzzWhereSQL(f *testing.F) {
 			return
 		}
 		for name, svc := range svcs {
-			for _, c := range svc.Registry().All() {
-				for _, actor := range []*content.Actor{nil, admin} {
+			for _, actor := range []*content.Actor{nil, admin} {
+				for _, r := range whereReads(svc, actor, p) {
 					ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-					_, err := svc.Find(ctx, actor, c.Slug, p, content.ReadOptionsFrom(p))
+					err := r.run(ctx)
 					cancel()
 					if err != nil && !clientError(err) {
-						t.Fatalf("%s: find %s (admin %v) %q: %T %v", name, c.Slug, actor != nil, raw, err, err)
+						t.Fatalf("%s: %s (admin %v) %q: %T %v", name, r.name, actor != nil, raw, err, err)
 					}
 				}
 			}
 		}
 	})
+}
+
+// whereRead is one read that renders a where clause to SQL.
+type whereRead struct {
+	name string
+	run  func(context.Context) error
+}
+
+// whereReads lists every read that takes p's where clause: the list and
+// count of each collection, and the versions list of each collection and
+// global with drafts (its own table, version.* paths, parent and latest).
+func whereReads(svc *content.Service, actor *content.Actor, p query.Params) []whereRead {
+	var out []whereRead
+	for _, c := range svc.Registry().All() {
+		out = append(out,
+			whereRead{"find " + c.Slug, func(ctx context.Context) error {
+				_, err := svc.Find(ctx, actor, c.Slug, p, content.ReadOptionsFrom(p))
+				return err
+			}},
+			whereRead{"count " + c.Slug, func(ctx context.Context) error {
+				_, err := svc.Count(ctx, actor, c.Slug, p.Where)
+				return err
+			}})
+		if c.Drafts {
+			out = append(out, whereRead{"versions of " + c.Slug, func(ctx context.Context) error {
+				_, err := svc.FindVersions(ctx, actor, c.Slug, p)
+				return err
+			}})
+		}
+	}
+	for _, g := range svc.Registry().Globals() {
+		if g.Drafts {
+			out = append(out, whereRead{"versions of global " + g.Slug, func(ctx context.Context) error {
+				_, err := svc.FindGlobalVersions(ctx, actor, g.Slug, p)
+				return err
+			}})
+		}
+	}
+	return out
 }
 
 // clientError reports whether err is one the API answers with a 4xx.
