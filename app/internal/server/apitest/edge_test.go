@@ -88,7 +88,34 @@ func edgeQueryScenarios() []Scenario {
 		{Name: "versions where on an unknown path", Path: "/api/pages/versions?where[nope][equals]=1", Headers: adminH, WantStatus: 400, WantJSON: queryError("nope")},
 		{Name: "media where on a number", Path: "/api/media?where[filesize][greater_than]=100&depth=0", WantStatus: 200, WantJSON: `{"totalDocs":1,"docs":[{"filename":"hero.png"}]}`},
 		{Name: "media where number not a number", Path: "/api/media?where[filesize][greater_than]=big", WantStatus: 400, WantJSON: `{"errors":[{"name":"QueryError"}]}`},
+		// Issue 17 finding 6: ids are integers within int64 on both
+		// dialects (PostgreSQL used to match 1.5 to id 1, SQLite nothing,
+		// and 1e19 was a 500), and `all` through a join renders valid SQL.
+		{Name: "id beyond int64 is a QueryError", Path: "/api/pages?where[id][equals]=1e19", WantStatus: 400, WantJSON: idValueError("id")},
+		{Name: "id of 20 digits is a QueryError", Path: "/api/pages?where[id][equals]=99999999999999999999", WantStatus: 400, WantJSON: idValueError("id")},
+		{Name: "fractional id is a QueryError", Path: "/api/pages?where[id][equals]=1.5", WantStatus: 400, WantJSON: idValueError("id")},
+		{Name: "fractional id in a list is a QueryError", Path: "/api/pages?where[id][in]={{home}},1.5", WantStatus: 400, WantJSON: idValueError("id")},
+		{Name: "fractional relation id is a QueryError", Path: "/api/pages?where[related][all]=1.5", WantStatus: 400, WantJSON: idValueError("related")},
+		{Name: "relation id beyond int64 is a QueryError", Path: "/api/pages?where[heroImage][not_equals]=1e19", WantStatus: 400, WantJSON: idValueError("heroImage")},
+		{Name: "fractional id through the method override is a QueryError", Method: "POST", Path: "/api/pages",
+			Headers: map[string]string{"X-Payload-HTTP-Method-Override": "GET", "Content-Type": "application/x-www-form-urlencoded"},
+			Body:    "where[id][equals]=1.5", WantStatus: 400, WantJSON: idValueError("id")},
+		// `all` through a relation would ask one related document's field
+		// to equal every value: refused alike on both dialects (it
+		// rendered broken SQL), with any number of values, on versions too.
+		{Name: "all through a join is a QueryError", Path: "/api/pages?where[related.title][all]=x" + sel, WantStatus: 400, WantJSON: queryError("related.title")},
+		{Name: "all through a join with two values is a QueryError", Path: "/api/pages?where[related.title][all]=Home,About%20us" + sel, WantStatus: 400, WantJSON: queryError("related.title")},
+		{Name: "all through a join inside or is a QueryError", Path: "/api/pages?where[or][0][slug][equals]=home&where[or][1][related.heroImage.alt][all]=x" + sel, WantStatus: 400},
+		{Name: "all through a join on versions is a QueryError", Path: "/api/pages/versions?where[version.related.title][all]=x&depth=0", Headers: adminH, WantStatus: 400,
+			WantJSON: `{"errors":[{"name":"QueryError"}]}`},
+		{Name: "in through a join still works", Path: "/api/pages?where[related.title][in]=Home&sort=slug" + sel, WantStatus: 200, WantJSON: list("about", "blog-alpha")},
 	}
+}
+
+// idValueError is the 400 QueryError of a where value that is not an
+// integer id at path.
+func idValueError(path string) string {
+	return `{"errors":[{"name":"QueryError","data":[{"path":"` + path + `"}],"message":"<string>"}]}`
 }
 
 // noServerError fails on any 5xx.
