@@ -37,12 +37,33 @@ func Testimonials() *content.Collection {
 	}
 }
 
+// Settings is a global that exists only in tests: two independent text
+// fields, so that concurrent saves of different fields can be told apart.
+func Settings() *content.Collection {
+	return &content.Collection{
+		Slug: "settings", Singular: "Settings", Plural: "Settings", Global: true,
+		Access: content.Access{Read: content.Anyone, Update: content.SignedIn},
+		Fields: []content.Field{
+			{Name: "siteName", Type: content.Text, MaxLength: 200},
+			{Name: "tagline", Type: content.Text, MaxLength: 200},
+		},
+	}
+}
+
 // WithTestimonials registers testimonials next to the shipped collections
 // and generates its migration from the committed snapshot, as
 // `cms migrate create` does.
 func WithTestimonials(t testing.TB) *server.Model {
 	t.Helper()
-	reg, err := content.NewRegistry(0, append(collections.All(), Testimonials())...)
+	return With(t, "testimonials", Testimonials())
+}
+
+// With registers the given collections and globals next to the shipped
+// ones and generates their migration (named name) from the committed
+// snapshot, as `cms migrate create` does.
+func With(t testing.TB, name string, added ...*content.Collection) *server.Model {
+	t.Helper()
+	reg, err := content.NewRegistry(0, append(collections.All(), added...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +84,7 @@ func WithTestimonials(t testing.TB) *server.Model {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := store.WriteMigration(dir, "testimonials", len(ms)+1, plan, want); err != nil {
+	if _, err := store.WriteMigration(dir, name, len(ms)+1, plan, want); err != nil {
 		t.Fatal(err)
 	}
 	return &server.Model{Registry: reg, ExtraMigrations: os.DirFS(dir)}

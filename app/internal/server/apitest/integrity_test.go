@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/automatonic/chronos/app/internal/testmodel"
 )
 
 // TestNoLostUpdates: two writers PATCH different fields of one document at
@@ -78,6 +80,34 @@ func TestNoLostUpdates(t *testing.T) {
 				t.Fatalf("anonymous read after the drafts: %d %s", res.Status, truncate(string(res.Raw), 300))
 			}
 		})
+	})
+}
+
+// TestNoLostGlobalUpdates: two writers save different fields of one global
+// at the same time, 50 rounds, the first while the global was never saved
+// (the racing first saves create its one row once); after each round both
+// acknowledged changes are in the global. The global is defined only here
+// (testmodel.Settings), with its generated migration. Both dialects.
+func TestNoLostGlobalUpdates(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		e := newEnvModel(t, dialect, nil, testmodel.With(t, "settings", testmodel.Settings()))
+		e.createUser(t, "admin@example.com", "admin-pass-123", "Admin", "admin")
+		h := map[string]string{"Authorization": "JWT " + e.login(t, "admin@example.com", "admin-pass-123"), "Content-Type": "application/json"}
+		if res := e.do(t, request{Method: "GET", Path: "/api/globals/settings?depth=0"}); res.Status != 200 || dig(res.JSON, "siteName") != nil {
+			t.Fatalf("never saved: %d %s", res.Status, truncate(string(res.Raw), 300))
+		}
+		for round := 0; round < 50; round++ {
+			name := fmt.Sprintf("Site %d", round)
+			tagline := fmt.Sprintf("Tagline %d", round)
+			bodies := []string{`{"siteName":"` + name + `"}`, `{"tagline":"` + tagline + `"}`}
+			allAtOnce(t, e, len(bodies), func(i int) request {
+				return request{Method: "POST", Path: "/api/globals/settings?depth=0", Headers: h, Body: bodies[i]}
+			})
+			got := e.do(t, request{Method: "GET", Path: "/api/globals/settings?depth=0"})
+			if got.Status != 200 || dig(got.JSON, "siteName") != name || dig(got.JSON, "tagline") != tagline {
+				t.Fatalf("round %d: lost an acknowledged change: %d %s", round, got.Status, truncate(string(got.Raw), 300))
+			}
+		}
 	})
 }
 
