@@ -385,9 +385,31 @@ func (w *syncBuffer) String() string {
 func TestForgotAndReset(t *testing.T) {
 	logs := &syncBuffer{}
 	s := newSiteLog(t, slog.New(slog.NewTextHandler(logs, nil)))
-	if _, err := s.app.Auth().FirstRegister(context.Background(), auth.Registration{Email: "a@example.com", Password: "long-enough-password"}); err != nil {
+	ctx := context.Background()
+	reg, err := s.app.Auth().FirstRegister(ctx, auth.Registration{Email: "a@example.com", Password: "long-enough-password"})
+	if err != nil {
 		t.Fatal(err)
 	}
+	// newKey mints an API key for the user; keyWorks tells whether it
+	// still authenticates.
+	newKey := func() string {
+		t.Helper()
+		p := &auth.Principal{User: reg.User, Strategy: auth.StrategyLocalJWT, SessionID: reg.SessionID}
+		key, _, err := s.app.Auth().CreateAPIKey(ctx, p, reg.User.ID, "site")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return key
+	}
+	keyWorks := func(key string) bool {
+		t.Helper()
+		p, err := s.app.Auth().Authenticate(ctx, auth.Credentials{Authorization: auth.UsersCollection + " API-Key " + key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p != nil
+	}
+	key := newKey()
 	resp, body := s.post(t, "/admin/forgot", url.Values{"_csrf": {s.token(t, "/admin/forgot")}, "email": {"a@example.com"}})
 	if resp.StatusCode != 200 || !strings.Contains(body, "on its way") {
 		t.Fatalf("forgot: %d", resp.StatusCode)
@@ -402,9 +424,15 @@ func TestForgotAndReset(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `class="field-error"`) {
 		t.Fatalf("weak password accepted: %d", resp.StatusCode)
 	}
-	resp, _ = s.post(t, path, url.Values{"_csrf": {s.token(t, path)}, "password": {"a-new-long-password"}, "confirm": {"a-new-long-password"}})
+	if _, body := s.get(t, path); !strings.Contains(body, `name="revokeApiKeys"`) {
+		t.Fatal("the reset form does not offer to revoke API keys")
+	}
+	resp, _ = s.post(t, path, url.Values{"_csrf": {s.token(t, path)}, "password": {"a-new-long-password"}, "confirm": {"a-new-long-password"}, "revokeApiKeys": {"true"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin" {
 		t.Fatalf("reset: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if keyWorks(key) {
+		t.Fatal("the API key still works after a reset that revokes API keys")
 	}
 	if resp, _ := s.get(t, "/admin/account"); resp.StatusCode != 200 {
 		t.Fatalf("not signed in after reset: %d", resp.StatusCode)
@@ -412,6 +440,27 @@ func TestForgotAndReset(t *testing.T) {
 	resp, body = s.post(t, path, url.Values{"_csrf": {s.token(t, path)}, "password": {"another-long-password"}, "confirm": {"another-long-password"}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "invalid or has expired") {
 		t.Fatalf("token reused: %d", resp.StatusCode)
+	}
+	// Changing the password on the account page offers the same: without
+	// the box the keys stay, with it they go.
+	change := func(cur, next string, revoke bool) {
+		t.Helper()
+		v := url.Values{"_csrf": {s.token(t, "/admin/account")}, "_action": {"password"}, "current": {cur}, "new": {next}, "confirm": {next}}
+		if revoke {
+			v.Set("revokeApiKeys", "true")
+		}
+		if resp, body := s.post(t, "/admin/account", v); resp.StatusCode >= 400 || strings.Contains(body, `class="field-error"`) {
+			t.Fatalf("change password: %d", resp.StatusCode)
+		}
+	}
+	key = newKey()
+	change("a-new-long-password", "a-third-long-password", false)
+	if !keyWorks(key) {
+		t.Fatal("a password change without revokeApiKeys revoked the API key")
+	}
+	change("a-third-long-password", "a-fourth-long-password", true)
+	if keyWorks(key) {
+		t.Fatal("the API key still works after a password change that revokes API keys")
 	}
 }
 

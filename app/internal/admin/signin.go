@@ -211,7 +211,7 @@ func (a *Admin) reset(c *gin.Context) {
 		f.Errors["password"] = "This value must be shorter than the max length of 256 characters."
 	}
 	if f.ok() {
-		res, err := a.auth.ResetPassword(c.Request.Context(), token, password)
+		res, err := a.auth.ResetPassword(c.Request.Context(), token, password, c.PostForm("revokeApiKeys") == "true")
 		if err == nil {
 			a.setSessionCookie(c, res.Token, res.ExpiresAt)
 			a.flash(c, "success", "Your password was changed and you are signed in.")

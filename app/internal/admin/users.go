@@ -392,7 +392,7 @@ func (a *Admin) changePassword(c *gin.Context, p *auth.Principal) (*form, error)
 	if !f.ok() {
 		return f, nil
 	}
-	err := a.auth.ChangePassword(c.Request.Context(), p, cur, next)
+	err := a.auth.ChangePassword(c.Request.Context(), p, cur, next, c.PostForm("revokeApiKeys") == "true")
 	switch {
 	case err == nil:
 	case errors.Is(err, auth.ErrInvalidCredentials):

@@ -640,10 +640,11 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 }
 
 // ResetPassword sets a new password with a reset token, which is used up,
-// revokes all the user's sessions, clears any lockout and logs the user in.
-// An unknown, used or expired token gives ErrResetTokenInvalid; a rejected
-// password gives a field error and leaves the token usable.
-func (s *Service) ResetPassword(ctx context.Context, token, password string) (*AuthResult, error) {
+// revokes all the user's sessions and other reset tokens (and, when
+// revokeAPIKeys, the user's API keys), clears any lockout and logs the user
+// in. An unknown, used or expired token gives ErrResetTokenInvalid; a
+// rejected password gives a field error and leaves the token usable.
+func (s *Service) ResetPassword(ctx context.Context, token, password string, revokeAPIKeys bool) (*AuthResult, error) {
 	var errs []fault.FieldError
 	if token == "" {
 		errs = append(errs, fault.FieldError{Path: "token", Message: msgRequired})
@@ -689,7 +690,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*A
 	if err != nil {
 		return nil, fmt.Errorf("auth: consuming reset token: %w", err)
 	}
-	if err := s.setPasswordRevoking(ctx, uid, hash, ""); err != nil {
+	if err := s.setPasswordRevoking(ctx, uid, hash, "", revokeAPIKeys); err != nil {
 		return nil, err
 	}
 	if err := s.store.ResetLoginAttempts(ctx, uid); err != nil {
@@ -700,8 +701,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*A
 }
 
 // setPasswordRevoking stores a new hash and deletes the user's sessions
-// except keepSID, and their reset tokens.
-func (s *Service) setPasswordRevoking(ctx context.Context, userID int64, hash, keepSID string) error {
+// except keepSID, their reset tokens and, when revokeAPIKeys, their API keys.
+func (s *Service) setPasswordRevoking(ctx context.Context, userID int64, hash, keepSID string, revokeAPIKeys bool) error {
 	if err := s.store.SetPassword(ctx, userID, hash, ""); err != nil {
 		return fmt.Errorf("auth: setting password: %w", err)
 	}
@@ -712,14 +713,18 @@ func (s *Service) setPasswordRevoking(ctx context.Context, userID int64, hash, k
 	if err := s.store.DeleteResetTokens(ctx, userID); err != nil {
 		return fmt.Errorf("auth: revoking reset tokens: %w", err)
 	}
+	if revokeAPIKeys {
+		return s.revokeAPIKeys(ctx, userID)
+	}
 	return nil
 }
 
 // ChangePassword changes the caller's own password after checking the
-// current one, and revokes their other sessions. A wrong current password
+// current one, and revokes their other sessions and their reset tokens (and,
+// when revokeAPIKeys, their API keys). A wrong current password
 // counts as a failed login. Only JWT sessions may do this (a leaked API key
 // must not be able to take over the account).
-func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next string) error {
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next string, revokeAPIKeys bool) error {
 	if p == nil || p.Strategy != StrategyLocalJWT {
 		return ErrForbidden
 	}
@@ -748,7 +753,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 	if err != nil {
 		return err
 	}
-	if err := s.setPasswordRevoking(ctx, rec.ID, hash, p.SessionID); err != nil {
+	if err := s.setPasswordRevoking(ctx, rec.ID, hash, p.SessionID, revokeAPIKeys); err != nil {
 		return err
 	}
 	s.log.InfoContext(ctx, "password changed", "user_id", rec.ID)
@@ -884,13 +889,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in
 		if actor.User.ID == id {
 			keep = actor.SessionID
 		}
-		if err := s.setPasswordRevoking(ctx, id, hash, keep); err != nil {
+		if err := s.setPasswordRevoking(ctx, id, hash, keep, in.RevokeAPIKeys); err != nil {
 			return User{}, err
-		}
-		if in.RevokeAPIKeys {
-			if err := s.revokeAPIKeys(ctx, id); err != nil {
-				return User{}, err
-			}
 		}
 	}
 	return u, nil

@@ -481,7 +481,7 @@ func TestAPIKeys(t *testing.T) {
 	if _, _, err := e.svc.CreateAPIKey(e.ctx, p, ed.ID, "x"); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("key minting with a key: %v", err)
 	}
-	if err := e.svc.ChangePassword(e.ctx, p, "editor-pass-123", "new-editor-pass-1"); !errors.Is(err, ErrForbidden) {
+	if err := e.svc.ChangePassword(e.ctx, p, "editor-pass-123", "new-editor-pass-1", false); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("password change with a key: %v", err)
 	}
 	// An editor cannot manage an admin's keys; an admin can manage the editor's.
@@ -610,9 +610,9 @@ func TestPasswordReset(t *testing.T) {
 	if m.To != adminEmail {
 		t.Fatalf("mail to %q", m.To)
 	}
-	_, err := e.svc.ResetPassword(e.ctx, tok, "password123")
+	_, err := e.svc.ResetPassword(e.ctx, tok, "password123", false)
 	wantField(t, err, "password", "too common")
-	res, err := e.svc.ResetPassword(e.ctx, tok, "brand-new-pass-1") // token survived the rejected password
+	res, err := e.svc.ResetPassword(e.ctx, tok, "brand-new-pass-1", false) // token survived the rejected password
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -621,7 +621,7 @@ func TestPasswordReset(t *testing.T) {
 	}
 	e.principal(t, res)
 	e.login(t, adminEmail, "brand-new-pass-1")
-	if _, err := e.svc.ResetPassword(e.ctx, tok, "another-new-pass-2"); !errors.Is(err, ErrResetTokenInvalid) ||
+	if _, err := e.svc.ResetPassword(e.ctx, tok, "another-new-pass-2", false); !errors.Is(err, ErrResetTokenInvalid) ||
 		fault.Message(err) != "Token is either invalid or has expired." {
 		t.Fatalf("second use err = %v", err)
 	}
@@ -632,7 +632,7 @@ func TestPasswordReset(t *testing.T) {
 	}
 	tok2 := resetToken(t, e.mailer.last(t))
 	e.clock.Advance(DefaultResetTokenTTL)
-	if _, err := e.svc.ResetPassword(e.ctx, tok2, "another-new-pass-2"); !errors.Is(err, ErrResetTokenInvalid) {
+	if _, err := e.svc.ResetPassword(e.ctx, tok2, "another-new-pass-2", false); !errors.Is(err, ErrResetTokenInvalid) {
 		t.Fatalf("expired token err = %v", err)
 	}
 	e.assertNoSecrets(t, tok, tok2, "brand-new-pass-1", res.Token)
@@ -650,7 +650,7 @@ func TestPasswordResetConcurrentSingleUse(t *testing.T) {
 	ok := 0
 	for range 8 {
 		wg.Go(func() {
-			if _, err := e.svc.ResetPassword(e.ctx, tok, "concurrent-pass-1"); err == nil {
+			if _, err := e.svc.ResetPassword(e.ctx, tok, "concurrent-pass-1", false); err == nil {
 				mu.Lock()
 				ok++
 				mu.Unlock()
@@ -696,11 +696,11 @@ func TestChangePasswordRevokesOtherSessions(t *testing.T) {
 	other := e.register(t)
 	cur := e.login(t, adminEmail, adminPass)
 	p := e.principal(t, cur)
-	if err := e.svc.ChangePassword(e.ctx, p, "wrong-current", "changed-pass-1"); !errors.Is(err, ErrInvalidCredentials) {
+	if err := e.svc.ChangePassword(e.ctx, p, "wrong-current", "changed-pass-1", false); !errors.Is(err, ErrInvalidCredentials) {
 		t.Fatalf("wrong current err = %v", err)
 	}
-	wantField(t, e.svc.ChangePassword(e.ctx, p, adminPass, "short"), "password", "minimum length")
-	if err := e.svc.ChangePassword(e.ctx, p, adminPass, "changed-pass-1"); err != nil {
+	wantField(t, e.svc.ChangePassword(e.ctx, p, adminPass, "short", false), "password", "minimum length")
+	if err := e.svc.ChangePassword(e.ctx, p, adminPass, "changed-pass-1", false); err != nil {
 		t.Fatal(err)
 	}
 	if e.auth(t, "JWT "+other.Token, "") != nil {
@@ -860,7 +860,7 @@ func TestCredentialsNeedSessionAndCurrentPassword(t *testing.T) {
 	if _, err := e.svc.UpdateUser(e.ctx, cur, cur.User.ID, UserUpdate{Password: &pw, CurrentPassword: &right, RevokeAPIKeys: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.ResetPassword(e.ctx, tok, "reset-after-change-1"); !errors.Is(err, ErrResetTokenInvalid) {
+	if _, err := e.svc.ResetPassword(e.ctx, tok, "reset-after-change-1", false); !errors.Is(err, ErrResetTokenInvalid) {
 		t.Fatalf("reset token mailed before the change still works: %v", err)
 	}
 	if e.auth(t, "users API-Key "+key, "") != nil {

@@ -310,7 +310,7 @@ func (a *API) resetPassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.accounts.Auth.ResetPassword(c.Request.Context(), str(in, "token"), str(in, "password"))
+	res, err := a.accounts.Auth.ResetPassword(c.Request.Context(), str(in, "token"), str(in, "password"), in["revokeApiKeys"] == true)
 	if err != nil {
 		return err
 	}

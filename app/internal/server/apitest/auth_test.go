@@ -468,5 +468,21 @@ func resetScenarios() []Scenario {
 		{Name: "new session works", Path: "/api/users/me", Headers: map[string]string{"Authorization": "JWT {{afterReset}}"}, WantStatus: 200, WantJSON: meAs("editor@example.com", "local-jwt")},
 		{Name: "old password no longer works", Method: "POST", Path: "/api/users/login", IP: "127.0.0.6", Body: map[string]any{"email": "editor@example.com", "password": "editor-pass-123"}, WantStatus: 401},
 		{Name: "new password works", Method: "POST", Path: "/api/users/login", IP: "127.0.0.6", Body: map[string]any{"email": "editor@example.com", "password": "brand-new-pass-1"}, WantStatus: 200},
+		// A reset offers to revoke the account's API keys (a leaked key
+		// is a reason to reset); without revokeApiKeys they stay.
+		{Name: "an API key before the resets", Method: "POST", Path: "/api/users/{{editorID}}/api-keys", Headers: map[string]string{"Authorization": "JWT {{afterReset}}", "Content-Type": "application/json"},
+			Body: `{"name":"kept-or-revoked"}`, WantStatus: 201, After: func(t *testing.T, e *env, res *response) { e.set("resetKey", res.str(t, "key")) }},
+		{Name: "forgot-password for a reset keeping keys", Method: "POST", Path: "/api/users/forgot-password", IP: "127.0.0.17", Body: map[string]any{"email": "editor@example.com"},
+			WantStatus: 200, After: grab},
+		{Name: "reset without revokeApiKeys", Method: "POST", Path: "/api/users/reset-password", Body: `{"token":"{{resetToken}}","password":"brand-new-pass-2"}`,
+			Headers: map[string]string{"Content-Type": "application/json"}, WantStatus: 200},
+		{Name: "the API key survives a plain reset", Path: "/api/users/me", Headers: map[string]string{"Authorization": "users API-Key {{resetKey}}"},
+			WantStatus: 200, WantJSON: `{"user":{"email":"editor@example.com"},"strategy":"api-key"}`},
+		{Name: "forgot-password for a reset revoking keys", Method: "POST", Path: "/api/users/forgot-password", IP: "127.0.0.17", Body: map[string]any{"email": "editor@example.com"},
+			WantStatus: 200, After: grab},
+		{Name: "reset with revokeApiKeys", Method: "POST", Path: "/api/users/reset-password", Body: `{"token":"{{resetToken}}","password":"brand-new-pass-3","revokeApiKeys":true}`,
+			Headers: map[string]string{"Content-Type": "application/json"}, WantStatus: 200},
+		{Name: "the API key is revoked by the reset", Path: "/api/users/me", Headers: map[string]string{"Authorization": "users API-Key {{resetKey}}"},
+			WantStatus: 200, WantJSON: anonymousMe},
 	}
 }
