@@ -12,7 +12,8 @@ import (
 )
 
 // TestPayloadSDK runs test/sdk/compat.mjs — the official @payloadcms/sdk
-// driving this CMS over HTTP — against a live CMS on SQLite. It needs Node
+// driving this CMS over HTTP — against a live CMS on SQLite and on
+// PostgreSQL (findGlobal/updateGlobal included). It needs Node
 // and `npm ci --prefix test/sdk`; under CI=true their absence fails.
 func TestPayloadSDK(t *testing.T) {
 	dir := filepath.Join(repoRoot(t), "test", "sdk")
@@ -23,24 +24,26 @@ func TestPayloadSDK(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@payloadcms", "sdk", "package.json")); err != nil {
 		needTool(t, "test/sdk/node_modules is missing; run `npm ci --prefix test/sdk` (scripts/test.sh does)")
 	}
-	e := newEnv(t, dialectSQLite, nil)
-	e.createUser(t, "sdk-admin@example.com", "sdk-admin-pass-1", "SDK Admin", "admin")
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		e := newEnv(t, dialect, nil)
+		e.createUser(t, "sdk-admin@example.com", "sdk-admin-pass-1", "SDK Admin", "admin")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "compat.mjs")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"REQUIRE_UPLOAD=true", // the media endpoints exist: a 404 there is a failure
-		"BASE_URL="+e.srv.URL,
-		"CMS_EMAIL=sdk-admin@example.com",
-		"CMS_PASSWORD=sdk-admin-pass-1",
-	)
-	out, err := cmd.CombinedOutput()
-	t.Logf("node compat.mjs:\n%s", out)
-	if err != nil {
-		t.Fatalf("SDK compatibility run failed: %v", err)
-	}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, node, "compat.mjs")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(),
+			"REQUIRE_UPLOAD=true", // the media endpoints exist: a 404 there is a failure
+			"BASE_URL="+e.srv.URL,
+			"CMS_EMAIL=sdk-admin@example.com",
+			"CMS_PASSWORD=sdk-admin-pass-1",
+		)
+		out, err := cmd.CombinedOutput()
+		t.Logf("node compat.mjs on %s:\n%s", dialect, out)
+		if err != nil {
+			t.Fatalf("SDK compatibility run failed on %s: %v", dialect, err)
+		}
+	})
 }
 
 // needTool skips, or fails under CI=true, when a tool the test needs is
