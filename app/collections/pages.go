@@ -6,6 +6,10 @@ import (
 	"github.com/automatonic/chronos/app/internal/content"
 )
 
+// images limits an upload field to pictures: a hero, an SEO image or an
+// icon cannot be a PDF.
+func images() []string { return []string{"image/*"} }
+
 // Pages are the site's pages: drafts and versions, a slug derived from the
 // title, SEO fields and a layout of blocks.
 func Pages() *content.Collection {
@@ -38,23 +42,23 @@ func Pages() *content.Collection {
 			{Name: "meta", Type: content.Group, Fields: []content.Field{
 				{Name: "title", Type: content.Text, MaxLength: 300, Admin: content.FieldAdmin{Counter: 60}},
 				{Name: "description", Type: content.Textarea, MaxLength: 1000, Admin: content.FieldAdmin{Counter: 160}},
-				{Name: "image", Type: content.Upload, RelationTo: MediaSlug},
+				{Name: "image", Type: content.Upload, RelationTo: MediaSlug, MimeTypes: images()},
 			}},
-			{Name: "heroImage", Label: "Hero Image", Type: content.Upload, RelationTo: MediaSlug},
+			{Name: "heroImage", Label: "Hero Image", Type: content.Upload, RelationTo: MediaSlug, MimeTypes: images()},
 			{Name: "author", Type: content.Relationship, RelationTo: UsersSlug},
 			{Name: "related", Type: content.Relationship, RelationTo: PagesSlug, HasMany: true},
 			{Name: "layout", Type: content.Blocks, Blocks: []content.Block{
 				{Slug: "hero", InterfaceName: "HeroBlock", Label: "Hero", Fields: []content.Field{
 					{Name: "heading", Type: content.Text, MaxLength: 300},
 					{Name: "subheading", Type: content.Textarea, MaxLength: 1000},
-					{Name: "media", Type: content.Upload, RelationTo: MediaSlug},
+					{Name: "media", Type: content.Upload, RelationTo: MediaSlug, MimeTypes: images()},
 					{Name: "links", Type: content.Array, Fields: simpleLink()},
 				}},
 				{Slug: "content", InterfaceName: "ContentBlock", Label: "Content", Fields: []content.Field{
 					{Name: "richText", Label: "Rich Text", Type: content.RichText},
 				}},
 				{Slug: "mediaBlock", InterfaceName: "MediaBlock", Label: "Media", Fields: []content.Field{
-					{Name: "media", Type: content.Upload, RelationTo: MediaSlug, Required: true},
+					{Name: "media", Type: content.Upload, RelationTo: MediaSlug, Required: true, MimeTypes: []string{"image/*", "video/*"}},
 					{Name: "caption", Type: content.Text, MaxLength: 500},
 				}},
 				{Slug: "callToAction", InterfaceName: "CallToActionBlock", Label: "Call to Action", Fields: []content.Field{
@@ -66,7 +70,7 @@ func Pages() *content.Collection {
 					{Name: "items", Type: content.Array, Fields: []content.Field{
 						{Name: "title", Type: content.Text, MaxLength: 300},
 						{Name: "description", Type: content.Textarea, MaxLength: 1000},
-						{Name: "icon", Type: content.Upload, RelationTo: MediaSlug},
+						{Name: "icon", Type: content.Upload, RelationTo: MediaSlug, MimeTypes: images()},
 					}},
 				}},
 			}},

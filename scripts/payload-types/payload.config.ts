@@ -69,14 +69,24 @@ export default buildConfig({
             {
               "name": "image",
               "type": "upload",
-              "relationTo": "media"
+              "relationTo": "media",
+              "filterOptions": {
+                "mimeType": {
+                  "contains": "image/"
+                }
+              }
             }
           ]
         },
         {
           "name": "heroImage",
           "type": "upload",
-          "relationTo": "media"
+          "relationTo": "media",
+          "filterOptions": {
+            "mimeType": {
+              "contains": "image/"
+            }
+          }
         },
         {
           "name": "author",
@@ -110,7 +120,12 @@ export default buildConfig({
                 {
                   "name": "media",
                   "type": "upload",
-                  "relationTo": "media"
+                  "relationTo": "media",
+                  "filterOptions": {
+                    "mimeType": {
+                      "contains": "image/"
+                    }
+                  }
                 },
                 {
                   "name": "links",
@@ -152,7 +167,21 @@ export default buildConfig({
                   "name": "media",
                   "type": "upload",
                   "required": true,
-                  "relationTo": "media"
+                  "relationTo": "media",
+                  "filterOptions": {
+                    "or": [
+                      {
+                        "mimeType": {
+                          "contains": "image/"
+                        }
+                      },
+                      {
+                        "mimeType": {
+                          "contains": "video/"
+                        }
+                      }
+                    ]
+                  }
                 },
                 {
                   "name": "caption",
@@ -217,7 +246,12 @@ export default buildConfig({
                     {
                       "name": "icon",
                       "type": "upload",
-                      "relationTo": "media"
+                      "relationTo": "media",
+                      "filterOptions": {
+                        "mimeType": {
+                          "contains": "image/"
+                        }
+                      }
                     }
                   ]
                 }

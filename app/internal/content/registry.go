@@ -40,6 +40,9 @@ type Registry struct {
 var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,40}$`)
 var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,50}$`)
 
+// mimePattern is a MIME type or a major type wildcard ("image/*").
+var mimePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/(\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$`)
+
 // NewRegistry checks the definitions and returns their registry.
 // defaultMaxVersions applies to drafts-enabled definitions without their
 // own MaxVersions (<= 0 means DefaultMaxVersions). Every problem is
@@ -236,6 +239,14 @@ func (r *Registry) checkField(c *Collection, path string, f *Field) []error {
 		}
 		if f.Type == Upload && f.Polymorphic() {
 			bad("an upload field has one target")
+		}
+		if len(f.MimeTypes) > 0 && f.Type != Upload {
+			bad("MimeTypes limit upload fields only")
+		}
+		for _, m := range f.MimeTypes {
+			if !mimePattern.MatchString(m) {
+				bad("MIME type %q is not type/subtype or type/* in lower case", m)
+			}
 		}
 	case Group, Array:
 		if len(f.Fields) == 0 {

@@ -6,7 +6,10 @@
 // needs from storage in the Store interface.
 package content
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // FieldType is the kind of a field, named as in Payload. Each type has one
 // entry in the kinds table (kinds.go) that says how it behaves.
@@ -54,6 +57,12 @@ type Field struct {
 	// {relationTo, value} objects naming one of these collections (Payload's
 	// `relationTo: [...]`), even with a single target.
 	RelationToAny []string
+	// MimeTypes limit an upload field to files of these MIME types, exact
+	// ("application/pdf") or by major type ("image/*"), as Payload's
+	// upload.mimeTypes are written: a write that points the field at another
+	// file is refused with a field error (MimeAllowed), and the admin's
+	// media drawer offers only these. Empty allows every file.
+	MimeTypes []string
 	// Options are the values of a select or radio.
 	Options []string
 	// DefaultValue is used when a create leaves the field unset (radio,
@@ -212,6 +221,27 @@ func (f *Field) IsRelation() bool { return f.Type == Upload || f.Type == Relatio
 
 // Polymorphic reports whether values are {relationTo, value} objects.
 func (f *Field) Polymorphic() bool { return len(f.RelationToAny) > 0 }
+
+// MimeAllowed reports whether an upload field accepts a file of MIME type
+// mt: any type without MimeTypes; otherwise one pattern must match, exactly
+// or, for "type/*", by its major type (parameters and case are ignored).
+func (f *Field) MimeAllowed(mt string) bool {
+	if len(f.MimeTypes) == 0 {
+		return true
+	}
+	mt, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(mt)), ";")
+	mt = strings.TrimSpace(mt)
+	for _, p := range f.MimeTypes {
+		if major, ok := strings.CutSuffix(p, "/*"); ok {
+			if strings.HasPrefix(mt, major+"/") && len(mt) > len(major)+1 {
+				return true
+			}
+		} else if mt == p {
+			return true
+		}
+	}
+	return false
+}
 
 // Targets returns the collections a relation field may point at.
 func (f *Field) Targets() []string {

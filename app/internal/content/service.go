@@ -624,7 +624,8 @@ func (s *Service) fixSlug(c *Collection, data map[string]any, v *validator) {
 
 // checkRelations verifies every referenced document exists (one query per
 // target collection, for the ids not already known to be stored: known),
-// relation fields and rich text alike. A rich text
+// relation fields and rich text alike, then the file types of upload
+// fields limited by MimeTypes (checkMimeTypes). A rich text
 // relation must also name a collection it may point at (an upload node an
 // upload collection); one that already pointed at a since-deleted document
 // in base (nil on create) is kept, as Payload keeps it, so editing around
@@ -715,7 +716,7 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data, base 
 			v.errs = append(v.errs, FieldError{Path: p, Label: labels[p], Message: "This relationship field has the following invalid relationships: " + strings.Join(missing[p], " ")})
 		}
 	}
-	return nil
+	return s.checkMimeTypes(ctx, c, data, base, v)
 }
 
 // relKey names one referenced document.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/automatonic/chronos/app/internal/content"
 )
@@ -21,17 +22,20 @@ type ImageSize struct {
 }
 
 type field struct {
-	Name       string   `json:"name"`
-	Type       string   `json:"type"`
-	Required   bool     `json:"required,omitempty"`
-	Unique     bool     `json:"unique,omitempty"`
-	Index      bool     `json:"index,omitempty"`
-	HasMany    bool     `json:"hasMany,omitempty"`
-	RelationTo any      `json:"relationTo,omitempty"`
-	Options    []string `json:"options,omitempty"`
-	MaxLength  int      `json:"maxLength,omitempty"`
-	Fields     *[]field `json:"fields,omitempty"`
-	Blocks     []block  `json:"blocks,omitempty"`
+	Name       string `json:"name"`
+	Type       string `json:"type"`
+	Required   bool   `json:"required,omitempty"`
+	Unique     bool   `json:"unique,omitempty"`
+	Index      bool   `json:"index,omitempty"`
+	HasMany    bool   `json:"hasMany,omitempty"`
+	RelationTo any    `json:"relationTo,omitempty"`
+	// FilterOptions is the where clause Payload's admin and validation
+	// apply to an upload field's choices (content.Field.MimeTypes).
+	FilterOptions map[string]any `json:"filterOptions,omitempty"`
+	Options       []string       `json:"options,omitempty"`
+	MaxLength     int            `json:"maxLength,omitempty"`
+	Fields        *[]field       `json:"fields,omitempty"`
+	Blocks        []block        `json:"blocks,omitempty"`
 }
 
 type block struct {
@@ -175,6 +179,7 @@ func toField(f content.Field) field {
 		if len(f.RelationToAny) > 0 {
 			p.RelationTo = f.RelationToAny
 		}
+		p.FilterOptions = mimeFilter(f.MimeTypes)
 	case content.Group, content.Array:
 		p.Fields = toFields(f.Fields)
 	case content.Blocks:
@@ -183,4 +188,25 @@ func toField(f content.Field) field {
 		}
 	}
 	return p
+}
+
+// mimeFilter writes MimeTypes as Payload's filterOptions where clause on
+// the upload's mimeType: a "type/*" pattern is `contains: "type/"`, an
+// exact type `equals`; several are or-ed. None gives nil.
+func mimeFilter(types []string) map[string]any {
+	var or []any
+	for _, t := range types {
+		cond := map[string]any{"equals": t}
+		if major, ok := strings.CutSuffix(t, "/*"); ok {
+			cond = map[string]any{"contains": major + "/"}
+		}
+		or = append(or, map[string]any{"mimeType": cond})
+	}
+	switch len(or) {
+	case 0:
+		return nil
+	case 1:
+		return or[0].(map[string]any)
+	}
+	return map[string]any{"or": or}
 }

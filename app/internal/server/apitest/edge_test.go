@@ -201,7 +201,7 @@ func edgeWriteScenarios() []Scenario {
 			Body:       `{"title":"Blocks","slug":"blocks","layout":[{"blockType":"callToAction","heading":"Go","links":[{"label":"A","url":"https://a.example"}]},{"blockType":"mediaBlock","media":{{hero}},"caption":"c"}]}`,
 			WantStatus: 201, WantJSON: `{"doc":{"layout":[{"blockType":"callToAction","heading":"Go","id":"<string>","links":[{"label":"A","url":"https://a.example","id":"<string>"}]},{"blockType":"mediaBlock","media":{{hero}},"caption":"c","id":"<string>"}]}}`},
 		{Name: "group fields merge per key on PATCH", Method: "PATCH", Path: "/api/pages/{{home}}?depth=0", Headers: jsonAdmin, Body: `{"meta":{"title":"New meta"}}`,
-			WantStatus: 200, WantJSON: `{"doc":{"meta":{"title":"New meta","description":"The home page","image":{{notes}}}}}`},
+			WantStatus: 200, WantJSON: `{"doc":{"meta":{"title":"New meta","description":"The home page","image":{{hero}}}}}`},
 		{Name: "null clears a relation", Method: "PATCH", Path: "/api/pages/{{about}}?depth=0", Headers: jsonAdmin, Body: `{"related":[]}`,
 			WantStatus: 200, WantJSON: `{"doc":{"related":[]}}`},
 		{Name: "rich text XSS is neutralised in HTML", Setup: createPage(`{"title":"XSS","slug":"xss","_status":"published","content":{"root":{"type":"root","children":[{"type":"paragraph","children":[
@@ -312,11 +312,14 @@ func referenceScenarios() []Scenario {
 		patch("an unrelated edit keeps the remaining relations", "{{referrer}}", `{"title":"Referrer 2"}`, `{"doc":{"title":"Referrer 2","related":[{{home}}]}}`),
 		patch("setting a new relation to a deleted page is refused", "{{referrer}}", `{"related":[{{target}}]}`, "").withStatus(400),
 		{Name: "delete media that a page uses", Setup: func(t *testing.T, e *env) {
-			res := e.do(t, request{Method: "PATCH", Path: "/api/pages/{{referrer}}?depth=0", Headers: jsonAdmin, Body: `{"heroImage":{{notes}}}`})
-			if res.Status != 200 {
-				t.Fatalf("setup: %d %s", res.Status, res.Raw)
+			e.set("doomed", seedImage(t, e, "doomed.png"))
+			for _, w := range []struct{ page, body string }{{"{{referrer}}", `{"heroImage":{{doomed}}}`}, {"{{home}}", `{"meta":{"image":{{doomed}}}}`}} {
+				res := e.do(t, request{Method: "PATCH", Path: "/api/pages/" + w.page + "?depth=0", Headers: jsonAdmin, Body: w.body})
+				if res.Status != 200 {
+					t.Fatalf("setup: %d %s", res.Status, res.Raw)
+				}
 			}
-		}, Method: "DELETE", Path: "/api/media/{{notes}}", Headers: adminH, WantStatus: 200},
+		}, Method: "DELETE", Path: "/api/media/{{doomed}}", Headers: adminH, WantStatus: 200},
 		patch("an edit drops the deleted upload", "{{referrer}}", `{"title":"Referrer 3"}`, `{"doc":{"title":"Referrer 3","heroImage":null,"related":[{{home}}]}}`),
 		patch("an edit drops the deleted upload inside a group, keeps the others", "{{home}}", `{"title":"Home"}`,
 			`{"doc":{"meta":{"image":null,"description":"The home page"},"heroImage":{{hero}},"layout":[{"media":{{hero}}},{"blockType":"content"}]}}`),
