@@ -86,6 +86,8 @@ type editorData struct {
 	Sizes      []sizeRow
 	Jobs       []jobView
 	Now        string // datetime-local value of now (UTC), the schedule's minimum
+	// RowTemplates are new rows of the form's lists, for blocks.js.
+	RowTemplates []rowTemplate
 }
 
 // jobView is a scheduled publish or unpublish.
@@ -219,8 +221,9 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	b.open = open
 	views := b.build(fields, doc, "")
+	rowTemplates := b.templates(fields, "")
 	d := editorData{Collection: col, ID: id, Doc: doc, IsNew: id == 0 && !col.Global, Fields: map[string]*fieldView{}, Order: views, Focus: open,
-		Base: docURL(col, id), Errors: errorSummary(errs, views)}
+		Base: docURL(col, id), Errors: errorSummary(errs, views), RowTemplates: rowTemplates}
 	for i := range views {
 		d.Fields[views[i].Name] = &views[i]
 	}
@@ -500,6 +503,9 @@ func (a *Admin) write(ctx context.Context, actor *content.Actor, col *content.Co
 		return a.content.UpdateGlobal(ctx, actor, col.Slug, input, opts)
 	case id == 0:
 		return a.content.Create(ctx, actor, col.Slug, input, opts)
+	case col.Upload && a.media != nil:
+		// A new focal point recuts the image sizes.
+		return a.media.Update(ctx, actor, id, input, opts)
 	default:
 		return a.content.Update(ctx, actor, col.Slug, id, input, opts)
 	}

@@ -43,6 +43,10 @@ type fieldView struct {
 	Blocks    []option // block types offered by a blocks field
 	Thumb     string   // preview of a chosen upload
 	Help      string   // a hint under the input
+	// Key names an array or blocks field in the schema, without row
+	// indexes, a block row contributing its block type ("layout",
+	// "layout.hero.links"): it finds the list's row templates.
+	Key string
 }
 
 // rowView is one array row or block.
@@ -52,6 +56,8 @@ type rowView struct {
 	RowID     string
 	BlockType string
 	Label     string
+	Name      string // what the row's buttons call it: "Hero 2", "Row 2"
+	Base      string // Name without the number: the block's label or "Row"
 	Summary   string
 	Fields    []fieldView
 	First     bool
@@ -70,6 +76,7 @@ type builder struct {
 	polys  map[string][]option
 	open   string // row path to show expanded (just added or moved)
 	thumbs map[string]string
+	scope  string // the schema key of the fields being built (see fieldView.Key)
 }
 
 func fieldLabel(f *content.Field) string {
@@ -174,9 +181,13 @@ func (b *builder) field(f *content.Field, v any, path string) fieldView {
 		b.relationship(f, v, &fv)
 	case content.Group:
 		sub, _ := v.(map[string]any)
+		outer := b.scope
+		b.scope = joinPath(outer, f.Name)
 		fv.Children = b.build(f.Fields, sub, path)
+		b.scope = outer
 	case content.Array, content.Blocks:
 		list, _ := v.([]any)
+		fv.Key = joinPath(b.scope, f.Name)
 		fv.Rows = b.rows(f, list, path)
 		for _, bl := range f.Blocks {
 			fv.Blocks = append(fv.Blocks, option{Value: bl.Slug, Label: bl.Label})
@@ -240,23 +251,89 @@ func (b *builder) rows(f *content.Field, list []any, path string) []rowView {
 	var out []rowView
 	for j, it := range list {
 		row, _ := it.(map[string]any)
-		rp := fmt.Sprintf("%s.%d", path, j)
-		rv := rowView{Index: j, Path: rp, First: j == 0, Last: j == len(list)-1}
-		rv.RowID, _ = row["id"].(string)
-		fs := f.Fields
-		rv.Label = fmt.Sprintf("Row %d", j+1)
-		if f.Type == content.Blocks {
-			rv.BlockType, _ = row["blockType"].(string)
-			fs = nil
-			if bl, ok := f.Block(rv.BlockType); ok {
-				fs, rv.Label = bl.Fields, bl.Label
+		rv := b.row(f, row, fmt.Sprintf("%s.%d", path, j), j)
+		rv.First, rv.Last = j == 0, j == len(list)-1
+		rv.Open = rv.Open || len(list) <= 3
+		out = append(out, rv)
+	}
+	return out
+}
+
+// row describes row number j of the list field f, at path rp. It is open
+// when it has errors or holds the row just added or moved (b.open), so a
+// row added inside a collapsed block is shown.
+func (b *builder) row(f *content.Field, row map[string]any, rp string, j int) rowView {
+	rv := rowView{Index: j, Path: rp, Base: "Row"}
+	rv.RowID, _ = row["id"].(string)
+	fs := f.Fields
+	key := joinPath(b.scope, f.Name)
+	if f.Type == content.Blocks {
+		rv.BlockType, _ = row["blockType"].(string)
+		fs = nil
+		if bl, ok := f.Block(rv.BlockType); ok {
+			fs, rv.Base = bl.Fields, bl.Label
+		}
+		key += "." + rv.BlockType
+	}
+	rv.Name = fmt.Sprintf("%s %d", rv.Base, j+1)
+	rv.Label = rv.Base
+	if f.Type != content.Blocks {
+		rv.Label = rv.Name
+	}
+	rv.Summary = rowSummary(row)
+	outer := b.scope
+	b.scope = key
+	rv.Fields = b.build(fs, row, rp)
+	b.scope = outer
+	rv.Error = b.hasErrorUnder(rp)
+	rv.Open = rv.Error || b.open == rp || strings.HasPrefix(b.open, rp+".")
+	return rv
+}
+
+// rowTemplate is a new, empty row of a list field, rendered into the
+// editor as a <template> that blocks.js copies to add or insert a row
+// without a round trip. Its path is templateRow; the copy is renamed.
+type rowTemplate struct {
+	Key   string // the list's fieldView.Key
+	Block string // the block type ("" for an array row)
+	Row   rowView
+}
+
+// templateRow is the path of a row template ("__ROW__.heading", ids
+// "f-__ROW__-heading"); it cannot be a document path.
+const templateRow = "__ROW__"
+
+// templates describes one new row of every array field and of every block
+// type of every blocks field among fields (nested lists included), for the
+// schema scope of fields.
+func (b *builder) templates(fields []content.Field, scope string) []rowTemplate {
+	var out []rowTemplate
+	outer := b.scope
+	defer func() { b.scope = outer }()
+	for i := range fields {
+		f := &fields[i]
+		if f.ReadOnly {
+			continue
+		}
+		key := joinPath(scope, f.Name)
+		switch f.Type {
+		case content.Group:
+			out = append(out, b.templates(f.Fields, key)...)
+		case content.Array:
+			b.scope = scope
+			rv := b.row(f, map[string]any{}, templateRow, 0)
+			rv.First, rv.Last, rv.Open = true, true, true
+			out = append(out, rowTemplate{Key: key, Row: rv})
+			out = append(out, b.templates(f.Fields, key)...)
+		case content.Blocks:
+			for _, bl := range f.Blocks {
+				b.scope = scope
+				rv := b.row(f, map[string]any{"blockType": bl.Slug}, templateRow, 0)
+				rv.First, rv.Last, rv.Open = true, true, true
+				out = append(out, rowTemplate{Key: key, Block: bl.Slug, Row: rv})
+				out = append(out, b.templates(bl.Fields, key+"."+bl.Slug)...)
 			}
 		}
-		rv.Summary = rowSummary(row)
-		rv.Fields = b.build(fs, row, rp)
-		rv.Error = b.hasErrorUnder(rp)
-		rv.Open = rv.Error || b.open == rp || len(list) <= 3
-		out = append(out, rv)
 	}
 	return out
 }
@@ -593,7 +670,7 @@ func (p *parser) renumber(from, to string) url.Values {
 // block, remove, move up or down. It is applied to the parsed input and
 // the form is shown again (no save), which works without JavaScript.
 type rowOp struct {
-	Kind  string // add, remove, up, down
+	Kind  string // add, remove, up, down, dup (duplicate)
 	Path  string // the list (add) or the row (remove, up, down)
 	Block string // block type to add
 }
@@ -610,7 +687,7 @@ func parseRowOp(s string) (rowOp, bool) {
 			op.Block = parts[2]
 		}
 		return op, true
-	case "remove", "up", "down":
+	case "remove", "up", "down", "dup":
 		return op, true
 	}
 	return rowOp{}, false
@@ -678,6 +755,16 @@ func (op rowOp) apply(data map[string]any) (string, bool) {
 	case "remove":
 		set(slices.Delete(slices.Clone(list), n, n+1))
 		return "", true
+	case "dup":
+		if len(list) >= 100 {
+			return "", false
+		}
+		cp := withoutRowIDs(list[n])
+		if row, ok := cp.(map[string]any); ok {
+			delete(row, "id")
+		}
+		set(slices.Insert(slices.Clone(list), n+1, cp))
+		return fmt.Sprintf("%s.%d", op.Path[:dot], n+1), true
 	case "up":
 		if n == 0 {
 			return op.Path, true
@@ -692,4 +779,29 @@ func (op rowOp) apply(data map[string]any) (string, bool) {
 		return fmt.Sprintf("%s.%d", op.Path[:dot], n+1), true
 	}
 	return "", false
+}
+
+// withoutRowIDs copies a row for a duplicate: every row inside it (nested
+// arrays and blocks included) loses its id, so the copy gets new ones.
+func withoutRowIDs(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = withoutRowIDs(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			if row, ok := withoutRowIDs(e).(map[string]any); ok {
+				delete(row, "id")
+				out[i] = row
+				continue
+			}
+			out[i] = e
+		}
+		return out
+	}
+	return v
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/automatonic/chronos/app/collections"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,6 +145,9 @@ func TestRowOps(t *testing.T) {
 		{"down:layout.0", true, "layout.1", []any{"2", "1"}},
 		{"down:layout.1", true, "layout.1", []any{"1", "2"}},
 		{"add:layout.0.links", true, "layout.0.links.1", []any{"1", "2"}},
+		{"dup:layout.0", true, "layout.1", []any{"1", nil, "2"}},
+		{"dup:layout.1", true, "layout.2", []any{"1", "2", nil}},
+		{"dup:layout.2", false, "", []any{"1", "2"}},
 		{"remove:layout.9", false, "", []any{"1", "2"}},
 		{"remove:layout.x", false, "", []any{"1", "2"}},
 		{"remove:title.0", false, "", []any{"1", "2"}},
@@ -166,6 +170,58 @@ func TestRowOps(t *testing.T) {
 				t.Errorf("ids = %v, want %v", got, tt.wantIDs)
 			}
 		})
+	}
+}
+
+// A duplicate copies the row's values and nested rows, without any row id,
+// and leaves the original as it was.
+func TestDuplicateRowDropsIDs(t *testing.T) {
+	d := map[string]any{"layout": []any{
+		map[string]any{"blockType": "hero", "id": "1", "heading": "Hi", "media": int64(3),
+			"links": []any{map[string]any{"id": "l1", "url": "/a"}}},
+	}}
+	op, _ := parseRowOp("dup:layout.0")
+	if _, ok := op.apply(d); !ok {
+		t.Fatal("dup refused")
+	}
+	rows := d["layout"].([]any)
+	want := map[string]any{"blockType": "hero", "heading": "Hi", "media": int64(3), "links": []any{map[string]any{"url": "/a"}}}
+	if len(rows) != 2 || !reflect.DeepEqual(rows[1], want) {
+		t.Fatalf("copy = %#v", rows)
+	}
+	if orig := rows[0].(map[string]any); orig["id"] != "1" || orig["links"].([]any)[0].(map[string]any)["id"] != "l1" {
+		t.Fatalf("original changed: %#v", orig)
+	}
+}
+
+// Row templates exist for every list and block type, nested lists
+// included, keyed by schema path; their fields live under __ROW__.
+func TestRowTemplates(t *testing.T) {
+	fields := []content.Field{
+		{Name: "layout", Type: content.Blocks, Blocks: []content.Block{
+			{Slug: "hero", Label: "Hero", Fields: []content.Field{{Name: "heading", Type: content.Text},
+				{Name: "links", Type: content.Array, Fields: []content.Field{{Name: "url", Type: content.Text}}}}},
+			{Slug: "content", Label: "Content", Fields: []content.Field{{Name: "richText", Type: content.RichText}}},
+		}},
+		{Name: "meta", Type: content.Group, Fields: []content.Field{
+			{Name: "tags", Type: content.Array, Fields: []content.Field{{Name: "tag", Type: content.Text}}}}},
+	}
+	b := &builder{errs: map[string]string{}}
+	var got []string
+	for _, rt := range b.templates(fields, "") {
+		got = append(got, rt.Key+"|"+rt.Block+"|"+rt.Row.Path+"|"+rt.Row.Name)
+		if len(rt.Row.Fields) == 0 || !strings.HasPrefix(rt.Row.Fields[0].Path, templateRow+".") || !rt.Row.Open {
+			t.Errorf("template %s/%s: fields %#v", rt.Key, rt.Block, rt.Row.Fields)
+		}
+	}
+	want := []string{"layout|hero|__ROW__|Hero 1", "layout.hero.links||__ROW__|Row 1", "layout|content|__ROW__|Content 1", "meta.tags||__ROW__|Row 1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("templates = %q, want %q", got, want)
+	}
+	// The hero template's links list carries the key its templates use.
+	views := b.build(fields, map[string]any{"layout": []any{map[string]any{"blockType": "hero"}}}, "")
+	if k := views[0].Rows[0].Fields[1].Key; k != "layout.hero.links" || views[0].Key != "layout" {
+		t.Fatalf("keys %q %q", views[0].Key, k)
 	}
 }
 

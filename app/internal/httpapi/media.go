@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/automatonic/chronos/app/internal/objectstore"
+	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
 
@@ -34,7 +36,11 @@ func (a *API) mediaUpdate(c *gin.Context) error {
 		return err
 	}
 	if c.ContentType() != "multipart/form-data" {
-		a.update(a.uploadSlug())(c)
+		// Fields only; the media service recuts the sizes when the
+		// focal point moves.
+		a.write(http.StatusOK, true, true, func(ctx context.Context, actor *content.Actor, id int64, in map[string]any, c *gin.Context, p query.Params) (content.WriteResult, error) {
+			return a.uploads.CreateOrReplace(ctx, actor, id, nil, in, writeOptions(c, p))
+		})(c)
 		return nil
 	}
 	return a.mediaWrite(c, id, http.StatusOK)

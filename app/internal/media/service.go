@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime"
 	"net/url"
 	"path"
@@ -823,4 +824,153 @@ func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token stri
 	up.ContentType = ct
 	up.files[name] = File{Filename: name, ContentType: ct, Filesize: info.Size}
 	return s.Create(ctx, actor, up, input, opts)
+}
+
+// Update changes a media document's fields without a new file. When the
+// focal point moves, the cropped sizes are cut again around the new point
+// from the stored original, under new names (so no cache keeps an old
+// crop), and the old size files are removed once the document names the
+// new ones; the original is not touched. Other changes are a plain update.
+func (s *Service) Update(ctx context.Context, actor *content.Actor, id int64, input map[string]any, opts content.WriteOptions) (res content.WriteResult, err error) {
+	_, hasX := input["focalX"]
+	_, hasY := input["focalY"]
+	if s.cfg.Processor == nil || (!hasX && !hasY) {
+		return s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts)
+	}
+	old, err := s.cfg.Content.FindByID(ctx, actor, s.slug(), id, content.ReadOptions{})
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	name, _ := old["filename"].(string)
+	ct, _ := old["mimeType"].(string)
+	fx, fy := focalValue(input, old, "focalX"), focalValue(input, old, "focalY")
+	ox, oy := focalValue(nil, old, "focalX"), focalValue(nil, old, "focalY")
+	if name == "" || !Processable(ct) || math.IsNaN(fx) || math.IsNaN(fy) || (fx == ox && fy == oy) {
+		// Nothing to recut, or not a number (content refuses it with
+		// its own message). Points outside 0–100 cut at the edge.
+		return s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts)
+	}
+	up := &Upload{Filename: name, ContentType: ct, files: map[string]File{}}
+	defer func() {
+		if err != nil {
+			s.Discard(ctx, up)
+		}
+	}()
+	sizes, err := s.recut(ctx, up, fx, fy)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	res, err = s.cfg.Content.UpdateWithSystem(ctx, actor, s.slug(), id, input, map[string]any{"sizes": sizes}, opts)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
+		s.log.Error("media: attach recut sizes", "id", id, "err", err)
+		up.written, up.claimed = nil, nil
+		return res, nil
+	}
+	var stale []string
+	if olds, ok := old["sizes"].(map[string]any); ok {
+		for _, v := range olds {
+			if m, ok := v.(map[string]any); ok {
+				if n, ok := m["filename"].(string); ok && n != "" && n != name {
+					stale = append(stale, n)
+				}
+			}
+		}
+	}
+	s.remove(ctx, stale)
+	return res, nil
+}
+
+// focalValue is the focal coordinate k of input, else of doc, else 50
+// (the centre, as Process takes a missing point).
+func focalValue(input, doc map[string]any, k string) float64 {
+	for _, m := range []map[string]any{input, doc} {
+		if v, ok := m[k]; ok && v != nil {
+			if f, ok := number(v); ok {
+				return f
+			}
+			return math.NaN()
+		}
+	}
+	return 50
+}
+
+// recut generates the sizes of the stored original up.Filename around the
+// focal point (fx, fy) under fresh names (focalSizeName) and returns the
+// sizes object of the document.
+func (s *Service) recut(ctx context.Context, up *Upload, fx, fy float64) (map[string]any, error) {
+	obj, err := s.cfg.Blobs.Get(ctx, up.Filename, nil)
+	if err != nil {
+		return nil, fmt.Errorf("media: read back %s: %w", up.Filename, err)
+	}
+	defer obj.Body.Close()
+	in := Input{Filename: up.Filename, ContentType: up.ContentType, FocalX: &fx, FocalY: &fy}
+	res, err := s.cfg.Processor.Process(ctx, obj.Body, in, func(ctx context.Context, out Output, body io.Reader) error {
+		if out.Size == "" {
+			return nil // the stored original stays as it is
+		}
+		gen := out.Filename
+		for n := 0; ; n++ {
+			out.Filename = focalSizeName(gen, fx, fy, n)
+			ok, err := s.cfg.Files.Claim(ctx, File{Filename: out.Filename, CreatedAt: s.now().UTC()})
+			if err != nil {
+				return fmt.Errorf("media: claim %s: %w", out.Filename, err)
+			}
+			if ok {
+				break
+			}
+			if n == 20 {
+				return ErrNameConflict.Say("Generated file name " + out.Filename + " already taken; please retry.")
+			}
+		}
+		up.claimed = append(up.claimed, out.Filename)
+		up.written = append(up.written, out.Filename)
+		if err := s.cfg.Blobs.Put(ctx, out.Filename, body, out.Filesize, s.meta(out.ContentType, out.Filename)); err != nil {
+			return fmt.Errorf("media: store %s: %w", out.Filename, err)
+		}
+		k := out.Size
+		if out.WebP {
+			k += "-webp"
+		}
+		up.files[out.Filename] = File{Filename: out.Filename, SizeName: k, ContentType: out.ContentType, Filesize: out.Filesize}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// res.Sizes carries the generated names, not the claimed ones: take
+	// them from the files stored.
+	sizes := map[string]any{}
+	for _, k := range s.sizeKeys() {
+		sizes[k] = nullSize()
+	}
+	for _, n := range up.claimed {
+		f := up.files[n]
+		for _, o := range res.Sizes {
+			k := o.Size
+			if o.WebP {
+				k += "-webp"
+			}
+			if k == f.SizeName {
+				sizes[k] = map[string]any{"width": jnum(o.Width), "height": jnum(o.Height), "mimeType": o.ContentType,
+					"filesize": jnum(o.Filesize), "filename": n}
+			}
+		}
+	}
+	return sizes, nil
+}
+
+// focalSizeName names a size cut around a focal point: the generated name
+// "photo-400x300.jpg" becomes "photo-400x300-f25-75.jpg" (the point in
+// whole percent), and "photo-400x300-f25-75-2.jpg" for the first retry
+// (n = 1) when that is taken.
+func focalSizeName(generated string, fx, fy float64, n int) string {
+	ext := path.Ext(generated)
+	suffix := fmt.Sprintf("-f%d-%d", int(math.Round(fx)), int(math.Round(fy)))
+	if n > 0 {
+		suffix += "-" + strconv.Itoa(n+1)
+	}
+	return strings.TrimSuffix(generated, ext) + suffix + ext
 }

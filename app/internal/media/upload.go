@@ -178,7 +178,7 @@ func (s *Service) CreateOrReplace(ctx context.Context, actor *content.Actor, id 
 	case up == nil && id == 0:
 		return content.WriteResult{}, ErrNoFile
 	case up == nil:
-		return s.cfg.Content.Update(ctx, actor, s.slug(), id, in, opts)
+		return s.Update(ctx, actor, id, in, opts)
 	case id == 0:
 		return s.Create(ctx, actor, up, in, opts)
 	}

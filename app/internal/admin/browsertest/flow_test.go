@@ -148,10 +148,10 @@ func TestEditorFlow(t *testing.T) {
 	if slug := get(t, b, "slug", value(`#f-slug`)); slug != "launch-day" {
 		t.Fatalf("slug = %q, want launch-day", slug)
 	}
-	b.run(t, "add hero block", submit(`[data-add-block="hero"]`), visible(`#f-layout-0-heading`),
+	b.run(t, "add hero block", click(`[data-add-block="hero"]`), visible(`#f-layout-0-heading`),
 		keys(`#f-layout-0-heading`, "We have launched"),
 		setValue(`#f-layout-0-media`, mediaID[1]))
-	b.run(t, "add content block", submit(`[data-add-block="content"]`),
+	b.run(t, "add content block", click(`[data-add-block="content"]`),
 		visible(`[data-rte-for="f-layout-1-richText"] .rte-body`))
 	if h := get(t, b, "hero kept", value(`#f-layout-0-heading`)); h != "We have launched" {
 		t.Fatalf("hero heading not kept across re-render: %q", h)

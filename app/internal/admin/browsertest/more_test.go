@@ -152,10 +152,10 @@ func TestDragReorder(t *testing.T) {
 	u := srv.URL
 	signIn(t, b, u, adminEmail, adminPassword)
 	b.run(t, "page with three blocks", chromedp.Navigate(u+"/admin/collections/pages/create"), visible(`#f-title`),
-		keys(`#f-title`, "Dragged"), submit(`[data-add-block="hero"]`), visible(`#f-layout-0-heading`),
-		keys(`#f-layout-0-heading`, "First hero"), submit(`[data-add-block="callToAction"]`), visible(`#f-layout-1-heading`),
-		keys(`#f-layout-1-heading`, "Call me"), submit(`[data-add-block="callToAction"]`), visible(`#f-layout-2-heading`),
-		keys(`#f-layout-2-heading`, "Third"), submit(`button[value="add:layout.2.links"]`), visible(`#f-layout-2-links-0-url`),
+		keys(`#f-title`, "Dragged"), click(`[data-add-block="hero"]`), visible(`#f-layout-0-heading`),
+		keys(`#f-layout-0-heading`, "First hero"), click(`[data-add-block="callToAction"]`), visible(`#f-layout-1-heading`),
+		keys(`#f-layout-1-heading`, "Call me"), click(`[data-add-block="callToAction"]`), visible(`#f-layout-2-heading`),
+		keys(`#f-layout-2-heading`, "Third"), click(`button[value="add:layout.2.links"]`), visible(`#f-layout-2-links-0-url`),
 		keys(`#f-layout-2-links-0-url`, "/third-link"))
 	// HTML5 drag events as a user's drag fires them: the third block is
 	// dragged onto the top half of the first.

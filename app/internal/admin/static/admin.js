@@ -1,7 +1,8 @@
 // Chronos admin enhancements. Every page works without this file; it adds
 // media pickers, upload progress, drag-and-drop, the focal point picker and
 // small conveniences. No dependencies, no build. The rich text editor is
-// editor.js: Lexical, bundled from editor/ (see editor/build.mjs).
+// editor.js: Lexical, bundled from editor/ (see editor/build.mjs); arrays
+// and blocks are edited in place by blocks.js.
 (function () {
   "use strict";
   var doc = document;
@@ -28,7 +29,6 @@
     $$(".js-only").forEach(function (e) { e.hidden = false; });
     slugs(); seo();
     pickers(); uploader(); focal(); selectAll(); focusRow(); fallbacks();
-    $$("fieldset[data-rows] > .row-list").forEach(dragRows);
     var summary = $("#error-summary"); if (summary) summary.focus();
     unsavedGuard();
     // Ctrl/Cmd+S saves (a draft, where there are drafts).
@@ -149,16 +149,42 @@
     var input = $("input[type=file]", form), zone = $("[data-dropzone]", form), list = $("[data-progress]", form), alt = $("#upload-alt", form);
     ["dragenter", "dragover"].forEach(function (t) { zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); }); });
     ["dragleave", "drop"].forEach(function (t) { zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.remove("over"); }); });
-    zone.addEventListener("drop", function (e) { if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; alt.focus(); } });
+    zone.addEventListener("drop", function (e) { if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; fileAlts(); alt.focus(); } });
+    // With several files, each gets an alt text of its own; one left
+    // empty takes the text above.
+    var alts = el("ol", { "class": "file-alts", "data-file-alts": "", hidden: "" });
+    alt.parentNode.after(alts);
+    var fileAlts = function () {
+      var files = Array.prototype.slice.call(input.files || []);
+      alts.textContent = "";
+      alts.hidden = files.length < 2;
+      alt.required = files.length < 2;
+      if (files.length < 2) return;
+      files.forEach(function (f, i) {
+        alts.appendChild(el("li", { "class": "field" }, [
+          el("label", { "for": "upload-alt-" + i, text: "Alt text for " + f.name }),
+          el("input", { type: "text", id: "upload-alt-" + i, maxlength: "500", "data-alt-for": f.name, placeholder: "As above" })]));
+      });
+    };
+    input.addEventListener("change", fileAlts);
+    var altFor = function (i) { var own = $("#upload-alt-" + i, alts); return (own && own.value.trim()) || alt.value.trim(); };
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var files = Array.prototype.slice.call(input.files || []);
-      var err = $(".field-error", alt.parentNode); if (err) err.remove();
+      $$(".field-error", form).forEach(function (x) { x.remove(); });
+      $$("[aria-invalid]", form).forEach(function (x) { x.removeAttribute("aria-invalid"); });
       if (!files.length) { input.focus(); return; }
-      if (!alt.value.trim()) { alt.setAttribute("aria-invalid", "true"); alt.parentNode.appendChild(el("p", { "class": "field-error", role: "alert", text: "Alt text is required." })); alt.focus(); return; }
+      var missing = files.map(function (f, i) { return altFor(i) ? -1 : i; }).filter(function (i) { return i >= 0; });
+      if (missing.length) {
+        var at = files.length < 2 ? alt : $("#upload-alt-" + missing[0], alts);
+        at.setAttribute("aria-invalid", "true");
+        at.parentNode.appendChild(el("p", { "class": "field-error", role: "alert", text: files.length < 2 ? "Alt text is required." : "Alt text is required for " + files[missing[0]].name + " (or give one above for all)." }));
+        at.focus(); return;
+      }
       list.textContent = "";
       var pending = files.length, ok = 0, direct = form.getAttribute("data-direct") === "true" ? null : false;
-      files.forEach(function (f) {
+      files.forEach(function (f, i) {
+        var text = altFor(i);
         var bar = el("progress", { max: "100", value: "0", "aria-label": "Upload of " + f.name });
         var status = el("span", { text: "Waiting…" });
         var li = el("li", { "data-file": f.name }, [el("span", { text: f.name }), bar, status]);
@@ -180,7 +206,7 @@
         var failed = function () { li.classList.add("err"); status.className = "err"; status.textContent = "Network error"; finish(); };
         var viaServer = function () {
           var fd = new FormData();
-          fd.append("_payload", JSON.stringify({ alt: alt.value.trim() }));
+          fd.append("_payload", JSON.stringify({ alt: text }));
           fd.append("file", f);
           var xhr = new XMLHttpRequest();
           xhr.open("POST", "/api/" + UPLOADS);
@@ -214,7 +240,7 @@
             fin.setRequestHeader("Content-Type", "application/json");
             fin.addEventListener("load", function () { done(fin); });
             fin.addEventListener("error", failed);
-            fin.send(JSON.stringify({ upload: d.token, alt: alt.value.trim() }));
+            fin.send(JSON.stringify({ upload: d.token, alt: text }));
           });
           put.send(f);
         });
@@ -225,9 +251,27 @@
         list.appendChild(el("li", { "class": "summary", "data-upload-summary": ok + "/" + files.length }, [
           el("span", { text: ok + " of " + files.length + " uploaded." }),
           el("a", { href: "/admin/collections/" + UPLOADS, id: "uploads-refresh", text: "Show in library" })]));
-        input.value = "";
+        input.value = ""; fileAlts();
+        if (ok) refreshList();
       }
     });
+  }
+
+  // refreshList shows the uploads in the library below without a reload:
+  // the list page is fetched again and its results replace these.
+  function refreshList() {
+    var cur = $("[data-list-results]"); if (!cur) return;
+    fetch(location.href, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.text(); })
+      .then(function (html) {
+        var next = $("[data-list-results]", new DOMParser().parseFromString(html, "text/html"));
+        if (!next) return;
+        next = doc.importNode(next, true);
+        next.setAttribute("data-refreshed", String(+(cur.getAttribute("data-refreshed") || 0) + 1));
+        cur.replaceWith(next);
+        selectAll(); fallbacks();
+      })
+      .catch(function () { /* the "Show in library" link still works */ });
   }
 
   // ---- focal point ------------------------------------------------------
@@ -274,64 +318,5 @@
     row.scrollIntoView({ block: "center" });
     var first = $("details input:not([type=hidden]), details textarea, details select, .rte-body", row) || $("summary", row);
     if (first) first.focus();
-  }
-
-  // ---- drag-and-drop reordering of rows and blocks -----------------------
-  // Rows are renumbered in place (input names are document paths), so the
-  // server reads the new order; the ↑/↓ buttons remain for the keyboard.
-  function dragRows(ol) {
-    var dragged = null;
-    Array.prototype.forEach.call(ol.children, function (li) {
-      var tools = $(":scope > .row-tools", li); // not a nested row's
-      var handle = el("button", { type: "button", "class": "btn btn-small drag-handle", title: "Drag to reorder", "aria-hidden": "true", tabindex: "-1", text: "⠿" });
-      tools.insertBefore(handle, tools.firstChild);
-      handle.addEventListener("mousedown", function () { li.draggable = true; });
-      handle.addEventListener("mouseup", function () { li.draggable = false; });
-      li.addEventListener("dragstart", function (e) {
-        if (e.target !== li) return;
-        dragged = li; li.classList.add("dragging");
-        e.dataTransfer.effectAllowed = "move";
-        e.dataTransfer.setData("text/plain", li.getAttribute("data-row"));
-      });
-      li.addEventListener("dragend", function () {
-        li.draggable = false; li.classList.remove("dragging");
-        // The path is read now: moving an outer row renames this list too.
-        if (dragged) { dragged = null; renumber(ol, ol.parentNode.getAttribute("data-rows")); }
-      });
-      li.addEventListener("dragover", function (e) {
-        if (!dragged || dragged === li || dragged.parentNode !== ol) return;
-        e.preventDefault();
-        var r = li.getBoundingClientRect();
-        ol.insertBefore(dragged, e.clientY < r.top + r.height / 2 ? li : li.nextSibling);
-      });
-      li.addEventListener("drop", function (e) { if (dragged) e.preventDefault(); });
-    });
-  }
-
-  function renumber(ol, path) {
-    var rows = Array.prototype.slice.call(ol.children);
-    rows.forEach(function (li, i) {
-      var old = li.getAttribute("data-row"), now = path + "." + i;
-      if (old === now) return;
-      var oldID = "f-" + old.replace(/\./g, "-"), newID = "f-" + now.replace(/\./g, "-");
-      var swapPath = function (v) { return v === old ? now : (v.indexOf(old + ".") === 0 ? now + v.slice(old.length) : v); };
-      var swapID = function (v) { return v === oldID ? newID : (v.indexOf(oldID + "-") === 0 ? newID + v.slice(oldID.length) : v); };
-      var swapOp = function (v) {
-        var parts = v.split(":"); if (parts.length > 1) parts[1] = swapPath(parts[1]); return parts.join(":");
-      };
-      [li].concat($$("*", li)).forEach(function (e) {
-        ["name", "data-row", "data-rows", "data-path"].forEach(function (a) { if (e.hasAttribute(a)) e.setAttribute(a, swapPath(e.getAttribute(a))); });
-        ["id", "for", "aria-describedby", "aria-labelledby", "data-rte-for", "data-counter-for"].forEach(function (a) {
-          if (e.hasAttribute(a)) e.setAttribute(a, swapID(e.getAttribute(a)));
-        });
-        if (e.getAttribute("name") === "_op") e.value = swapOp(e.value);
-      });
-      li.id = "row-" + now;
-    });
-    rows.forEach(function (li, i) {
-      var up = $(":scope > .row-tools button[value^='up:']", li), down = $(":scope > .row-tools button[value^='down:']", li);
-      if (up) up.disabled = i === 0;
-      if (down) down.disabled = i === rows.length - 1;
-    });
   }
 })();

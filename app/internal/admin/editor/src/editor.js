@@ -413,6 +413,10 @@ function pickUpload(onPick) {
 
 function start() {
   for (const area of doc.querySelectorAll("textarea[data-richtext]")) mount(area);
+  // Rows added in place (blocks.js) bring their own rich text fields.
+  doc.addEventListener("chronos:rows-added", (e) => {
+    for (const area of e.target.querySelectorAll("textarea[data-richtext]:not(.enhanced)")) mount(area);
+  });
 }
 if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start);
 else start();
