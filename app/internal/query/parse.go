@@ -45,8 +45,8 @@ func (op Operator) Valid() bool { _, ok := lookupOperator(string(op)); return ok
 // indexed list (`in[0]=a`, items not split); other operators take exactly one
 // value, kept verbatim (near's "lng,lat,max,min" too).
 //
-// A where clause beyond MaxConditions, MaxValues or MaxLikeWords is a
-// *LimitError naming the first path that went over.
+// A where clause beyond MaxConditions, MaxValues, MaxValueBytes or
+// MaxLikeWords is a *LimitError naming the first path that went over.
 func Parse(raw string) (Params, error) {
 	root, err := parseTree(raw)
 	if err != nil {
@@ -177,6 +177,11 @@ func (wp *whereParser) check(path string, op Operator, vals []string) error {
 	}
 	if len(vals) > MaxValues {
 		return &LimitError{Path: path, What: "values per condition", Max: MaxValues, Given: len(vals)}
+	}
+	for _, v := range vals {
+		if len(v) > MaxValueBytes {
+			return &LimitError{Path: path, What: "bytes per value", Max: MaxValueBytes, Given: len(v)}
+		}
 	}
 	if op == Like || op == NotLike {
 		if n := len(strings.Fields(vals[0])); n > MaxLikeWords {

@@ -408,7 +408,8 @@ func TestWherePaths(t *testing.T) {
 
 // TestParseWorkLimits: each cap on the work of a where clause is a
 // *LimitError naming the path and the limit, at one past the cap and not at
-// the cap, for every list operator and for like/not_like.
+// the cap, for every list operator, for like/not_like and for the bytes of
+// one value.
 func TestParseWorkLimits(t *testing.T) {
 	list := func(n int) string {
 		vals := make([]string, n)
@@ -435,6 +436,11 @@ func TestParseWorkLimits(t *testing.T) {
 		{"like", "where[title][like]=" + words(MaxLikeWords), "where[title][like]=" + words(MaxLikeWords+1), "words per like"},
 		{"not_like", "where[title][not_like]=" + words(MaxLikeWords), "where[title][not_like]=" + words(MaxLikeWords+1), "words per like"},
 		{"conditions", manyConds(MaxConditions), manyConds(MaxConditions + 1), "conditions per query"},
+		{"contains value", "where[title][contains]=" + strings.Repeat("x", MaxValueBytes), "where[title][contains]=" + strings.Repeat("x", MaxValueBytes+1), "bytes per value"},
+		{"equals value", "where[title][equals]=" + strings.Repeat("é", MaxValueBytes/2), "where[title][equals]=" + strings.Repeat("é", MaxValueBytes/2) + "x", "bytes per value"},
+		{"like value", "where[title][like]=" + strings.Repeat("x", MaxValueBytes), "where[title][like]=" + strings.Repeat("x", MaxValueBytes+1), "bytes per value"},
+		{"in value", "where[slug][in]=a," + strings.Repeat("x", MaxValueBytes), "where[slug][in]=a," + strings.Repeat("x", MaxValueBytes+1), "bytes per value"},
+		{"indexed list value", "where[slug][in][0]=" + strings.Repeat("x", MaxValueBytes), "where[slug][in][0]=" + strings.Repeat("x", MaxValueBytes+1), "bytes per value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,6 +27,10 @@ const (
 	MaxValues     = 500 // values of one in/not_in/all condition
 	MaxConditions = 100 // conditions of one where clause, and/or nesting included
 	MaxLikeWords  = 20  // words of one like/not_like value (each is a LIKE test)
+	// MaxValueBytes bounds one value of any operator: an equality on any
+	// stored link (2048 bytes) fits; SQLite refuses LIKE patterns over
+	// 50,000 bytes, and a long search term is work on either dialect.
+	MaxValueBytes = 4096
 )
 
 // qsNode is the ordered tree built by the bracket parser: either a leaf

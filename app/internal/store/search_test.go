@@ -19,13 +19,23 @@ var searchTitles = []string{
 	"Alpine Harbor", "ALPINE meadow", "Über Uns", "über alles", "Été à Paris", "ÉTÉ indien",
 	"100% pure", "1000 pure", "snake_case title", "snakeXcase title", `Say "hi" there`,
 	"Ab", "ΣΟΦΊΑ wisdom", "σοφία again", "Straße", "a b c",
+	// Longer than the prefix the SQLite index is asked for (searchRunes):
+	// the index narrows by the prefix, the LIKE decides.
+	longTitle + "ending one", longTitle + "ending two", "x" + longWord,
 }
+
+var (
+	longTitle = strings.Repeat("Ünïcode long title ", 5)
+	longWord  = strings.Repeat("ab", 60)
+)
 
 // searchTerms are like/contains inputs: short words (no trigram), several
 // words in any order, wildcards meant literally, quotes, Unicode case.
 var searchTerms = []string{
 	"alpine", "ALP", "al", "harbor alpine", "über", "ÜBER u", "été", "ÉTÉ PARIS", "100%", "0% p", "e_c", "snake",
 	`"hi"`, `say "`, "ab", "σοφία", "ΣΟΦΊΑ", "straße", "STRASSE", "a b", "zzz", "pure 100", "ine mea",
+	longTitle + "ending one", strings.ToUpper(longTitle) + "ENDING TWO", longTitle, longTitle + "ending three",
+	longWord, longWord + "c", strings.Repeat("x", 4096),
 }
 
 // TestSearchIndexFindsWhatAScanFinds checks like and contains on an indexed

@@ -331,10 +331,30 @@ func (r *renderer) searchIndex(s scope, path []content.Segment, c *content.Cond)
 		if utf8.RuneCountInString(term) < 3 {
 			continue
 		}
+		// A phrase query costs FTS5 time quadratic in its length (16 KiB:
+		// seconds, uninterruptible). Any substring narrows to a superset
+		// of the rows the LIKE keeps, so a long term is looked up by its
+		// first searchRunes characters.
+		term = prefixRunes(term, searchRunes)
 		phrase := "{" + col.name + "} : \"" + strings.ReplaceAll(term, `"`, `""`) + "\""
 		parts = append(parts, s.alias+".id IN (SELECT rowid FROM "+fts+" WHERE "+fts+" MATCH "+r.arg(phrase)+")")
 	}
 	return strings.Join(parts, " AND ")
+}
+
+// searchRunes is the longest prefix of a like/contains term the SQLite
+// search index is asked for.
+const searchRunes = 64
+
+// prefixRunes returns s cut to its first n runes.
+func prefixRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // join renders `relation IN (SELECT id FROM target WHERE sub)`.

@@ -46,6 +46,7 @@ func TestLimitsTableMatchesTheCode(t *testing.T) {
 		{"`query.MaxValues`", strconv.Itoa(query.MaxValues)},
 		{"`query.MaxConditions`", strconv.Itoa(query.MaxConditions)},
 		{"`query.MaxLikeWords`", strconv.Itoa(query.MaxLikeWords)},
+		{"`query.MaxValueBytes`", strconv.Itoa(query.MaxValueBytes)},
 		{"`store.MaxBindParams`", strconv.Itoa(store.MaxBindParams)},
 		{"`query.MaxParams`", fmt.Sprintf("%d / %d / %d", query.MaxParams, query.MaxDepth, query.MaxArrayIndex)},
 		{"`httpapi.MaxOverrideBytes`", size(httpapi.MaxOverrideBytes)},
