@@ -295,3 +295,50 @@ func TestFailedMigrationLeavesNoTrace(t *testing.T) {
 		})
 	}
 }
+
+// TestFailedIndexMigrationIsRepeatable: a PostgreSQL no-transaction
+// migration (index builds) that fails names the statement, stays pending,
+// and applies whole once the cause is gone, the index it had built before
+// the failure included.
+func TestFailedIndexMigrationIsRepeatable(t *testing.T) {
+	ctx := context.Background()
+	ms, err := Migrations(SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	name := fmt.Sprintf("%04d_indexes", len(ms)+1)
+	files := map[Dialect]string{
+		Postgres: "-- chronos:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS pages_probe_idx;\nCREATE INDEX CONCURRENTLY pages_probe_idx ON pages (created_at, id);\n" +
+			"DROP INDEX CONCURRENTLY IF EXISTS probe_later_idx;\nCREATE INDEX CONCURRENTLY probe_later_idx ON probe_later (id);\n",
+		SQLite: "SELECT 1;\n",
+	}
+	for d, sql := range files {
+		if err := os.MkdirAll(filepath.Join(dir, string(d)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, string(d), name+".sql"), []byte(sql), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := openWithMigrations(t, Postgres, dir)
+	_, err = db.Migrate(ctx)
+	if err == nil || !strings.Contains(err.Error(), "statement 4 failed (CREATE INDEX CONCURRENTLY probe_later_idx ON probe_later (id);)") {
+		t.Fatalf("got %v, want the failing statement named", err)
+	}
+	st, err := db.Status(ctx)
+	if err != nil || len(st.Pending) != 1 || st.Pending[0] != name {
+		t.Fatalf("status %+v, %v: the failed migration must stay pending", st, err)
+	}
+	if err := db.gdb.Exec("CREATE TABLE probe_later (id bigint)").Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("the repeated migration: %v", err)
+	}
+	var n int64
+	if err := db.gdb.Raw(`SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE c.relname IN ('pages_probe_idx', 'probe_later_idx') AND i.indisvalid`).Scan(&n).Error; err != nil || n != 2 {
+		t.Fatalf("valid indexes after the repeat: %d, %v; want 2", n, err)
+	}
+}

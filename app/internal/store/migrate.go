@@ -356,9 +356,13 @@ func (db *DB) migrateOutsideTx(ctx context.Context, m Migration) (bool, error) {
 				return db.record(conn(), m)
 			}
 		}
-		for _, stmt := range m.statements() {
+		// Without a transaction the statements before a failing one stay
+		// applied: such a migration is written to be run again whole (each
+		// index build drops a half-built index first), stays pending, and
+		// its error names the statement, as a transactional one's does.
+		for i, stmt := range m.statements() {
 			if err := conn().Exec(stmt).Error; err != nil {
-				return fmt.Errorf("apply %s: %w", m.Name, err)
+				return fmt.Errorf("apply %s: statement %d failed (%s): %w", m.Name, i+1, brief(stmt), err)
 			}
 		}
 		applied = true
