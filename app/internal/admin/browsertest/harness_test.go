@@ -156,8 +156,12 @@ func newBrowser(t *testing.T, origin string, width, height int) *browser {
 	return b
 }
 
-// timeout bounds each step so a missing element fails fast with its name.
-const stepTimeout = 20 * time.Second
+// stepTimeout bounds each step so a missing element fails with its name
+// instead of hanging the suite. It is a hang guard, not a speed check: a
+// sign-in (argon2) on a 2-core machine at load 45 took over 20 s and failed
+// TestSessionRefreshAndWarning with the dashboard already rendered, so it
+// is generous.
+const stepTimeout = 90 * time.Second
 
 // run performs steps; a failure names the step.
 func (b *browser) run(t *testing.T, name string, steps ...step) {
