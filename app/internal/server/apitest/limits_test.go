@@ -196,3 +196,51 @@ func peakOf(t *testing.T, pid int) func() {
 		}
 	}
 }
+
+// TestStatementTimeoutAnswers503: on PostgreSQL a statement cut by the
+// statement timeout answers 503 with Retry-After — reads, counts and
+// writes alike — and the CMS serves again once the cause is gone. Each
+// statement waits on a lock the test holds on the pages table, so it cannot
+// finish within the timeout whatever the machine's speed. (SQLite's driver
+// cannot interrupt a running statement: there the query caps bound the
+// work, TestQueryLimits.)
+func TestStatementTimeoutAnswers503(t *testing.T) {
+	dbURL := testenv.Postgres(t)
+	sep := "?"
+	if strings.Contains(dbURL, "?") {
+		sep = "&"
+	}
+	e := newEnv(t, dialectPostgres, map[string]string{contract.PostgresURL: dbURL + sep + "statement_timeout=500"})
+	seedContent(t, e)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE pages IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{"Authorization": "JWT {{admin}}", "Content-Type": "application/json"}
+	for _, r := range []request{
+		{Method: "GET", Path: "/api/pages?depth=0", Headers: h},
+		{Method: "GET", Path: "/api/pages/{{home}}?depth=0", Headers: h},
+		{Method: "GET", Path: "/api/pages/count", Headers: h},
+		{Method: "PATCH", Path: "/api/pages/{{home}}?depth=0", Headers: h, Body: `{"title":"Blocked"}`},
+	} {
+		res := e.do(t, r)
+		if res.Status != 503 || res.Header.Get("Retry-After") == "" {
+			t.Errorf("%s %s while the statement cannot finish: %d (Retry-After %q) %s", r.Method, r.Path, res.Status, res.Header.Get("Retry-After"), truncate(string(res.Raw), 300))
+		}
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.do(t, request{Method: "GET", Path: "/api/pages/{{home}}?depth=0", Headers: h}); res.Status != 200 || res.str(t, "title") != "Home" {
+		t.Fatalf("after the lock: %d %s", res.Status, truncate(string(res.Raw), 300))
+	}
+}
