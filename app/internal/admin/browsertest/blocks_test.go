@@ -127,6 +127,9 @@ func TestBlocksInPlace(t *testing.T) {
 	b.run(t, "type hero", keys(`#f-layout-0-heading`, "Hero one"),
 		click(`button[value="add:layout.0.links"]`), visible(`#f-layout-0-links-0-label`))
 	wantFocus(t, b, "add link", "#f-layout-0-links-0-label")
+	if s := get(t, b, "summary", text(`#row-layout\.0 > details > summary .row-summary`)); s != "— Hero one" {
+		t.Fatalf("hero summary while typing: %q", s)
+	}
 	b.run(t, "type link", keys(`#f-layout-0-links-0-label`, "Docs"), keys(`#f-layout-0-links-0-url`, "/docs"),
 		click(`[data-add-block="content"]`), visible(`[data-rte-for="f-layout-1-richText"] .rte-body`))
 	wantFocus(t, b, "add content", "rte:f-layout-1-richText")

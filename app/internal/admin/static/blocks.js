@@ -39,7 +39,27 @@
     $$("li.row", form).forEach(decorate);
     $$("fieldset[data-rows]", form).forEach(renumber);
     form.addEventListener("click", function (e) { click(form, e); });
+    form.addEventListener("input", function (e) { summarize(e.target); });
   });
+
+  // summarize keeps a row's summary (shown when collapsed) in step with its
+  // first filled field among these, as the server renders it (rowSummary).
+  var SUMMARY = ["heading", "title", "label", "caption", "blockName"];
+  function summarize(c) {
+    var li = c.name && c.closest("li.row");
+    if (!li || SUMMARY.indexOf(c.name.slice(li.getAttribute("data-row").length + 1)) < 0) return;
+    var row = li.getAttribute("data-row"), text = "";
+    SUMMARY.some(function (k) {
+      var f = $$("input, textarea", li).filter(function (x) { return x.name === row + "." + k; })[0];
+      text = f ? f.value.trim() : "";
+      return text !== "";
+    });
+    if (text.length > 60) text = text.slice(0, 60) + "…";
+    var summary = $(":scope > details > summary", li), span = $(":scope > .row-summary", summary);
+    if (!text) { if (span) { if (span.previousSibling && span.previousSibling.nodeType === 3) span.previousSibling.remove(); span.remove(); } return; }
+    if (!span) { span = el("span", { "class": "row-summary" }); $(":scope > .row-label", summary).after(" ", span); }
+    span.textContent = "— " + text;
+  }
 
   // ---- structure helpers ------------------------------------------------
   function listOf(fs) { return $(":scope > .row-list", fs); }
