@@ -132,8 +132,18 @@ func TestRemovingAFieldIsRefused(t *testing.T) {
 	_, new := withNotes(t, content.Field{Name: "title", Type: content.Text})
 	_, err := PlanMigration(old, new, false)
 	var de *DestructiveError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "remove field notes.summary") {
-		t.Fatalf("got %v, want a DestructiveError naming notes.summary", err)
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "remove field notes.summary") || !strings.Contains(err.Error(), "--allow-destructive") {
+		t.Fatalf("got %v, want a DestructiveError naming notes.summary and --allow-destructive", err)
+	}
+	// A plain field (in the JSON data column, no column of its own) and a
+	// field inside a group are named the same way.
+	_, oldPlain := withNotes(t, content.Field{Name: "title", Type: content.Text}, content.Field{Name: "body", Type: content.Textarea},
+		content.Field{Name: "meta", Type: content.Group, Fields: []content.Field{{Name: "description", Type: content.Text}, {Name: "keywords", Type: content.Text}}})
+	_, newPlain := withNotes(t, content.Field{Name: "title", Type: content.Text},
+		content.Field{Name: "meta", Type: content.Group, Fields: []content.Field{{Name: "description", Type: content.Text}}})
+	if _, err := PlanMigration(oldPlain, newPlain, false); !errors.As(err, &de) ||
+		!strings.Contains(err.Error(), "remove field notes.body") || !strings.Contains(err.Error(), "remove field notes.meta.keywords") {
+		t.Fatalf("got %v, want a DestructiveError naming notes.body and notes.meta.keywords", err)
 	}
 	_, noTable := withNotes(t)
 	reg := collections.MustRegistry()
