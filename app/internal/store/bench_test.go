@@ -33,7 +33,7 @@ func seedBench(b *testing.B, n int) (*content.Service, *DB) {
 	}}}
 	var ids []any
 	for i := 0; i < n; i++ {
-		m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Image " + strconv.Itoa(i)}, content.WriteOptions{})
+		m, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Image " + strconv.Itoa(i)}, imageFile("Image "+strconv.Itoa(i)), content.WriteOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

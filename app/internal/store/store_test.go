@@ -134,8 +134,11 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				}
 				return res.Doc
 			}
-			img := mk(collections.MediaSlug, map[string]any{"alt": "Hero image"})
-			_ = img
+			hero, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Hero image"}, imageFile("Hero image"), content.WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			img := hero.Doc
 			home := mk(collections.PagesSlug, map[string]any{"title": "Home", "_status": "published", "publishedAt": "2026-03-01T08:00:00Z",
 				"meta": map[string]any{"title": "Home | Peer"}, "heroImage": img["id"],
 				"layout": []any{map[string]any{"blockType": "hero", "heading": "Hi"}}})
@@ -145,7 +148,7 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				t.Fatalf("slug %v status %v", about["slug"], draft["_status"])
 			}
 			// duplicate slug is a ValidationError on slug
-			_, err := svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "x", "slug": "home"}, content.WriteOptions{})
+			_, err = svc.Create(ctx, admin, collections.PagesSlug, map[string]any{"title": "x", "slug": "home"}, content.WriteOptions{})
 			var ve *content.ValidationError
 			if !errors.As(err, &ve) || ve.Errors[0].Path != "slug" || ve.Errors[0].Message != "Value must be unique" {
 				t.Fatalf("duplicate slug: %v", err)
@@ -394,7 +397,7 @@ func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
 			plain := newService(db)
 			var prev any
 			for i := 0; i < 12; i++ {
-				m, err := plain.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "img " + strconv.Itoa(i)}, content.WriteOptions{})
+				m, err := plain.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "img " + strconv.Itoa(i)}, imageFile("img "+strconv.Itoa(i)), content.WriteOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -455,7 +458,15 @@ func TestDeleteDetachesReferences(t *testing.T) {
 				}
 				return res.Doc["id"].(int64)
 			}
-			img, keep := mk(collections.MediaSlug, map[string]any{"alt": "gone"}), mk(collections.MediaSlug, map[string]any{"alt": "kept"})
+			image := func(alt string) int64 {
+				t.Helper()
+				res, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": alt}, imageFile(alt), content.WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res.Doc["id"].(int64)
+			}
+			img, keep := image("gone"), image("kept")
 			other := mk(collections.PagesSlug, map[string]any{"title": "Other"})
 			page := mk(collections.PagesSlug, map[string]any{"title": "Uses it", "heroImage": img, "meta": map[string]any{"image": img, "title": "T"},
 				"related": []any{other},
@@ -542,7 +553,7 @@ func TestGenerationBumpsOncePerCommittedWrite(t *testing.T) {
 				return n
 			}
 			g0 := gen()
-			m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "hero"}, content.WriteOptions{})
+			m, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "hero"}, imageFile("hero"), content.WriteOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -572,4 +583,10 @@ func TestGenerationBumpsOncePerCommittedWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// imageFile is the system part of a media document for an image, as an
+// upload records it: upload fields that take images only accept it.
+func imageFile(alt string) map[string]any {
+	return map[string]any{"mimeType": "image/png", "filename": strings.NewReplacer(" ", "-").Replace(strings.ToLower(alt)) + ".png"}
 }
