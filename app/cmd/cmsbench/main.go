@@ -83,6 +83,7 @@ type options struct {
 	smallPages  int
 	smallMedia  int
 	seedService bool
+	pprofDir    string
 }
 
 func main() {
@@ -112,6 +113,7 @@ func main() {
 	fs.IntVar(&o.smallPages, "small-pages", 5000, "scale mode: when --pages is larger, every scenario also runs on this many pages and the report gives the ratios")
 	fs.IntVar(&o.smallMedia, "small-media", 2000, "scale mode: media of the small data set")
 	fs.BoolVar(&o.seedService, "seed-service", false, "seed through the content service one document at a time instead of in bulk")
+	fs.StringVar(&o.pprofDir, "pprof", "", "build the cms with -tags pprof and save its CPU, block and mutex profiles of every CMS scenario in this directory (<pages>-<scenario>-cpu.pprof …)")
 	fs.BoolVar(&o.sqlite, "sqlite", false, "run the CMS (and the baseline) on an embedded SQLite file instead of PostgreSQL")
 	fs.Func("only", "run only the scenarios whose name contains one of these comma-separated words (the baseline always runs)", func(v string) error {
 		o.only = strings.Split(v, ",")
@@ -233,7 +235,7 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 	if bin == "" {
 		bin = filepath.Join(tmp, "cms")
 		log.Info("building the cms binary", "flags", `CGO_ENABLED=0 -trimpath -tags timetzdata,nodynamic -ldflags "-s -w"`)
-		if err := buildCMS(ctx, bin); err != nil {
+		if err := buildCMS(ctx, bin, o.pprofDir != ""); err != nil {
 			return nil, err
 		}
 	}
@@ -395,7 +397,15 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 	if err != nil {
 		return run, err
 	}
-	cms, err := startProc(ctx, bin, []string{"serve", "--env-file", os.DevNull}, tmp, cmsEnv(cmsAddr))
+	serveEnv := cmsEnv(cmsAddr)
+	var pprofAddr string
+	if o.pprofDir != "" {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return run, err
+		}
+		serveEnv = append(serveEnv, "CMSBENCH_PPROF_ADDR="+pprofAddr)
+	}
+	cms, err := startProc(ctx, bin, []string{"serve", "--env-file", os.DevNull}, tmp, serveEnv)
 	if err != nil {
 		return run, err
 	}
@@ -441,9 +451,18 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 		}
 		run.peakRSSPerScen = bench.ResetPeakRSS(sc.pid) == nil
 		log.Info("load", "pages", size.pages, "scenario", sc.name, "conns", o.conns, "duration", o.duration.String())
+		var profiled <-chan error
+		if pprofAddr != "" && !sc.base {
+			profiled = profile(ctx, pprofAddr, o.pprofDir, fmt.Sprintf("%d-%s", size.pages, sc.name), o.warmup, o.duration)
+		}
 		res, err := bench.Run(ctx, load, sc.req)
 		if err != nil {
 			return run, fmt.Errorf("%s: %w", sc.name, err)
+		}
+		if profiled != nil {
+			if err := <-profiled; err != nil {
+				return run, err
+			}
 		}
 		rss, _ := bench.PeakRSS(sc.pid)
 		s := Scenario{Name: sc.name, Request: sc.desc, Result: res, PeakRSS: rss, IsBase: sc.base, P99Millis: ms(res.P99)}
@@ -469,6 +488,61 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 		run.Crawl = c
 	}
 	return run, nil
+}
+
+// profile saves the CMS's CPU, block and mutex profiles over the measured
+// part of a scenario (after the warm-up) as dir/<name>-<kind>.pprof.
+func profile(ctx context.Context, addr, dir, name string, warmup, d time.Duration) <-chan error {
+	done := make(chan error, 1)
+	name = strings.NewReplacer(" ", "_", "/", "_", "=", "").Replace(name)
+	go func() {
+		select { // the load generator's warm-up is not profiled
+		case <-time.After(warmup):
+		case <-ctx.Done():
+			done <- ctx.Err()
+			return
+		}
+		secs := strconv.Itoa(max(1, int(d.Seconds())))
+		errs := make(chan error, 3)
+		for _, kind := range []string{"profile", "block", "mutex"} {
+			go func() {
+				errs <- fetchProfile(ctx, "http://"+addr+"/debug/pprof/"+kind+"?seconds="+secs, filepath.Join(dir, name+"-"+kind+".pprof"))
+			}()
+		}
+		var err error
+		for range 3 {
+			err = errors.Join(err, <-errs)
+		}
+		done <- err
+	}()
+	return done
+}
+
+func fetchProfile(ctx context.Context, u, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("pprof: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("pprof %s: status %d", u, resp.StatusCode)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("pprof %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // baselineName is the scenario the others are compared with;
@@ -750,12 +824,16 @@ func selected(only []string, name string) bool {
 }
 
 // buildCMS builds ./app/cmd/cms of the module the bench runs in.
-func buildCMS(ctx context.Context, out string) error {
+func buildCMS(ctx context.Context, out string, profiling bool) error {
 	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil || strings.TrimSpace(string(gomod)) == "" || strings.TrimSpace(string(gomod)) == os.DevNull {
 		return errors.New("build cms: run cmsbench inside the module (or pass --cms-bin)")
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", "timetzdata,nodynamic", "-ldflags", "-s -w", "-o", out, "./app/cmd/cms")
+	args := []string{"build", "-trimpath", "-tags", "timetzdata,nodynamic", "-ldflags", "-s -w", "-o", out, "./app/cmd/cms"}
+	if profiling {
+		args[3] += ",pprof" // app/cmd/cms/pprof.go
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
