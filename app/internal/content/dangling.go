@@ -3,7 +3,6 @@ package content
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -25,30 +24,31 @@ func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[str
 			refs[r.target] = append(refs[r.target], r)
 		}
 	})
-	pruned := false
-	known := knownIDs{}
-	for _, slug := range slices.Sorted(maps.Keys(refs)) {
+	ask := map[*Collection][]int64{}
+	for slug, rs := range refs {
 		target, ok := s.reg.Get(slug)
 		if !ok {
 			continue
 		}
-		var ids []int64
-		for _, r := range refs[slug] {
-			id, _ := RelationID(r.get())
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
+		for _, r := range rs {
+			if id, _ := RelationID(r.get()); !slices.Contains(ask[target], id) {
+				ask[target] = append(ask[target], id)
 			}
 		}
-		stored, err := s.store.Existing(ctx, target, ids)
-		if err != nil {
-			return nil, nil, fmt.Errorf("check stored relations: %w", err)
-		}
-		found := make(map[int64]bool, len(stored))
-		for _, id := range stored {
+	}
+	stored, err := s.store.Existing(ctx, ask)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check stored relations: %w", err)
+	}
+	pruned := false
+	known := knownIDs{}
+	for target := range ask {
+		found := make(map[int64]bool, len(stored[target]))
+		for _, id := range stored[target] {
 			found[id] = true
 		}
-		known[slug] = found
-		for _, r := range refs[slug] {
+		known[target.Slug] = found
+		for _, r := range refs[target.Slug] {
 			if id, _ := RelationID(r.get()); !found[id] {
 				r.set(nil)
 				pruned = true

@@ -686,22 +686,32 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data, base 
 		}
 		return true
 	})
+	ask := map[*Collection][]int64{}
+	for slug, ids := range want {
+		if target, ok := s.reg.Get(slug); ok {
+			for id := range ids {
+				if !known[slug][id] {
+					ask[target] = append(ask[target], id)
+				}
+			}
+		}
+	}
+	stored := map[*Collection][]int64{}
+	if len(ask) > 0 {
+		var err error
+		if stored, err = s.store.Existing(ctx, ask); err != nil {
+			return fmt.Errorf("check relations: %w", err)
+		}
+	}
 	for _, slug := range slices.Sorted(maps.Keys(want)) {
 		target, ok := s.reg.Get(slug)
 		if !ok {
 			continue
 		}
 		ids := slices.Sorted(maps.Keys(want[slug]))
-		ask := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return known[slug][id] })
 		found := map[int64]bool{}
-		if len(ask) > 0 {
-			stored, err := s.store.Existing(ctx, target, ask)
-			if err != nil {
-				return fmt.Errorf("check relations: %w", err)
-			}
-			for _, id := range stored {
-				found[id] = true
-			}
+		for _, id := range stored[target] {
+			found[id] = true
 		}
 		missing := map[string][]string{}
 		for _, id := range ids {

@@ -74,9 +74,10 @@ type Store interface {
 	Count(ctx context.Context, c *Collection, f Filter) (int64, error)
 	// GetMany returns the records with the given ids that match f, in no order.
 	GetMany(ctx context.Context, c *Collection, ids []int64, f Filter) ([]Record, error)
-	// Existing returns which of ids are stored in c (regardless of access),
-	// in no order: a relation check that reads no documents.
-	Existing(ctx context.Context, c *Collection, ids []int64) ([]int64, error)
+	// Existing returns which of the ids asked of each collection are
+	// stored (regardless of access), in no order: a relation check that
+	// reads no documents, one statement for all the collections.
+	Existing(ctx context.Context, ask map[*Collection][]int64) (map[*Collection][]int64, error)
 	// Lock returns the record with id if it matches f and locks its row
 	// until the transaction ends, so a read-modify-write cannot lose a
 	// concurrent change. Call it on the Store InTx passes.

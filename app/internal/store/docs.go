@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +29,15 @@ type Repo struct {
 	// the rest of the transaction (versions, pruning) and serialised all
 	// writers. Nil outside such a transaction: every write bumps at once.
 	changed *bool
+	// locked, inside such a transaction, holds the rows Lock locked in
+	// it (table name → ids): CreateVersion need not lock its parent again.
+	locked map[string]map[int64]bool
+	// versions, inside such a transaction, counts the versions of parents
+	// locked in it (versions table → parent id → count), as LatestVersion
+	// read them: every version writer holds the parent's lock, so the
+	// count stays exact, and CreateVersion skips the pruning DELETE while
+	// the count is within the cap.
+	versions map[string]map[int64]int
 }
 
 var _ content.Store = (*Repo)(nil)
@@ -45,7 +58,7 @@ func (r *Repo) InTx(ctx context.Context, fn func(tx content.Store) error) error 
 	}
 	err := r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Reads in a transaction see its own writes: same connection.
-		inner := &Repo{db: r.db, g: tx, rd: tx, changed: new(bool)}
+		inner := &Repo{db: r.db, g: tx, rd: tx, changed: new(bool), locked: map[string]map[int64]bool{}, versions: map[string]map[int64]int{}}
 		if err := fn(inner); err != nil {
 			return err
 		}
@@ -195,26 +208,61 @@ func (r *Repo) Count(ctx context.Context, c *content.Collection, f content.Filte
 	return n, nil
 }
 
-// Existing implements content.Store.
-func (r *Repo) Existing(ctx context.Context, c *content.Collection, ids []int64) ([]int64, error) {
-	t, err := tableFor(c)
-	if err != nil {
-		return nil, err
+// Existing implements content.Store: one statement (a UNION ALL of one
+// SELECT per collection) for every getManyChunk ids, so a write's relation
+// check is one round trip however many collections it points at.
+func (r *Repo) Existing(ctx context.Context, ask map[*content.Collection][]int64) (map[*content.Collection][]int64, error) {
+	out := map[*content.Collection][]int64{}
+	colls := slices.SortedFunc(maps.Keys(ask), func(a, b *content.Collection) int { return strings.Compare(a.Slug, b.Slug) })
+	var (
+		parts []string
+		args  []any
+		kinds []*content.Collection
+	)
+	flush := func() error {
+		if len(parts) == 0 {
+			return nil
+		}
+		rows, err := r.rd.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Rows()
+		if err != nil {
+			return classify(fmt.Errorf("existing: %w", err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k, id int64
+			if err := rows.Scan(&k, &id); err != nil {
+				return fmt.Errorf("existing: scan: %w", err)
+			}
+			out[kinds[k]] = append(out[kinds[k]], id)
+		}
+		parts, args = parts[:0], args[:0]
+		return classify(rows.Err())
 	}
-	var out []int64
-	for len(ids) > 0 {
-		n := min(len(ids), getManyChunk)
-		a := make([]any, n)
-		for i, id := range ids[:n] {
-			a[i] = id
+	for _, c := range colls {
+		t, err := tableFor(c)
+		if err != nil {
+			return nil, err
 		}
-		ids = ids[n:]
-		var got []int64
-		q := "SELECT id FROM " + t.name + " WHERE id IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-		if err := r.rd.WithContext(ctx).Raw(q, a...).Scan(&got).Error; err != nil {
-			return nil, classify(fmt.Errorf("existing %s: %w", t.name, err))
+		ids := ask[c]
+		for len(ids) > 0 {
+			n := min(len(ids), getManyChunk-len(args))
+			if n == 0 {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			k := len(kinds)
+			kinds = append(kinds, c)
+			parts = append(parts, "SELECT "+strconv.Itoa(k)+", id FROM "+t.name+" WHERE id IN ("+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")")
+			for _, id := range ids[:n] {
+				args = append(args, id)
+			}
+			ids = ids[n:]
 		}
-		out = append(out, got...)
+	}
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -283,6 +331,12 @@ func (r *Repo) Lock(ctx context.Context, c *content.Collection, id int64, f cont
 	}
 	if len(recs) == 0 {
 		return content.Record{}, content.ErrNotFound
+	}
+	if r.locked != nil {
+		if r.locked[t.name] == nil {
+			r.locked[t.name] = map[int64]bool{}
+		}
+		r.locked[t.name][id] = true
 	}
 	return recs[0], nil
 }
@@ -463,26 +517,42 @@ func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) erro
 	return r.written(ctx)
 }
 
+// generationShards is how many rows the content generation is the sum of
+// (migration 0011): each write bumps one picked at random, so concurrent
+// writers rarely queue on the same row lock until the other commits.
+const generationShards = 16
+
 // bump advances the content generation in the current transaction (see
-// migration 0003): other processes drop their cached responses when they
-// see the new value.
+// migrations 0003 and 0011): other processes drop their cached responses
+// when they see the new value.
 func (r *Repo) bump(ctx context.Context) error {
-	if err := r.g.WithContext(ctx).Exec("UPDATE content_generation SET n = n + 1 WHERE id = 1").Error; err != nil {
-		return classify(fmt.Errorf("bump generation: %w", err))
+	res := r.g.WithContext(ctx).Exec("UPDATE content_generation SET n = n + 1 WHERE id = ?", 1+rand.IntN(generationShards))
+	if res.Error != nil {
+		return classify(fmt.Errorf("bump generation: %w", res.Error))
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("bump generation: %d rows bumped, want 1 (migration 0011 not applied?)", res.RowsAffected)
 	}
 	return nil
 }
 
-// Generation reads the content generation.
+// Generation reads the content generation: the sum of its shards, which
+// grows by one at every committed content write.
 func (db *DB) Generation(ctx context.Context) (int64, error) {
 	var n int64
-	if err := db.reads.WithContext(ctx).Raw("SELECT n FROM content_generation WHERE id = 1").Scan(&n).Error; err != nil {
+	if err := db.reads.WithContext(ctx).Raw("SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM content_generation").Scan(&n).Error; err != nil {
 		return 0, classify(fmt.Errorf("read generation: %w", err))
 	}
 	return n, nil
 }
 
 func (r *Repo) scanVersions(rows *sql.Rows) ([]content.Version, error) {
+	return r.scanVersionRows(rows, nil)
+}
+
+// scanVersionRows scans versionCols and, when count is not nil, one more
+// integer column into it.
+func (r *Repo) scanVersionRows(rows *sql.Rows, count *int) ([]content.Version, error) {
 	defer rows.Close()
 	var out []content.Version
 	for rows.Next() {
@@ -491,7 +561,11 @@ func (r *Repo) scanVersions(rows *sql.Rows) ([]content.Version, error) {
 			created, updated any
 			data             any
 		)
-		if err := rows.Scan(&v.ID, &v.Parent, &v.Status, &v.Latest, &v.Autosave, &created, &updated, &data); err != nil {
+		dest := []any{&v.ID, &v.Parent, &v.Status, &v.Latest, &v.Autosave, &created, &updated, &data}
+		if count != nil {
+			dest = append(dest, count)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan version: %w", err)
 		}
 		var err error
@@ -525,24 +599,22 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 	if err != nil {
 		return v, err
 	}
+	count, counted := r.versions[t.name][v.Parent]
 	steps := func(tx *gorm.DB) error {
 		// Saves of one document queue on its row: without the lock two
 		// concurrent saves each clear the old latest flag and each insert
 		// a new one. The unique index <table>_versions_one_latest (derived
-		// for every versions table) backs this up.
-		if r.db.dialect == Postgres {
+		// for every versions table) backs this up. A row Lock locked
+		// earlier in this transaction is still locked.
+		if r.db.dialect == Postgres && !r.locked[parent.name][v.Parent] {
 			if err := tx.Exec("SELECT 1 FROM "+parent.name+" WHERE id = ? FOR UPDATE", v.Parent).Error; err != nil {
 				return err
 			}
 		}
-		if err := tx.Exec("UPDATE "+t.name+" SET latest = ? WHERE parent_id = ? AND latest = ?", r.boolArg(false), v.Parent, r.boolArg(true)).Error; err != nil {
+		if err := r.insertLatest(tx, t, &v, data); err != nil {
 			return err
 		}
-		q := "INSERT INTO " + t.name + " (parent_id, status, latest, autosave, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
-		if err := tx.Raw(q, v.Parent, v.Status, r.boolArg(true), r.boolArg(v.Autosave), r.timeArg(v.CreatedAt), r.timeArg(v.UpdatedAt), data).Scan(&v.ID).Error; err != nil {
-			return err
-		}
-		if keep > 0 {
+		if keep > 0 && (!counted || count+1 > keep) {
 			// Prune everything older than the newest keep versions in one go.
 			return tx.Exec("DELETE FROM "+t.name+" WHERE parent_id = ? AND id NOT IN (SELECT id FROM "+t.name+" WHERE parent_id = ? ORDER BY id DESC LIMIT ?)", v.Parent, v.Parent, keep).Error
 		}
@@ -554,10 +626,38 @@ func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v conte
 		err = r.g.WithContext(ctx).Transaction(steps)
 	}
 	if err != nil {
+		delete(r.versions[t.name], v.Parent)
 		return v, classify(fmt.Errorf("create version: %w", err))
+	}
+	if counted {
+		if keep > 0 {
+			count = min(count+1, keep)
+		} else {
+			count++
+		}
+		r.versions[t.name][v.Parent] = count
 	}
 	v.Latest = true
 	return v, nil
+}
+
+// insertLatest clears the parent's latest flag and inserts v as its new
+// latest version, setting v.ID. On PostgreSQL it is one statement: the
+// INSERT reads the clearing UPDATE's result (a count of it), so the UPDATE
+// runs to completion first and the one-latest unique index sees the old
+// flag cleared.
+func (r *Repo) insertLatest(tx *gorm.DB, t *table, v *content.Version, data string) error {
+	if r.db.dialect == Postgres {
+		q := "WITH old AS (UPDATE " + t.name + " SET latest = false WHERE parent_id = ? AND latest RETURNING 1) " +
+			"INSERT INTO " + t.name + " (parent_id, status, latest, autosave, created_at, updated_at, data) " +
+			"SELECT ?::bigint, ?::text, true, ?::boolean, ?::timestamptz, ?::timestamptz, ?::jsonb FROM (SELECT count(*) FROM old) cleared RETURNING id"
+		return tx.Raw(q, v.Parent, v.Parent, v.Status, v.Autosave, r.timeArg(v.CreatedAt), r.timeArg(v.UpdatedAt), data).Scan(&v.ID).Error
+	}
+	if err := tx.Exec("UPDATE "+t.name+" SET latest = ? WHERE parent_id = ? AND latest = ?", r.boolArg(false), v.Parent, r.boolArg(true)).Error; err != nil {
+		return err
+	}
+	q := "INSERT INTO " + t.name + " (parent_id, status, latest, autosave, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+	return tx.Raw(q, v.Parent, v.Status, r.boolArg(true), r.boolArg(v.Autosave), r.timeArg(v.CreatedAt), r.timeArg(v.UpdatedAt), data).Scan(&v.ID).Error
 }
 
 func (r *Repo) boolArg(b bool) any {
@@ -647,7 +747,37 @@ func (r *Repo) UpdateVersion(ctx context.Context, c *content.Collection, v conte
 
 // LatestVersion implements content.Store.
 func (r *Repo) LatestVersion(ctx context.Context, c *content.Collection, parent int64) (content.Version, error) {
-	return r.oneVersion(ctx, c, "t.parent_id = ?", parent)
+	pt, err := tableFor(c)
+	if err != nil {
+		return content.Version{}, err
+	}
+	if !r.locked[pt.name][parent] {
+		return r.oneVersion(ctx, c, "t.parent_id = ?", parent)
+	}
+	// The parent is locked in this transaction: count its versions in the
+	// same statement, for CreateVersion's pruning.
+	t, err := versionsTableFor(c)
+	if err != nil {
+		return content.Version{}, err
+	}
+	q := "SELECT " + versionCols + ", (SELECT count(*) FROM " + t.name + " WHERE parent_id = ?) FROM " + t.name + " t WHERE t.parent_id = ? ORDER BY t.id DESC LIMIT 1"
+	rows, err := r.rd.WithContext(ctx).Raw(q, parent, parent).Rows()
+	if err != nil {
+		return content.Version{}, classify(fmt.Errorf("latest version: %w", err))
+	}
+	var n int
+	vs, err := r.scanVersionRows(rows, &n)
+	if err != nil {
+		return content.Version{}, err
+	}
+	if r.versions[t.name] == nil {
+		r.versions[t.name] = map[int64]int{}
+	}
+	r.versions[t.name][parent] = n
+	if len(vs) == 0 {
+		return content.Version{}, content.ErrNotFound
+	}
+	return vs[0], nil
 }
 
 // LatestVersions implements content.Store.
@@ -689,5 +819,6 @@ func (r *Repo) DeleteVersions(ctx context.Context, c *content.Collection, parent
 	if err := r.g.WithContext(ctx).Exec("DELETE FROM "+t.name+" WHERE parent_id = ?", parent).Error; err != nil {
 		return classify(fmt.Errorf("delete versions: %w", err))
 	}
+	delete(r.versions[t.name], parent)
 	return nil
 }
