@@ -234,7 +234,7 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 	bin := o.cmsBin
 	if bin == "" {
 		bin = filepath.Join(tmp, "cms")
-		log.Info("building the cms binary", "flags", `CGO_ENABLED=0 -trimpath -tags timetzdata,nodynamic -ldflags "-s -w"`)
+		log.Info("building the cms binary", "flags", `CGO_ENABLED=0 -trimpath -tags timetzdata,nodynamic,nomsgpack -ldflags "-s -w"`)
 		if err := buildCMS(ctx, bin, o.pprofDir != ""); err != nil {
 			return nil, err
 		}
@@ -829,7 +829,7 @@ func buildCMS(ctx context.Context, out string, profiling bool) error {
 	if err != nil || strings.TrimSpace(string(gomod)) == "" || strings.TrimSpace(string(gomod)) == os.DevNull {
 		return errors.New("build cms: run cmsbench inside the module (or pass --cms-bin)")
 	}
-	args := []string{"build", "-trimpath", "-tags", "timetzdata,nodynamic", "-ldflags", "-s -w", "-o", out, "./app/cmd/cms"}
+	args := []string{"build", "-trimpath", "-tags", "timetzdata,nodynamic,nomsgpack", "-ldflags", "-s -w", "-o", out, "./app/cmd/cms"}
 	if profiling {
 		args[3] += ",pprof" // app/cmd/cms/pprof.go
 	}
@@ -1027,7 +1027,7 @@ func printTable(w io.Writer, r *Report) {
 		fmt.Fprintln(w, "  (could not reset VmHWM: peak RSS figures are cumulative)")
 	}
 	fmt.Fprintf(w, "\ncold start (process start → first 200 on /readyz, migrated database): median %.1f ms of %v\n", r.ColdStartMed, r.ColdStarts)
-	fmt.Fprintf(w, "binary: %d bytes (%.1f MiB; CGO_ENABLED=0 -trimpath -tags timetzdata,nodynamic -ldflags \"-s -w\", as the Dockerfile)\n", r.BinaryBytes, float64(r.BinaryBytes)/(1<<20))
+	fmt.Fprintf(w, "binary: %d bytes (%.1f MiB; CGO_ENABLED=0 -trimpath -tags timetzdata,nodynamic,nomsgpack -ldflags \"-s -w\", as the Dockerfile)\n", r.BinaryBytes, float64(r.BinaryBytes)/(1<<20))
 	fmt.Fprintf(w, "container image: %s\n", r.ImageSize)
 	fmt.Fprintf(w, "total bench time: %.0f s\n\ngoals:\n", r.TotalSeconds)
 	for _, g := range r.Goals {
