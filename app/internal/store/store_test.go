@@ -128,11 +128,7 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 			svc := newService(db)
 			mk := func(slug string, in map[string]any) content.Doc {
 				t.Helper()
-				var system map[string]any
-				if slug == collections.MediaSlug {
-					system = imageFile(in["alt"].(string))
-				}
-				res, err := svc.CreateWithSystem(ctx, admin, slug, in, system, content.WriteOptions{})
+				res, err := svc.Create(ctx, admin, slug, in, content.WriteOptions{})
 				if err != nil {
 					t.Fatalf("create %v: %v", in, err)
 				}
@@ -290,13 +286,6 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 			}
 		})
 	}
-}
-
-// imageFile is the stored file of a test media document with the given
-// alt text (unique within a test): pages' image fields accept image types
-// only (content.Field.MimeTypes).
-func imageFile(alt string) map[string]any {
-	return map[string]any{"filename": strings.ReplaceAll(alt, " ", "-") + ".png", "mimeType": "image/png"}
 }
 
 func itoa(v any) string { return strconv.FormatInt(v.(int64), 10) }
@@ -463,11 +452,7 @@ func TestDeleteDetachesReferences(t *testing.T) {
 			svc := newService(db)
 			mk := func(slug string, in map[string]any) int64 {
 				t.Helper()
-				var system map[string]any
-				if slug == collections.MediaSlug {
-					system = imageFile(in["alt"].(string))
-				}
-				res, err := svc.CreateWithSystem(ctx, admin, slug, in, system, content.WriteOptions{})
+				res, err := svc.Create(ctx, admin, slug, in, content.WriteOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
