@@ -237,6 +237,10 @@ func parseSort(n *qsNode) ([]SortField, error) {
 		return nil, &SyntaxError{Param: "sort", Message: "sort must be a comma-separated list of fields"}
 	}
 	var out []SortField
+	// A field named again adds nothing to the order (its first mention
+	// decides): it is dropped, so the ORDER BY has at most one term per
+	// field whatever the URL repeats (SQLite refuses more than 2000 terms).
+	seen := map[string]bool{}
 	for _, r := range raw {
 		for _, f := range strings.Split(r, ",") {
 			f = strings.TrimSpace(f)
@@ -250,6 +254,10 @@ func parseSort(n *qsNode) ([]SortField, error) {
 			if sf.Path == "" || strings.HasPrefix(sf.Path, "-") {
 				return nil, &SyntaxError{Param: "sort", Message: fmt.Sprintf("invalid sort field %q", truncate(f))}
 			}
+			if seen[sf.Path] {
+				continue
+			}
+			seen[sf.Path] = true
 			out = append(out, sf)
 		}
 	}

@@ -185,6 +185,9 @@ func TestParse(t *testing.T) {
 			p.Sort = []SortField{{Path: "publishedAt", Desc: true}, {Path: "title"}}
 		})},
 		{"sort empty", "sort=", defaults()},
+		{"sort field named again is dropped", "sort=-publishedAt,title,publishedAt,-title&sort=slug,title", with(func(p *Params) {
+			p.Sort = []SortField{{Path: "publishedAt", Desc: true}, {Path: "title"}, {Path: "slug"}}
+		})},
 		{"select exclude", "select[content]=false&select[meta][description]=false", with(func(p *Params) {
 			p.Select = &Select{Exclude: true, Fields: map[string]*Select{
 				"content": nil,
