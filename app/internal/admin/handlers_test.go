@@ -20,6 +20,7 @@ import (
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/config"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/automatonic/chronos/app/internal/server"
 )
@@ -284,8 +285,7 @@ func TestDeleteMediaWarnsWhenUsed(t *testing.T) {
 	s.signIn(t)
 	ctx := context.Background()
 	actor := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
-	m, err := s.app.Content().CreateWithSystem(ctx, actor, collections.MediaSlug, map[string]any{"alt": "x"},
-		map[string]any{"filename": "x.png", "mimeType": "image/png", "url": "/api/media/file/x.png"}, content.WriteOptions{})
+	m, err := s.app.Content().Create(ctx, actor, collections.MediaSlug, map[string]any{"alt": "x"}, content.WriteOptions{Attachment: media.Preset(map[string]any{"filename": "x.png", "mimeType": "image/png", "url": "/api/media/file/x.png"})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,11 +72,14 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 
 	mediaIDs := make([]int64, opts.Media)
 	if opts.Bulk != nil {
-		err = bulk(ctx, svc, actor, opts.Bulk, collections.MediaSlug, 0, opts.Media, workers, mediaIDs, func(i int) (map[string]any, map[string]any) { return mediaDoc(i) })
+		err = bulk(ctx, svc, actor, opts.Bulk, collections.MediaSlug, 0, opts.Media, workers, mediaIDs, func(i int) (map[string]any, any) {
+			in, sys := mediaDoc(i)
+			return in, sys // a media.Preset
+		})
 	} else {
 		err = parallel(ctx, opts.Media, workers, func(ctx context.Context, i int) error {
 			in, sys := mediaDoc(i)
-			res, err := svc.CreateWithSystem(ctx, actor, collections.MediaSlug, in, sys, content.WriteOptions{})
+			res, err := svc.Create(ctx, actor, collections.MediaSlug, in, content.WriteOptions{Attachment: sys}) // a media.Preset
 			if err != nil {
 				return fmt.Errorf("bench: seed media %d: %w", i, err)
 			}
@@ -108,7 +111,7 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 		ds.Slugs[i] = pageSlug(i)
 	}
 	if opts.Bulk != nil {
-		page := func(i int) (map[string]any, map[string]any) { return input(i), nil }
+		page := func(i int) (map[string]any, any) { return input(i), nil }
 		if err := bulk(ctx, svc, actor, opts.Bulk, collections.PagesSlug, 0, first, workers, ds.PageIDs, page); err != nil {
 			return nil, err
 		}
@@ -179,7 +182,7 @@ const navLinks = 6
 // (workers at a time) and stores them bulkBatch at a time, in index order,
 // writing their ids into ids[from:to].
 func bulk(ctx context.Context, svc *content.Service, actor *content.Actor, b BulkCreator, slug string, from, to, workers int,
-	ids []int64, doc func(i int) (input, system map[string]any)) error {
+	ids []int64, doc func(i int) (input map[string]any, attachment any)) error {
 	col, ok := svc.Registry().Get(slug)
 	if !ok {
 		return fmt.Errorf("bench: no collection %q", slug)
@@ -188,8 +191,8 @@ func bulk(ctx context.Context, svc *content.Service, actor *content.Actor, b Bul
 		hi := min(lo+bulkBatch, to)
 		recs := make([]content.Record, hi-lo)
 		if err := parallel(ctx, hi-lo, workers, func(ctx context.Context, k int) error {
-			in, sys := doc(lo + k)
-			rec, err := svc.Prepare(ctx, actor, slug, in, sys, content.WriteOptions{})
+			in, att := doc(lo + k)
+			rec, err := svc.Prepare(ctx, actor, slug, in, content.WriteOptions{Attachment: att})
 			if err != nil {
 				return fmt.Errorf("bench: seed %s %d: %w", slug, lo+k, err)
 			}

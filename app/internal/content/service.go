@@ -61,17 +61,44 @@ type Hooks struct {
 	AfterWrite func(c *Collection)
 }
 
-// Behavior is what a collection kind (upload) plugs into content's read
-// and delete path; content calls it for the documents of the collection it
-// is registered on (Use), so the kind's service never has to be reached
-// around content.
+// Behavior is what a collection kind (upload) plugs into content's write,
+// read and delete path; content calls it for the documents of the
+// collection it is registered on (Use), so the kind's service never has to
+// be reached around content and there is one write path for every
+// collection.
 type Behavior struct {
+	// PrepareWrite returns the read-only values a create or update stores
+	// (media: filename, mimeType, filesize, width, height, sizes), from
+	// what the kind's service staged for the write (WriteOptions.Attachment).
+	// It runs after the access check, before validation and outside any
+	// transaction; nil keeps the stored values. On update content calls it
+	// only when the write carries an attachment.
+	PrepareWrite func(ctx context.Context, w Write) (map[string]any, error)
 	// AfterRead decorates a document before it is returned or embedded
 	// (media computes url, thumbnailURL and size urls).
 	AfterRead func(d Doc)
 	// AfterDelete runs after a document was deleted (media removes its
 	// objects). Errors are logged, the delete stands.
 	AfterDelete func(ctx context.Context, d Doc) error
+}
+
+// Write is a create or update as a Behavior's PrepareWrite sees it.
+type Write struct {
+	ID     int64          // the document's id; 0 on create
+	Input  map[string]any // the caller's field values
+	Stored Doc            // the document before an update; nil on create
+	// Attachment is WriteOptions.Attachment.
+	Attachment any
+}
+
+// prepareWrite asks the collection's behaviour for the read-only values of
+// a write.
+func (s *Service) prepareWrite(ctx context.Context, c *Collection, w Write) (map[string]any, error) {
+	b := s.behaviors[c.Slug]
+	if b.PrepareWrite == nil {
+		return nil, nil
+	}
+	return b.PrepareWrite(ctx, w)
 }
 
 // Service implements the collection operations of the REST API and admin.
@@ -481,6 +508,9 @@ type WriteOptions struct {
 	// version is an autosave too, it is updated in place, so a burst of
 	// autosaves leaves one version.
 	Autosave bool
+	// Attachment is what the collection kind's service staged for this
+	// write (media: the uploaded file), handed to the kind's PrepareWrite.
+	Attachment any
 }
 
 // WriteResult is a written document and the message Payload sends with it.
@@ -501,33 +531,29 @@ func (s *Service) Create(ctx context.Context, actor *Actor, slug string, input m
 	if !c.Access.Create(actor).Allow {
 		return WriteResult{}, ErrForbidden
 	}
-	return s.create(ctx, actor, c, input, nil, opts)
-}
-
-// CreateWithSystem creates a document whose read-only fields (upload
-// metadata) are set by the caller; for the media domain.
-func (s *Service) CreateWithSystem(ctx context.Context, actor *Actor, slug string, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
-	c, err := s.collection(slug)
+	system, err := s.prepareWrite(ctx, c, Write{Input: input, Attachment: opts.Attachment})
 	if err != nil {
 		return WriteResult{}, err
-	}
-	if !c.Access.Create(actor).Allow {
-		return WriteResult{}, ErrForbidden
 	}
 	return s.create(ctx, actor, c, input, system, opts)
 }
 
-// Prepare validates input for a new document of slug as Create does and
-// returns the record Create would store (and, with drafts, store again as
-// its first version), without storing anything: for bulk loaders that
-// write many records at once and must write exactly what the API would.
-func (s *Service) Prepare(ctx context.Context, actor *Actor, slug string, input, system map[string]any, opts WriteOptions) (Record, error) {
+// Prepare validates input for a new document of slug as Create does (the
+// collection's PrepareWrite included) and returns the record Create would
+// store (and, with drafts, store again as its first version), without
+// storing anything: for bulk loaders that write many records at once and
+// must write exactly what the API would.
+func (s *Service) Prepare(ctx context.Context, actor *Actor, slug string, input map[string]any, opts WriteOptions) (Record, error) {
 	c, err := s.collection(slug)
 	if err != nil {
 		return Record{}, err
 	}
 	if !c.Access.Create(actor).Allow {
 		return Record{}, ErrForbidden
+	}
+	system, err := s.prepareWrite(ctx, c, Write{Input: input, Attachment: opts.Attachment})
+	if err != nil {
+		return Record{}, err
 	}
 	return s.prepare(ctx, c, input, system, opts)
 }
@@ -736,25 +762,39 @@ type relKey struct {
 }
 
 // Update changes a document (PATCH /api/{slug}/{id}).
+// With an attachment (a replaced upload) the collection's PrepareWrite
+// recomputes the read-only values; without one they stay as stored.
 func (s *Service) Update(ctx context.Context, actor *Actor, slug string, id int64, input map[string]any, opts WriteOptions) (WriteResult, error) {
-	return s.UpdateWithSystem(ctx, actor, slug, id, input, nil, opts)
-}
-
-// UpdateWithSystem is Update with read-only fields set by the caller (media
-// replacing a file). A nil system keeps the stored read-only values.
-func (s *Service) UpdateWithSystem(ctx context.Context, actor *Actor, slug string, id int64, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
 	c, err := s.collection(slug)
 	if err != nil {
 		return WriteResult{}, err
 	}
-	if c.Auth && system == nil {
+	if c.Auth {
 		return WriteResult{}, fmt.Errorf("%w: users are updated through the auth service", ErrNotSupported)
 	}
 	uf, err := s.accessFilter(c, c.Access.Update(actor), actor)
 	if err != nil {
 		return WriteResult{}, err
 	}
+	system, err := s.replacedSystem(ctx, c, id, uf, input, opts)
+	if err != nil {
+		return WriteResult{}, err
+	}
 	return s.updateLocked(ctx, actor, c, id, uf, func(*Service, Record) (map[string]any, error) { return input, nil }, system, opts)
+}
+
+// replacedSystem runs PrepareWrite for an update that carries an
+// attachment, on the stored document the caller may update (read before
+// the transaction: preparing may take long, e.g. image sizes).
+func (s *Service) replacedSystem(ctx context.Context, c *Collection, id int64, f Filter, input map[string]any, opts WriteOptions) (map[string]any, error) {
+	if opts.Attachment == nil || s.behaviors[c.Slug].PrepareWrite == nil {
+		return nil, nil
+	}
+	rec, err := s.load(ctx, c, id, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.prepareWrite(ctx, c, Write{ID: id, Input: input, Stored: toDoc(c, rec), Attachment: opts.Attachment})
 }
 
 // updateLocked reads the document (if it matches f), merges and writes it

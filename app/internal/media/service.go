@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"mime"
 	"net/url"
@@ -189,7 +190,22 @@ type Upload struct {
 	claimed     []string        // names reserved in Files
 	written     []string        // objects put to the store
 	files       map[string]File // final metadata by name
+	// replaced is the document a Replace's update started from, as
+	// content handed it to PrepareWrite: its files go once the update is
+	// stored.
+	replaced content.Doc
 }
+
+// Preset is an attachment whose read-only values are given instead of
+// computed from a staged file: for seeding documents whose objects are
+// elsewhere or absent (tests, benchmarks; an alias, so that packages media's
+// tests import can build one). Neither the REST API nor the admin builds
+// one; both stage the file (Stage, ReadMultipart).
+type Preset = map[string]any
+
+// recutSizes is the attachment of a focal-point change (Update): the
+// sizes cut again around the new point.
+type recutSizes map[string]any
 
 func (u *Upload) fileList() []File {
 	out := make([]File, 0, len(u.files))
@@ -479,11 +495,8 @@ func (s *Service) Create(ctx context.Context, actor *content.Actor, up *Upload, 
 			s.Discard(ctx, up)
 		}
 	}()
-	system, err := s.process(ctx, up, input, nil)
-	if err != nil {
-		return content.WriteResult{}, err
-	}
-	res, err = s.cfg.Content.CreateWithSystem(ctx, actor, s.slug(), input, system, opts)
+	opts.Attachment = up
+	res, err = s.cfg.Content.Create(ctx, actor, s.slug(), input, opts)
 	if err != nil {
 		return content.WriteResult{}, err
 	}
@@ -509,15 +522,8 @@ func (s *Service) Replace(ctx context.Context, actor *content.Actor, id int64, u
 			s.Discard(ctx, up)
 		}
 	}()
-	old, err := s.cfg.Content.FindByID(ctx, actor, s.slug(), id, content.ReadOptions{})
-	if err != nil {
-		return content.WriteResult{}, err
-	}
-	system, err := s.process(ctx, up, input, old)
-	if err != nil {
-		return content.WriteResult{}, err
-	}
-	res, err = s.cfg.Content.UpdateWithSystem(ctx, actor, s.slug(), id, input, system, opts)
+	opts.Attachment = up
+	res, err = s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts)
 	if err != nil {
 		return content.WriteResult{}, err
 	}
@@ -533,7 +539,7 @@ func (s *Service) Replace(ctx context.Context, actor *content.Actor, id int64, u
 		keep[n] = true
 	}
 	var stale []string
-	for _, n := range s.docFiles(ctx, id, old) {
+	for _, n := range s.docFiles(ctx, id, up.replaced) {
 		if !keep[n] {
 			stale = append(stale, n)
 		}
@@ -589,10 +595,27 @@ func (s *Service) remove(ctx context.Context, names []string) {
 	}
 }
 
-// Behavior is the upload kind's part of content's read and delete path,
-// registered on the upload collection (content.Service.Use).
+// Behavior is the upload kind's part of content's write, read and delete
+// path, registered on the upload collection (content.Service.Use).
 func (s *Service) Behavior() content.Behavior {
-	return content.Behavior{AfterRead: s.Decorate, AfterDelete: s.afterDelete}
+	return content.Behavior{PrepareWrite: s.prepareWrite, AfterRead: s.Decorate, AfterDelete: s.afterDelete}
+}
+
+// prepareWrite is the upload kind's PrepareWrite: the read-only fields of
+// the staged upload the write carries (image sizes are generated now), or
+// of a Preset. Without an attachment a create stores no file fields, as
+// before the upload kind existed.
+func (s *Service) prepareWrite(ctx context.Context, w content.Write) (map[string]any, error) {
+	switch a := w.Attachment.(type) {
+	case *Upload:
+		a.replaced = w.Stored
+		return s.process(ctx, a, w.Input, w.Stored)
+	case Preset:
+		return maps.Clone(a), nil
+	case recutSizes:
+		return maps.Clone(a), nil
+	}
+	return nil, nil
 }
 
 // afterDelete removes every object and index row of a deleted media
@@ -860,7 +883,8 @@ func (s *Service) Update(ctx context.Context, actor *content.Actor, id int64, in
 	if err != nil {
 		return content.WriteResult{}, err
 	}
-	res, err = s.cfg.Content.UpdateWithSystem(ctx, actor, s.slug(), id, input, map[string]any{"sizes": sizes}, opts)
+	opts.Attachment = recutSizes{"sizes": sizes}
+	res, err = s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts)
 	if err != nil {
 		return content.WriteResult{}, err
 	}

@@ -26,14 +26,14 @@ func seedBench(b *testing.B, n int) (*content.Service, *DB) {
 	if _, err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	svc := content.NewService(collections.MustRegistry(), db.Content(), content.Hooks{}, nil, slog.New(slog.DiscardHandler))
+	svc := withPresets(content.NewService(collections.MustRegistry(), db.Content(), content.Hooks{}, nil, slog.New(slog.DiscardHandler)))
 	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
 	rich := map[string]any{"root": map[string]any{"type": "root", "version": 1, "children": []any{
 		map[string]any{"type": "paragraph", "version": 1, "children": []any{map[string]any{"type": "text", "version": 1, "text": "Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "format": 1}}},
 	}}}
 	var ids []any
 	for i := 0; i < n; i++ {
-		m, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Image " + strconv.Itoa(i)}, imageFile("Image "+strconv.Itoa(i)), content.WriteOptions{})
+		m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Image " + strconv.Itoa(i)}, content.WriteOptions{Attachment: imageFile("Image " + strconv.Itoa(i))})
 		if err != nil {
 			b.Fatal(err)
 		}

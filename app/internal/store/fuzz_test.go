@@ -48,7 +48,7 @@ func FuzzWhereSQL(f *testing.F) {
 	svcs := map[string]*content.Service{}
 	for name, db := range openBoth(f) {
 		svc := newService(db)
-		m, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Hero"}, imageFile("Hero"), content.WriteOptions{})
+		m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Hero"}, content.WriteOptions{Attachment: imageFile("Hero")})
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -197,7 +197,7 @@ func TestPageDocsCap(t *testing.T) {
 			col, _ := svc.Registry().Get(collections.PagesSlug)
 			recs := make([]content.Record, content.MaxPageDocs)
 			for i := range recs {
-				rec, err := svc.Prepare(ctx, admin, collections.PagesSlug, map[string]any{"title": "P" + strconv.Itoa(i), "_status": "published"}, nil, content.WriteOptions{})
+				rec, err := svc.Prepare(ctx, admin, collections.PagesSlug, map[string]any{"title": "P" + strconv.Itoa(i), "_status": "published"}, content.WriteOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -55,8 +55,15 @@ func TestMediaFilesRegistry(t *testing.T) {
 			}
 
 			svc := newService(db)
+			// The upload kind's PrepareWrite, reduced to taking a Preset.
+			preset := func(_ context.Context, w content.Write) (map[string]any, error) {
+				return w.Attachment.(media.Preset), nil
+			}
+			if err := svc.Use(collections.MediaSlug, content.Behavior{PrepareWrite: preset}); err != nil {
+				t.Fatal(err)
+			}
 			admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
-			res, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "x"}, map[string]any{"filename": "hero.png"}, content.WriteOptions{})
+			res, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "x"}, content.WriteOptions{Attachment: media.Preset(map[string]any{"filename": "hero.png"})})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -108,7 +108,21 @@ func TestDialectsHaveSameLogicalSchema(t *testing.T) {
 }
 
 func newService(db *DB) *content.Service {
-	return content.NewService(mustRegistry(3), db.Content(), content.Hooks{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return withPresets(content.NewService(mustRegistry(3), db.Content(), content.Hooks{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil))))
+}
+
+// withPresets registers on svc's media collection the upload kind's
+// PrepareWrite reduced to taking a media.Preset (imageFile): these tests
+// store no objects.
+func withPresets(svc *content.Service) *content.Service {
+	preset := func(_ context.Context, w content.Write) (map[string]any, error) {
+		p, _ := w.Attachment.(map[string]any)
+		return p, nil
+	}
+	if err := svc.Use(collections.MediaSlug, content.Behavior{PrepareWrite: preset}); err != nil {
+		panic(err)
+	}
+	return svc
 }
 
 func mustParse(t *testing.T, raw string) query.Params {
@@ -134,7 +148,7 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				}
 				return res.Doc
 			}
-			hero, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Hero image"}, imageFile("Hero image"), content.WriteOptions{})
+			hero, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "Hero image"}, content.WriteOptions{Attachment: imageFile("Hero image")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -397,7 +411,7 @@ func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
 			plain := newService(db)
 			var prev any
 			for i := 0; i < 12; i++ {
-				m, err := plain.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "img " + strconv.Itoa(i)}, imageFile("img "+strconv.Itoa(i)), content.WriteOptions{})
+				m, err := plain.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "img " + strconv.Itoa(i)}, content.WriteOptions{Attachment: imageFile("img " + strconv.Itoa(i))})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -460,7 +474,7 @@ func TestDeleteDetachesReferences(t *testing.T) {
 			}
 			image := func(alt string) int64 {
 				t.Helper()
-				res, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": alt}, imageFile(alt), content.WriteOptions{})
+				res, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": alt}, content.WriteOptions{Attachment: imageFile(alt)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -553,7 +567,7 @@ func TestGenerationBumpsOncePerCommittedWrite(t *testing.T) {
 				return n
 			}
 			g0 := gen()
-			m, err := svc.CreateWithSystem(ctx, admin, collections.MediaSlug, map[string]any{"alt": "hero"}, imageFile("hero"), content.WriteOptions{})
+			m, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "hero"}, content.WriteOptions{Attachment: imageFile("hero")})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/automatonic/chronos/app/internal/testenv"
 	"github.com/automatonic/chronos/app/internal/testmodel"
 	"github.com/chromedp/chromedp"
@@ -39,8 +40,7 @@ func addedCollectionFlow(t *testing.T, srv *cms) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	photo, err := srv.App.Content().CreateWithSystem(ctx, actor, collections.MediaSlug, map[string]any{"alt": "Ada"},
-		map[string]any{"url": "/api/media/file/ada.png", "filename": "ada.png", "mimeType": "image/png", "filesize": 10.0}, content.WriteOptions{})
+	photo, err := srv.App.Content().Create(ctx, actor, collections.MediaSlug, map[string]any{"alt": "Ada"}, content.WriteOptions{Attachment: media.Preset(map[string]any{"url": "/api/media/file/ada.png", "filename": "ada.png", "mimeType": "image/png", "filesize": 10.0})})
 	if err != nil {
 		t.Fatal(err)
 	}

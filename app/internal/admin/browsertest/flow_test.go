@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -106,10 +107,9 @@ func TestEditorFlow(t *testing.T) {
 		t.Log("PENDING: POST /api/media is not mounted in this build; seeding two media documents instead of uploading")
 		actor := &content.Actor{ID: 1, Email: adminEmail, Roles: []string{content.RoleAdmin}}
 		for i, name := range []string{"sunrise.png", "harbour.png"} {
-			_, err := srv.App.Content().CreateWithSystem(context.Background(), actor, collections.MediaSlug,
-				map[string]any{"alt": "Launch photo"},
-				map[string]any{"filename": name, "mimeType": "image/png", "filesize": float64(1000 + i), "width": 320.0, "height": 200.0,
-					"url": "/api/media/file/" + name}, content.WriteOptions{})
+			_, err := srv.App.Content().Create(context.Background(), actor, collections.MediaSlug,
+				map[string]any{"alt": "Launch photo"}, content.WriteOptions{Attachment: media.Preset(map[string]any{"filename": name, "mimeType": "image/png", "filesize": float64(1000 + i), "width": 320.0, "height": 200.0,
+					"url": "/api/media/file/" + name})})
 			if err != nil {
 				t.Fatalf("seed media: %v", err)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 )
 
 const allowedOrigin = "http://allowed.example"
@@ -33,7 +34,7 @@ func seedContent(t *testing.T, e *env) {
 
 	actor := &content.Actor{ID: adminID, Email: "admin@example.com", Roles: []string{content.RoleAdmin}}
 	n := func(v int) json.Number { return json.Number(strconv.Itoa(v)) }
-	media := []struct {
+	uploads := []struct {
 		key           string
 		input, system map[string]any
 	}{
@@ -46,8 +47,8 @@ func seedContent(t *testing.T, e *env) {
 			"url": "/api/media/file/notes.txt", "filename": "notes.txt", "mimeType": "text/plain", "filesize": n(47),
 		}},
 	}
-	for _, m := range media {
-		res, err := e.app.Content().CreateWithSystem(context.Background(), actor, collections.MediaSlug, m.input, m.system, content.WriteOptions{})
+	for _, m := range uploads {
+		res, err := e.app.Content().Create(context.Background(), actor, collections.MediaSlug, m.input, content.WriteOptions{Attachment: media.Preset(m.system)})
 		if err != nil {
 			t.Fatalf("seed media %s: %v", m.key, err)
 		}

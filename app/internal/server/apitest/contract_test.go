@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/automatonic/chronos/app/internal/testenv"
 )
 
@@ -515,7 +516,7 @@ func (r *replayer) seedMedia(t *testing.T) {
 	}
 	admin := &content.Actor{ID: 1, Email: "admin@example.com", Roles: []string{content.RoleAdmin}}
 	for i, d := range docs {
-		res, err := r.e.app.Content().CreateWithSystem(context.Background(), admin, collections.MediaSlug, d.input, d.system, content.WriteOptions{})
+		res, err := r.e.app.Content().Create(context.Background(), admin, collections.MediaSlug, d.input, content.WriteOptions{Attachment: media.Preset(d.system)})
 		if err != nil {
 			t.Fatalf("seed media %d: %v", i+1, err)
 		}

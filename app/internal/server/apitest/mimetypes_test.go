@@ -9,6 +9,7 @@ import (
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 )
 
 // seedFile stores a media document for a file of mimeType through the
@@ -16,8 +17,8 @@ import (
 func seedFile(t *testing.T, e *env, filename, mimeType string) string {
 	t.Helper()
 	actor := &content.Actor{ID: 1, Email: "admin@example.com", Roles: []string{content.RoleAdmin}}
-	res, err := e.app.Content().CreateWithSystem(context.Background(), actor, collections.MediaSlug, map[string]any{"alt": filename},
-		map[string]any{"url": "/api/media/file/" + filename, "filename": filename, "mimeType": mimeType, "filesize": json.Number("10")}, content.WriteOptions{})
+	res, err := e.app.Content().Create(context.Background(), actor, collections.MediaSlug, map[string]any{"alt": filename},
+		content.WriteOptions{Attachment: media.Preset{"url": "/api/media/file/" + filename, "filename": filename, "mimeType": mimeType, "filesize": json.Number("10")}})
 	if err != nil {
 		t.Fatalf("seed %s: %v", filename, err)
 	}
@@ -96,8 +97,8 @@ func TestUploadMimeTypes(t *testing.T) {
 		actor := &content.Actor{ID: 1, Email: "admin@example.com", Roles: []string{content.RoleAdmin}}
 		var swapped int64
 		fmt.Sscan(e.get("swapped"), &swapped)
-		if _, err := e.app.Content().UpdateWithSystem(context.Background(), actor, collections.MediaSlug, swapped, map[string]any{},
-			map[string]any{"url": "/api/media/file/swapped.pdf", "filename": "swapped.pdf", "mimeType": "application/pdf", "filesize": json.Number("10")}, content.WriteOptions{}); err != nil {
+		if _, err := e.app.Content().Update(context.Background(), actor, collections.MediaSlug, swapped, map[string]any{},
+			content.WriteOptions{Attachment: media.Preset{"url": "/api/media/file/swapped.pdf", "filename": "swapped.pdf", "mimeType": "application/pdf", "filesize": json.Number("10")}}); err != nil {
 			t.Fatalf("replace the file by a PDF: %v", err)
 		}
 		res = e.do(t, request{Method: "PATCH", Path: "/api/pages/{{old}}?depth=0", Headers: h, Body: `{"title":"Old, edited"}`})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/automatonic/chronos/app/internal/testmodel"
 )
 
@@ -23,8 +24,7 @@ func TestAddedCollection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		photo, err := e.app.Content().CreateWithSystem(context.Background(), actor, collections.MediaSlug, map[string]any{"alt": "Ada"},
-			map[string]any{"url": "/api/media/file/ada.png", "filename": "ada.png", "mimeType": "image/png", "filesize": 10.0}, content.WriteOptions{})
+		photo, err := e.app.Content().Create(context.Background(), actor, collections.MediaSlug, map[string]any{"alt": "Ada"}, content.WriteOptions{Attachment: media.Preset(map[string]any{"url": "/api/media/file/ada.png", "filename": "ada.png", "mimeType": "image/png", "filesize": 10.0})})
 		if err != nil {
 			t.Fatal(err)
 		}
