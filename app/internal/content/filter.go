@@ -155,45 +155,30 @@ func (cp *compiler) cond(c *Collection, fields []Field, qc query.Cond, bad *[]st
 	names := strings.Split(qc.Path, ".")
 	var path []Segment
 	cur := fields
-	top := true
 	for i, name := range names {
-		if name == "" {
-			*bad = append(*bad, qc.Path)
-			return nil, nil
-		}
 		last := i == len(names)-1
-		if top {
-			if t, ok := systemField(c, name); ok && last {
-				path = append(path, Segment{Name: name})
-				return cp.leaf(c, path, t, qc, bad)
-			}
+		if name == "" {
+			return cp.bad(qc, bad)
+		}
+		if t, ok := systemField(c, name); ok && i == 0 && last {
+			return cp.leaf(c, []Segment{{Name: name}}, t, qc, bad)
 		}
 		f, ok := findField(cur, name)
-		if !ok {
+		if !ok && i > 0 {
 			// Inside arrays and blocks rows carry an id, blocks a blockType.
-			if !top && (name == "id" || name == "blockType") && last && len(path) > 0 && path[len(path)-1].Many {
-				path = append(path, Segment{Name: name})
-				return cp.leaf(c, path, Text, qc, bad)
+			if (name == "id" || name == "blockType") && last && path[len(path)-1].Many {
+				return cp.leaf(c, append(path, Segment{Name: name}), Text, qc, bad)
 			}
-			if !top && len(path) > 0 && path[len(path)-1].Field != nil && path[len(path)-1].Field.Type == Blocks {
-				// A field of any block type: search across block types.
-				if bf, ok := blockField(path[len(path)-1].Field, name); ok {
-					f = bf
-				} else {
-					*bad = append(*bad, qc.Path)
-					return nil, nil
-				}
-			} else {
-				*bad = append(*bad, qc.Path)
-				return nil, nil
-			}
+			f, ok = blocksField(path[len(path)-1], name)
+		}
+		if !ok {
+			return cp.bad(qc, bad)
 		}
 		seg := Segment{Name: name, Field: f}
 		switch f.Type {
 		case Group:
 			if last {
-				*bad = append(*bad, qc.Path)
-				return nil, nil
+				return cp.bad(qc, bad)
 			}
 			path = append(path, seg)
 			cur = f.Fields
@@ -202,91 +187,111 @@ func (cp *compiler) cond(c *Collection, fields []Field, qc query.Cond, bad *[]st
 			path = append(path, seg)
 			if last {
 				if qc.Op != query.Exists {
-					*bad = append(*bad, qc.Path)
-					return nil, nil
+					return cp.bad(qc, bad)
 				}
 				return cp.leaf(c, path, f.Type, qc, bad)
 			}
 			cur = f.Fields
-		case Upload, Relationship:
-			seg.Many = f.HasMany
-			path = append(path, seg)
-			if f.Polymorphic() {
-				// {relationTo, value}: query value (an id) or relationTo.
-				if last && qc.Op == query.Exists {
-					return cp.leaf(c, path, f.Type, qc, bad)
-				}
-				rest := names[i+1:]
-				if len(rest) != 1 || (rest[0] != "value" && rest[0] != "relationTo") {
-					*bad = append(*bad, qc.Path)
-					return nil, nil
-				}
-				t := Number
-				if rest[0] == "relationTo" {
-					t = Text
-				}
-				return cp.leaf(c, append(path, Segment{Name: rest[0]}), t, qc, bad)
-			}
-			if last {
-				return cp.leaf(c, path, Number, qc, bad)
-			}
-			// A path through a relation becomes a join on the target.
-			// `all` across a join would ask one related document's scalar
-			// to equal every value: refused on both dialects alike.
-			if cp.depth >= 3 || qc.Op == query.All {
-				*bad = append(*bad, qc.Path)
-				return nil, nil
-			}
-			target, ok := cp.reg.Get(f.RelationTo)
-			if !ok {
-				*bad = append(*bad, qc.Path)
-				return nil, nil
-			}
-			sub := query.Where{Conds: []query.Cond{{Path: strings.Join(names[i+1:], "."), Op: qc.Op, Values: qc.Values}}}
-			inner := compiler{reg: cp.reg, actor: cp.actor, depth: cp.depth + 1}
-			var innerBad []string
-			sf, err := inner.where(target, target.Fields, sub, &innerBad)
-			if len(innerBad) > 0 {
-				*bad = append(*bad, qc.Path)
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			// Never let a join reveal what the caller may not read.
-			rule := target.Access.Read(cp.actor)
-			if !rule.Allow {
-				sf = Filter{False: true}
-			} else if rule.Where != nil {
-				rf, err := inner.where(target, target.Fields, *rule.Where, &innerBad)
-				if err != nil || len(innerBad) > 0 {
-					return nil, fmt.Errorf("access rule of %s: %w", target.Slug, err)
-				}
-				sf = Filter{And: []Filter{sf, rf}}
-			}
-			return &Filter{Cond: &Cond{Path: path, Type: Number, Op: qc.Op, Join: &Join{Target: target, Sub: sf}}}, nil
-		case RichText, JSON:
-			path = append(path, seg)
-			if !last || (qc.Op != query.Exists && qc.Op != query.Like && qc.Op != query.Contains && qc.Op != query.NotLike) {
-				*bad = append(*bad, qc.Path)
-				return nil, nil
-			}
-			return cp.leaf(c, path, f.Type, qc, bad)
 		default:
-			if !last {
-				*bad = append(*bad, qc.Path)
-				return nil, nil
-			}
-			if f.HasMany {
-				seg.Many = true
-			}
-			path = append(path, seg)
-			return cp.leaf(c, path, f.Type, qc, bad)
+			return cp.fieldCond(c, path, seg, names[i+1:], qc, bad)
 		}
-		top = false
 	}
+	return cp.bad(qc, bad)
+}
+
+// bad records the condition's path as one that cannot be queried.
+func (cp *compiler) bad(qc query.Cond, bad *[]string) (*Filter, error) {
 	*bad = append(*bad, qc.Path)
 	return nil, nil
+}
+
+// blocksField finds a field of any block type of the blocks field seg
+// names (a where path searches across block types).
+func blocksField(seg Segment, name string) (*Field, bool) {
+	if seg.Field == nil || seg.Field.Type != Blocks {
+		return nil, false
+	}
+	return blockField(seg.Field, name)
+}
+
+// fieldCond resolves a condition on a field that ends the path or, for a
+// relation, continues into its target (rest: the names after it).
+func (cp *compiler) fieldCond(c *Collection, path []Segment, seg Segment, rest []string, qc query.Cond, bad *[]string) (*Filter, error) {
+	f, last := seg.Field, len(rest) == 0
+	switch f.Type {
+	case Upload, Relationship:
+		seg.Many = f.HasMany
+		return cp.relationCond(c, append(path, seg), f, rest, qc, bad)
+	case RichText, JSON:
+		if !last || (qc.Op != query.Exists && qc.Op != query.Like && qc.Op != query.Contains && qc.Op != query.NotLike) {
+			return cp.bad(qc, bad)
+		}
+		return cp.leaf(c, append(path, seg), f.Type, qc, bad)
+	}
+	if !last {
+		return cp.bad(qc, bad)
+	}
+	seg.Many = f.HasMany
+	return cp.leaf(c, append(path, seg), f.Type, qc, bad)
+}
+
+// relationCond resolves a condition on a relation field (path ends with
+// it): its id, a polymorphic value's relationTo or value, or a field of the
+// target through a join.
+func (cp *compiler) relationCond(c *Collection, path []Segment, f *Field, rest []string, qc query.Cond, bad *[]string) (*Filter, error) {
+	last := len(rest) == 0
+	if f.Polymorphic() {
+		// {relationTo, value}: query value (an id) or relationTo.
+		if last && qc.Op == query.Exists {
+			return cp.leaf(c, path, f.Type, qc, bad)
+		}
+		if len(rest) != 1 || (rest[0] != "value" && rest[0] != "relationTo") {
+			return cp.bad(qc, bad)
+		}
+		t := Number
+		if rest[0] == "relationTo" {
+			t = Text
+		}
+		return cp.leaf(c, append(path, Segment{Name: rest[0]}), t, qc, bad)
+	}
+	if last {
+		return cp.leaf(c, path, Number, qc, bad)
+	}
+	// A path through a relation becomes a join on the target.
+	// `all` across a join would ask one related document's scalar
+	// to equal every value: refused on both dialects alike.
+	target, ok := cp.reg.Get(f.RelationTo)
+	if cp.depth >= 3 || qc.Op == query.All || !ok {
+		return cp.bad(qc, bad)
+	}
+	return cp.join(path, target, rest, qc, bad)
+}
+
+// join compiles the rest of a path on the relation's target, limited to
+// what the caller may read there.
+func (cp *compiler) join(path []Segment, target *Collection, rest []string, qc query.Cond, bad *[]string) (*Filter, error) {
+	sub := query.Where{Conds: []query.Cond{{Path: strings.Join(rest, "."), Op: qc.Op, Values: qc.Values}}}
+	inner := compiler{reg: cp.reg, actor: cp.actor, depth: cp.depth + 1}
+	var innerBad []string
+	sf, err := inner.where(target, target.Fields, sub, &innerBad)
+	if len(innerBad) > 0 {
+		return cp.bad(qc, bad)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Never let a join reveal what the caller may not read.
+	rule := target.Access.Read(cp.actor)
+	if !rule.Allow {
+		sf = Filter{False: true}
+	} else if rule.Where != nil {
+		rf, err := inner.where(target, target.Fields, *rule.Where, &innerBad)
+		if err != nil || len(innerBad) > 0 {
+			return nil, fmt.Errorf("access rule of %s: %w", target.Slug, err)
+		}
+		sf = Filter{And: []Filter{sf, rf}}
+	}
+	return &Filter{Cond: &Cond{Path: path, Type: Number, Op: qc.Op, Join: &Join{Target: target, Sub: sf}}}, nil
 }
 
 func blockField(blocks *Field, name string) (*Field, bool) {

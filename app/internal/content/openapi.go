@@ -26,132 +26,26 @@ func (r *Registry) OpenAPI(serverURL, version string, o SchemaOptions) ([]byte, 
 	} {
 		schemas[k] = v
 	}
-	paths := map[string]any{}
-	errResp := func(desc string) map[string]any {
-		return map[string]any{"description": desc, "content": jsonContent(ref("Error"))}
-	}
-	common := map[string]any{
-		"400": errResp("Validation or query error"),
-		"403": errResp("Not allowed"),
-		"404": errResp("Not found"),
+	b := &openAPIBuilder{schemas: schemas, paths: map[string]any{}}
+	b.common = map[string]any{
+		"400": b.errResp("Validation or query error"),
+		"403": b.errResp("Not allowed"),
+		"404": b.errResp("Not found"),
 	}
 	for _, c := range r.order {
-		name := TypeName(c.Slug)
-		schemas[name+"List"] = listSchema(ref(name))
-		findParams := []any{
-			qp("where", "Payload where clause in qs bracket syntax, e.g. where[slug][equals]=home", "object"),
-			qp("sort", "Comma-separated fields; '-' prefix for descending (indexed fields only)", "string"),
-			qp("limit", "Page size (default 10; 0 = all)", "integer"),
-			qp("page", "Page number (1-based)", "integer"),
-			qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
-			qp("select", "Field projection: select[field]=true|false", "object"),
-			qp("populate", "Projection of populated documents: populate[<collection>][<field>]=true", "object"),
-			qp("draft", "Read latest drafts (signed-in callers)", "boolean"),
-			qp("pagination", "false returns every document", "boolean"),
-			qp("richText", "html adds <field>_html beside rich text fields", "string"),
-		}
-		list := map[string]any{
-			"summary": "Find " + c.Plural, "operationId": "find" + name, "parameters": findParams,
-			"responses": merge(common, map[string]any{"200": map[string]any{"description": "A page of documents", "content": jsonContent(ref(name + "List"))}}),
-		}
-		item := map[string]any{
-			"get": map[string]any{
-				"summary": "Find a " + c.Singular + " by id", "operationId": "find" + name + "ByID", "parameters": []any{pathID(), findParams[4], findParams[5], findParams[7]},
-				"responses": merge(common, map[string]any{"200": map[string]any{"description": "The document", "content": jsonContent(ref(name))}}),
-			},
-		}
-		p := map[string]any{"get": list}
-		docEnv := obj(map[string]any{"doc": ref(name), "message": str()}, "doc", "message")
-		if !c.Auth {
-			write := map[string]any{"required": true, "content": jsonContent(ref(name))}
-			if c.Upload {
-				write = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": obj(map[string]any{
-					"file": map[string]any{"type": "string", "format": "binary"}, "_payload": map[string]any{"type": "string", "description": "JSON of the other fields"},
-					"alt": str(),
-				}, "file")}}}
-			}
-			p["post"] = map[string]any{"summary": "Create a " + c.Singular, "operationId": "create" + name, "requestBody": write,
-				"responses": merge(common, map[string]any{"201": map[string]any{"description": "Created", "content": jsonContent(docEnv)}})}
-			item["patch"] = map[string]any{"summary": "Update a " + c.Singular, "operationId": "update" + name, "parameters": []any{pathID()},
-				"requestBody": write, "responses": merge(common, map[string]any{"200": map[string]any{"description": "Updated", "content": jsonContent(docEnv)}})}
-			item["delete"] = map[string]any{"summary": "Delete a " + c.Singular, "operationId": "delete" + name, "parameters": []any{pathID()},
-				"responses": merge(common, map[string]any{"200": map[string]any{"description": "Deleted", "content": jsonContent(docEnv)}})}
-		}
-		paths["/api/"+c.Slug] = p
-		paths["/api/"+c.Slug+"/{id}"] = item
-		paths["/api/"+c.Slug+"/count"] = map[string]any{"get": map[string]any{
-			"summary": "Count " + c.Plural, "operationId": "count" + name, "parameters": []any{findParams[0]},
-			"responses": merge(common, map[string]any{"200": map[string]any{"description": "Count", "content": jsonContent(obj(map[string]any{"totalDocs": map[string]any{"type": "integer"}}, "totalDocs"))}}),
-		}}
-		if c.Drafts {
-			vname := name + "Version"
-			schemas[vname] = obj(map[string]any{
-				"id": map[string]any{"type": "number"}, "parent": map[string]any{"oneOf": []any{map[string]any{"type": "number"}, ref(name)}},
-				"version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
-			}, "id", "parent", "version")
-			schemas[vname+"List"] = listSchema(ref(vname))
-			paths["/api/"+c.Slug+"/versions"] = map[string]any{"get": map[string]any{
-				"summary": "Find versions of " + c.Plural, "operationId": "find" + name + "Versions", "parameters": findParams[:5],
-				"responses": merge(common, map[string]any{"200": map[string]any{"description": "Versions", "content": jsonContent(ref(vname + "List"))}}),
-			}}
-			paths["/api/"+c.Slug+"/versions/{id}"] = map[string]any{
-				"get": map[string]any{"summary": "Find a version", "operationId": "find" + name + "VersionByID", "parameters": []any{pathID()},
-					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Version", "content": jsonContent(ref(vname))}})},
-				"post": map[string]any{"summary": "Restore a version", "operationId": "restore" + name + "Version", "parameters": []any{pathID()},
-					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Restored document", "content": jsonContent(ref(name))}})},
-			}
-		}
+		b.collectionPaths(c)
 	}
 	for _, g := range r.globals {
-		name := TypeName(g.Slug)
-		readParams := []any{
-			qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
-			qp("select", "Field projection: select[field]=true|false", "object"),
-			qp("populate", "Projection of populated documents: populate[<collection>][<field>]=true", "object"),
-			qp("draft", "Read the latest draft (signed-in callers)", "boolean"),
-		}
-		paths["/api/globals/"+g.Slug] = map[string]any{
-			"get": map[string]any{"summary": "Read the " + g.Singular + " global", "operationId": "findGlobal" + name, "parameters": readParams,
-				"responses": merge(common, map[string]any{"200": map[string]any{"description": "The global (its empty shape when never saved)", "content": jsonContent(ref(name))}})},
-			"post": map[string]any{"summary": "Update the " + g.Singular + " global", "operationId": "updateGlobal" + name, "parameters": readParams,
-				"requestBody": map[string]any{"required": true, "content": jsonContent(ref(name))},
-				"responses":   merge(common, map[string]any{"200": map[string]any{"description": "Updated", "content": jsonContent(obj(map[string]any{"message": str(), "result": ref(name)}, "message", "result"))}})},
-		}
-		paths["/api/globals/"+g.Slug+"/access"] = map[string]any{"post": map[string]any{"summary": "The caller's permissions on " + g.Singular, "operationId": "globalAccess" + name,
-			"responses": merge(common, map[string]any{"200": map[string]any{"description": "Permissions", "content": jsonContent(obj(map[string]any{"read": map[string]any{}, "update": map[string]any{}}))}})}}
-		if g.Drafts {
-			vname := name + "Version"
-			schemas[vname] = obj(map[string]any{
-				"id": map[string]any{"type": "number"}, "version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
-			}, "id", "version")
-			schemas[vname+"List"] = listSchema(ref(vname))
-			paths["/api/globals/"+g.Slug+"/versions"] = map[string]any{"get": map[string]any{"summary": "Versions of " + g.Singular, "operationId": "findGlobalVersions" + name,
-				"responses": merge(common, map[string]any{"200": map[string]any{"description": "Versions", "content": jsonContent(ref(vname + "List"))}})}}
-			paths["/api/globals/"+g.Slug+"/versions/{id}"] = map[string]any{
-				"get": map[string]any{"summary": "A version of " + g.Singular, "operationId": "findGlobalVersion" + name, "parameters": []any{pathID()},
-					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Version", "content": jsonContent(ref(vname))}})},
-				"post": map[string]any{"summary": "Restore a version of " + g.Singular, "operationId": "restoreGlobalVersion" + name, "parameters": []any{pathID()},
-					"responses": merge(common, map[string]any{"200": map[string]any{"description": "Restored", "content": jsonContent(obj(map[string]any{"doc": ref(name), "message": str()}, "doc", "message"))}})},
-			}
-		}
+		b.globalPaths(g)
 	}
 	if au, ok := r.AuthCollection(); ok {
-		paths["/api/"+au.Slug+"/login"] = map[string]any{"post": map[string]any{
-			"summary": "Sign in", "operationId": "login",
-			"requestBody": map[string]any{"required": true, "content": jsonContent(obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "password": str()}, "email", "password"))},
-			"responses": map[string]any{
-				"200": map[string]any{"description": "Signed in; sets the payload-token cookie", "content": jsonContent(obj(map[string]any{"message": str(), "token": str(), "exp": map[string]any{"type": "integer"}, "user": ref(TypeName(au.Slug))}, "token", "user"))},
-				"400": errResp("Missing fields"), "401": errResp("Wrong email or password, or locked"), "429": errResp("Too many attempts"),
-			},
-		}}
-		paths["/api/"+au.Slug+"/me"] = map[string]any{"get": map[string]any{"summary": "The caller's account", "operationId": "me",
-			"responses": map[string]any{"200": map[string]any{"description": "user is null when anonymous", "content": jsonContent(obj(map[string]any{"user": map[string]any{"oneOf": []any{ref(TypeName(au.Slug)), map[string]any{"type": "null"}}}, "message": str()}, "message"))}}}}
+		b.authPaths(au)
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",
 		"info":    map[string]any{"title": "Chronos CMS REST API (Payload 3 dialect)", "version": version},
 		"servers": []any{map[string]any{"url": serverURL}},
-		"paths":   paths,
+		"paths":   b.paths,
 		"components": map[string]any{
 			"schemas": schemas,
 			"securitySchemes": map[string]any{
@@ -163,6 +57,151 @@ func (r *Registry) OpenAPI(serverURL, version string, o SchemaOptions) ([]byte, 
 		"security": []any{map[string]any{"jwt": []any{}}, map[string]any{"cookie": []any{}}, map[string]any{"apiKey": []any{}}, map[string]any{}},
 	}
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// openAPIBuilder collects the paths and component schemas of the OpenAPI
+// document.
+type openAPIBuilder struct {
+	schemas map[string]any
+	paths   map[string]any
+	common  map[string]any // the error responses of every operation
+}
+
+func (b *openAPIBuilder) errResp(desc string) map[string]any {
+	return map[string]any{"description": desc, "content": jsonContent(ref("Error"))}
+}
+
+// collectionPaths adds the find, count, by-id and (unless auth) write
+// operations of collection c, and its versions with drafts.
+func (b *openAPIBuilder) collectionPaths(c *Collection) {
+	name := TypeName(c.Slug)
+	b.schemas[name+"List"] = listSchema(ref(name))
+	findParams := []any{
+		qp("where", "Payload where clause in qs bracket syntax, e.g. where[slug][equals]=home", "object"),
+		qp("sort", "Comma-separated fields; '-' prefix for descending (indexed fields only)", "string"),
+		qp("limit", "Page size (default 10; 0 = all)", "integer"),
+		qp("page", "Page number (1-based)", "integer"),
+		qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
+		qp("select", "Field projection: select[field]=true|false", "object"),
+		qp("populate", "Projection of populated documents: populate[<collection>][<field>]=true", "object"),
+		qp("draft", "Read latest drafts (signed-in callers)", "boolean"),
+		qp("pagination", "false returns every document", "boolean"),
+		qp("richText", "html adds <field>_html beside rich text fields", "string"),
+	}
+	list := map[string]any{
+		"summary": "Find " + c.Plural, "operationId": "find" + name, "parameters": findParams,
+		"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "A page of documents", "content": jsonContent(ref(name + "List"))}}),
+	}
+	item := map[string]any{
+		"get": map[string]any{
+			"summary": "Find a " + c.Singular + " by id", "operationId": "find" + name + "ByID", "parameters": []any{pathID(), findParams[4], findParams[5], findParams[7]},
+			"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "The document", "content": jsonContent(ref(name))}}),
+		},
+	}
+	p := map[string]any{"get": list}
+	docEnv := obj(map[string]any{"doc": ref(name), "message": str()}, "doc", "message")
+	if !c.Auth {
+		b.writePaths(c, name, p, item, docEnv)
+	}
+	b.paths["/api/"+c.Slug] = p
+	b.paths["/api/"+c.Slug+"/{id}"] = item
+	b.paths["/api/"+c.Slug+"/count"] = map[string]any{"get": map[string]any{
+		"summary": "Count " + c.Plural, "operationId": "count" + name, "parameters": []any{findParams[0]},
+		"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Count", "content": jsonContent(obj(map[string]any{"totalDocs": map[string]any{"type": "integer"}}, "totalDocs"))}}),
+	}}
+	if c.Drafts {
+		b.versionPaths(c, name, findParams)
+	}
+}
+
+// writePaths adds create, update and delete of collection c (multipart
+// for an upload collection).
+func (b *openAPIBuilder) writePaths(c *Collection, name string, p, item, docEnv map[string]any) {
+	write := map[string]any{"required": true, "content": jsonContent(ref(name))}
+	if c.Upload {
+		write = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": obj(map[string]any{
+			"file": map[string]any{"type": "string", "format": "binary"}, "_payload": map[string]any{"type": "string", "description": "JSON of the other fields"},
+			"alt": str(),
+		}, "file")}}}
+	}
+	p["post"] = map[string]any{"summary": "Create a " + c.Singular, "operationId": "create" + name, "requestBody": write,
+		"responses": merge(b.common, map[string]any{"201": map[string]any{"description": "Created", "content": jsonContent(docEnv)}})}
+	item["patch"] = map[string]any{"summary": "Update a " + c.Singular, "operationId": "update" + name, "parameters": []any{pathID()},
+		"requestBody": write, "responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Updated", "content": jsonContent(docEnv)}})}
+	item["delete"] = map[string]any{"summary": "Delete a " + c.Singular, "operationId": "delete" + name, "parameters": []any{pathID()},
+		"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Deleted", "content": jsonContent(docEnv)}})}
+}
+
+// versionPaths adds the versions operations of a drafts collection.
+func (b *openAPIBuilder) versionPaths(c *Collection, name string, findParams []any) {
+	vname := name + "Version"
+	b.schemas[vname] = obj(map[string]any{
+		"id": map[string]any{"type": "number"}, "parent": map[string]any{"oneOf": []any{map[string]any{"type": "number"}, ref(name)}},
+		"version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
+	}, "id", "parent", "version")
+	b.schemas[vname+"List"] = listSchema(ref(vname))
+	b.paths["/api/"+c.Slug+"/versions"] = map[string]any{"get": map[string]any{
+		"summary": "Find versions of " + c.Plural, "operationId": "find" + name + "Versions", "parameters": findParams[:5],
+		"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Versions", "content": jsonContent(ref(vname + "List"))}}),
+	}}
+	b.paths["/api/"+c.Slug+"/versions/{id}"] = map[string]any{
+		"get": map[string]any{"summary": "Find a version", "operationId": "find" + name + "VersionByID", "parameters": []any{pathID()},
+			"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Version", "content": jsonContent(ref(vname))}})},
+		"post": map[string]any{"summary": "Restore a version", "operationId": "restore" + name + "Version", "parameters": []any{pathID()},
+			"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Restored document", "content": jsonContent(ref(name))}})},
+	}
+}
+
+// globalPaths adds the read, update, access and versions operations of
+// global g.
+func (b *openAPIBuilder) globalPaths(g *Collection) {
+	name := TypeName(g.Slug)
+	readParams := []any{
+		qp("depth", "Relationship population depth (default 2, max 10)", "integer"),
+		qp("select", "Field projection: select[field]=true|false", "object"),
+		qp("populate", "Projection of populated documents: populate[<collection>][<field>]=true", "object"),
+		qp("draft", "Read the latest draft (signed-in callers)", "boolean"),
+	}
+	b.paths["/api/globals/"+g.Slug] = map[string]any{
+		"get": map[string]any{"summary": "Read the " + g.Singular + " global", "operationId": "findGlobal" + name, "parameters": readParams,
+			"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "The global (its empty shape when never saved)", "content": jsonContent(ref(name))}})},
+		"post": map[string]any{"summary": "Update the " + g.Singular + " global", "operationId": "updateGlobal" + name, "parameters": readParams,
+			"requestBody": map[string]any{"required": true, "content": jsonContent(ref(name))},
+			"responses":   merge(b.common, map[string]any{"200": map[string]any{"description": "Updated", "content": jsonContent(obj(map[string]any{"message": str(), "result": ref(name)}, "message", "result"))}})},
+	}
+	b.paths["/api/globals/"+g.Slug+"/access"] = map[string]any{"post": map[string]any{"summary": "The caller's permissions on " + g.Singular, "operationId": "globalAccess" + name,
+		"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Permissions", "content": jsonContent(obj(map[string]any{"read": map[string]any{}, "update": map[string]any{}}))}})}}
+	if g.Drafts {
+		vname := name + "Version"
+		b.schemas[vname] = obj(map[string]any{
+			"id": map[string]any{"type": "number"}, "version": ref(name), "createdAt": dateTime(), "updatedAt": dateTime(), "latest": map[string]any{"type": "boolean"},
+		}, "id", "version")
+		b.schemas[vname+"List"] = listSchema(ref(vname))
+		b.paths["/api/globals/"+g.Slug+"/versions"] = map[string]any{"get": map[string]any{"summary": "Versions of " + g.Singular, "operationId": "findGlobalVersions" + name,
+			"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Versions", "content": jsonContent(ref(vname + "List"))}})}}
+		b.paths["/api/globals/"+g.Slug+"/versions/{id}"] = map[string]any{
+			"get": map[string]any{"summary": "A version of " + g.Singular, "operationId": "findGlobalVersion" + name, "parameters": []any{pathID()},
+				"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Version", "content": jsonContent(ref(vname))}})},
+			"post": map[string]any{"summary": "Restore a version of " + g.Singular, "operationId": "restoreGlobalVersion" + name, "parameters": []any{pathID()},
+				"responses": merge(b.common, map[string]any{"200": map[string]any{"description": "Restored", "content": jsonContent(obj(map[string]any{"doc": ref(name), "message": str()}, "doc", "message"))}})},
+		}
+	}
+
+}
+
+// authPaths adds login and me of the auth collection.
+func (b *openAPIBuilder) authPaths(au *Collection) {
+	b.paths["/api/"+au.Slug+"/login"] = map[string]any{"post": map[string]any{
+		"summary": "Sign in", "operationId": "login",
+		"requestBody": map[string]any{"required": true, "content": jsonContent(obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "password": str()}, "email", "password"))},
+		"responses": map[string]any{
+			"200": map[string]any{"description": "Signed in; sets the payload-token cookie", "content": jsonContent(obj(map[string]any{"message": str(), "token": str(), "exp": map[string]any{"type": "integer"}, "user": ref(TypeName(au.Slug))}, "token", "user"))},
+			"400": b.errResp("Missing fields"), "401": b.errResp("Wrong email or password, or locked"), "429": b.errResp("Too many attempts"),
+		},
+	}}
+	b.paths["/api/"+au.Slug+"/me"] = map[string]any{"get": map[string]any{"summary": "The caller's account", "operationId": "me",
+		"responses": map[string]any{"200": map[string]any{"description": "user is null when anonymous", "content": jsonContent(obj(map[string]any{"user": map[string]any{"oneOf": []any{ref(TypeName(au.Slug)), map[string]any{"type": "null"}}}, "message": str()}, "message"))}}}}
+
 }
 
 // componentSchemas are the content JSON Schema's definitions of every

@@ -657,63 +657,24 @@ func (s *Service) fixSlug(c *Collection, data map[string]any, v *validator) {
 // in base (nil on create) is kept, as Payload keeps it, so editing around
 // it still saves — a write cannot add a reference to a missing document.
 func (s *Service) checkRelations(ctx context.Context, c *Collection, data, base map[string]any, known knownIDs, v *validator) error {
-	want := map[string]map[int64][]string{}
-	labels := map[string]string{}
-	add := func(target string, id int64, path, label string) {
-		if want[target] == nil {
-			want[target] = map[int64][]string{}
-		}
-		want[target][id] = append(want[target][id], path)
-		labels[path] = label
+	want := s.wantedRelations(c, data, base, v)
+	stored, err := s.storedRelations(ctx, want, known)
+	if err != nil {
+		return err
 	}
-	had := map[relKey]bool{}
-	eachRelation(c.Fields, base, true, func(r relRef) {
-		if id, ok := RelationID(r.get()); ok && r.node != "" {
-			had[relKey{r.target, id}] = true
+	for _, slug := range slices.Sorted(maps.Keys(want.ids)) {
+		if target, ok := s.reg.Get(slug); ok {
+			reportMissing(target, want, known, stored[target], v)
 		}
-	})
-	Walk(c.Fields, data, func(vis Visit) bool {
-		f := vis.Field
-		if vis.Value == nil {
-			return true
-		}
-		if f.Type == RichText {
-			eachRichTextRelation(vis.Value, func(r relRef) {
-				id, _ := RelationID(r.get())
-				target, ok := s.reg.Get(r.target)
-				if !ok || (r.node == "upload" && !target.Upload) {
-					v.errs = append(v.errs, FieldError{Path: vis.Path, Label: f.label(),
-						Message: "This rich text field has a " + r.node + " to a collection it cannot point at."})
-					return
-				}
-				if !had[relKey{r.target, id}] {
-					add(r.target, id, vis.Path, f.label())
-				}
-			})
-			return true
-		}
-		if !f.IsRelation() {
-			return true
-		}
-		vals := []any{vis.Value}
-		if f.HasMany {
-			vals, _ = vis.Value.([]any)
-		}
-		for _, it := range vals {
-			target, idv := f.RelationTo, it
-			if f.Polymorphic() {
-				m, _ := it.(map[string]any)
-				target, _ = m["relationTo"].(string)
-				idv = m["value"]
-			}
-			if id, ok := RelationID(idv); ok {
-				add(target, id, vis.Path, f.label())
-			}
-		}
-		return true
-	})
+	}
+	return s.checkMimeTypes(ctx, c, data, base, v)
+}
+
+// storedRelations asks the store, in one call, which wanted ids not known
+// already are stored, by target collection.
+func (s *Service) storedRelations(ctx context.Context, want *relWants, known knownIDs) (map[*Collection][]int64, error) {
 	ask := map[*Collection][]int64{}
-	for slug, ids := range want {
+	for slug, ids := range want.ids {
 		if target, ok := s.reg.Get(slug); ok {
 			for id := range ids {
 				if !known[slug][id] {
@@ -722,37 +683,112 @@ func (s *Service) checkRelations(ctx context.Context, c *Collection, data, base 
 			}
 		}
 	}
-	stored := map[*Collection][]int64{}
-	if len(ask) > 0 {
-		var err error
-		if stored, err = s.store.Existing(ctx, ask); err != nil {
-			return fmt.Errorf("check relations: %w", err)
+	if len(ask) == 0 {
+		return nil, nil
+	}
+	stored, err := s.store.Existing(ctx, ask)
+	if err != nil {
+		return nil, fmt.Errorf("check relations: %w", err)
+	}
+	return stored, nil
+}
+
+// relWants are the documents a write references: by target collection and
+// id, the paths that name each, and each path's label.
+type relWants struct {
+	ids    map[string]map[int64][]string
+	labels map[string]string
+}
+
+func (w *relWants) add(target string, id int64, path, label string) {
+	if w.ids[target] == nil {
+		w.ids[target] = map[int64][]string{}
+	}
+	w.ids[target][id] = append(w.ids[target][id], path)
+	w.labels[path] = label
+}
+
+// wantedRelations collects the references of data that must exist:
+// relation fields, and rich text relations not already held by base (a
+// rich text node that may not point at its target is an error at once).
+func (s *Service) wantedRelations(c *Collection, data, base map[string]any, v *validator) *relWants {
+	want := &relWants{ids: map[string]map[int64][]string{}, labels: map[string]string{}}
+	had := map[relKey]bool{}
+	eachRelation(c.Fields, base, true, func(r relRef) {
+		if id, ok := RelationID(r.get()); ok && r.node != "" {
+			had[relKey{r.target, id}] = true
+		}
+	})
+	Walk(c.Fields, data, func(vis Visit) bool {
+		switch f := vis.Field; {
+		case vis.Value == nil:
+		case f.Type == RichText:
+			s.wantRichText(vis, had, want, v)
+		case f.IsRelation():
+			wantRelationField(vis, want)
+		}
+		return true
+	})
+	return want
+}
+
+// wantRichText adds the relations of one rich text value.
+func (s *Service) wantRichText(vis Visit, had map[relKey]bool, want *relWants, v *validator) {
+	f := vis.Field
+	eachRichTextRelation(vis.Value, func(r relRef) {
+		id, _ := RelationID(r.get())
+		target, ok := s.reg.Get(r.target)
+		if !ok || (r.node == "upload" && !target.Upload) {
+			v.errs = append(v.errs, FieldError{Path: vis.Path, Label: f.label(),
+				Message: "This rich text field has a " + r.node + " to a collection it cannot point at."})
+			return
+		}
+		if !had[relKey{r.target, id}] {
+			want.add(r.target, id, vis.Path, f.label())
+		}
+	})
+}
+
+// wantRelationField adds the ids of one relationship or upload value.
+func wantRelationField(vis Visit, want *relWants) {
+	f := vis.Field
+	vals := []any{vis.Value}
+	if f.HasMany {
+		vals, _ = vis.Value.([]any)
+	}
+	for _, it := range vals {
+		target, idv := f.RelationTo, it
+		if f.Polymorphic() {
+			m, _ := it.(map[string]any)
+			target, _ = m["relationTo"].(string)
+			idv = m["value"]
+		}
+		if id, ok := RelationID(idv); ok {
+			want.add(target, id, vis.Path, f.label())
 		}
 	}
-	for _, slug := range slices.Sorted(maps.Keys(want)) {
-		target, ok := s.reg.Get(slug)
-		if !ok {
+}
+
+// reportMissing adds one error per path naming a wanted id of target that
+// is neither stored nor known.
+func reportMissing(target *Collection, want *relWants, known knownIDs, stored []int64, v *validator) {
+	slug := target.Slug
+	found := map[int64]bool{}
+	for _, id := range stored {
+		found[id] = true
+	}
+	missing := map[string][]string{}
+	for _, id := range slices.Sorted(maps.Keys(want.ids[slug])) {
+		if found[id] || known[slug][id] {
 			continue
 		}
-		ids := slices.Sorted(maps.Keys(want[slug]))
-		found := map[int64]bool{}
-		for _, id := range stored[target] {
-			found[id] = true
-		}
-		missing := map[string][]string{}
-		for _, id := range ids {
-			if found[id] || known[slug][id] {
-				continue
-			}
-			for _, p := range want[slug][id] {
-				missing[p] = append(missing[p], strconv.FormatInt(id, 10))
-			}
-		}
-		for _, p := range slices.Sorted(maps.Keys(missing)) {
-			v.errs = append(v.errs, FieldError{Path: p, Label: labels[p], Message: "This relationship field has the following invalid relationships: " + strings.Join(missing[p], " ")})
+		for _, p := range want.ids[slug][id] {
+			missing[p] = append(missing[p], strconv.FormatInt(id, 10))
 		}
 	}
-	return s.checkMimeTypes(ctx, c, data, base, v)
+	for _, p := range slices.Sorted(maps.Keys(missing)) {
+		v.errs = append(v.errs, FieldError{Path: p, Label: want.labels[p], Message: "This relationship field has the following invalid relationships: " + strings.Join(missing[p], " ")})
+	}
 }
 
 // relKey names one referenced document.
@@ -851,14 +887,17 @@ func (s *Service) later(fn func()) {
 	fn()
 }
 
-func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec Record, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+// updateBase returns what an update starts from: the latest version of a
+// drafts document, else the stored data, with the behaviour's read-only
+// values over it and dangling relations pruned (with the ids known stored).
+func (s *Service) updateBase(ctx context.Context, c *Collection, rec Record, system map[string]any) (map[string]any, Version, knownIDs, error) {
 	base := rec.Data
 	var latest Version
 	if c.Drafts {
 		if v, err := s.store.LatestVersion(ctx, c, rec.ID); err == nil {
 			base, latest = v.Data, v
 		} else if !errors.Is(err, ErrNotFound) {
-			return WriteResult{}, fmt.Errorf("latest version: %w", err)
+			return nil, latest, nil, fmt.Errorf("latest version: %w", err)
 		}
 	}
 	if system != nil {
@@ -866,7 +905,12 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		maps.Copy(merged, system)
 		base = merged
 	}
-	base, known, perr := s.pruneDangling(ctx, c, base)
+	base, known, err := s.pruneDangling(ctx, c, base)
+	return base, latest, known, err
+}
+
+func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec Record, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
+	base, latest, known, perr := s.updateBase(ctx, c, rec, system)
 	if perr != nil {
 		return WriteResult{}, perr
 	}
@@ -895,20 +939,7 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 	now := s.now().UTC()
 	wasPublished := rec.Status == StatusPublished
 	if draftOnly {
-		ver, err := s.saveDraft(ctx, c, latest, Version{Parent: rec.ID, Latest: true, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Data: data}, opts.Autosave)
-		if err != nil {
-			return WriteResult{}, s.writeError(c, rec.ID, err)
-		}
-		draft := Record{ID: rec.ID, CreatedAt: rec.CreatedAt, UpdatedAt: ver.UpdatedAt, Status: StatusDraft, Data: data}
-		docs, err := s.docs(ctx, actor, c, []Record{draft}, opts.ReadOptions)
-		if err != nil {
-			return WriteResult{}, err
-		}
-		msg := "Draft saved successfully."
-		if opts.Autosave {
-			msg = "Autosaved successfully."
-		}
-		return WriteResult{Doc: docs[0], Message: msg}, nil
+		return s.updateDraft(ctx, actor, c, rec, latest, data, now, opts)
 	}
 	rec.Data, rec.Status, rec.UpdatedAt = data, status, now
 	err := s.store.InTx(ctx, func(tx Store) error {
@@ -937,6 +968,25 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		s.emit(ctx, "unpublish", c, rec)
 	}
 	return WriteResult{Doc: docs[0], Message: "Updated successfully."}, nil
+}
+
+// updateDraft saves data as a draft version of rec, leaving the published
+// document as it is.
+func (s *Service) updateDraft(ctx context.Context, actor *Actor, c *Collection, rec Record, latest Version, data map[string]any, now time.Time, opts WriteOptions) (WriteResult, error) {
+	ver, err := s.saveDraft(ctx, c, latest, Version{Parent: rec.ID, Latest: true, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Data: data}, opts.Autosave)
+	if err != nil {
+		return WriteResult{}, s.writeError(c, rec.ID, err)
+	}
+	draft := Record{ID: rec.ID, CreatedAt: rec.CreatedAt, UpdatedAt: ver.UpdatedAt, Status: StatusDraft, Data: data}
+	docs, err := s.docs(ctx, actor, c, []Record{draft}, opts.ReadOptions)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	msg := "Draft saved successfully."
+	if opts.Autosave {
+		msg = "Autosaved successfully."
+	}
+	return WriteResult{Doc: docs[0], Message: msg}, nil
 }
 
 func (s *Service) written(c *Collection) {
