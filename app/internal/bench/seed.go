@@ -70,23 +70,7 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 	actor := &content.Actor{ID: u.ID, Email: u.Email, Roles: u.Roles}
 	workers := max(1, opts.Workers)
 
-	mediaIDs := make([]int64, opts.Media)
-	if opts.Bulk != nil {
-		err = bulk(ctx, svc, actor, opts.Bulk, collections.MediaSlug, 0, opts.Media, workers, mediaIDs, func(i int) (map[string]any, any) {
-			in, sys := mediaDoc(i)
-			return in, sys // a media.Preset
-		})
-	} else {
-		err = parallel(ctx, opts.Media, workers, func(ctx context.Context, i int) error {
-			in, sys := mediaDoc(i)
-			res, err := svc.Create(ctx, actor, collections.MediaSlug, in, content.WriteOptions{Attachment: sys}) // a media.Preset
-			if err != nil {
-				return fmt.Errorf("bench: seed media %d: %w", i, err)
-			}
-			mediaIDs[i], err = docID(res.Doc)
-			return err
-		})
-	}
+	mediaIDs, err := seedMedia(ctx, svc, actor, opts, workers)
 	if err != nil {
 		return nil, err
 	}
@@ -110,33 +94,7 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 	for i := range opts.Pages {
 		ds.Slugs[i] = pageSlug(i)
 	}
-	if opts.Bulk != nil {
-		page := func(i int) (map[string]any, any) { return input(i), nil }
-		if err := bulk(ctx, svc, actor, opts.Bulk, collections.PagesSlug, 0, first, workers, ds.PageIDs, page); err != nil {
-			return nil, err
-		}
-		if err := bulk(ctx, svc, actor, opts.Bulk, collections.PagesSlug, first, opts.Pages, workers, ds.PageIDs, page); err != nil {
-			return nil, err
-		}
-		if err := seedGlobals(ctx, svc, actor, ds.PageIDs); err != nil {
-			return nil, err
-		}
-		ds.SeedTime = time.Since(start)
-		return ds, nil
-	}
-	create := func(ctx context.Context, i int) error {
-		in := input(i)
-		res, err := svc.Create(ctx, actor, collections.PagesSlug, in, content.WriteOptions{})
-		if err != nil {
-			return fmt.Errorf("bench: seed page %d: %w", i, err)
-		}
-		ds.PageIDs[i], err = docID(res.Doc)
-		return err
-	}
-	if err := parallel(ctx, first, workers, create); err != nil {
-		return nil, err
-	}
-	if err := parallel(ctx, opts.Pages-first, workers, func(ctx context.Context, i int) error { return create(ctx, i+first) }); err != nil {
+	if err := seedPages(ctx, svc, actor, opts, workers, first, input, ds.PageIDs); err != nil {
 		return nil, err
 	}
 	if err := seedGlobals(ctx, svc, actor, ds.PageIDs); err != nil {
@@ -144,6 +102,52 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 	}
 	ds.SeedTime = time.Since(start)
 	return ds, nil
+}
+
+// seedMedia creates opts.Media media documents (metadata, no files) and
+// returns their ids.
+func seedMedia(ctx context.Context, svc *content.Service, actor *content.Actor, opts SeedOptions, workers int) ([]int64, error) {
+	ids := make([]int64, opts.Media)
+	if opts.Bulk != nil {
+		return ids, bulk(ctx, svc, actor, opts.Bulk, collections.MediaSlug, 0, opts.Media, workers, ids, func(i int) (map[string]any, any) {
+			in, sys := mediaDoc(i)
+			return in, sys // a media.Preset
+		})
+	}
+	return ids, parallel(ctx, opts.Media, workers, func(ctx context.Context, i int) error {
+		in, sys := mediaDoc(i)
+		res, err := svc.Create(ctx, actor, collections.MediaSlug, in, content.WriteOptions{Attachment: sys}) // a media.Preset
+		if err != nil {
+			return fmt.Errorf("bench: seed media %d: %w", i, err)
+		}
+		ids[i], err = docID(res.Doc)
+		return err
+	})
+}
+
+// seedPages creates opts.Pages pages from input into ids: the first ones
+// (which the others relate to) before the rest.
+func seedPages(ctx context.Context, svc *content.Service, actor *content.Actor, opts SeedOptions, workers, first int,
+	input func(i int) map[string]any, ids []int64) error {
+	if opts.Bulk != nil {
+		page := func(i int) (map[string]any, any) { return input(i), nil }
+		if err := bulk(ctx, svc, actor, opts.Bulk, collections.PagesSlug, 0, first, workers, ids, page); err != nil {
+			return err
+		}
+		return bulk(ctx, svc, actor, opts.Bulk, collections.PagesSlug, first, opts.Pages, workers, ids, page)
+	}
+	create := func(ctx context.Context, i int) error {
+		res, err := svc.Create(ctx, actor, collections.PagesSlug, input(i), content.WriteOptions{})
+		if err != nil {
+			return fmt.Errorf("bench: seed page %d: %w", i, err)
+		}
+		ids[i], err = docID(res.Doc)
+		return err
+	}
+	if err := parallel(ctx, first, workers, create); err != nil {
+		return err
+	}
+	return parallel(ctx, opts.Pages-first, workers, func(ctx context.Context, i int) error { return create(ctx, i+first) })
 }
 
 // seedGlobals saves the site's header (published) and footer through the

@@ -186,17 +186,42 @@ func (m Marshaler) write(b *bytes.Buffer, s *Schema) error {
 		return nil
 	}
 	b.WriteByte('{')
-	n := 0
-	key := func(k string) {
-		if n > 0 {
-			b.WriteByte(',')
-		}
-		n++
-		writeString(b, k)
-		b.WriteByte(':')
+	o := &object{b: b}
+	if err := m.writeHead(o, s); err != nil {
+		return err
 	}
+	if err := m.writeChildren(o, s); err != nil {
+		return err
+	}
+	if err := m.writeTail(o, s); err != nil {
+		return err
+	}
+	b.WriteByte('}')
+	return nil
+}
+
+// object writes the members of one JSON object, with commas between.
+type object struct {
+	b *bytes.Buffer
+	n int
+}
+
+// key starts a member.
+func (o *object) key(k string) {
+	if o.n > 0 {
+		o.b.WriteByte(',')
+	}
+	o.n++
+	writeString(o.b, k)
+	o.b.WriteByte(':')
+}
+
+// writeHead writes the members before the sub-schemas: $ref, title,
+// description, type, const, enum and format.
+func (m Marshaler) writeHead(o *object, s *Schema) error {
+	b := o.b
 	if s.Ref != "" {
-		key("$ref")
+		o.key("$ref")
 		ref := s.Ref
 		if name, ok := RefName(ref); ok && m.Ref != nil {
 			ref = m.Ref(name)
@@ -204,35 +229,29 @@ func (m Marshaler) write(b *bytes.Buffer, s *Schema) error {
 		writeString(b, ref)
 	}
 	if s.Title != "" {
-		key("title")
+		o.key("title")
 		writeString(b, s.Title)
 	}
 	if s.Description != "" {
-		key("description")
+		o.key("description")
 		writeString(b, s.Description)
 	}
 	switch len(s.Type) {
 	case 0:
 	case 1:
-		key("type")
+		o.key("type")
 		writeString(b, s.Type[0])
 	default:
-		key("type")
-		b.WriteByte('[')
-		for i, t := range s.Type {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, t)
-		}
-		b.WriteByte(']')
+		o.key("type")
+		v, _ := json.Marshal(s.Type)
+		b.Write(v)
 	}
 	if s.Const != "" {
-		key("const")
+		o.key("const")
 		writeString(b, s.Const)
 	}
 	if s.Enum != nil {
-		key("enum")
+		o.key("enum")
 		v, err := json.Marshal(s.Enum)
 		if err != nil {
 			return fmt.Errorf("jsonschema: enum: %w", err)
@@ -240,11 +259,18 @@ func (m Marshaler) write(b *bytes.Buffer, s *Schema) error {
 		b.Write(v)
 	}
 	if s.Format != "" {
-		key("format")
+		o.key("format")
 		writeString(b, s.Format)
 	}
+	return nil
+}
+
+// writeChildren writes properties, required, additionalProperties, items
+// and oneOf.
+func (m Marshaler) writeChildren(o *object, s *Schema) error {
+	b := o.b
 	if s.Properties != nil {
-		key("properties")
+		o.key("properties")
 		b.WriteByte('{')
 		for i, p := range s.Properties {
 			if i > 0 {
@@ -259,52 +285,57 @@ func (m Marshaler) write(b *bytes.Buffer, s *Schema) error {
 		b.WriteByte('}')
 	}
 	if len(s.Required) > 0 {
-		key("required")
+		o.key("required")
 		v, _ := json.Marshal(s.Required)
 		b.Write(v)
 	}
 	if s.AdditionalProperties != nil {
-		key("additionalProperties")
+		o.key("additionalProperties")
 		fmt.Fprint(b, *s.AdditionalProperties)
 	}
 	if s.Items != nil {
-		key("items")
+		o.key("items")
 		if err := m.write(b, s.Items); err != nil {
 			return err
 		}
 	}
 	if s.OneOf != nil {
-		key("oneOf")
+		o.key("oneOf")
 		b.WriteByte('[')
-		for i, o := range s.OneOf {
+		for i, x := range s.OneOf {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := m.write(b, o); err != nil {
+			if err := m.write(b, x); err != nil {
 				return err
 			}
 		}
 		b.WriteByte(']')
 	}
+	return nil
+}
+
+// writeTail writes tsType (x-tsType in OpenAPI), readOnly and the nested
+// members.
+func (m Marshaler) writeTail(o *object, s *Schema) error {
 	if s.TSType != "" {
 		if m.OpenAPI {
-			key("x-tsType")
+			o.key("x-tsType")
 		} else {
-			key("tsType")
+			o.key("tsType")
 		}
-		writeString(b, s.TSType)
+		writeString(o.b, s.TSType)
 	}
 	if s.ReadOnly {
-		key("readOnly")
-		b.WriteString("true")
+		o.key("readOnly")
+		o.b.WriteString("true")
 	}
 	for _, p := range s.Nested {
-		key(p.Name)
-		if err := m.write(b, p.Schema); err != nil {
+		o.key(p.Name)
+		if err := m.write(o.b, p.Schema); err != nil {
 			return err
 		}
 	}
-	b.WriteByte('}')
 	return nil
 }
 

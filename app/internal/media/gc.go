@@ -50,8 +50,39 @@ func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 	if o.IncompleteAge <= 0 {
 		o.IncompleteAge = PendingTTL
 	}
-	apply := o.Apply
-	rep := GCReport{Applied: apply}
+	rep := GCReport{Applied: o.Apply}
+	if err := s.findOrphans(ctx, &rep); err != nil {
+		return rep, err
+	}
+	pending, err := s.cfg.Files.Pending(ctx, s.now().Add(-PendingTTL))
+	if err != nil {
+		return rep, fmt.Errorf("media gc: pending names: %w", err)
+	}
+	for _, f := range pending {
+		rep.StalePending = append(rep.StalePending, f.Filename)
+	}
+	if err := s.findMissingOriginals(ctx, &rep); err != nil {
+		return rep, err
+	}
+	if !o.Apply {
+		return rep, nil
+	}
+	if err := s.applyGC(ctx, &rep); err != nil {
+		return rep, err
+	}
+	if j, ok := s.cfg.Blobs.(objectstore.Janitor); ok {
+		n, err := j.CleanIncomplete(ctx, o.IncompleteAge)
+		if err != nil {
+			return rep, fmt.Errorf("media gc: clean incomplete uploads: %w", err)
+		}
+		rep.IncompleteCleaned = n
+	}
+	return rep, nil
+}
+
+// findOrphans lists every object and reports those no row names, looking
+// names up gcBatch at a time.
+func (s *Service) findOrphans(ctx context.Context, rep *GCReport) error {
 	var batch []string
 	flush := func() error {
 		if len(batch) == 0 {
@@ -80,59 +111,50 @@ func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 		err = flush()
 	}
 	if err != nil {
-		return rep, fmt.Errorf("media gc: list objects: %w", err)
+		return fmt.Errorf("media gc: list objects: %w", err)
 	}
+	return nil
+}
 
-	pending, err := s.cfg.Files.Pending(ctx, s.now().Add(-PendingTTL))
-	if err != nil {
-		return rep, fmt.Errorf("media gc: pending names: %w", err)
-	}
-	for _, f := range pending {
-		rep.StalePending = append(rep.StalePending, f.Filename)
-	}
-
+// findMissingOriginals reports the media rows whose original object is gone.
+func (s *Service) findMissingOriginals(ctx context.Context, rep *GCReport) error {
 	originals, err := s.cfg.Files.Originals(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("media gc: originals: %w", err)
+		return fmt.Errorf("media gc: originals: %w", err)
 	}
 	for _, f := range originals {
 		_, err := s.cfg.Blobs.Head(ctx, f.Filename)
 		if errors.Is(err, objectstore.ErrNotFound) {
 			rep.MissingOriginals = append(rep.MissingOriginals, f)
 		} else if err != nil {
-			return rep, fmt.Errorf("media gc: head %s: %w", f.Filename, err)
+			return fmt.Errorf("media gc: head %s: %w", f.Filename, err)
 		}
 	}
-	if !apply {
-		return rep, nil
-	}
+	return nil
+}
 
+// applyGC deletes what the report found: orphan objects, abandoned uploads
+// with their names, and the documents of missing originals.
+func (s *Service) applyGC(ctx context.Context, rep *GCReport) error {
 	for i := 0; i < len(rep.OrphanObjects); i += gcBatch {
 		if err := s.cfg.Blobs.Delete(ctx, rep.OrphanObjects[i:min(i+gcBatch, len(rep.OrphanObjects))]...); err != nil {
-			return rep, fmt.Errorf("media gc: delete orphans: %w", err)
+			return fmt.Errorf("media gc: delete orphans: %w", err)
 		}
 	}
 	for i := 0; i < len(rep.StalePending); i += gcBatch {
 		names := rep.StalePending[i:min(i+gcBatch, len(rep.StalePending))]
 		if err := s.cfg.Blobs.Delete(ctx, names...); err != nil {
-			return rep, fmt.Errorf("media gc: delete abandoned uploads: %w", err)
+			return fmt.Errorf("media gc: delete abandoned uploads: %w", err)
 		}
 		if err := s.cfg.Files.Release(ctx, names...); err != nil {
-			return rep, fmt.Errorf("media gc: release abandoned names: %w", err)
+			return fmt.Errorf("media gc: release abandoned names: %w", err)
 		}
 	}
 	system := &content.Actor{Roles: []string{content.RoleAdmin}}
 	for _, f := range rep.MissingOriginals {
 		if _, err := s.cfg.Content.Delete(ctx, system, s.slug(), f.MediaID, content.ReadOptions{}); err != nil && !errors.Is(err, content.ErrNotFound) {
-			return rep, fmt.Errorf("media gc: delete media %d: %w", f.MediaID, err)
+			return fmt.Errorf("media gc: delete media %d: %w", f.MediaID, err)
 		}
 	}
-	if j, ok := s.cfg.Blobs.(objectstore.Janitor); ok {
-		n, err := j.CleanIncomplete(ctx, o.IncompleteAge)
-		if err != nil {
-			return rep, fmt.Errorf("media gc: clean incomplete uploads: %w", err)
-		}
-		rep.IncompleteCleaned = n
-	}
-	return rep, nil
+	return nil
 }

@@ -231,18 +231,7 @@ func (p *Processor) Process(ctx context.Context, r io.Reader, in Input, sink Sin
 		return Result{}, err
 	}
 
-	fx, fy := pct(in.FocalX), pct(in.FocalY)
-	var plans []sizePlan
-	scale := 0.0
-	for _, s := range p.cfg.Sizes {
-		pl, ok := planSize(info.Width, info.Height, s, fx, fy)
-		if !ok {
-			continue
-		}
-		plans = append(plans, pl)
-		scale = math.Max(scale, float64(pl.Out.X)/float64(pl.Crop.Dx()))
-		scale = math.Max(scale, float64(pl.Out.Y)/float64(pl.Crop.Dy()))
-	}
+	plans, scale := p.planSizes(info, in)
 	if len(plans) == 0 {
 		return res, nil
 	}
@@ -255,8 +244,42 @@ func (p *Processor) Process(ctx context.Context, r io.Reader, in Input, sink Sin
 		return Result{}, err
 	}
 	data = nil // the encoded bytes are no longer needed; let GC have them
-	// One box pass brings the source close to the largest output; every
-	// size is then cut from this smaller upright image.
+	work := uprightWork(src, scale, info.Orientation)
+	for _, pl := range plans {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
+		outs, err := p.emitSize(ctx, cutSize(work, info, pl), in, pl, sink)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Sizes = append(res.Sizes, outs...)
+	}
+	return res, nil
+}
+
+// planSizes plans every configured size that applies to the image and
+// returns the largest output-to-crop scale among them.
+func (p *Processor) planSizes(info ImageInfo, in Input) ([]sizePlan, float64) {
+	fx, fy := pct(in.FocalX), pct(in.FocalY)
+	var plans []sizePlan
+	scale := 0.0
+	for _, s := range p.cfg.Sizes {
+		pl, ok := planSize(info.Width, info.Height, s, fx, fy)
+		if !ok {
+			continue
+		}
+		plans = append(plans, pl)
+		scale = math.Max(scale, float64(pl.Out.X)/float64(pl.Crop.Dx()))
+		scale = math.Max(scale, float64(pl.Out.Y)/float64(pl.Crop.Dy()))
+	}
+	return plans, scale
+}
+
+// uprightWork is the image every size is cut from: one box pass brings
+// the source close to the largest output (scale), then it is turned
+// upright.
+func uprightWork(src image.Image, scale float64, orientation int) *image.RGBA {
 	k := shrinkFactor(scale)
 	var work *image.RGBA
 	if k == 1 {
@@ -265,27 +288,19 @@ func (p *Processor) Process(ctx context.Context, r io.Reader, in Input, sink Sin
 	} else {
 		work = boxShrink(src, k)
 	}
-	src = nil
-	work = orient(work, info.Orientation)
+	return orient(work, orientation)
+}
+
+// cutSize resamples a size's crop (planned on the original) out of the
+// work image.
+func cutSize(work *image.RGBA, info ImageInfo, pl sizePlan) *image.RGBA {
 	wx := float64(work.Bounds().Dx()) / float64(info.Width)
 	wy := float64(work.Bounds().Dy()) / float64(info.Height)
-
-	for _, pl := range plans {
-		if err := ctx.Err(); err != nil {
-			return Result{}, err
-		}
-		crop := image.Rect(
-			int(math.Round(float64(pl.Crop.Min.X)*wx)), int(math.Round(float64(pl.Crop.Min.Y)*wy)),
-			int(math.Round(float64(pl.Crop.Max.X)*wx)), int(math.Round(float64(pl.Crop.Max.Y)*wy)),
-		).Intersect(work.Bounds())
-		img := resample(work, crop, pl.Out)
-		outs, err := p.emitSize(ctx, img, in, pl, sink)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Sizes = append(res.Sizes, outs...)
-	}
-	return res, nil
+	crop := image.Rect(
+		int(math.Round(float64(pl.Crop.Min.X)*wx)), int(math.Round(float64(pl.Crop.Min.Y)*wy)),
+		int(math.Round(float64(pl.Crop.Max.X)*wx)), int(math.Round(float64(pl.Crop.Max.Y)*wy)),
+	).Intersect(work.Bounds())
+	return resample(work, crop, pl.Out)
 }
 
 func pct(v *float64) float64 {

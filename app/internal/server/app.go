@@ -89,68 +89,96 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 		a.Close()
 		return nil, err
 	}
-	var events content.Events
-	if len(cfg.WebhookURLs) > 0 {
-		d := webhook.New(webhook.Options{URLs: cfg.WebhookURLs, Secret: []byte(cfg.WebhookSecret), Logger: log})
-		events = d
-		a.closers = append(a.closers, func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			d.Close(ctx)
-			return nil
-		})
-	}
 	var cache *httpapi.ResponseCache
 	hooks := content.Hooks{RichTextHTML: richTextHTML}
 	if cfg.CacheBytes > 0 {
 		cache = httpapi.NewResponseCache(cfg.CacheBytes, db.Generation)
 		hooks.AfterWrite = func(*content.Collection) { cache.Invalidate() }
 	}
-	a.content = content.NewService(reg, db.Content(), hooks, events, log)
-	if err := a.buildMedia(ctx); err != nil {
+	if err := a.buildServices(ctx, reg, hooks, o); err != nil {
 		a.Close()
 		return nil, err
 	}
+	a.buildUIs(reg, cache, o)
+	if err := a.addReadiness(ctx, m, separateHealth); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// events returns the webhook dispatcher of the configured URLs (nil
+// without any), closed with the app.
+func (a *App) events() content.Events {
+	if len(a.cfg.WebhookURLs) == 0 {
+		return nil
+	}
+	d := webhook.New(webhook.Options{URLs: a.cfg.WebhookURLs, Secret: []byte(a.cfg.WebhookSecret), Logger: a.log})
+	a.closers = append(a.closers, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		d.Close(ctx)
+		return nil
+	})
+	return d
+}
+
+// buildServices builds the domain services: content, media (registered on
+// the upload collection) and auth.
+func (a *App) buildServices(ctx context.Context, reg *content.Registry, hooks content.Hooks, o buildOptions) error {
+	cfg := a.cfg
+	a.content = content.NewService(reg, a.db.Content(), hooks, a.events(), a.log)
+	if err := a.buildMedia(ctx); err != nil {
+		return err
+	}
 	if up, ok := reg.UploadCollection(); ok {
 		if err := a.content.Use(up.Slug, a.media.Behavior()); err != nil {
-			a.Close()
-			return nil, err
+			return err
 		}
 	}
 	authSvc, err := auth.NewService(auth.Config{
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
 		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
 		Production: cfg.Production(), PublicURL: cfg.PublicURL,
-	}, auth.Deps{Store: db.Auth(authCollection(reg)), Users: authCollection(reg), Mailer: newMailer(cfg), Logger: log, Now: o.clock})
+	}, auth.Deps{Store: a.db.Auth(authCollection(reg)), Users: authCollection(reg), Mailer: newMailer(cfg), Logger: a.log, Now: o.clock})
 	if err != nil {
-		a.Close()
-		return nil, err
+		return err
 	}
 	a.auth = authSvc
+	return nil
+}
+
+// buildUIs builds the REST API and the admin on the services.
+func (a *App) buildUIs(reg *content.Registry, cache *httpapi.ResponseCache, o buildOptions) {
+	cfg, log := a.cfg, a.log
 	a.api = httpapi.New(httpapi.Options{
 		Content: a.content, Logger: log, PublicURL: cfg.PublicURL, CORSOrigins: cfg.CORSOrigins, Uploads: a.media,
-		Authenticator: httpapi.Identifier{Auth: authSvc},
+		Authenticator: httpapi.Identifier{Auth: a.auth},
 		OpenAPI:       openAPIOnce(reg, cfg.PublicURL),
 		PayloadTypes:  typesOnce(reg),
 		Cache:         cache,
 		Accounts: &httpapi.Accounts{
-			Auth: authSvc, Limiter: o.loginLimiter(),
+			Auth: a.auth, Limiter: o.loginLimiter(),
 			SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"),
 		},
 	})
 	a.admin = admin.New(admin.Options{
-		Content: a.content, Auth: authSvc, Media: a.media, Logger: log, Secret: []byte(cfg.Secret),
+		Content: a.content, Auth: a.auth, Media: a.media, Logger: log, Secret: []byte(cfg.Secret),
 		SecureCookie: strings.HasPrefix(cfg.PublicURL, "https://"), PreviewURL: cfg.PreviewURL,
 		MediaOrigin: cfg.S3.PublicURL, Limiter: o.loginLimiter(), Now: o.clock,
 		UploadOrigin: admin.UploadOrigin(cfg.S3.Bucket, cfg.S3.Region, cfg.S3.Endpoint, cfg.S3.ForcePathStyle),
 	})
-	// Readiness has its own connection on PostgreSQL: with the request pool
-	// saturated, a busy but healthy instance must not report itself unready.
-	health := db
-	if separateHealth {
-		if health, err = store.Open(ctx, store.Options{PostgresURL: cfg.PostgresURL, MaxConns: 1, Logger: log, ExtraMigrations: m.ExtraMigrations}); err != nil {
-			a.Close()
-			return nil, err
+}
+
+// addReadiness adds the database and schema checks. Readiness has its own
+// connection on PostgreSQL (separate): with the request pool saturated, a
+// busy but healthy instance must not report itself unready.
+func (a *App) addReadiness(ctx context.Context, m Model, separate bool) error {
+	health := a.db
+	if separate {
+		var err error
+		if health, err = store.Open(ctx, store.Options{PostgresURL: a.cfg.PostgresURL, MaxConns: 1, Logger: a.log, ExtraMigrations: m.ExtraMigrations}); err != nil {
+			return err
 		}
 		a.closers = append(a.closers, health.Close)
 	}
@@ -165,7 +193,7 @@ func BuildModel(ctx context.Context, cfg *config.Config, log *slog.Logger, m Mod
 		}
 		return nil
 	}
-	return a, nil
+	return nil
 }
 
 func (a *App) ensureSchema(ctx context.Context, reg *content.Registry) error {

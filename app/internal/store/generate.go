@@ -234,17 +234,37 @@ func backfill(d Dialect, table string, c ColumnDef) string {
 }
 
 func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
-	versions := ""
+	dataTables := []string{nt.Name}
 	if !nt.Versions {
 		if vt, ok := new.Table(nt.Name + "_versions"); ok && vt.Versions {
-			versions = vt.Name
+			dataTables = append(dataTables, vt.Name)
 		}
 	}
-	dataTables := []string{nt.Name}
-	if versions != "" {
-		dataTables = append(dataTables, versions)
+	columnRenames := pl.alterFields(ot, nt, dataTables)
+	// Indexes that go or change go first (a column cannot be dropped or
+	// renamed in SQLite while indexed).
+	for _, ix := range ot.Indexes {
+		if nix, ok := nt.Index(ix.Name); ok && slices.Equal(nix.Columns, ix.Columns) && nix.Unique == ix.Unique && nix.WhereTrue == ix.WhereTrue {
+			continue
+		}
+		pl.p.Changes = append(pl.p.Changes, "drop index "+ix.Name)
+		pl.same("DROP INDEX " + ix.Name)
 	}
-	// Fields: renames, removals, type changes.
+	rebuild := pl.alterColumns(ot, nt, columnRenames)
+	pl.alterIndexes(ot, nt, rebuild)
+	if !slices.Equal(ot.Search, nt.Search) && !rebuild {
+		if len(ot.Search) > 0 {
+			pl.p.SQLite = append(pl.p.SQLite, "DROP TABLE IF EXISTS "+nt.Name+"_search",
+				"DROP TRIGGER IF EXISTS "+nt.Name+"_search_insert", "DROP TRIGGER IF EXISTS "+nt.Name+"_search_update", "DROP TRIGGER IF EXISTS "+nt.Name+"_search_delete")
+		}
+		pl.p.SQLite = append(pl.p.SQLite, searchSQL(nt)...)
+	}
+}
+
+// alterFields plans the field changes of a table (renames, removals, type
+// changes) on its data tables and returns the columns that follow a
+// renamed field (old column → new column).
+func (pl *planner) alterFields(ot, nt TableDef, dataTables []string) map[string]string {
 	newFields := map[string]FieldDef{}
 	renamedFrom := map[string]string{} // old path → new path
 	for _, f := range nt.Fields {
@@ -294,16 +314,12 @@ func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
 			pl.both(jsonRemove(Postgres, t, of.Path), jsonRemove(SQLite, t, of.Path))
 		}
 	}
-	// Indexes that go or change go first (a column cannot be dropped or
-	// renamed in SQLite while indexed).
-	for _, ix := range ot.Indexes {
-		if nix, ok := nt.Index(ix.Name); ok && slices.Equal(nix.Columns, ix.Columns) && nix.Unique == ix.Unique && nix.WhereTrue == ix.WhereTrue {
-			continue
-		}
-		pl.p.Changes = append(pl.p.Changes, "drop index "+ix.Name)
-		pl.same("DROP INDEX " + ix.Name)
-	}
-	// Columns.
+	return columnRenames
+}
+
+// alterColumns plans renamed, dropped, retyped and added columns; true
+// when a type change needs SQLite's table rebuilt.
+func (pl *planner) alterColumns(ot, nt TableDef, columnRenames map[string]string) bool {
 	var rebuild bool
 	for _, oc := range ot.Columns {
 		if to, ok := columnRenames[oc.Name]; ok {
@@ -346,6 +362,12 @@ func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
 			pl.both(backfill(Postgres, nt.Name, nc), backfill(SQLite, nt.Name, nc))
 		}
 	}
+	return rebuild
+}
+
+// alterIndexes plans the new or changed indexes (all of them again when
+// SQLite's table is rebuilt).
+func (pl *planner) alterIndexes(ot, nt TableDef, rebuild bool) {
 	// A new unique partial index over a flag means one flagged row per
 	// group; rows from before it may have several: keep the newest.
 	for _, ix := range nt.Indexes {
@@ -375,13 +397,6 @@ func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
 			// hand-written migration gives way to the derived one.
 			pl.p.SQLite = append(pl.p.SQLite, "DROP INDEX IF EXISTS "+ix.Name, createIndexSQL(SQLite, nt.Name, ix))
 		}
-	}
-	if !slices.Equal(ot.Search, nt.Search) && !rebuild {
-		if len(ot.Search) > 0 {
-			pl.p.SQLite = append(pl.p.SQLite, "DROP TABLE IF EXISTS "+nt.Name+"_search",
-				"DROP TRIGGER IF EXISTS "+nt.Name+"_search_insert", "DROP TRIGGER IF EXISTS "+nt.Name+"_search_update", "DROP TRIGGER IF EXISTS "+nt.Name+"_search_delete")
-		}
-		pl.p.SQLite = append(pl.p.SQLite, searchSQL(nt)...)
 	}
 }
 
