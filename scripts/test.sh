@@ -14,7 +14,10 @@
 #                               app/internal/admin/editor/: Lexical and esbuild, to
 #                               rebuild the admin's editor bundle byte for byte
 #                               (TestEditorBundleReproducible) and to run
-#                               @lexical/headless in the browser test.
+#                               @lexical/headless in the browser test;
+#                               app/internal/admin/browsertest/testdata/frontend/:
+#                               @payloadcms/live-preview for the live preview's
+#                               test front end.
 #
 # Then it checks, in order: gofmt, go vet, actionlint, docker-compose config
 # (only when a compose client is installed) and go test ./... — which runs
@@ -185,7 +188,7 @@ npm_deps() {
 		echo "npm ci in $dir"
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
 		echo "$sum" >"$stamp"
-	done < <(find test/sdk app/internal/httpapi/sdkcompat app/internal/admin/editor -name package-lock.json -not -path '*/node_modules/*' 2>/dev/null | sort)
+	done < <(find test/sdk app/internal/httpapi/sdkcompat app/internal/admin/editor app/internal/admin/browsertest/testdata/frontend -name package-lock.json -not -path '*/node_modules/*' 2>/dev/null | sort)
 }
 
 # ------------------------------------------------------------------ checks

@@ -33,10 +33,22 @@ func Pages() *content.Collection {
 			Group:          "Collections",
 			Dashboard:      true,
 			SEOPreview:     true,
+			// Payload's admin.livePreview, with the website template's
+			// breakpoints: the front end shows a page at /{slug}.
+			LivePreview: &content.LivePreview{
+				URL: "/{slug}",
+				Breakpoints: []content.Breakpoint{
+					{Name: "mobile", Label: "Mobile", Width: 375, Height: 667},
+					{Name: "tablet", Label: "Tablet", Width: 768, Height: 1024},
+					{Name: "desktop", Label: "Desktop", Width: 1440, Height: 900},
+				},
+			},
 		},
 		Fields: []content.Field{
 			{Name: "title", Type: content.Text, Required: true, Index: true, MaxLength: 300},
-			{Name: "slug", Type: content.Text, Unique: true, MaxLength: 200, SlugFrom: "title"},
+			// Locked once published: the address of a live page changes only
+			// when someone edits the slug itself.
+			{Name: "slug", Type: content.Text, Unique: true, MaxLength: 200, SlugFrom: "title", SlugLocked: true},
 			{Name: "content", Type: content.RichText},
 			{Name: "publishedAt", Type: content.Date, Index: true},
 			{Name: "meta", Type: content.Group, Fields: []content.Field{

@@ -73,19 +73,22 @@ type Options struct {
 
 // Admin is the admin UI handler set.
 type Admin struct {
-	content     *content.Service
-	auth        *auth.Service
-	log         *slog.Logger
-	keys        keys
-	secure      bool
-	previewURL  string
-	csp         string
-	now         func() time.Time
-	views       *views
-	media       *media.Service // nil: uploads are off
-	mediaOrigin string
-	limiter     *auth.RateLimiter
-	direct      bool
+	content    *content.Service
+	auth       *auth.Service
+	log        *slog.Logger
+	keys       keys
+	secure     bool
+	previewURL string
+	// previewOrigin is the front end's origin (CMS_PREVIEW_URL's): the
+	// one origin the live preview frames and posts messages to.
+	previewOrigin string
+	csp           string
+	now           func() time.Time
+	views         *views
+	media         *media.Service // nil: uploads are off
+	mediaOrigin   string
+	limiter       *auth.RateLimiter
+	direct        bool
 }
 
 // keys are per-purpose HMAC keys derived from the CMS secret so that a token
@@ -125,8 +128,13 @@ func New(o Options) *Admin {
 			img += " " + o // presigned media delivery redirects images there
 		}
 	}
+	// Only the front end may be framed (the live preview); nothing else.
+	frame := "'none'"
+	if a.previewOrigin = originOf(a.previewURL); a.previewOrigin != "" {
+		frame = a.previewOrigin
+	}
 	a.csp = "default-src 'self'; img-src " + img + "; style-src 'self'; script-src 'self'; connect-src " + connect +
-		"; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+		"; frame-src " + frame + "; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
 	v, err := newViews()
 	if err != nil {
 		panic("admin: templates: " + err.Error())

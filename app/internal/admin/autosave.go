@@ -27,6 +27,7 @@ func wantsJSON(c *gin.Context) bool {
 // autosaveError is one problem of an autosave, for the page scripts.
 type autosaveError struct {
 	Path    string `json:"path"`
+	Label   string `json:"label"` // the field's labels ("Layout › Media 1 › Media")
 	Message string `json:"message"`
 }
 
@@ -44,7 +45,7 @@ func (a *Admin) autosave(c *gin.Context, p *auth.Principal, col *content.Collect
 	pr := &parser{form: c.Request.PostForm, errs: map[string]string{}}
 	input := pr.parse(col.Fields, "")
 	if len(pr.errs) > 0 {
-		fail(http.StatusBadRequest, "Not autosaved: a field needs correcting.", fieldErrors(pr.errs)...)
+		fail(http.StatusBadRequest, "Not autosaved: a field needs correcting.", fieldErrors(col.Fields, input, pr.errs)...)
 		return
 	}
 	if msg := a.staleSave(ctx, actor, col, id, c.PostForm("_seen")); msg != "" {
@@ -67,7 +68,7 @@ func (a *Admin) autosave(c *gin.Context, p *auth.Principal, col *content.Collect
 				errs[fe.Path] = fe.Message
 			}
 		}
-		fail(http.StatusBadRequest, "Not autosaved: a field needs correcting.", fieldErrors(errs)...)
+		fail(http.StatusBadRequest, "Not autosaved: a field needs correcting.", fieldErrors(col.Fields, input, errs)...)
 		return
 	case errors.Is(err, content.ErrNotFound):
 		fail(http.StatusNotFound, "This document no longer exists.")
@@ -96,10 +97,10 @@ func (a *Admin) autosave(c *gin.Context, p *auth.Principal, col *content.Collect
 		"at": fmtDate(stored["updatedAt"]), "status": status})
 }
 
-func fieldErrors(m map[string]string) []autosaveError {
+func fieldErrors(fields []content.Field, data map[string]any, m map[string]string) []autosaveError {
 	out := make([]autosaveError, 0, len(m))
 	for _, path := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, autosaveError{Path: path, Message: m[path]})
+		out = append(out, autosaveError{Path: path, Label: labelPath(fields, data, path), Message: m[path]})
 	}
 	return out
 }

@@ -30,6 +30,8 @@ func (a *Admin) docRoute(c *gin.Context, p *auth.Principal, col *content.Collect
 		a.deleteDoc(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "lock" && lockable(col, id) && !get:
 		a.lockAction(c, p, col, id)
+	case len(rest) == 1 && rest[0] == "preview" && a.livePreview(col) != nil:
+		a.livePreviewRoute(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "autosave" && col.Autosave > 0 && !get:
 		a.autosave(c, p, col, id)
 	case len(rest) == 1 && rest[0] == "schedule" && col.Drafts && !get:
@@ -74,6 +76,13 @@ type editorData struct {
 	Base       string // the document's editor URL (form action, versions)
 	RestInMain bool   // the fields beyond the page's special ones go in the main column
 	PreviewURL string
+	// LiveURL opens the live preview ({doc}/preview); Live is the preview
+	// pane when this page shows it.
+	LiveURL string
+	Live    *liveView
+	// SlugLocked: the slug no longer follows the title (published, and
+	// the slug field is declared SlugLocked).
+	SlugLocked bool
 	Slug       string
 	SEOTitle   string
 	SEODesc    string
@@ -223,7 +232,7 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	views := b.build(fields, doc, "")
 	rowTemplates := b.templates(fields, "")
 	d := editorData{Collection: col, ID: id, Doc: doc, IsNew: id == 0 && !col.Global, Fields: map[string]*fieldView{}, Order: views, Focus: open,
-		Base: docURL(col, id), Errors: errorSummary(errs, views), RowTemplates: rowTemplates}
+		Base: docURL(col, id), Errors: errorSummary(errs, views, fields, doc), RowTemplates: rowTemplates}
 	for i := range views {
 		d.Fields[views[i].Name] = &views[i]
 	}
@@ -242,6 +251,9 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 		a.errorPage(c, err)
 		return
 	}
+	if sf, ok := col.SlugField(); ok && sf.SlugLocked {
+		d.SlugLocked = d.Status == content.StatusPublished || d.Status == StatusChanged
+	}
 	d.seo(col, doc)
 	if err := a.editorJobs(ctx, actorOf(p), col, id, &d); err != nil {
 		a.errorPage(c, err)
@@ -249,6 +261,12 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	if a.previewURL != "" && id != 0 && d.Slug != "" {
 		d.PreviewURL = a.previewLink(col.Slug, id, d.Slug)
+	}
+	if lv := a.liveView(col, id, doc); lv != nil {
+		d.LiveURL = lv.DataURL
+		if c.GetBool(liveKey) {
+			d.Live = lv
+		}
 	}
 	name := "editor"
 	if col.Upload {
@@ -280,7 +298,7 @@ func editorTitle(col *content.Collection, id int64, doc content.Doc) string {
 
 // errorSummary lists errs for the top of the form, sorted by path; an
 // error for a field the form does not show says so.
-func errorSummary(errs map[string]string, views []fieldView) []summaryError {
+func errorSummary(errs map[string]string, views []fieldView, fields []content.Field, doc map[string]any) []summaryError {
 	known := map[string]bool{}
 	var mark func(vs []fieldView)
 	mark = func(vs []fieldView) {
@@ -295,12 +313,12 @@ func errorSummary(errs map[string]string, views []fieldView) []summaryError {
 	mark(views)
 	var out []summaryError
 	for path, msg := range errs {
-		label := path
+		label := labelPath(fields, doc, path)
 		switch {
 		case strings.HasPrefix(path, "_"):
 			label = "Form"
 		case !known[path]:
-			label = path + " (not shown in this form)"
+			label += " (not shown in this form)"
 		}
 		out = append(out, summaryError{Path: path, ID: inputID(path), Label: label, Message: msg})
 	}
@@ -385,6 +403,9 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		c.Redirect(http.StatusSeeOther, back)
 		return
 	}
+	if c.PostForm("_live") == "1" && a.livePreview(col) != nil {
+		c.Set(liveKey, true) // saved from the live preview: stay there
+	}
 	pr := &parser{form: c.Request.PostForm, errs: map[string]string{}}
 	input := pr.parse(editorFields(col), "")
 	ctx := c.Request.Context()
@@ -435,7 +456,11 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 	}
 	newID, _ := content.RelationID(res.Doc["id"])
 	a.flash(c, "success", savedMessage(col, action, res.Message))
-	c.Redirect(http.StatusSeeOther, docURL(col, newID))
+	target := docURL(col, newID)
+	if c.GetBool(liveKey) {
+		target += "/preview"
+	}
+	c.Redirect(http.StatusSeeOther, target)
 }
 
 // reshow renders the editor again with the typed input and errs. For a

@@ -116,6 +116,67 @@ func humanize(name string) string {
 	return strings.Join(words, " ")
 }
 
+// labelPath names the field at a document path by its labels, as an
+// editor reads the form: "layout.1.media" → "Layout › Media 2 › Media" (a
+// block is its block's label and position, an array row "Row n"). A path
+// the fields do not describe is returned as it is.
+func labelPath(fields []content.Field, data map[string]any, path string) string {
+	segs := strings.Split(path, ".")
+	var parts []string
+	for i := 0; i < len(segs); i++ {
+		f, ok := findField(fields, segs[i])
+		if !ok {
+			return path
+		}
+		parts = append(parts, fieldLabel(f))
+		switch f.Type {
+		case content.Group:
+			fields = f.Fields
+			data, _ = data[f.Name].(map[string]any)
+		case content.Array, content.Blocks:
+			if i+1 >= len(segs) {
+				continue
+			}
+			n, err := strconv.Atoi(segs[i+1])
+			if err != nil || n < 0 {
+				return path
+			}
+			i++
+			list, _ := data[f.Name].([]any)
+			var row map[string]any
+			if n < len(list) {
+				row, _ = list[n].(map[string]any)
+			}
+			data = row
+			fields = f.Fields
+			label := fmt.Sprintf("Row %d", n+1)
+			if f.Type == content.Blocks {
+				bt, _ := row["blockType"].(string)
+				bl, ok := f.Block(bt)
+				if !ok {
+					return strings.Join(parts, " › ") + " › " + label
+				}
+				fields, label = bl.Fields, fmt.Sprintf("%s %d", bl.Label, n+1)
+			}
+			parts = append(parts, label)
+		default:
+			if i+1 < len(segs) {
+				return path
+			}
+		}
+	}
+	return strings.Join(parts, " › ")
+}
+
+func findField(fields []content.Field, name string) (*content.Field, bool) {
+	for i := range fields {
+		if fields[i].Name == name {
+			return &fields[i], true
+		}
+	}
+	return nil, false
+}
+
 func joinPath(prefix, name string) string {
 	if prefix == "" {
 		return name

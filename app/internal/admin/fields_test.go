@@ -282,3 +282,28 @@ func TestUploadOrigin(t *testing.T) {
 		})
 	}
 }
+
+// TestLabelPath: error messages name fields by their labels, blocks by
+// their block's label and position, never by the code path.
+func TestLabelPath(t *testing.T) {
+	fields := collections.Pages().Fields
+	doc := map[string]any{"layout": []any{
+		map[string]any{"blockType": "hero"},
+		map[string]any{"blockType": "mediaBlock"},
+		map[string]any{"blockType": "callToAction", "links": []any{map[string]any{}, map[string]any{}}},
+	}}
+	for path, want := range map[string]string{
+		"title":                "Title",
+		"meta.description":     "Meta › Description",
+		"layout.1.media":       "Layout › Media 2 › Media",
+		"layout.2.links.1.url": "Layout › Call to Action 3 › Links › Row 2 › URL",
+		"layout.0.heading":     "Layout › Hero 1 › Heading",
+		"heroImage":            "Hero Image",
+		"layout.7.media":       "Layout › Row 8",
+		"nope.x":               "nope.x",
+	} {
+		if got := labelPath(fields, doc, path); got != want {
+			t.Errorf("labelPath(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

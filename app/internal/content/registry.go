@@ -173,6 +173,9 @@ func (r *Registry) check(c *Collection) []error {
 		if f.Promoted() && f.HasMany {
 			bad("field %q: a hasMany field cannot be indexed or unique", f.Name)
 		}
+		if f.SlugLocked && (f.SlugFrom == "" || !c.Drafts) {
+			bad("field %q: SlugLocked needs SlugFrom and a collection with drafts", f.Name)
+		}
 		if f.SlugFrom != "" {
 			src, ok := c.Field(f.SlugFrom)
 			if f.Type != Text || !ok || src.Type != Text {
@@ -194,6 +197,7 @@ func (r *Registry) check(c *Collection) []error {
 			bad("admin column or search field %q is not a field", name)
 		}
 	}
+	errs = append(errs, checkLivePreview(c)...)
 	if s := strings.TrimPrefix(c.Admin.DefaultSort, "-"); s != "" {
 		if f, ok := c.Field(s); !(ok && f.Promoted()) && !slices.Contains([]string{"id", "createdAt", "updatedAt"}, s) {
 			bad("admin DefaultSort %q must be an indexed field or a timestamp", s)
@@ -313,4 +317,38 @@ func (r *Registry) UploadCollection() (*Collection, bool) {
 		}
 	}
 	return nil, false
+}
+
+// checkLivePreview checks a live preview declaration: a path template
+// naming top-level scalar fields, and breakpoints with unique names and
+// positive sizes.
+func checkLivePreview(c *Collection) []error {
+	lp := c.Admin.LivePreview
+	if lp == nil {
+		return nil
+	}
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: live preview: "+format, append([]any{c.Slug}, args...)...))
+	}
+	if !strings.HasPrefix(lp.URL, "/") || strings.HasPrefix(lp.URL, "//") || strings.ContainsAny(lp.URL, "\\ \t\r\n") {
+		bad("URL %q must be a path starting with one /", lp.URL)
+	}
+	if strings.Count(lp.URL, "{") != strings.Count(lp.URL, "}") {
+		bad("URL %q has an unclosed {field}", lp.URL)
+	}
+	for _, name := range lp.placeholders() {
+		f, ok := c.Field(name)
+		if !ok || !(f.Type == Text || f.Type == Number || f.Type == Select) || f.HasMany {
+			bad("URL placeholder {%s} must name a top-level text, number or select field", name)
+		}
+	}
+	seen := map[string]bool{"responsive": true}
+	for _, b := range lp.Breakpoints {
+		if b.Name == "" || b.Label == "" || seen[b.Name] || b.Width <= 0 || b.Height <= 0 {
+			bad("breakpoint %q needs a unique name (not responsive), a label and a positive width and height", b.Name)
+		}
+		seen[b.Name] = true
+	}
+	return errs
 }

@@ -7,6 +7,9 @@
 package content
 
 import (
+	"encoding/json"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -87,6 +90,12 @@ type Field struct {
 	// SlugFrom declares a slug field: when left empty it is derived from
 	// the named text field, and a given value is made URL-safe.
 	SlugFrom string
+	// SlugLocked (with SlugFrom, on a collection with drafts) locks the
+	// slug once the document is published: it no longer follows its
+	// source field. Only an explicit new slug changes it; an emptied one
+	// keeps the published slug instead of being derived again, and the
+	// admin stops deriving it as the title is typed.
+	SlugLocked bool
 	// RenamedFrom names the field's previous name, so the migration
 	// generator renames its column (and data) instead of dropping it.
 	RenamedFrom string
@@ -177,6 +186,86 @@ type CollectionAdmin struct {
 	// SEOPreview shows a search-result preview of meta.title,
 	// meta.description and the slug field in the editor.
 	SEOPreview bool
+	// LivePreview is Payload's admin.livePreview: nil shows none.
+	LivePreview *LivePreview
+}
+
+// LivePreview shows the front end beside the editor in an iframe, sized
+// to a breakpoint, and sends it the unsaved values as the editor types
+// through @payloadcms/live-preview's postMessage contract. The front end's
+// origin is the deployment's (CMS_PREVIEW_URL's); the definition says
+// which page of it shows a document.
+type LivePreview struct {
+	// URL is the front end's path of a document (Payload's url function):
+	// each "{field}" is replaced by the saved document's value of that
+	// top-level field, path-escaped ("/{slug}").
+	URL string
+	// Breakpoints are the device sizes offered besides "Responsive" (the
+	// pane's own size).
+	Breakpoints []Breakpoint
+}
+
+// Breakpoint is one device size of the live preview (Payload's
+// admin.livePreview.breakpoints entry).
+type Breakpoint struct {
+	Name          string // stable key ("mobile")
+	Label         string // shown in the size menu ("Mobile")
+	Width, Height int    // CSS pixels
+}
+
+// Path returns the front end path of doc by the URL template: each
+// "{field}" replaced by doc's value of that field, path-escaped; ok is
+// false when a value is missing (a document not yet given a slug).
+func (lp *LivePreview) Path(doc map[string]any) (string, bool) {
+	var b strings.Builder
+	rest := lp.URL
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String(), true
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			b.WriteString(rest)
+			return b.String(), true
+		}
+		b.WriteString(rest[:i])
+		var v string
+		switch x := doc[rest[i+1:i+j]].(type) {
+		case string:
+			v = x
+		case json.Number:
+			v = x.String()
+		case int64:
+			v = strconv.FormatInt(x, 10)
+		case float64:
+			v = strconv.FormatFloat(x, 'f', -1, 64)
+		}
+		if v == "" {
+			return "", false
+		}
+		b.WriteString(url.PathEscape(v))
+		rest = rest[i+j+1:]
+	}
+}
+
+// placeholders returns the field names a URL template names.
+func (lp *LivePreview) placeholders() []string {
+	var out []string
+	rest := lp.URL
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, rest[i+1:i+j])
+		rest = rest[i+j+1:]
+	}
 }
 
 // Field returns the top-level field with the given name.

@@ -622,6 +622,18 @@ func (s *Service) writeError(c *Collection, id int64, err error) error {
 	return fmt.Errorf("write %s: %w", c.Slug, err)
 }
 
+// SlugLocked reports whether the stored document rec of c has a locked
+// slug: its slug field is declared SlugLocked and it is published (its
+// live row; a newer draft does not unlock it).
+func SlugLocked(c *Collection, rec Record) bool {
+	sf, ok := c.SlugField()
+	if !ok || !sf.SlugLocked || rec.Status != StatusPublished {
+		return false
+	}
+	slug, _ := rec.Data[sf.Name].(string)
+	return slug != ""
+}
+
 // fixSlug fills a declared slug field (SlugFrom) from its source field
 // when empty and makes a given one URL-safe.
 func (s *Service) fixSlug(c *Collection, data map[string]any, v *validator) {
@@ -927,7 +939,12 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 	data := v.normalize(c.Fields, input, base, "")
 	if sf, ok := c.SlugField(); ok {
 		if _, given := input[sf.Name]; given || data[sf.Name] == nil {
-			s.fixSlug(c, data, &v)
+			if slug, _ := data[sf.Name].(string); slug == "" && SlugLocked(c, rec) {
+				// Published: an emptied slug keeps the live one.
+				data[sf.Name] = rec.Data[sf.Name]
+			} else {
+				s.fixSlug(c, data, &v)
+			}
 		}
 	}
 	if err := s.checkRelations(ctx, c, data, base, known, &v); err != nil {

@@ -120,6 +120,9 @@ func (rc *ResponseCache) remove(el *list.Element) {
 // cacheable reports whether a request may be answered from the cache.
 func (a *API) cacheable(c *gin.Context) bool {
 	r := c.Request
+	if over, _ := r.Context().Value(overrideJSONKey{}).(bool); over {
+		return false // a live-preview read answers the posted data, not the URL's document
+	}
 	if r.Method != http.MethodGet || caller(c).Actor != nil || r.Header.Get("Authorization") != "" {
 		return false
 	}

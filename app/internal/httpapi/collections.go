@@ -212,8 +212,45 @@ func (a *API) docByID(get func(ctx context.Context, actor *content.Actor, id int
 
 func (a *API) findByID(slug string) gin.HandlerFunc {
 	return a.docByID(func(ctx context.Context, actor *content.Actor, id int64, c *gin.Context, p query.Params) (content.Doc, error) {
+		data, ok, err := a.overrideBody(c, &p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return a.content.FindByIDWithData(ctx, actor, slug, id, data, readOptions(c, p))
+		}
 		return a.content.FindByID(ctx, actor, slug, id, readOptions(c, p))
 	})
+}
+
+// overrideBody reads the JSON body of a method-override read (Payload's
+// live preview posts `{data, depth, draft, locale, flattenLocales}`): its
+// depth and draft override the query's, and data, when the body holds an
+// object there, is returned with ok for a read shaped from it.
+func (a *API) overrideBody(c *gin.Context, p *query.Params) (data map[string]any, ok bool, err error) {
+	if v, _ := c.Request.Context().Value(overrideJSONKey{}).(bool); !v {
+		return nil, false, nil
+	}
+	body, err := a.readBody(c)
+	if err != nil {
+		return nil, false, err
+	}
+	switch d := body["depth"].(type) {
+	case json.Number:
+		n, err := d.Int64()
+		if err != nil {
+			return nil, false, &query.SyntaxError{Param: "depth", Message: "depth must be an integer"}
+		}
+		p.Depth, p.DepthSet = int(min(max(n, 0), content.MaxDepth)), true
+	case nil:
+	default:
+		return nil, false, &query.SyntaxError{Param: "depth", Message: "depth must be an integer"}
+	}
+	if d, isBool := body["draft"].(bool); isBool {
+		p.Draft = d
+	}
+	data, ok = body["data"].(map[string]any)
+	return data, ok, nil
 }
 
 // write serves the routes that answer {doc, message}: read :id (when

@@ -68,7 +68,16 @@ func (a *API) findGlobal(slug string) gin.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		d, err := a.content.FindGlobal(c.Request.Context(), caller(c).Actor, slug, readOptions(c, p))
+		data, ok, err := a.overrideBody(c, &p)
+		if err != nil {
+			return err
+		}
+		var d content.Doc
+		if ok {
+			d, err = a.content.FindGlobalWithData(c.Request.Context(), caller(c).Actor, slug, data, readOptions(c, p))
+		} else {
+			d, err = a.content.FindGlobal(c.Request.Context(), caller(c).Actor, slug, readOptions(c, p))
+		}
 		if err != nil {
 			return err
 		}

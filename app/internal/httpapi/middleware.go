@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -119,11 +120,24 @@ func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(
 // fits; more only costs memory before the parser refuses it.
 const MaxOverrideBytes = 128 << 10
 
-// MethodOverride turns `POST` with `X-Payload-HTTP-Method-Override: GET` and
-// a form-encoded query in the body into a GET with that query, for queries
-// too long for a URL.
+// overrideJSONKey marks a request that MethodOverride turned into a GET
+// with its JSON body kept for the handler (see overrideBody).
+type overrideJSONKey struct{}
+
+// MethodOverride turns `POST` with `X-Payload-HTTP-Method-Override: GET`
+// into a GET. A form-encoded body is a query string, for queries too long
+// for a URL. A JSON body (Content-Type application/json) stays for the
+// handler: the document reads take Payload's live-preview body `{data,
+// depth, draft, locale}` from it (see overrideBody); other reads ignore it.
 func MethodOverride(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.EqualFold(r.Header.Get("X-Payload-HTTP-Method-Override"), "GET") &&
+			requireJSON(r) == nil {
+			r2 := r.Clone(context.WithValue(r.Context(), overrideJSONKey{}, true))
+			r2.Method = http.MethodGet
+			next.ServeHTTP(w, r2)
+			return
+		}
 		if r.Method == http.MethodPost && strings.EqualFold(r.Header.Get("X-Payload-HTTP-Method-Override"), "GET") {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxOverrideBytes))
 			if err != nil {

@@ -85,8 +85,11 @@ type browser struct {
 	ctx    context.Context
 	origin string
 	mu     sync.Mutex
-	reqs   []string
-	bad    []string
+	// also are further origins a test lets the page reach (the live
+	// preview's front end); see allow.
+	also []string
+	reqs []string
+	bad  []string
 }
 
 type void = chromedp.Void
@@ -119,7 +122,7 @@ func newBrowser(t *testing.T, origin string, width, height int) *browser {
 		case *network.EventRequestWillBeSent:
 			u := e.Request.URL
 			b.reqs = append(b.reqs, u)
-			if !strings.HasPrefix(u, origin+"/") && u != origin && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			if !b.allowed(u) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
 				b.bad = append(b.bad, "request off the CMS origin: "+u)
 			}
 		case *network.EventResponseReceived:
@@ -154,6 +157,24 @@ func newBrowser(t *testing.T, origin string, width, height int) *browser {
 		t.Fatalf("listen: %v", err)
 	}
 	return b
+}
+
+// allowed reports whether u is on the CMS origin or one the test allowed
+// (b.mu held).
+func (b *browser) allowed(u string) bool {
+	for _, o := range append([]string{b.origin}, b.also...) {
+		if u == o || strings.HasPrefix(u, o+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// allow lets the page make requests to origin too (scheme://host:port).
+func (b *browser) allow(origin string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.also = append(b.also, origin)
 }
 
 // stepTimeout bounds each step so a missing element fails with its name

@@ -41,7 +41,7 @@
     });
   });
 
-  // ---- slug follows the title until edited by hand ----------------------
+  // ---- slug follows the title until edited by hand or published --------
   function slugify(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 120);
@@ -49,8 +49,10 @@
   function slugs() {
     var title = $("#f-title"), slug = $("#f-slug");
     if (!title || !slug) return;
-    var auto = slug.value === "" || slug.value === slugify(title.value);
-    slug.addEventListener("input", function () { auto = slug.value === ""; });
+    // A published page's slug is locked: only editing it changes it.
+    var locked = !!slug.closest("[data-slug-locked]");
+    var auto = !locked && (slug.value === "" || slug.value === slugify(title.value));
+    slug.addEventListener("input", function () { auto = !locked && slug.value === ""; });
     title.addEventListener("input", function () { if (auto) { slug.value = slugify(title.value); slug.dispatchEvent(new Event("change")); } });
   }
 

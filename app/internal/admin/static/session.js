@@ -148,7 +148,7 @@
           }
           if (x.status === 401) { ended(); state("error", "Not autosaved: your session has ended."); return; }
           if (x.status === 409) stopped = true;
-          var details = (x.b.errors || []).map(function (e) { return e.path + ": " + e.message; }).join("; ");
+          var details = (x.b.errors || []).map(function (e) { return (e.label || e.path) + ": " + e.message; }).join("; ");
           state("error", (x.b.message || "Not autosaved.") + (details ? " " + details : ""));
         }, function () { state("error", "Not autosaved: the server could not be reached. Your changes are still here."); })
         .then(function () { inflight = null; if (again) { again = false; later(); } });

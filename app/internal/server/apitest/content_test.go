@@ -74,6 +74,16 @@ func seedContent(t *testing.T, e *env) {
 	}
 }
 
+// previewH are the headers of @payloadcms/live-preview's populate request,
+// with an Authorization value unless auth is "".
+func previewH(auth string) map[string]string {
+	h := map[string]string{"X-Payload-HTTP-Method-Override": "GET", "Content-Type": "application/json"}
+	if auth != "" {
+		h["Authorization"] = auth
+	}
+	return h
+}
+
 var (
 	adminH  = map[string]string{"Authorization": "JWT {{admin}}"}
 	editorH = map[string]string{"Authorization": "JWT {{editor}}"}
@@ -383,6 +393,7 @@ func errorScenarios() []Scenario {
 }
 
 func httpScenarios() []Scenario {
+	jsonAdmin := map[string]string{"Authorization": "JWT {{admin}}", "Content-Type": "application/json"}
 	return []Scenario{
 		{Name: "method override GET with form body", Method: "POST", Path: "/api/pages",
 			Headers: map[string]string{"X-Payload-HTTP-Method-Override": "GET", "Content-Type": "application/x-www-form-urlencoded"},
@@ -394,6 +405,43 @@ func httpScenarios() []Scenario {
 			Headers: map[string]string{"X-Payload-HTTP-Method-Override": "GET", "Content-Type": "application/x-www-form-urlencoded"},
 			Body:    "where[slug][equals]=" + strings.Repeat("x", 1<<20+10), WantStatus: 413,
 			WantJSON: `{"errors":[{"message":"<string>"}]}`, WantHeaders: map[string]string{"Content-Type": "application/json"}},
+		// Live preview (@payloadcms/live-preview's mergeData): the front end
+		// posts the editor's unsaved values with the method override and a
+		// JSON body; the answer is the document shaped from them, populated,
+		// and nothing is stored or cached.
+		{Name: "live preview read answers the posted data, populated", Method: "POST", Path: "/api/pages/{{home}}", Headers: previewH("JWT {{admin}}"),
+			Body:       `{"data":{"id":{{home}},"title":"Unsaved title","slug":"home","related":[{{about}}],"unknown":1,"_status":"draft"},"depth":1,"flattenLocales":false}`,
+			WantStatus: 200, WantJSON: `{"id":"<number>","title":"Unsaved title","slug":"home","_status":"draft","related":[{"slug":"about","title":"About us"}],"unknown":"<absent>","createdAt":"<string>"}`},
+		{Name: "live preview read at depth 0 keeps ids", Method: "POST", Path: "/api/pages/{{home}}", Headers: previewH("JWT {{admin}}"),
+			Body: `{"data":{"title":"Unsaved title","related":[{{about}}]},"depth":0}`, WantStatus: 200, WantJSON: `{"title":"Unsaved title","related":["<number>"]}`},
+		{Name: "live preview read stored nothing", Path: "/api/pages/{{home}}?depth=0&draft=true", Headers: adminH, WantStatus: 200, WantJSON: `{"title":"Home","_status":"published"}`},
+		{Name: "live preview read of a draft the caller cannot read", Method: "POST", Path: "/api/pages/{{secret}}", Headers: previewH(""),
+			Body: `{"data":{"title":"Leak?"}}`, WantStatus: 404},
+		{Name: "anonymous read fills the cache", Path: "/api/pages/{{home}}?depth=0", WantStatus: 200, WantJSON: `{"title":"Home"}`},
+		{Name: "anonymous live preview read of a published page", Method: "POST", Path: "/api/pages/{{home}}?depth=0", Headers: previewH(""),
+			Body: `{"data":{"title":"Not for the cache"}}`, WantStatus: 200, WantJSON: `{"title":"Not for the cache"}`},
+		{Name: "the cache still answers the stored page", Path: "/api/pages/{{home}}?depth=0", WantStatus: 200, WantJSON: `{"title":"Home"}`},
+		{Name: "live preview read with a bad depth", Method: "POST", Path: "/api/pages/{{home}}", Headers: previewH("JWT {{admin}}"),
+			Body: `{"data":{},"depth":"deep"}`, WantStatus: 400},
+		{Name: "live preview preflight from an allowed origin", Method: "OPTIONS", Path: "/api/pages/{{home}}",
+			Headers:    map[string]string{"Origin": allowedOrigin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,x-payload-http-method-override"},
+			WantStatus: 200, WantHeaders: map[string]string{"Access-Control-Allow-Origin": allowedOrigin, "Access-Control-Allow-Credentials": "true",
+				"Access-Control-Allow-Headers": "~X-Payload-HTTP-Method-Override"}},
+		// The slug is locked once published (pages declare SlugLocked).
+		{Name: "slug lock: a published page", Method: "POST", Path: "/api/pages?depth=0", Headers: jsonAdmin,
+			Body: `{"title":"Launch","_status":"published"}`, WantStatus: 201, WantJSON: `{"doc":{"slug":"launch"}}`,
+			After: func(t *testing.T, e *env, res *response) { e.set("launch", res.str(t, "doc.id")) }},
+		{Name: "slug lock: an emptied slug keeps the published one", Method: "PATCH", Path: "/api/pages/{{launch}}?depth=0", Headers: jsonAdmin,
+			Body: `{"title":"Launch day","slug":""}`, WantStatus: 200, WantJSON: `{"doc":{"title":"Launch day","slug":"launch"}}`},
+		{Name: "slug lock: a draft of it keeps it too", Method: "PATCH", Path: "/api/pages/{{launch}}?depth=0&draft=true", Headers: jsonAdmin,
+			Body: `{"title":"Launch week","slug":"","_status":"draft"}`, WantStatus: 200, WantJSON: `{"doc":{"title":"Launch week","slug":"launch"}}`},
+		{Name: "slug lock: an explicit slug changes it", Method: "PATCH", Path: "/api/pages/{{launch}}?depth=0", Headers: jsonAdmin,
+			Body: `{"slug":"launch-2027","_status":"published"}`, WantStatus: 200, WantJSON: `{"doc":{"slug":"launch-2027"}}`},
+		{Name: "slug lock: a never-published page", Method: "POST", Path: "/api/pages?depth=0", Headers: jsonAdmin,
+			Body: `{"title":"Draft one"}`, WantStatus: 201, WantJSON: `{"doc":{"slug":"draft-one"}}`,
+			After: func(t *testing.T, e *env, res *response) { e.set("draftOne", res.str(t, "doc.id")) }},
+		{Name: "slug lock: its emptied slug follows the title", Method: "PATCH", Path: "/api/pages/{{draftOne}}?depth=0&draft=true", Headers: jsonAdmin,
+			Body: `{"title":"Draft two","slug":""}`, WantStatus: 200, WantJSON: `{"doc":{"slug":"draft-two"}}`},
 		{Name: "preflight from an allowed origin", Method: "OPTIONS", Path: "/api/pages",
 			Headers:    map[string]string{"Origin": allowedOrigin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,authorization"},
 			WantStatus: 200, WantJSON: `{}`,
