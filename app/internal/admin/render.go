@@ -176,6 +176,9 @@ type page struct {
 	// Session is what the page scripts need to keep the session alive
 	// (session.go); nil when signed out.
 	Session *sessionView
+	// Theme is the signed-in user's fixed theme (light or dark); "" follows
+	// the device (theme.go).
+	Theme string
 }
 
 // navItem is one sidebar entry; Group starts a titled group of entries.
@@ -224,6 +227,7 @@ func (a *Admin) render(c *gin.Context, status int, name string, p page) {
 		u := pr.User
 		p.User, p.Admin = &u, pr.IsAdmin()
 		p.Sidebar = a.sidebar(p.Admin)
+		p.Theme = a.themeOf(c, pr)
 	}
 	if p.Flash == nil {
 		p.Flash = a.takeFlash(c)

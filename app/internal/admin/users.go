@@ -332,6 +332,8 @@ func (a *Admin) accountAction(c *gin.Context) {
 			return
 		}
 		a.flash(c, "success", "API key revoked.")
+	case "theme":
+		a.setTheme(c, p)
 	case "logout-all":
 		if err := a.auth.Logout(ctx, p, true); err != nil {
 			a.errorPage(c, err)

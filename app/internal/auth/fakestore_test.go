@@ -19,6 +19,7 @@ type fakeStore struct {
 	sessions map[int64][]Session
 	keys     map[int64]fakeKey
 	resets   map[string]fakeReset // by token hash
+	prefs    map[int64]map[string]string
 }
 
 type fakeKey struct {
@@ -38,6 +39,7 @@ func newFakeStore(now func() time.Time) *fakeStore {
 		sessions: map[int64][]Session{},
 		keys:     map[int64]fakeKey{},
 		resets:   map[string]fakeReset{},
+		prefs:    map[int64]map[string]string{},
 	}
 }
 
@@ -354,3 +356,19 @@ func (f *fakeStore) record(id int64) UserRecord {
 }
 
 var _ Store = (*fakeStore)(nil)
+
+func (f *fakeStore) Preference(_ context.Context, userID int64, name string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.prefs[userID][name], nil
+}
+
+func (f *fakeStore) SetPreference(_ context.Context, userID int64, name, value string, _ time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.prefs[userID] == nil {
+		f.prefs[userID] = map[string]string{}
+	}
+	f.prefs[userID][name] = value
+	return nil
+}

@@ -168,6 +168,15 @@ type ResetTokenStore interface {
 	DeleteResetTokens(ctx context.Context, userID int64) error
 }
 
+// PreferenceStore keeps a user's admin preferences (Payload's
+// payload-preferences): small named values, such as the admin's theme.
+type PreferenceStore interface {
+	// Preference returns the user's value for name; "" when unset.
+	Preference(ctx context.Context, userID int64, name string) (string, error)
+	// SetPreference stores the user's value for name, replacing any.
+	SetPreference(ctx context.Context, userID int64, name, value string, at time.Time) error
+}
+
 // Store is everything the auth service persists. The gorm store implements
 // it; tests use an in-memory fake.
 type Store interface {
@@ -175,6 +184,7 @@ type Store interface {
 	SessionStore
 	APIKeyStore
 	ResetTokenStore
+	PreferenceStore
 }
 
 // Mail is one plain-text email.

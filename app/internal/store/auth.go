@@ -264,7 +264,7 @@ func (s *AuthStore) DeleteUser(ctx context.Context, id int64) error {
 		if err := s.lock(tx, lockAdmins); err != nil {
 			return err
 		}
-		for _, t := range []string{"users_sessions", "users_api_keys", "users_password_resets"} {
+		for _, t := range []string{"users_sessions", "users_api_keys", "users_password_resets", "users_preferences"} {
 			if err := tx.Exec("DELETE FROM "+t+" WHERE user_id = ?", id).Error; err != nil {
 				return err
 			}
@@ -497,4 +497,28 @@ func (s *AuthStore) ConsumeResetToken(ctx context.Context, hash string, now time
 		return 0, auth.ErrNotFound
 	}
 	return ids[0], nil
+}
+
+// Preference implements auth.Store.
+func (s *AuthStore) Preference(ctx context.Context, userID int64, name string) (string, error) {
+	var values []string
+	err := s.g.WithContext(ctx).Raw("SELECT value FROM users_preferences WHERE user_id = ? AND name = ?", userID, name).Scan(&values).Error
+	if err != nil {
+		return "", fmt.Errorf("read preference: %w", classify(err))
+	}
+	if len(values) == 0 {
+		return "", nil
+	}
+	return values[0], nil
+}
+
+// SetPreference implements auth.Store.
+func (s *AuthStore) SetPreference(ctx context.Context, userID int64, name, value string, at time.Time) error {
+	err := s.g.WithContext(ctx).Exec("INSERT INTO users_preferences (user_id, name, value, updated_at) VALUES (?, ?, ?, ?) "+
+		"ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+		userID, name, value, s.r().timeArg(at)).Error
+	if err != nil {
+		return fmt.Errorf("store preference: %w", classify(err))
+	}
+	return nil
 }

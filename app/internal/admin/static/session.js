@@ -143,6 +143,7 @@
             if (pill && x.b.status) { pill.textContent = x.b.status; pill.className = "pill pill-" + x.b.status; }
             out.setAttribute("data-autosave-count", String(count));
             state("saved", "Draft autosaved at " + x.b.at + ".");
+            if (window.chronosLocalTime) window.chronosLocalTime(out);
             if (!again) form.dispatchEvent(new CustomEvent("chronos:saved"));
             return;
           }
