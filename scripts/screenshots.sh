@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Renders the admin UI's main screens (sign-in, dashboard, page list, page
-# editor, media library, user list, account) at desktop (1440x900) and phone
-# (390x844) widths into ./screenshots/ (git-ignored). It seeds a throwaway
-# SQLite CMS with users, uploaded images and pages, and drives Debian's
-# chromium headless through the same harness as the browser tests.
+# editor, version diff, live preview, media library, user list, account) at
+# desktop (1440x900) and phone (390x844) widths into ./screenshots/
+# (git-ignored; a selection is committed in docs/screenshots/). It seeds a
+# throwaway SQLite CMS with users, uploaded images and pages, serves the
+# browser tests' front end for the live preview (npm: @payloadcms/live-preview,
+# installed from its lock file on first use), and drives Debian's chromium
+# headless through the same harness as the browser tests.
 #   usage: scripts/screenshots.sh [output-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -125,7 +125,7 @@ func Vars() []Var {
 		{Name: CMSMediaDelivery, Type: TypeEnum, Default: DeliverProxy, Values: []string{DeliverProxy, DeliverPublic, DeliverPresign}, Description: "`proxy` (through the CMS), `public` (S3_PUBLIC_URL) or `presign` (short-lived presigned redirects)."},
 		{Name: CMSImageWorkers, Type: TypeInt, Default: "2", Min: 1, Max: 64, Description: "Images processed at once (bounds memory)."},
 		{Name: CMSTokenTTL, Type: TypeDuration, Default: "2h", Description: "Lifetime of login tokens and sessions."},
-		{Name: CMSPreviewURL, Type: TypeURL, Schemes: web, Description: "Front-end preview URL; the admin appends `?slug=…&token=…`."},
+		{Name: CMSPreviewURL, Type: TypeURL, Schemes: web, Description: "Front-end preview URL; the admin appends `?slug=…&token=…`. Its origin is the front end's for live preview: the only origin the admin frames and posts messages to."},
 		{Name: CMSWebhookURLs, Type: TypeList, Schemes: web, Description: "Comma-separated URLs that receive signed revalidation events."},
 		{Name: CMSWebhookSecret, Secret: true, Type: TypeString, Description: "HMAC-SHA256 key for the `X-Chronos-Signature` webhook header."},
 		{Name: SMTPURL, Secret: true, Type: TypeURL, Schemes: []string{"smtp", "smtps"}, DefaultDoc: "none (dev: reset links are logged)", Description: "SMTP server for password-reset mail (`smtp://user:pass@host:587`)."},

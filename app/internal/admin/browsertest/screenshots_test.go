@@ -10,10 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
+	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
@@ -89,6 +92,42 @@ func paragraph(text string) map[string]any {
 	}}}
 }
 
+// draftVersion saves a draft of page id with a retitled hero and a changed
+// description, so its versions have a diff to show, and returns the
+// published version's id (the diff's other side is the current draft).
+func draftVersion(t *testing.T, srv *cms, id int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := srv.App.Auth().Authenticate(ctx, auth.Credentials{Cookie: login(t, srv.URL).token})
+	if err != nil || admin == nil {
+		t.Fatalf("principal: %v", err)
+	}
+	actor := &content.Actor{ID: admin.User.ID, Email: admin.User.Email, Roles: admin.User.Roles}
+	doc, err := srv.App.Content().FindByID(ctx, actor, collections.PagesSlug, id, content.ReadOptions{Depth: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout, _ := doc["layout"].([]any)
+	if len(layout) > 0 {
+		hero, _ := layout[0].(map[string]any)
+		hero["heading"] = "Meet the team behind Example"
+	}
+	if _, err := srv.App.Content().Update(ctx, actor, collections.PagesSlug, id, map[string]any{
+		"title": "About Example", "layout": layout, "meta": map[string]any{"description": "Who we are, what we build and why."}},
+		content.WriteOptions{Draft: true}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := srv.App.Content().FindVersions(ctx, actor, collections.PagesSlug, query.Params{
+		Where: query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}},
+		Sort:  []query.SortField{{Path: "id"}}, Page: 1, Limit: 1, LimitSet: true, Pagination: true,
+	})
+	if err != nil || len(res.Docs) == 0 {
+		t.Fatalf("versions of page %d: %v", id, err)
+	}
+	vid, _ := content.RelationID(res.Docs[0]["id"])
+	return vid
+}
+
 // uploadFile posts a file to the REST API as a signed-in user.
 func uploadFile(base, token, path, alt string) (int64, error) {
 	var body bytes.Buffer
@@ -132,14 +171,18 @@ func TestScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv := startCMS(t, nil)
+	fe := startFrontend(t)
+	srv := startCMS(t, map[string]string{contract.CMSPreviewURL: fe.URL + "/next/preview", contract.CMSCORSOrigins: fe.URL})
+	fe.setCMS(srv.URL)
 	seed(t, srv, uploadsAvailable(t, srv.URL))
+	vid := draftVersion(t, srv, 2)
 	sizes := []struct {
 		name string
 		w, h int64
 	}{{"desktop", 1440, 900}, {"phone", 390, 844}}
 	for _, sz := range sizes {
 		b := newBrowser(t, srv.URL, int(sz.w), int(sz.h))
+		b.allow(fe.URL)
 		shot := func(name string) {
 			t.Helper()
 			if out == "" {
@@ -159,6 +202,12 @@ func TestScreenshots(t *testing.T) {
 		shot("page-list")
 		b.run(t, "page editor", chromedp.Navigate(srv.URL+"/admin/collections/pages/2"), visible(`#f-title`), visible(`.rte-body`))
 		shot("page-editor")
+		b.run(t, "version diff", chromedp.Navigate(fmt.Sprintf("%s/admin/collections/pages/2/versions/%d", srv.URL, vid)), visible(`.diff`))
+		shot("version-diff")
+		b.run(t, "live preview", chromedp.Navigate(srv.URL+"/admin/collections/pages/2/preview"), visible(`#live-preview-iframe`),
+			visible(`#live-state[data-state="live"]`))
+		fe.await(t, "a render of the draft", func(r frontReport) bool { return r.Kind == "render" })
+		shot("live-preview")
 		b.run(t, "media library", chromedp.Navigate(srv.URL+"/admin/collections/media"), visible(`#upload`))
 		shot("media-library")
 		b.run(t, "user list", chromedp.Navigate(srv.URL+"/admin/collections/users"), visible(`#list-table`))

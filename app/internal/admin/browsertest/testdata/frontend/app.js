@@ -16,6 +16,17 @@ function render(doc) {
   document.getElementById("title").textContent = doc.title || "";
   const a = doc.author;
   document.getElementById("author").textContent = a && typeof a === "object" ? "By " + (a.name || a.email) : "";
+  const blocks = document.getElementById("blocks");
+  blocks.textContent = "";
+  for (const b of doc.layout || []) {
+    const el = document.createElement("section");
+    el.className = b.blockType === "hero" ? "hero" : "block";
+    const h = document.createElement("h2");
+    h.textContent = b.heading || b.caption || b.blockName || b.blockType;
+    el.append(h);
+    if (b.subheading) { const p = document.createElement("p"); p.textContent = b.subheading; el.append(p); }
+    blocks.append(el);
+  }
   document.body.setAttribute("data-rendered", String(Number(document.body.getAttribute("data-rendered") || 0) + 1));
 }
 
