@@ -1,4 +1,4 @@
--- 0011_user_preferences: each user's admin preferences (Payload's
+-- 0012_user_preferences: each user's admin preferences (Payload's
 -- payload-preferences), such as the theme; see auth.PreferenceStore.
 CREATE TABLE users_preferences (
     user_id    BIGINT NOT NULL,
