@@ -67,8 +67,11 @@ var limits = []int{10, 25, 50, 100}
 
 func parseListQuery(q url.Values, cols []column, col *content.Collection) listQuery {
 	lq := listQuery{Page: 1, Limit: 25, Sort: "-updatedAt", Search: strings.TrimSpace(q.Get("search"))}
+	// The search is text: NUL and broken UTF-8 dropped, at most 200
+	// bytes cut at a character boundary.
+	lq.Search = strings.ToValidUTF8(strings.ReplaceAll(lq.Search, "\x00", ""), "")
 	if len(lq.Search) > 200 {
-		lq.Search = lq.Search[:200]
+		lq.Search = strings.ToValidUTF8(lq.Search[:200], "")
 	}
 	if col.Admin.DefaultSort != "" {
 		lq.Sort = col.Admin.DefaultSort

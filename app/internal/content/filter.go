@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/automatonic/chronos/app/internal/query"
 )
@@ -311,6 +312,15 @@ func (cp *compiler) leaf(c *Collection, path []Segment, t FieldType, qc query.Co
 	if !k.Ops.allows(qc.Op) {
 		*bad = append(*bad, ps)
 		return nil, nil
+	}
+	// Values are text the databases can hold, however the clause was
+	// built (the REST parser refuses the rest already; the admin's
+	// filters do not go through it): PostgreSQL refuses NUL and invalid
+	// UTF-8 with an error that would be a 500.
+	for _, raw := range qc.Values {
+		if !utf8.ValidString(raw) || strings.IndexByte(raw, 0) >= 0 {
+			return nil, &QueryValueError{Path: ps, Value: strings.ToValidUTF8(strings.ReplaceAll(raw, "\x00", ""), ""), Expects: "text without NUL, in UTF-8"}
+		}
 	}
 	switch qc.Op {
 	case query.Exists:

@@ -235,3 +235,34 @@ func TestPageDocsCap(t *testing.T) {
 		})
 	}
 }
+
+// TestWhereValuesAreText: a where clause built without the REST parser
+// (the admin's filters) with a NUL or broken UTF-8 in a value is a
+// QueryValueError on both dialects, never a database error (PostgreSQL
+// refuses such text).
+func TestWhereValuesAreText(t *testing.T) {
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			svc := newService(db)
+			for _, c := range []query.Cond{
+				{Path: "title", Op: query.Equals, Values: []string{"a\x00b"}},
+				{Path: "title", Op: query.Like, Values: []string{"caf\xc3"}},
+				{Path: "title", Op: query.Contains, Values: []string{"\x00"}},
+				{Path: "slug", Op: query.In, Values: []string{"home", "\xff"}},
+				{Path: "meta.description", Op: query.NotEquals, Values: []string{"x\x00"}},
+			} {
+				p := query.Params{Page: 1, Pagination: true, Where: query.Where{Conds: []query.Cond{c}}}
+				_, err := svc.Find(context.Background(), admin, collections.PagesSlug, p, content.ReadOptions{})
+				var qve *content.QueryValueError
+				if !errors.As(err, &qve) {
+					t.Errorf("%s %s %q: err %T %v, want QueryValueError", c.Path, c.Op, c.Values, err, err)
+				}
+			}
+			p := query.Params{Page: 1, Pagination: true, Where: query.Where{Conds: []query.Cond{{Path: "title", Op: query.Like, Values: []string{"café"}}}}}
+			if _, err := svc.Find(context.Background(), admin, collections.PagesSlug, p, content.ReadOptions{}); err != nil {
+				t.Fatalf("valid text: %v", err)
+			}
+		})
+	}
+}
