@@ -115,30 +115,22 @@ type summaryError struct {
 	Message string
 }
 
-// builder loads the choices of upload and user pickers (the most recent
-// media by an indexed sort, the users) and of polymorphic relations among
-// fields (the most recently updated documents of each target).
-func (a *Admin) builder(ctx context.Context, actor *content.Actor, errs map[string]string, fields []content.Field) (*builder, error) {
-	b := &builder{errs: errs, thumbs: map[string]string{}, pickers: map[string][]option{}, polys: map[string][]option{}}
+// builder loads the choices of the plain selects of upload and user
+// fields (the most recent files each upload field accepts, the users) and
+// of polymorphic relations among fields (the most recently updated
+// documents of each target), and the titles of the documents doc's
+// relations hold (pickers.go).
+func (a *Admin) builder(ctx context.Context, actor *content.Actor, errs map[string]string, fields []content.Field, doc map[string]any) (*builder, error) {
+	b := &builder{errs: errs, thumbs: map[string]string{}, pickers: map[string][]option{}, polys: map[string][]option{}, reg: a.content.Registry()}
 	if err := a.polyPickers(ctx, actor, b, fields); err != nil {
 		return nil, err
 	}
-	if up, ok := a.content.Registry().UploadCollection(); ok {
-		docs, err := a.content.Find(ctx, actor, up.Slug, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
-			Sort: []query.SortField{{Path: "createdAt", Desc: true}}}, content.ReadOptions{Depth: 0})
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range docs.Docs {
-			id := idString(d["id"])
-			label, _ := d["filename"].(string)
-			if alt, _ := d["alt"].(string); alt != "" {
-				label += " — " + alt
-			}
-			t := thumbURL(d)
-			b.pickers[up.Slug] = append(b.pickers[up.Slug], option{Value: id, Label: label, Thumb: t})
-			b.thumbs[id] = t
-		}
+	if err := a.loadUploadChoices(ctx, actor, b, fields); err != nil {
+		return nil, err
+	}
+	var err error
+	if b.picked, err = a.loadPicked(ctx, actor, fields, doc); err != nil {
+		return nil, err
 	}
 	if au, ok := a.content.Registry().AuthCollection(); ok {
 		docs, err := a.content.Find(ctx, actor, au.Slug, query.Params{Page: 1, Limit: 200, LimitSet: true, Pagination: true,
@@ -223,7 +215,7 @@ func (a *Admin) showEditor(c *gin.Context, p *auth.Principal, col *content.Colle
 	}
 	ctx := c.Request.Context()
 	fields := editorFields(col)
-	b, err := a.builder(ctx, actorOf(p), errs, fields)
+	b, err := a.builder(ctx, actorOf(p), errs, fields, doc)
 	if err != nil {
 		a.errorPage(c, err)
 		return

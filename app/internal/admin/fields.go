@@ -47,6 +47,12 @@ type fieldView struct {
 	// indexes, a block row contributing its block type ("layout",
 	// "layout.hero.links"): it finds the list's row templates.
 	Key string
+	// Picker is the searchable picker of an upload or relationship field
+	// (pickers.go); nil for other fields.
+	Picker *pickerView
+	// When shows the field only while a sibling holds a value
+	// (Payload's admin.condition); the form still posts it.
+	When *content.Condition
 }
 
 // rowView is one array row or block.
@@ -70,8 +76,12 @@ type rowView struct {
 type builder struct {
 	errs map[string]string
 	// pickers are the choices of single relations by target collection
-	// (the upload and auth collections).
+	// (the auth collection) or, for uploads, by uploadChoicesKey.
 	pickers map[string][]option
+	// picked are the titles and thumbnails of the documents the form's
+	// relations hold, by pickKey.
+	picked map[string]picked
+	reg    *content.Registry
 	// polys are the "slug:id" choices of polymorphic relations by target.
 	polys  map[string][]option
 	open   string // row path to show expanded (just added or moved)
@@ -219,7 +229,10 @@ func (b *builder) build(fields []content.Field, data map[string]any, prefix stri
 // field describes one field holding v at path.
 func (b *builder) field(f *content.Field, v any, path string) fieldView {
 	fv := fieldView{Name: f.Name, Path: path, ID: inputID(path), Label: fieldLabel(f), Required: f.Required,
-		MaxLength: f.MaxLength, Error: b.errs[path], Kind: string(f.Type)}
+		MaxLength: f.MaxLength, Error: b.errs[path], Kind: string(f.Type), When: f.Admin.Condition}
+	if f.IsRelation() {
+		fv.Picker = b.pickerOf(f, v)
+	}
 	switch f.Type {
 	case content.Text, content.Textarea, content.Email, content.Number:
 		fv.Str = scalarString(v)
@@ -236,8 +249,12 @@ func (b *builder) field(f *content.Field, v any, path string) fieldView {
 		choices(f, v, &fv)
 	case content.Upload:
 		fv.Str = idString(v)
-		fv.Options = selectOptions(b.pickers[f.RelationTo], fv.Str)
+		cur := b.picked[f.RelationTo+":"+fv.Str]
+		fv.Options = selectOptions(b.pickers[uploadChoicesKey(f)], fv.Str, cur.Label)
 		fv.Thumb = b.thumbs[fv.Str]
+		if fv.Thumb == "" {
+			fv.Thumb = cur.Thumb
+		}
 	case content.Relationship:
 		b.relationship(f, v, &fv)
 	case content.Group:
@@ -292,14 +309,14 @@ func (b *builder) relationship(f *content.Field, v any, fv *fieldView) {
 		}
 		if len(all) > 0 {
 			fv.Kind = "relationship"
-			fv.Options = selectOptions(all, fv.Str)
+			fv.Options = selectOptions(all, fv.Str, b.picked[fv.Str].Label)
 		}
 	case f.HasMany:
 		fv.Kind = "ids"
 		fv.Str = idList(v)
 	case picker:
 		fv.Str = idString(v)
-		fv.Options = selectOptions(opts, fv.Str)
+		fv.Options = selectOptions(opts, fv.Str, b.picked[f.RelationTo+":"+fv.Str].Label)
 	default:
 		fv.Kind = "ids"
 		fv.Str = idString(v)
@@ -421,7 +438,9 @@ func rowSummary(row map[string]any) string {
 	return ""
 }
 
-func selectOptions(all []option, cur string) []option {
+// selectOptions marks cur among all, adding it (labelled label, or #id)
+// when it is not one of them.
+func selectOptions(all []option, cur, label string) []option {
 	out := make([]option, 0, len(all)+1)
 	found := cur == ""
 	for _, o := range all {
@@ -430,7 +449,10 @@ func selectOptions(all []option, cur string) []option {
 		out = append(out, o)
 	}
 	if !found {
-		out = append(out, option{Value: cur, Label: "#" + cur, Selected: true})
+		if label == "" {
+			label = "#" + cur
+		}
+		out = append(out, option{Value: cur, Label: label, Selected: true})
 	}
 	return out
 }

@@ -82,7 +82,7 @@ func TestGlobals(t *testing.T) {
 	b.run(t, "add a link", click(`button[value="add:navItems"]`), visible(`#f-navItems-0-link-label`),
 		keys(`#f-navItems-0-link-label`, "About"), setValue(`#f-navItems-0-link-reference`, ref))
 	b.run(t, "add a second link", click(`button[value="add:navItems"]`), visible(`#f-navItems-1-link-label`),
-		setValue(`#f-navItems-1-link-type`, "custom"), keys(`#f-navItems-1-link-url`, "https://example.com/docs"),
+		choose(`#f-navItems-1-link-type`, "custom"), keys(`#f-navItems-1-link-url`, "https://example.com/docs"),
 		click(`#f-navItems-1-link-newTab`), keys(`#f-navItems-1-link-label`, "Docs"))
 	if v := get(t, b, "first row kept", value(`#f-navItems-0-link-label`)); v != "About" {
 		t.Fatalf("first row's label after adding a row: %q", v)
@@ -134,7 +134,7 @@ func TestGlobals(t *testing.T) {
 		t.Fatal("the footer offers drafts or versions")
 	}
 	b.run(t, "footer link", click(`button[value="add:navItems"]`), visible(`#f-navItems-0-link-label`),
-		setValue(`#f-navItems-0-link-type`, "custom"), keys(`#f-navItems-0-link-url`, "/privacy"), keys(`#f-navItems-0-link-label`, "Privacy"),
+		choose(`#f-navItems-0-link-type`, "custom"), keys(`#f-navItems-0-link-url`, "/privacy"), keys(`#f-navItems-0-link-label`, "Privacy"),
 		submit(`#save`), visible(`[data-flash="success"]`))
 	if nav := readNav(t, u, collections.FooterSlug); len(nav) != 1 || nav[0].Link.Label != "Privacy" || nav[0].Link.URL != "/privacy" {
 		t.Fatalf("footer: %+v", nav)

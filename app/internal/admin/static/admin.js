@@ -1,5 +1,5 @@
 // Chronos admin enhancements. Every page works without this file; it adds
-// media pickers, upload progress, drag-and-drop, the focal point picker and
+// upload progress, drag-and-drop, the focal point picker and
 // small conveniences. No dependencies, no build. The rich text editor is
 // editor.js: Lexical, bundled from editor/ (see editor/build.mjs); arrays
 // and blocks are edited in place by blocks.js.
@@ -28,7 +28,7 @@
   doc.addEventListener("DOMContentLoaded", function () {
     $$(".js-only").forEach(function (e) { e.hidden = false; });
     slugs(); seo();
-    pickers(); uploader(); focal(); selectAll(); focusRow(); fallbacks();
+    uploader(); focal(); selectAll(); focusRow(); fallbacks();
     var summary = $("#error-summary"); if (summary) summary.focus();
     unsavedGuard();
     // Ctrl/Cmd+S saves (a draft, where there are drafts).
@@ -94,54 +94,6 @@
       if (!dirty) return;
       e.preventDefault();
       e.returnValue = "";
-    });
-  }
-
-  // ---- media library dialog ---------------------------------------------
-  function mediaDialog(onPick) {
-    var list = el("ul", { "class": "pick-grid" });
-    var dlg = el("dialog", { "aria-label": "Choose media" }, [
-      el("div", { "class": "page-head" }, [el("h2", { text: "Choose from the media library" }),
-        el("button", { type: "button", "class": "btn btn-ghost", text: "Close", onclick: function () { dlg.close(); } })]),
-      list]);
-    doc.body.appendChild(dlg);
-    dlg.addEventListener("close", function () { dlg.remove(); });
-    dlg.showModal();
-    list.appendChild(el("li", { text: "Loading…" }));
-    fetch("/api/" + UPLOADS + "?limit=60&depth=0&sort=-createdAt", { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (res) {
-        list.textContent = "";
-        (res.docs || []).forEach(function (m) {
-          var src = m.thumbnailURL || m.url;
-          var b = el("button", { type: "button", "data-media-id": m.id, onclick: function () { dlg.close(); onPick(m); } },
-            [src && /^image\//.test(m.mimeType || "") ? el("img", { src: src, alt: "" }) : el("span", { "class": "tile-file", text: "📄" }),
-              el("span", { "class": "tile-title", text: m.alt || m.filename || ("#" + m.id) })]);
-          list.appendChild(el("li", {}, [b]));
-        });
-        if (!list.children.length) list.appendChild(el("li", { text: "No media yet. Upload files under Media." }));
-        var first = $("button", list); if (first) first.focus();
-      })
-      .catch(function () { list.textContent = "Could not load the media library."; });
-  }
-
-  function pickers() {
-    $$("[data-picker]").forEach(function (p) {
-      var sel = $("select", p), img = $(".picker-thumb", p);
-      var sync = function () {
-        var o = sel.options[sel.selectedIndex], src = o && o.getAttribute("data-thumb");
-        if (src) { if (img.tagName !== "IMG") { var i = el("img", { "class": "picker-thumb", alt: "" }); img.replaceWith(i); img = i; } img.src = src; }
-        else if (img.tagName === "IMG") { var s = el("span", { "class": "picker-thumb picker-empty" }); img.replaceWith(s); img = s; }
-      };
-      sel.addEventListener("change", sync);
-      p.appendChild(el("button", { type: "button", "class": "btn btn-small", text: "Browse…", onclick: function () {
-        mediaDialog(function (m) {
-          var v = String(m.id), found = false;
-          Array.prototype.forEach.call(sel.options, function (o) { if (o.value === v) found = true; });
-          if (!found) sel.appendChild(el("option", { value: v, "data-thumb": m.thumbnailURL || m.url || "", text: m.filename || v }));
-          sel.value = v; sync(); sel.focus();
-        });
-      } }));
     });
   }
 
