@@ -58,8 +58,6 @@ type pickerView struct {
 	// Names are the current choices' titles, shown under a plain ids
 	// input so that it reads without JavaScript too.
 	Names string
-	// Accept is the file input's accept list (upload fields).
-	Accept string
 }
 
 // pickTargetOf describes col for a picker.
@@ -78,6 +76,37 @@ func pickTargetOf(col *content.Collection) pickTarget {
 // pickKey names a picked document: "slug:id".
 func pickKey(slug string, id int64) string { return slug + ":" + strconv.FormatInt(id, 10) }
 
+// relationRef is one document a relation value points at.
+type relationRef struct {
+	slug string
+	id   int64
+}
+
+// relationRefs lists the documents the relation field f holding v points
+// at, in order: ids, {relationTo, value} objects (polymorphic) and
+// populated documents alike; values that are no id are skipped.
+func relationRefs(f *content.Field, v any) []relationRef {
+	vals := []any{v}
+	if f.HasMany {
+		vals, _ = v.([]any)
+	}
+	var out []relationRef
+	for _, it := range vals {
+		slug, idv := f.RelationTo, it
+		if m, ok := it.(map[string]any); ok && f.Polymorphic() {
+			slug, _ = m["relationTo"].(string)
+			idv = m["value"]
+		}
+		if m, ok := idv.(map[string]any); ok {
+			idv = m["id"]
+		}
+		if id, ok := content.RelationID(idv); ok && slug != "" {
+			out = append(out, relationRef{slug: slug, id: id})
+		}
+	}
+	return out
+}
+
 // pickerOf builds the picker of a relation field holding v.
 func (b *builder) pickerOf(f *content.Field, v any) *pickerView {
 	cfg := pickConfig{Label: fieldLabel(f), Upload: f.Type == content.Upload, Many: f.HasMany, Poly: f.Polymorphic(), Mime: f.MimeTypes}
@@ -86,38 +115,21 @@ func (b *builder) pickerOf(f *content.Field, v any) *pickerView {
 			cfg.Targets = append(cfg.Targets, pickTargetOf(col))
 		}
 	}
-	vals := []any{v}
-	if f.HasMany {
-		vals, _ = v.([]any)
-	}
 	list := []picked{}
 	var names []string
-	for _, it := range vals {
-		slug, idv := f.RelationTo, it
-		if f.Polymorphic() {
-			m, _ := it.(map[string]any)
-			slug, _ = m["relationTo"].(string)
-			idv = m["value"]
-			if m2, ok := idv.(map[string]any); ok {
-				idv = m2["id"]
-			}
-		}
-		id, ok := content.RelationID(idv)
-		if !ok {
-			continue
-		}
-		p, known := b.picked[pickKey(slug, id)]
+	for _, r := range relationRefs(f, v) {
+		p, known := b.picked[pickKey(r.slug, r.id)]
 		if !known {
-			p = picked{Label: "#" + strconv.FormatInt(id, 10)}
+			p = picked{Label: "#" + strconv.FormatInt(r.id, 10)}
 		}
-		p.Value = strconv.FormatInt(id, 10)
+		p.Value = strconv.FormatInt(r.id, 10)
 		if f.Polymorphic() {
-			p.Value = slug + ":" + p.Value
+			p.Value = r.slug + ":" + p.Value
 		}
 		list = append(list, p)
 		names = append(names, p.Label)
 	}
-	return &pickerView{Config: mustJSON(cfg), Picked: mustJSON(list), Names: strings.Join(names, ", "), Accept: strings.Join(f.MimeTypes, ",")}
+	return &pickerView{Config: mustJSON(cfg), Picked: mustJSON(list), Names: strings.Join(names, ", ")}
 }
 
 func mustJSON(v any) string {
@@ -139,21 +151,9 @@ func (a *Admin) loadPicked(ctx context.Context, actor *content.Actor, fields []c
 		if !f.IsRelation() || vis.Value == nil {
 			return true
 		}
-		vals := []any{vis.Value}
-		if f.HasMany {
-			vals, _ = vis.Value.([]any)
-		}
-		for _, it := range vals {
-			slug, idv := f.RelationTo, it
-			if m, ok := it.(map[string]any); ok && f.Polymorphic() {
-				slug, _ = m["relationTo"].(string)
-				idv = m["value"]
-				if m2, ok := idv.(map[string]any); ok {
-					idv = m2["id"]
-				}
-			}
-			if id, ok := content.RelationID(idv); ok && !slices.Contains(ids[slug], strconv.FormatInt(id, 10)) {
-				ids[slug] = append(ids[slug], strconv.FormatInt(id, 10))
+		for _, r := range relationRefs(f, vis.Value) {
+			if id := strconv.FormatInt(r.id, 10); !slices.Contains(ids[r.slug], id) {
+				ids[r.slug] = append(ids[r.slug], id)
 			}
 		}
 		return true

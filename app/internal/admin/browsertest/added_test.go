@@ -60,7 +60,7 @@ func addedCollectionFlow(t *testing.T, srv *cms) {
 	// The row is added in place, so the error summary of the refused
 	// publish stays until the next save. The page relation is a searchable
 	// picker derived from the definition.
-	b.run(t, "fill in and save draft", keys(`#f-author`, "Ada Lovelace"), search(pick("page")+` .pk-search`, "Home"), options(pick("page"), 1, "Home"),
+	b.run(t, "fill in and save draft", keys(`#f-author`, "Ada Lovelace"), search(pick("page")+` .pk-search`, "Home"), options(pick("page"), "Home", 1, "Home"),
 		click(pick("page")+` .pk-option`), until(`document.querySelector('#f-page').value === "`+strconv.FormatInt(homeID, 10)+`"`),
 		setValue(`#f-photo`, strconv.FormatInt(photoID, 10)),
 		click(`button[value="add:highlights"]`), visible(`#f-highlights-0-text`), keys(`#f-highlights-0-text`, "Fast"),

@@ -38,6 +38,15 @@
 
   doc.addEventListener("DOMContentLoaded", function () {
     $$("[data-pick]").forEach(init);
+    // The error summary links to a field's plain input: with a picker, go
+    // to the picker's control instead.
+    doc.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest('a[href^="#f-"]');
+      var input = a && doc.getElementById(a.getAttribute("href").slice(1));
+      var root = input && input.hidden && input.closest("[data-pick]");
+      var ctl = root && $(":scope > .pk .pk-search, :scope > .pk .pk-open", root);
+      if (ctl) { e.preventDefault(); ctl.focus(); ctl.scrollIntoView({ block: "center" }); }
+    });
     var form = $("#editor-form");
     if (!form) return;
     conditions(form);
@@ -253,16 +262,22 @@
     }
     box.appendChild(el("div", { "class": "pk-combo" }, [which, q, list]));
     var token = 0, page = 1, active = -1, timer = 0, opts = [];
+    // The list is aria-busy from typing until the answer for what is in
+    // the box is shown; data-q then names that search.
+    function busy() { list.setAttribute("aria-busy", "true"); list.removeAttribute("data-q"); }
     function run(pg) {
-      var mine = ++token;
+      var mine = ++token, asked = q.value.trim();
       page = pg;
       if (pg === 1) { list.textContent = ""; opts = []; active = -1; }
+      busy();
       open();
       var wait = el("li", { "class": "pk-note", role: "presentation", text: "Searching…" });
       list.appendChild(wait);
-      find(target, q.value, pg, RELATION_PAGE).then(function (res) {
+      find(target, asked, pg, RELATION_PAGE).then(function (res) {
         if (mine !== token) return;
         wait.remove();
+        list.setAttribute("aria-busy", "false");
+        list.setAttribute("data-q", asked);
         (res.docs || []).forEach(function (d) {
           var p = { value: cfg.poly ? target.slug + ":" + d.id : String(d.id), label: (cfg.poly && targets.length > 1 ? target.singular + ": " : "") + titleOf(target, d) };
           var o = el("li", { role: "option", id: id + "-o" + opts.length, "class": "pk-option", "data-value": p.value, "aria-selected": "false", text: p.label });
@@ -283,6 +298,7 @@
         if (pg > 1 && active < 0) setActive(opts.length - (res.hasNextPage ? 1 : 0) - (res.docs || []).length);
       }).catch(function () {
         if (mine !== token) return;
+        list.setAttribute("aria-busy", "false");
         wait.textContent = "Could not search " + target.plural.toLowerCase() + ".";
       });
     }
@@ -303,6 +319,7 @@
     }
     q.addEventListener("input", function () {
       clearTimeout(timer);
+      busy();
       timer = setTimeout(function () { run(1); }, 200);
     });
     q.addEventListener("focus", function () { if (list.hidden) run(1); });
@@ -319,6 +336,8 @@
         case "Escape": if (!list.hidden) { e.preventDefault(); close(); } break;
       }
     });
+    // Enter in the box never submits the form, whichever event carries it.
+    q.addEventListener("keypress", function (e) { if (e.key === "Enter") e.preventDefault(); });
     box.addEventListener("focusout", function (e) { if (!box.contains(e.relatedTarget)) close(); });
     return q;
   }
@@ -354,14 +373,17 @@
     dlg.showModal();
     var token = 0, page = 1, shown = 0, timer = 0;
     function run(pg) {
-      var mine = ++token;
+      var mine = ++token, asked = search.value.trim();
       page = pg;
       if (pg === 1) { grid.textContent = ""; shown = 0; }
+      grid.setAttribute("aria-busy", "true");
       more.hidden = true;
       count.textContent = "Loading…";
       var pats = filter.value ? [filter.value] : allowed;
-      find(target, search.value, pg, MEDIA_PAGE, pats).then(function (res) {
+      find(target, asked, pg, MEDIA_PAGE, pats).then(function (res) {
         if (mine !== token) return;
+        grid.setAttribute("aria-busy", "false");
+        grid.setAttribute("data-q", asked);
         (res.docs || []).forEach(function (d) {
           if (!mimeOK(d.mimeType, allowed)) return;
           var src = thumbOf(d), name = d.filename || ("#" + d.id);
@@ -382,8 +404,9 @@
       api.pick({ value: String(d.id), label: d.filename || ("#" + d.id), thumb: thumbOf(d), mime: d.mimeType || "" });
       dlg.close();
     }
-    search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { run(1); }, 200); });
+    search.addEventListener("input", function () { clearTimeout(timer); grid.setAttribute("aria-busy", "true"); timer = setTimeout(function () { run(1); }, 200); });
     search.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); clearTimeout(timer); run(1); } });
+    search.addEventListener("keypress", function (e) { if (e.key === "Enter") e.preventDefault(); });
     filter.addEventListener("change", function () { run(1); });
     more.addEventListener("click", function () { run(page + 1); });
     search.focus();
