@@ -131,6 +131,39 @@
     var label = $(":scope > label", field);
     if (label && focusTarget) label.setAttribute("for", focusTarget.id);
     render();
+    hydrate();
+
+    // hydrate fetches the titles (and thumbnails) of choices the page did
+    // not describe: values copied into a duplicated block, or typed.
+    function hydrate() {
+      var byTarget = {};
+      picks.forEach(function (p) {
+        if (!p.unknown) return;
+        var slug = cfg.targets[0].slug, id = p.value;
+        if (cfg.poly) { var i = p.value.indexOf(":"); slug = p.value.slice(0, i); id = p.value.slice(i + 1); }
+        if (/^\d+$/.test(id)) (byTarget[slug] = byTarget[slug] || []).push(id);
+      });
+      Object.keys(byTarget).forEach(function (slug) {
+        var target = cfg.targets.filter(function (t) { return t.slug === slug; })[0];
+        if (!target) return;
+        var ids = byTarget[slug].slice(0, 100);
+        fetch("/api/" + encodeURIComponent(slug) + "?depth=0&limit=" + ids.length + "&page=1" + (target.drafts ? "&draft=true" : "") +
+          "&where[id][in]=" + ids.join(","), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { docs: [] }; })
+          .then(function (res) {
+            (res.docs || []).forEach(function (d) {
+              var v = cfg.poly ? slug + ":" + d.id : String(d.id);
+              picks.forEach(function (p) {
+                if (p.value !== v || !p.unknown) return;
+                p.label = titleOf(target, d); delete p.unknown;
+                if (cfg.upload) { p.thumb = thumbOf(d); p.mime = d.mimeType || ""; }
+              });
+            });
+            root.setAttribute("data-picked", JSON.stringify(picks));
+            render();
+          }, function () { });
+      });
+    }
 
     function pick(p) {
       if (picks.some(function (x) { return x.value === p.value; })) { say(p.label + " is already chosen."); return; }
@@ -237,9 +270,7 @@
     var vals = cfg.many ? raw.split(/[\s,]+/).filter(Boolean) : (raw ? [raw] : []);
     return vals.map(function (v) {
       for (var i = 0; i < picks.length; i++) if (picks[i].value === v) return picks[i];
-      var label = "#" + v;
-      if (input.tagName === "SELECT" && input.selectedIndex >= 0 && input.value === v) label = input.options[input.selectedIndex].text;
-      return { value: v, label: label };
+      return { value: v, label: "#" + v, unknown: true };
     });
   }
 
