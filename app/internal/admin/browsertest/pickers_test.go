@@ -244,7 +244,7 @@ func TestMediaDrawer(t *testing.T) {
 
 	// A media block accepts images and videos: filter by type.
 	media := pick("layout.0.media")
-	b.run(t, "media block", submit(`[data-add-block="mediaBlock"]`), visible(media+` .pk-open`),
+	b.run(t, "media block", click(`[data-add-block="mediaBlock"]`), visible(media+` .pk-open`),
 		click(media+` .pk-open`), visible(`dialog.pk-drawer .pk-type`), until(`document.querySelectorAll('`+grid+`').length === 24`))
 	opts := get(t, b, "filter options", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('dialog .pk-type option')).map(o => o.textContent)`))
 	if strings.Join(opts, "|") != "All accepted types|Images|Videos" {
@@ -441,7 +441,7 @@ func TestGlobalLinkPicker(t *testing.T) {
 	signIn(t, b, u, adminEmail, adminPassword)
 	ref := pick("navItems.0.link.reference")
 	b.run(t, "header link", chromedp.Navigate(u+"/admin/globals/"+collections.HeaderSlug), visible(`#save-draft`),
-		submit(`button[value="add:navItems"]`), visible(ref+` .pk-search`), keys(`#f-navItems-0-link-label`, "Pricing"))
+		click(`button[value="add:navItems"]`), visible(ref+` .pk-search`), keys(`#f-navItems-0-link-label`, "Pricing"))
 	if hidden := get(t, b, "custom URL hidden for a reference", chromedp.Evaluate[bool](`document.querySelector('.field[data-path="navItems.0.link.url"]').hidden`)); !hidden {
 		t.Fatal("a reference link shows the custom URL field")
 	}
@@ -451,7 +451,7 @@ func TestGlobalLinkPicker(t *testing.T) {
 		t.Fatalf("reference input %q", v)
 	}
 	// A second, custom link: the URL shows, the reference hides.
-	b.run(t, "custom link", submit(`button[value="add:navItems"]`), visible(`#f-navItems-1-link-label`),
+	b.run(t, "custom link", click(`button[value="add:navItems"]`), visible(`#f-navItems-1-link-label`),
 		choose(`#f-navItems-1-link-type`, "custom"), visible(`#f-navItems-1-link-url`),
 		keys(`#f-navItems-1-link-url`, "https://example.com/docs"), keys(`#f-navItems-1-link-label`, "Docs"))
 	if hidden := get(t, b, "reference hidden for a custom link", chromedp.Evaluate[bool](`document.querySelector('.field[data-path="navItems.1.link.reference"]').hidden`)); !hidden {
