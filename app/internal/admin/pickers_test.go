@@ -11,6 +11,7 @@ import (
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 )
 
 // TestPickersWithoutScript: the plain form behind the pickers. The editor
@@ -25,8 +26,7 @@ func TestPickersWithoutScript(t *testing.T) {
 	ctx := context.Background()
 	actor := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
 	media := func(name, mime string) string {
-		m, err := s.app.Content().CreateWithSystem(ctx, actor, collections.MediaSlug, map[string]any{"alt": name},
-			map[string]any{"filename": name, "mimeType": mime, "url": "/api/media/file/" + name}, content.WriteOptions{})
+		m, err := s.app.Content().Create(ctx, actor, collections.MediaSlug, map[string]any{"alt": name}, content.WriteOptions{Attachment: media.Preset(map[string]any{"filename": name, "mimeType": mime, "url": "/api/media/file/" + name})})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -151,7 +152,7 @@ func TestMediaDrawer(t *testing.T) {
 	}
 	for i := 1; i <= 25; i++ {
 		system["filename"] = fmt.Sprintf("photo-%02d.png", i)
-		if _, err := srv.App.Content().CreateWithSystem(ctx, actor, collections.MediaSlug, map[string]any{"alt": "Photo"}, system, content.WriteOptions{}); err != nil {
+		if _, err := srv.App.Content().Create(ctx, actor, collections.MediaSlug, map[string]any{"alt": "Photo"}, content.WriteOptions{Attachment: media.Preset(system)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -160,8 +161,7 @@ func TestMediaDrawer(t *testing.T) {
 		name, mime string
 		id         *string
 	}{{"report.pdf", "application/pdf", &pdfID}, {"clip.mp4", "video/mp4", &videoID}} {
-		res, err := srv.App.Content().CreateWithSystem(ctx, actor, collections.MediaSlug, map[string]any{"alt": f.name},
-			map[string]any{"url": "/api/media/file/" + f.name, "filename": f.name, "mimeType": f.mime, "filesize": 10.0}, content.WriteOptions{})
+		res, err := srv.App.Content().Create(ctx, actor, collections.MediaSlug, map[string]any{"alt": f.name}, content.WriteOptions{Attachment: media.Preset(map[string]any{"url": "/api/media/file/" + f.name, "filename": f.name, "mimeType": f.mime, "filesize": 10.0})})
 		if err != nil {
 			t.Fatal(err)
 		}
