@@ -238,7 +238,8 @@ func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 			f.Error = "A value is too long."
 		}
 		if f.ok() {
-			u, err := a.auth.CreateUser(c.Request.Context(), p, auth.Registration{Email: email, Name: name, Password: pw, Roles: []string{role}})
+			res, err := a.auth.CreateUser(c.Request.Context(), p, auth.Registration{Email: email, Name: name, Password: pw, Roles: []string{role}})
+			u := auth.UserOf(res.Doc)
 			if err == nil && invite {
 				if err := a.auth.ForgotPassword(c.Request.Context(), u.Email); err != nil {
 					a.log.Error("invite: sending the set-password link failed", "user_id", u.ID, "err", err)

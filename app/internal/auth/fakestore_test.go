@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"slices"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ type fakeStore struct {
 	keys     map[int64]fakeKey
 	resets   map[string]fakeReset // by token hash
 	prefs    map[int64]map[string]string
+	def      *content.Collection // the users definition
 }
 
 type fakeKey struct {
@@ -32,8 +34,9 @@ type fakeReset struct {
 	expires time.Time
 }
 
-func newFakeStore(now func() time.Time) *fakeStore {
+func newFakeStore(now func() time.Time, def *content.Collection) *fakeStore {
 	return &fakeStore{
+		def:      def,
 		now:      now,
 		users:    map[int64]*UserRecord{},
 		sessions: map[int64][]Session{},
@@ -49,34 +52,47 @@ func (f *fakeStore) CountUsers(context.Context) (int64, error) {
 	return int64(len(f.users)), nil
 }
 
-func (f *fakeStore) insert(u NewUser) (User, error) {
+func (f *fakeStore) insert(email, name string, roles []string, hash, salt string) (User, error) {
 	for _, r := range f.users {
-		if r.Email == u.Email {
+		if r.Email == email {
 			return User{}, ErrEmailTaken
 		}
 	}
 	f.nextUser++
 	rec := &UserRecord{
-		User: User{ID: f.nextUser, Email: u.Email, Name: u.Name, Roles: slices.Clone(u.Roles), CreatedAt: f.now()},
-		Hash: u.Hash, Salt: u.Salt,
+		User: User{ID: f.nextUser, Email: email, Name: name, Roles: slices.Clone(roles), CreatedAt: f.now()},
+		Hash: hash, Salt: salt,
 	}
 	f.users[rec.ID] = rec
 	return rec.User, nil
 }
 
-func (f *fakeStore) CreateFirstUser(_ context.Context, u NewUser) (User, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.users) > 0 {
-		return User{}, ErrAlreadyInitialized
+// CreateAccount stands in for content.Service.CreateAccount: the profile
+// is checked by the users definition (content.CheckFields), the caller's
+// errors come with it, and the document carries what content's would.
+func (f *fakeStore) CreateAccount(_ context.Context, _ *content.Actor, a content.NewAccount, _ content.WriteOptions) (content.WriteResult, error) {
+	out, err := content.CheckFields(f.def, a.Input, true)
+	fields := append(fault.FieldsOf(err), a.Errors...)
+	if len(fields) > 0 {
+		return content.WriteResult{}, &content.ValidationError{Collection: f.def.Slug, Errors: fields}
 	}
-	return f.insert(u)
-}
-
-func (f *fakeStore) CreateUser(_ context.Context, u NewUser) (User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.insert(u)
+	if a.First && len(f.users) > 0 {
+		return content.WriteResult{}, content.ErrAccountsExist
+	}
+	var roles []string
+	list, _ := out["roles"].([]any)
+	for _, r := range list {
+		roles = append(roles, r.(string))
+	}
+	name, _ := out["name"].(string)
+	u, err := f.insert(out["email"].(string), name, roles, a.Credentials.Hash, a.Credentials.Salt)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	doc := content.Doc{"id": u.ID, "email": u.Email, "name": u.Name, "roles": list, "createdAt": content.FormatTime(u.CreatedAt)}
+	return content.WriteResult{Doc: doc, Message: "User successfully created."}, nil
 }
 
 func (f *fakeStore) UserByID(_ context.Context, id int64) (UserRecord, error) {
@@ -346,7 +362,7 @@ func (f *fakeStore) DeleteResetTokens(ctx context.Context, userID int64) error {
 func (f *fakeStore) insertRaw(email, hash, salt string, roles ...string) int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	u, _ := f.insert(NewUser{Email: email, Roles: roles, Hash: hash, Salt: salt})
+	u, _ := f.insert(email, "", roles, hash, salt)
 	return u.ID
 }
 

@@ -49,6 +49,9 @@ type Config struct {
 // Deps are the collaborators of the service.
 type Deps struct {
 	Store Store
+	// Accounts writes new user documents with their credentials: the
+	// content service (content is the only writer of documents).
+	Accounts Accounts
 	// Users is the auth collection's definition: its fields' rules (email,
 	// name, roles) are the only ones a user's profile is checked by.
 	Users  *content.Collection
@@ -61,15 +64,16 @@ type Deps struct {
 // Service implements users and authentication: registration, login,
 // sessions, tokens, API keys, lockout, password reset and role rules.
 type Service struct {
-	cfg    Config
-	store  Store
-	users  *content.Collection // the auth collection: the rules of profile fields
-	mailer Mailer
-	log    *slog.Logger
-	now    func() time.Time
-	hasher *Hasher
-	policy *PasswordPolicy
-	signer *TokenSigner
+	cfg      Config
+	store    Store
+	accounts Accounts
+	users    *content.Collection // the auth collection: the rules of profile fields
+	mailer   Mailer
+	log      *slog.Logger
+	now      func() time.Time
+	hasher   *Hasher
+	policy   *PasswordPolicy
+	signer   *TokenSigner
 	// firstRegister admits one first-register attempt at a time in this
 	// process, so a burst of them costs one password hash: the ones that
 	// wait see the user the first one created and are refused cheaply.
@@ -87,6 +91,9 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	}
 	if deps.Users == nil || !deps.Users.Auth {
 		return nil, errors.New("auth: no users collection")
+	}
+	if deps.Accounts == nil {
+		return nil, errors.New("auth: no accounts writer")
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = DefaultTokenTTL
@@ -108,15 +115,16 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 			cfg.PasswordMinLength, MinPasswordMinLength)
 	}
 	s := &Service{
-		cfg:    cfg,
-		store:  deps.Store,
-		users:  deps.Users,
-		mailer: deps.Mailer,
-		log:    deps.Logger,
-		now:    deps.Now,
-		hasher: deps.Hasher,
-		policy: NewPasswordPolicy(cfg.PasswordMinLength),
-		signer: NewTokenSigner(cfg.Secret),
+		cfg:      cfg,
+		store:    deps.Store,
+		accounts: deps.Accounts,
+		users:    deps.Users,
+		mailer:   deps.Mailer,
+		log:      deps.Logger,
+		now:      deps.Now,
+		hasher:   deps.Hasher,
+		policy:   NewPasswordPolicy(cfg.PasswordMinLength),
+		signer:   NewTokenSigner(cfg.Secret),
 
 		firstRegister: make(chan struct{}, 1),
 	}
@@ -223,12 +231,8 @@ func (s *Service) Init(ctx context.Context) (bool, error) {
 
 // FirstRegister creates the first user, as admin, and logs them in. Once a
 // user exists it returns ErrAlreadyInitialized; concurrent calls create one
-// user (Store.CreateFirstUser is atomic).
+// user (content.NewAccount.First is atomic).
 func (s *Service) FirstRegister(ctx context.Context, in Registration) (*AuthResult, error) {
-	email, name, err := s.validateRegistration(in)
-	if err != nil {
-		return nil, err
-	}
 	select {
 	case s.firstRegister <- struct{}{}:
 		defer func() { <-s.firstRegister }()
@@ -236,46 +240,75 @@ func (s *Service) FirstRegister(ctx context.Context, in Registration) (*AuthResu
 		return nil, fmt.Errorf("auth: waiting for another first-register: %w", ctx.Err())
 	}
 	// Cheap early refusal, so that a registered CMS never spends a hash on
-	// this endpoint; the store's atomic insert is what decides.
+	// this endpoint; the atomic insert is what decides.
 	if ok, err := s.Init(ctx); err != nil {
 		return nil, err
 	} else if ok {
 		return nil, ErrAlreadyInitialized
 	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
+	res, err := s.createAccount(ctx, nil, in, []string{content.RoleAdmin}, true)
+	if errors.Is(err, content.ErrAccountsExist) {
+		return nil, ErrAlreadyInitialized
+	}
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.CreateFirstUser(ctx, NewUser{Email: email, Name: name, Roles: []string{content.RoleAdmin}, Hash: hash})
-	if err != nil {
-		if errors.Is(err, ErrAlreadyInitialized) {
-			return nil, ErrAlreadyInitialized
-		}
-		return nil, fmt.Errorf("auth: creating first user: %w", err)
-	}
+	u := UserOf(res.Doc)
 	s.log.InfoContext(ctx, "first user registered", "user_id", u.ID)
 	return s.startSession(ctx, u)
 }
 
-// validateRegistration checks email, password and name and returns the
-// normalised email and name, or an Invalid error listing the fields.
-func (s *Service) validateRegistration(in Registration) (email, name string, err error) {
+// createAccount checks what only auth knows of a new user (the password
+// policy, that a user has a role), hashes a good password and has content
+// create the document with its credentials in one transaction: the
+// profile is checked there, by the users definition, and its errors come
+// back with auth's.
+func (s *Service) createAccount(ctx context.Context, actor *content.Actor, in Registration, roles []string, first bool) (content.WriteResult, error) {
 	var errs []fault.FieldError
-	email, fe := s.normalizeEmail(in.Email)
-	if fe != nil {
-		errs = append(errs, *fe)
-	}
-	if err := s.policy.Check(in.Password, email); err != nil {
+	if err := s.policy.Check(in.Password, strings.ToLower(strings.TrimSpace(in.Email))); err != nil {
 		errs = append(errs, fault.FieldsOf(err)...)
 	}
-	name, fe = s.validateName(in.Name)
-	if fe != nil {
-		errs = append(errs, *fe)
+	if len(roles) == 0 {
+		errs = append(errs, fault.FieldError{Path: "roles", Message: msgRequired})
 	}
-	if len(errs) > 0 {
-		return "", "", fault.Fields(errs...)
+	var cr content.Credentials
+	if len(errs) == 0 {
+		hash, err := s.hasher.Hash(ctx, in.Password)
+		if err != nil {
+			return content.WriteResult{}, err
+		}
+		cr.Hash = hash
 	}
-	return email, name, nil
+	list := make([]any, len(roles))
+	for i, r := range roles {
+		list[i] = r
+	}
+	input := map[string]any{"email": strings.TrimSpace(in.Email), "roles": list}
+	if name := strings.TrimSpace(in.Name); name != "" {
+		input["name"] = name
+	}
+	return s.accounts.CreateAccount(ctx, actor, content.NewAccount{Input: input, Credentials: cr, Errors: errs, First: first}, content.WriteOptions{})
+}
+
+// UserOf reads the user of a user document as content shapes it.
+func UserOf(d content.Doc) User {
+	var u User
+	u.ID, _ = content.RelationID(d["id"])
+	u.Email, _ = d["email"].(string)
+	u.Name, _ = d["name"].(string)
+	roles, _ := d["roles"].([]any)
+	for _, r := range roles {
+		if s, ok := r.(string); ok {
+			u.Roles = append(u.Roles, s)
+		}
+	}
+	if s, ok := d["createdAt"].(string); ok {
+		u.CreatedAt, _ = content.ParseDate(s)
+	}
+	if s, ok := d["updatedAt"].(string); ok {
+		u.UpdatedAt, _ = content.ParseDate(s)
+	}
+	return u
 }
 
 // checkField checks one profile field by the users definition and returns
@@ -780,43 +813,32 @@ func (s *Service) Unlock(ctx context.Context, actor *Principal, email string) er
 	return nil
 }
 
-// CreateUser creates a user. Admins only; roles default to [editor].
-func (s *Service) CreateUser(ctx context.Context, actor *Principal, in Registration) (User, error) {
+// CreateUser creates a user. Admins only; roles default to [editor]. The
+// answer is the user document as content shapes it for the caller.
+func (s *Service) CreateUser(ctx context.Context, actor *Principal, in Registration) (content.WriteResult, error) {
 	if !actor.IsAdmin() {
-		return User{}, ErrForbidden
+		return content.WriteResult{}, ErrForbidden
 	}
-	return s.CreateUserAsSystem(ctx, in)
+	return s.create(ctx, &content.Actor{ID: actor.User.ID, Email: actor.User.Email, Roles: actor.User.Roles}, in)
 }
 
 // CreateUserAsSystem creates a user without an access check; it is for the
 // `cms users create` command, which runs with database access anyway.
-func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (User, error) {
-	email, name, err := s.validateRegistration(in)
-	errs := fault.FieldsOf(err)
+func (s *Service) CreateUserAsSystem(ctx context.Context, in Registration) (content.WriteResult, error) {
+	return s.create(ctx, nil, in)
+}
+
+func (s *Service) create(ctx context.Context, actor *content.Actor, in Registration) (content.WriteResult, error) {
 	roles := in.Roles
 	if roles == nil {
 		roles = []string{content.RoleEditor}
 	}
-	roles, fe := s.validateRoles(roles)
-	if fe != nil {
-		errs = append(errs, *fe)
-	}
-	if len(errs) > 0 {
-		return User{}, fault.Fields(errs...)
-	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
+	res, err := s.createAccount(ctx, actor, in, roles, false)
 	if err != nil {
-		return User{}, err
+		return content.WriteResult{}, err
 	}
-	u, err := s.store.CreateUser(ctx, NewUser{Email: email, Name: name, Roles: roles, Hash: hash})
-	if errors.Is(err, ErrEmailTaken) {
-		return User{}, err
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("auth: creating user: %w", err)
-	}
-	s.log.InfoContext(ctx, "user created", "user_id", u.ID)
-	return u, nil
+	s.log.InfoContext(ctx, "user created", "user_id", res.Doc["id"])
+	return res, nil
 }
 
 // UpdateUser changes a user. Admins may change anyone; other users only

@@ -86,12 +86,12 @@ func testUsers(t testing.TB) *content.Collection {
 func newEnv(t testing.TB, mut func(*Config, *Deps)) *env {
 	t.Helper()
 	clk := newFakeClock()
-	st := newFakeStore(clk.Now)
+	st := newFakeStore(clk.Now, testUsers(t))
 	logs := &syncBuffer{}
 	m := &fakeMailer{}
 	cfg := Config{Secret: []byte("test-secret"), PublicURL: "https://cms.example.com/"}
 	deps := Deps{
-		Store: st, Users: testUsers(t), Mailer: m, Now: clk.Now, Hasher: NewHasher(cheapParams, 0),
+		Store: st, Accounts: st, Users: testUsers(t), Mailer: m, Now: clk.Now, Hasher: NewHasher(cheapParams, 0),
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if mut != nil {
@@ -455,10 +455,11 @@ func TestRefreshToken(t *testing.T) {
 func TestAPIKeys(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.principal(t, e.register(t))
-	ed, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "ed@example.com", Password: "editor-pass-123", Roles: []string{content.RoleEditor}})
+	res, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "ed@example.com", Password: "editor-pass-123", Roles: []string{content.RoleEditor}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	ed := UserOf(res.Doc)
 	edP := e.principal(t, e.login(t, "ed@example.com", "editor-pass-123"))
 
 	key, k, err := e.svc.CreateAPIKey(e.ctx, edP, ed.ID, "site build")
@@ -513,10 +514,11 @@ func TestLastAdminRule(t *testing.T) {
 	err = e.svc.DeleteUser(e.ctx, admin, admin.User.ID)
 	wantField(t, err, "roles", "admin")
 
-	second, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "second@example.com", Password: "second-pass-123", Roles: []string{content.RoleAdmin}})
+	res, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "second@example.com", Password: "second-pass-123", Roles: []string{content.RoleAdmin}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	second := UserOf(res.Doc)
 	if _, err := e.svc.UpdateUser(e.ctx, admin, admin.User.ID, UserUpdate{Roles: &editor}); err != nil {
 		t.Fatalf("demote with another admin: %v", err)
 	}
@@ -727,14 +729,14 @@ func TestUpdateOwnPasswordKeepsCurrentSession(t *testing.T) {
 }
 
 func TestNewServiceConfig(t *testing.T) {
-	st := newFakeStore(time.Now)
-	if _, err := NewService(Config{}, Deps{Store: st, Users: testUsers(t)}); err == nil {
+	st := newFakeStore(time.Now, testUsers(t))
+	if _, err := NewService(Config{}, Deps{Store: st, Accounts: st, Users: testUsers(t)}); err == nil {
 		t.Fatal("empty secret accepted")
 	}
-	if _, err := NewService(Config{Secret: []byte("s"), PasswordMinLength: 6}, Deps{Store: st, Users: testUsers(t)}); err == nil {
+	if _, err := NewService(Config{Secret: []byte("s"), PasswordMinLength: 6}, Deps{Store: st, Accounts: st, Users: testUsers(t)}); err == nil {
 		t.Fatal("min length 6 accepted")
 	}
-	s, err := NewService(Config{Secret: []byte("s")}, Deps{Store: st, Users: testUsers(t), Hasher: NewHasher(cheapParams, 0)})
+	s, err := NewService(Config{Secret: []byte("s")}, Deps{Store: st, Accounts: st, Users: testUsers(t), Hasher: NewHasher(cheapParams, 0)})
 	if err != nil || s.TokenTTL() != DefaultTokenTTL || s.Policy().MinLength() != 8 {
 		t.Fatalf("defaults: %v", err)
 	}

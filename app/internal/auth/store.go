@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+
+	"github.com/automatonic/chronos/app/internal/content"
 	"log/slog"
 	"slices"
 	"time"
@@ -51,15 +53,6 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// NewUser is what Store needs to insert a user.
-type NewUser struct {
-	Email string // already validated and lower-cased
-	Name  string
-	Roles []string
-	Hash  string
-	Salt  string
-}
-
 // UserChanges lists the fields of an update; nil means unchanged.
 type UserChanges struct {
 	Email *string
@@ -89,12 +82,6 @@ type NewAPIKey struct {
 type UserStore interface {
 	// CountUsers returns the number of users.
 	CountUsers(ctx context.Context) (int64, error)
-	// CreateFirstUser inserts u only if no user exists, atomically (e.g. in
-	// a transaction holding a table lock or advisory lock): of concurrent
-	// calls exactly one succeeds and the others get ErrAlreadyInitialized.
-	CreateFirstUser(ctx context.Context, u NewUser) (User, error)
-	// CreateUser inserts u; ErrEmailTaken when the email is in use.
-	CreateUser(ctx context.Context, u NewUser) (User, error)
 	// UserByID returns the user with id.
 	UserByID(ctx context.Context, id int64) (UserRecord, error)
 	// UserByEmail returns the user with the (lower-cased) email.
@@ -175,6 +162,13 @@ type PreferenceStore interface {
 	Preference(ctx context.Context, userID int64, name string) (string, error)
 	// SetPreference stores the user's value for name, replacing any.
 	SetPreference(ctx context.Context, userID int64, name, value string, at time.Time) error
+}
+
+// Accounts creates user documents with their credentials, in one
+// transaction; content.Service implements it (content is the only writer
+// of documents, auth only of credentials).
+type Accounts interface {
+	CreateAccount(ctx context.Context, actor *content.Actor, a content.NewAccount, opts content.WriteOptions) (content.WriteResult, error)
 }
 
 // Store is everything the auth service persists. The gorm store implements

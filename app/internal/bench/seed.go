@@ -63,10 +63,11 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 	start := time.Now()
 	ds := &Dataset{Pages: opts.Pages, Media: opts.Media, SearchWords: words,
 		AdminEmail: "bench-admin@example.com", AdminPassword: "bench-" + strconv.FormatUint(rand.Uint64(), 36) + "-Pw!"}
-	u, err := as.CreateUserAsSystem(ctx, auth.Registration{Email: ds.AdminEmail, Password: ds.AdminPassword, Name: "Bench Admin", Roles: []string{content.RoleAdmin}})
+	res, err := as.CreateUserAsSystem(ctx, auth.Registration{Email: ds.AdminEmail, Password: ds.AdminPassword, Name: "Bench Admin", Roles: []string{content.RoleAdmin}})
 	if err != nil {
 		return nil, fmt.Errorf("bench: seed admin: %w", err)
 	}
+	u := auth.UserOf(res.Doc)
 	actor := &content.Actor{ID: u.ID, Email: u.Email, Roles: u.Roles}
 	workers := max(1, opts.Workers)
 

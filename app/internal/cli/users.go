@@ -77,15 +77,18 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	if !ok {
 		return errors.New("the content model has no auth collection")
 	}
+	quiet := slog.New(slog.DiscardHandler)
+	docs := content.NewService(reg, db.Content(), content.Hooks{}, nil, quiet)
 	svc, err := auth.NewService(auth.Config{Secret: []byte(cfg.Secret), PasswordMinLength: cfg.PasswordMinLength, Production: cfg.Production()},
-		auth.Deps{Store: db.Auth(users), Users: users, Logger: slog.New(slog.DiscardHandler)})
+		auth.Deps{Store: db.Auth(users), Accounts: docs, Users: users, Logger: quiet})
 	if err != nil {
 		return err
 	}
-	u, err := svc.CreateUserAsSystem(ctx, auth.Registration{Email: *email, Password: password, Name: *name, Roles: []string{*role}})
+	res, err := svc.CreateUserAsSystem(ctx, auth.Registration{Email: *email, Password: password, Name: *name, Roles: []string{*role}})
 	if err != nil {
 		return fieldsError(err)
 	}
+	u := auth.UserOf(res.Doc)
 	fmt.Fprintf(e.Stdout, "created user %d <%s> with role %s\n", u.ID, u.Email, *role)
 	return nil
 }

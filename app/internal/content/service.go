@@ -614,7 +614,11 @@ func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input
 func (s *Service) writeError(c *Collection, id int64, err error) error {
 	var ue *UniqueError
 	if errors.As(err, &ue) {
-		return &ValidationError{Collection: c.Slug, ID: id, Errors: []FieldError{{Path: ue.Field, Message: msgUnique, TableName: c.Slug}}}
+		msg := msgUnique
+		if c.Auth && ue.Field == "email" {
+			msg = msgEmailTaken // the auth kind's email field
+		}
+		return &ValidationError{Collection: c.Slug, ID: id, Errors: []FieldError{{Path: ue.Field, Message: msg, TableName: c.Slug}}}
 	}
 	if errors.Is(err, ErrNotFound) {
 		return err

@@ -90,6 +90,9 @@ type Store interface {
 	Create(ctx context.Context, c *Collection, r Record) (Record, error)
 	Update(ctx context.Context, c *Collection, r Record) (Record, error)
 	Delete(ctx context.Context, c *Collection, id int64) error
+	// SetCredentials stores the credential columns of an auth collection's
+	// row (CreateAccount, in its transaction).
+	SetCredentials(ctx context.Context, c *Collection, id int64, cr Credentials) error
 
 	// CreateVersion stores v as the latest version of its parent and prunes
 	// versions beyond keep (0 keeps all). It locks the parent's row first,

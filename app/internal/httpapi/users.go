@@ -383,15 +383,11 @@ func (a *API) createUser(c *gin.Context) error {
 	if roles != nil {
 		reg.Roles = *roles
 	}
-	u, err := a.accounts.Auth.CreateUser(c.Request.Context(), principal(cl), reg)
+	res, err := a.accounts.Auth.CreateUser(c.Request.Context(), principal(cl), reg)
 	if err != nil {
 		return err
 	}
-	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, a.authSlug(), u.ID, content.ReadOptions{})
-	if err != nil {
-		return err
-	}
-	a.json(c, http.StatusCreated, docEnvelope{Doc: doc, Message: "User successfully created."})
+	a.json(c, http.StatusCreated, docEnvelope{Doc: res.Doc, Message: res.Message})
 	return nil
 }
 

@@ -140,7 +140,7 @@ func (a *App) buildServices(ctx context.Context, reg *content.Registry, hooks co
 		Secret: []byte(cfg.Secret), TokenTTL: cfg.TokenTTL, MaxLoginAttempts: cfg.LoginMaxAttempts,
 		LockoutDuration: cfg.LockoutDuration, PasswordMinLength: cfg.PasswordMinLength,
 		Production: cfg.Production(), PublicURL: cfg.PublicURL,
-	}, auth.Deps{Store: a.db.Auth(authCollection(reg)), Users: authCollection(reg), Mailer: newMailer(cfg), Logger: a.log, Now: o.clock})
+	}, auth.Deps{Store: a.db.Auth(authCollection(reg)), Accounts: a.content, Users: authCollection(reg), Mailer: newMailer(cfg), Logger: a.log, Now: o.clock})
 	if err != nil {
 		return err
 	}

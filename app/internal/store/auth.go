@@ -13,15 +13,16 @@ import (
 	"gorm.io/gorm"
 )
 
-// Advisory lock keys that serialise user writes with invariants on
-// PostgreSQL (first user, last admin). SQLite has one connection, so its
-// transactions are serial anyway.
-const (
-	lockFirstUser = 0x6368726f6e6f7331
-	lockAdmins    = 0x6368726f6e6f7332
-)
+// lockAdmins is the advisory lock key that serialises user writes that
+// could leave no admin on PostgreSQL (SQLite has one connection, so its
+// transactions are serial anyway). The first user's is content's table
+// lock (content.NewAccount.First).
+const lockAdmins = 0x6368726f6e6f7332
 
-// AuthStore implements auth.Store.
+// AuthStore implements auth.Store: the credentials of the auth
+// collection's rows (hash, lockout), sessions, API keys and reset tokens.
+// New users are created by content (Repo.SetCredentials in its
+// transaction).
 type AuthStore struct {
 	db    *DB
 	g     *gorm.DB
@@ -135,54 +136,6 @@ func (s *AuthStore) CountUsers(ctx context.Context) (int64, error) {
 		return 0, authErr(err)
 	}
 	return n, nil
-}
-
-func (s *AuthStore) insertUser(ctx context.Context, tx *gorm.DB, u auth.NewUser) (auth.User, error) {
-	now := time.Now().UTC().Truncate(time.Millisecond)
-	data, err := userData(u.Email, u.Name, u.Roles)
-	if err != nil {
-		return auth.User{}, err
-	}
-	var id int64
-	t := s.r().timeArg(now)
-	err = tx.WithContext(ctx).Raw("INSERT INTO "+s.table+" (created_at, updated_at, email, name, data, hash, salt) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		t, t, u.Email, nullable(u.Name), data, u.Hash, u.Salt).Scan(&id).Error
-	if err != nil {
-		return auth.User{}, authErr(err)
-	}
-	return auth.User{ID: id, Email: u.Email, Name: u.Name, Roles: u.Roles, CreatedAt: now, UpdatedAt: now}, nil
-}
-
-// CreateFirstUser implements auth.Store.
-func (s *AuthStore) CreateFirstUser(ctx context.Context, u auth.NewUser) (auth.User, error) {
-	var out auth.User
-	err := s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := s.lock(tx, lockFirstUser); err != nil {
-			return err
-		}
-		var n int64
-		if err := tx.Raw("SELECT count(*) FROM " + s.table).Scan(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			return auth.ErrAlreadyInitialized
-		}
-		var err error
-		out, err = s.insertUser(ctx, tx, u)
-		return err
-	})
-	if errors.Is(err, auth.ErrAlreadyInitialized) || errors.Is(err, auth.ErrEmailTaken) {
-		return out, err
-	}
-	if err != nil {
-		return out, authErr(err)
-	}
-	return out, nil
-}
-
-// CreateUser implements auth.Store.
-func (s *AuthStore) CreateUser(ctx context.Context, u auth.NewUser) (auth.User, error) {
-	return s.insertUser(ctx, s.g, u)
 }
 
 // UserByID implements auth.Store.

@@ -517,6 +517,26 @@ func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) erro
 	return r.written(ctx)
 }
 
+// SetCredentials implements content.Store: the hash and salt columns of
+// an auth collection's row, which only the auth store reads.
+func (r *Repo) SetCredentials(ctx context.Context, c *content.Collection, id int64, cr content.Credentials) error {
+	if !c.Auth {
+		return fmt.Errorf("set credentials: %s is not an auth collection", c.Slug)
+	}
+	t, err := tableFor(c)
+	if err != nil {
+		return err
+	}
+	res := r.g.WithContext(ctx).Exec("UPDATE "+t.name+" SET hash = ?, salt = ? WHERE id = ?", cr.Hash, cr.Salt, id)
+	if res.Error != nil {
+		return classify(fmt.Errorf("set credentials %s: %w", t.name, res.Error))
+	}
+	if res.RowsAffected == 0 {
+		return content.ErrNotFound
+	}
+	return nil
+}
+
 // generationShards is how many rows the content generation is the sum of
 // (migration 0011): each write bumps one picked at random, so concurrent
 // writers rarely queue on the same row lock until the other commits.

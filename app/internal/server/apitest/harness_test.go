@@ -345,11 +345,11 @@ func (e *env) login(t testing.TB, email, password string) string {
 // createUser creates a user through the auth service.
 func (e *env) createUser(t testing.TB, email, password, name string, roles ...string) int64 {
 	t.Helper()
-	u, err := e.app.Auth().CreateUserAsSystem(context.Background(), auth.Registration{Email: email, Password: password, Name: name, Roles: roles})
+	res, err := e.app.Auth().CreateUserAsSystem(context.Background(), auth.Registration{Email: email, Password: password, Name: name, Roles: roles})
 	if err != nil {
 		t.Fatalf("create user %s: %v", email, err)
 	}
-	return u.ID
+	return auth.UserOf(res.Doc).ID
 }
 
 // logCapture is a slog.Handler that keeps every record, so tests can read
