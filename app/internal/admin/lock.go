@@ -88,7 +88,13 @@ func (a *Admin) lockAction(c *gin.Context, p *auth.Principal, col *content.Colle
 	v, err := a.claimLock(ctx, p, col, id, takeover)
 	switch {
 	case err != nil && wantsJSON(c):
-		c.JSON(http.StatusNotFound, gin.H{"message": "This document cannot be locked: " + err.Error()})
+		// The kind's status and public message, as on the error page:
+		// never the error's own text.
+		status, _, msg := pageOf(err)
+		if status >= http.StatusInternalServerError {
+			a.logFailure(c, err)
+		}
+		c.JSON(status, gin.H{"message": "This document cannot be locked: " + msg})
 		return
 	case err != nil:
 		a.errorPage(c, err)

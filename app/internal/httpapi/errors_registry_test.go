@@ -69,6 +69,7 @@ func registry() map[string]answer {
 		"content.ErrUnknownGlobal": {content.ErrUnknownGlobal, http.StatusNotFound, notFound},
 		"content.ErrMissingWhere":  {content.ErrMissingWhere, http.StatusBadRequest, "Missing 'where' query of documents."},
 		"content.ErrNotSupported":  {content.ErrNotSupported, http.StatusBadRequest, "This operation is not supported by this collection."},
+		"content.ErrAccountsExist": {content.ErrAccountsExist, http.StatusForbidden, forbidden},
 		"content.ValidationError": {&content.ValidationError{Collection: "pages", Errors: []content.FieldError{{Path: "title", Label: "Title", Message: "This field is required."}}},
 			http.StatusBadRequest, "The following field is invalid: Title"},
 		"content.UniqueError":     {&content.UniqueError{Collection: "pages", Field: "slug"}, http.StatusBadRequest, "The following field is invalid: slug"},
@@ -157,6 +158,24 @@ func TestRegistryIsComplete(t *testing.T) {
 	}
 }
 
+// madeError reports whether a package variable's value is an error built
+// by fault or the standard library (fault.New, fault.Field, errors.New,
+// fmt.Errorf, or a fault error's Say, Wrap or Detail), whatever its name.
+func madeError(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	if id, ok := sel.X.(*ast.Ident); ok && (id.Name == "fault" || id.Name == "errors" || id.Name == "fmt" && sel.Sel.Name == "Errorf") {
+		return sel.Sel.Name != "Is" && sel.Sel.Name != "As" && sel.Sel.Name != "FieldsOf"
+	}
+	return slices.Contains([]string{"Say", "Wrap", "Detail"}, sel.Sel.Name)
+}
+
 // declaredErrors lists "pkg.Name" for the exported errors declared in the
 // non-test Go files under root.
 func declaredErrors(t *testing.T, root string) []string {
@@ -179,8 +198,9 @@ func declaredErrors(t *testing.T, root string) []string {
 					continue
 				}
 				for _, spec := range d.Specs {
-					for _, n := range spec.(*ast.ValueSpec).Names {
-						if n.IsExported() && strings.HasPrefix(n.Name, "Err") {
+					vs := spec.(*ast.ValueSpec)
+					for i, n := range vs.Names {
+						if n.IsExported() && (strings.HasPrefix(n.Name, "Err") || i < len(vs.Values) && madeError(vs.Values[i])) {
 							out = append(out, pkg+"."+n.Name)
 						}
 					}
