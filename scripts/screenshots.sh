@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the admin UI's main screens (sign-in, dashboard, page list, page
-# editor, version diff, live preview, media library, user list, account) at
+# editor, media drawer, version diff, live preview, media library, user list, account) at
 # desktop (1440x900) and phone (390x844) widths into ./screenshots/
 # (git-ignored; a selection is committed in docs/screenshots/). It seeds a
 # throwaway SQLite CMS with users, uploaded images and pages, serves the

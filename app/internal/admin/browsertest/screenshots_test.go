@@ -183,16 +183,19 @@ func TestScreenshots(t *testing.T) {
 	for _, sz := range sizes {
 		b := newBrowser(t, srv.URL, int(sz.w), int(sz.h))
 		b.allow(fe.URL)
-		shot := func(name string) {
+		// capture writes the whole page, or only the viewport for a modal
+		// (a full-page capture of an open dialog shows it mid-page).
+		capture := func(name string, a chromedp.Action[[]byte]) {
 			t.Helper()
 			if out == "" {
 				return
 			}
-			png := get(t, b, "screenshot "+name, chromedp.FullScreenshot(100))
+			png := get(t, b, "screenshot "+name, a)
 			if err := os.WriteFile(filepath.Join(out, name+"-"+sz.name+".png"), png, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
+		shot := func(name string) { t.Helper(); capture(name, chromedp.FullScreenshot(100)) }
 		b.run(t, "viewport", chromedp.EmulateViewport(sz.w, sz.h))
 		b.run(t, "sign-in page", chromedp.Navigate(srv.URL+"/admin/login"), visible(`#login-submit`))
 		shot("sign-in")
@@ -202,6 +205,8 @@ func TestScreenshots(t *testing.T) {
 		shot("page-list")
 		b.run(t, "page editor", chromedp.Navigate(srv.URL+"/admin/collections/pages/2"), visible(`#f-title`), visible(`.rte-body`))
 		shot("page-editor")
+		b.run(t, "media drawer", click(`.field[data-path="heroImage"] .pk-open`), visible(`dialog.pk-drawer .pk-grid button`))
+		capture("media-drawer", chromedp.CaptureScreenshot())
 		b.run(t, "version diff", chromedp.Navigate(fmt.Sprintf("%s/admin/collections/pages/2/versions/%d", srv.URL, vid)), visible(`.diff`))
 		shot("version-diff")
 		b.run(t, "live preview", chromedp.Navigate(srv.URL+"/admin/collections/pages/2/preview"), visible(`#live-preview-iframe`),
