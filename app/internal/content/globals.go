@@ -56,21 +56,32 @@ func withGlobalType(g *Collection, d Doc, sel *query.Select) {
 	d["globalType"] = g.Slug
 }
 
+// readableGlobal loads global slug's record if actor may read it
+// (ErrNotFound otherwise, as for an unknown global); found is false for a
+// global never saved.
+func (s *Service) readableGlobal(ctx context.Context, actor *Actor, slug string) (*Collection, Record, bool, error) {
+	g, err := s.global(slug)
+	if err != nil {
+		return nil, Record{}, false, err
+	}
+	af, err := s.accessFilter(g, rule(g.Access.Read, actor), actor)
+	if errors.Is(err, ErrForbidden) {
+		return nil, Record{}, false, ErrNotFound
+	} else if err != nil {
+		return nil, Record{}, false, err
+	}
+	rec, found, err := s.globalRecord(ctx, g, af)
+	if err != nil {
+		return nil, Record{}, false, err
+	}
+	return g, rec, found, nil
+}
+
 // FindGlobal reads a global (GET /api/globals/{slug}). A global that was
 // never saved answers its empty shape: no id, timestamps or globalType,
 // arrays as [] (and _status draft with drafts), as Payload does.
 func (s *Service) FindGlobal(ctx context.Context, actor *Actor, slug string, opts ReadOptions) (Doc, error) {
-	g, err := s.global(slug)
-	if err != nil {
-		return nil, err
-	}
-	af, err := s.accessFilter(g, rule(g.Access.Read, actor), actor)
-	if errors.Is(err, ErrForbidden) {
-		return nil, ErrNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	rec, found, err := s.globalRecord(ctx, g, af)
+	g, rec, found, err := s.readableGlobal(ctx, actor, slug)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package content
 
 import (
 	"context"
-	"errors"
 )
 
 // Live preview (Payload's @payloadcms/live-preview): the front end posts an
@@ -25,17 +24,7 @@ import (
 // (unknown keys and invalid values dropped, relations reduced to ids),
 // then populated to opts.Depth under actor's access.
 func (s *Service) FindByIDWithData(ctx context.Context, actor *Actor, slug string, id int64, data map[string]any, opts ReadOptions) (Doc, error) {
-	c, err := s.collection(slug)
-	if err != nil {
-		return nil, err
-	}
-	af, err := s.accessFilter(c, c.Access.Read(actor), actor)
-	if errors.Is(err, ErrForbidden) {
-		return nil, ErrForbidden
-	} else if err != nil {
-		return nil, err
-	}
-	rec, err := s.load(ctx, c, id, af)
+	c, rec, err := s.readable(ctx, actor, slug, id)
 	if err != nil {
 		return nil, err
 	}
@@ -45,17 +34,7 @@ func (s *Service) FindByIDWithData(ctx context.Context, actor *Actor, slug strin
 // FindGlobalWithData is FindByIDWithData for a global: the global must be
 // readable by actor (a never-saved global answers from data alone).
 func (s *Service) FindGlobalWithData(ctx context.Context, actor *Actor, slug string, data map[string]any, opts ReadOptions) (Doc, error) {
-	g, err := s.global(slug)
-	if err != nil {
-		return nil, err
-	}
-	af, err := s.accessFilter(g, rule(g.Access.Read, actor), actor)
-	if errors.Is(err, ErrForbidden) {
-		return nil, ErrNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	rec, _, err := s.globalRecord(ctx, g, af)
+	g, rec, _, err := s.readableGlobal(ctx, actor, slug)
 	if err != nil {
 		return nil, err
 	}

@@ -336,17 +336,7 @@ func (s *Service) load(ctx context.Context, c *Collection, id int64, f Filter) (
 
 // FindByID reads one document (GET /api/{slug}/{id}).
 func (s *Service) FindByID(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (Doc, error) {
-	c, err := s.collection(slug)
-	if err != nil {
-		return nil, err
-	}
-	af, err := s.accessFilter(c, c.Access.Read(actor), actor)
-	if errors.Is(err, ErrForbidden) {
-		return nil, ErrForbidden
-	} else if err != nil {
-		return nil, err
-	}
-	rec, err := s.load(ctx, c, id, af)
+	c, rec, err := s.readable(ctx, actor, slug, id)
 	if err != nil {
 		return nil, err
 	}
@@ -355,6 +345,27 @@ func (s *Service) FindByID(ctx context.Context, actor *Actor, slug string, id in
 		return nil, err
 	}
 	return docs[0], nil
+}
+
+// readable loads document id of slug if actor may read it: ErrForbidden
+// when no rule lets actor read the collection, ErrNotFound when this
+// document is missing or outside what actor may read.
+func (s *Service) readable(ctx context.Context, actor *Actor, slug string, id int64) (*Collection, Record, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return nil, Record{}, err
+	}
+	af, err := s.accessFilter(c, c.Access.Read(actor), actor)
+	if errors.Is(err, ErrForbidden) {
+		return nil, Record{}, ErrForbidden
+	} else if err != nil {
+		return nil, Record{}, err
+	}
+	rec, err := s.load(ctx, c, id, af)
+	if err != nil {
+		return nil, Record{}, err
+	}
+	return c, rec, nil
 }
 
 // docs shapes records into documents: latest drafts when asked, population,

@@ -457,6 +457,12 @@ func (s *Service) sink(ctx context.Context, up *Upload, out Output, body io.Read
 	if !ok {
 		return ErrNameConflict.Say("Generated file name " + out.Filename + " already taken; please retry the upload.")
 	}
+	return s.storeSize(ctx, up, out, body)
+}
+
+// storeSize writes one image size under its claimed name out.Filename and
+// records it on up (for rollback and for the document's sizes).
+func (s *Service) storeSize(ctx context.Context, up *Upload, out Output, body io.Reader) error {
 	up.claimed = append(up.claimed, out.Filename)
 	up.written = append(up.written, out.Filename)
 	if err := s.cfg.Blobs.Put(ctx, out.Filename, body, out.Filesize, s.meta(out.ContentType, out.Filename)); err != nil {
@@ -949,17 +955,7 @@ func (s *Service) recut(ctx context.Context, up *Upload, fx, fy float64) (map[st
 				return ErrNameConflict.Say("Generated file name " + out.Filename + " already taken; please retry.")
 			}
 		}
-		up.claimed = append(up.claimed, out.Filename)
-		up.written = append(up.written, out.Filename)
-		if err := s.cfg.Blobs.Put(ctx, out.Filename, body, out.Filesize, s.meta(out.ContentType, out.Filename)); err != nil {
-			return fmt.Errorf("media: store %s: %w", out.Filename, err)
-		}
-		k := out.Size
-		if out.WebP {
-			k += "-webp"
-		}
-		up.files[out.Filename] = File{Filename: out.Filename, SizeName: k, ContentType: out.ContentType, Filesize: out.Filesize}
-		return nil
+		return s.storeSize(ctx, up, out, body)
 	})
 	if err != nil {
 		return nil, err
