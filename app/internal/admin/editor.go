@@ -582,7 +582,7 @@ func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 	}
 	var err error
 	if col.Auth {
-		err = a.auth.DeleteUser(ctx, p, id)
+		_, err = a.auth.DeleteUser(ctx, p, id)
 	} else {
 		_, err = a.content.Delete(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0})
 	}

@@ -20,11 +20,8 @@ var (
 	ErrNoUser = fault.New(fault.Invalid, "No User")
 	// ErrResetTokenInvalid: unknown, used or expired reset token.
 	ErrResetTokenInvalid = fault.New(fault.Forbidden, "Token is either invalid or has expired.")
-	// ErrEmailTaken is returned by Store when the email is already used: an
-	// Invalid error on "email".
-	ErrEmailTaken = fault.Field("email", "A user with the given email is already registered.")
-	// ErrLastAdmin is returned by Store when an update or delete would leave
-	// no admin: an Invalid error on "roles".
+	// ErrLastAdmin is KeepAnAdmin's answer to an update or delete that
+	// would leave no admin: an Invalid error on "roles".
 	ErrLastAdmin = fault.Field("roles", "At least one user must keep the admin role.")
 	// errLoginLocked is a login refused by a lock: ErrInvalidCredentials
 	// (all the caller is told) wrapping ErrLocked (for errors.Is and the log).

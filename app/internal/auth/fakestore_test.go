@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/fault"
+	"github.com/automatonic/chronos/app/internal/query"
 	"slices"
 	"sync"
 	"time"
@@ -55,7 +56,7 @@ func (f *fakeStore) CountUsers(context.Context) (int64, error) {
 func (f *fakeStore) insert(email, name string, roles []string, hash, salt string) (User, error) {
 	for _, r := range f.users {
 		if r.Email == email {
-			return User{}, ErrEmailTaken
+			return User{}, fault.Field("email", "A user with the given email is already registered.")
 		}
 	}
 	f.nextUser++
@@ -119,61 +120,96 @@ func (f *fakeStore) UserByEmail(ctx context.Context, email string) (UserRecord, 
 	return f.UserByID(ctx, id)
 }
 
-func (f *fakeStore) otherAdmins(id int64) bool {
-	for _, r := range f.users {
-		if r.ID != id && r.HasRole(content.RoleAdmin) {
-			return true
-		}
+// userDoc is the document content would shape of r.
+func userDoc(r *UserRecord) content.Doc {
+	roles := make([]any, len(r.Roles))
+	for i, x := range r.Roles {
+		roles[i] = x
 	}
-	return false
+	return content.Doc{"id": r.ID, "email": r.Email, "name": r.Name, "roles": roles, "createdAt": content.FormatTime(r.CreatedAt)}
 }
 
-func (f *fakeStore) UpdateUser(_ context.Context, id int64, ch UserChanges) (User, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	r, ok := f.users[id]
-	if !ok {
-		return User{}, ErrNotFound
-	}
-	if ch.Roles != nil && r.HasRole(content.RoleAdmin) && !slices.Contains(*ch.Roles, content.RoleAdmin) && !f.otherAdmins(id) {
-		return User{}, ErrLastAdmin
-	}
-	if ch.Email != nil {
-		for _, o := range f.users {
-			if o.ID != id && o.Email == *ch.Email {
-				return User{}, ErrEmailTaken
+// guard runs KeepAnAdmin as content runs the users' Guard: after the
+// write, on the users as the write left them.
+func (f *fakeStore) guard(ctx context.Context, before, after content.Doc) error {
+	count := func(_ context.Context, w query.Where) (int64, error) {
+		var n int64
+		for _, r := range f.users {
+			if w.IsZero() || r.HasRole(content.RoleAdmin) {
+				n++
 			}
 		}
-		r.Email = *ch.Email
+		return n, nil
 	}
-	if ch.Name != nil {
-		r.Name = *ch.Name
-	}
-	if ch.Roles != nil {
-		r.Roles = slices.Clone(*ch.Roles)
-	}
-	r.UpdatedAt = f.now()
-	return r.User, nil
+	return KeepAnAdmin(ctx, content.Change{Before: before, After: after, Count: count})
 }
 
-func (f *fakeStore) DeleteUser(_ context.Context, id int64) error {
+// UpdateAccount stands in for content.Service.UpdateAccount: the changed
+// fields are checked by the users definition, the caller's errors come
+// with them, the credentials are stored with the change and the users'
+// Guard (KeepAnAdmin) runs on the result, atomically.
+func (f *fakeStore) UpdateAccount(ctx context.Context, actor *content.Actor, id int64, ch content.AccountChange, _ content.WriteOptions) (content.WriteResult, error) {
+	out, err := content.CheckFields(f.def, ch.Input, false)
+	if fields := append(fault.FieldsOf(err), ch.Errors...); len(fields) > 0 {
+		return content.WriteResult{}, &content.ValidationError{Collection: f.def.Slug, ID: id, Errors: fields}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, ok := f.users[id]
-	if !ok {
-		return ErrNotFound
+	if !ok || (!actor.IsAdmin() && actor.ID != id) {
+		return content.WriteResult{}, content.ErrNotFound
 	}
-	if r.HasRole(content.RoleAdmin) && !f.otherAdmins(id) {
-		return ErrLastAdmin
+	next := *r
+	if e, ok := out["email"].(string); ok {
+		for _, o := range f.users {
+			if o.ID != id && o.Email == e {
+				return content.WriteResult{}, fault.Field("email", "A user with the given email is already registered.")
+			}
+		}
+		next.Email = e
+	}
+	if _, ok := out["name"]; ok {
+		next.Name, _ = out["name"].(string)
+	}
+	if list, ok := out["roles"].([]any); ok {
+		next.Roles = nil
+		for _, x := range list {
+			next.Roles = append(next.Roles, x.(string))
+		}
+	}
+	if ch.Credentials != nil {
+		next.Hash, next.Salt = ch.Credentials.Hash, ch.Credentials.Salt
+	}
+	next.UpdatedAt = f.now()
+	f.users[id] = &next
+	if err := f.guard(ctx, userDoc(r), userDoc(&next)); err != nil {
+		f.users[id] = r
+		return content.WriteResult{}, err
+	}
+	return content.WriteResult{Doc: userDoc(&next), Message: "Updated successfully."}, nil
+}
+
+// DeleteAccount stands in for content.Service.DeleteAccount: the user
+// goes with their sessions and keys, unless the users' Guard refuses.
+func (f *fakeStore) DeleteAccount(ctx context.Context, actor *content.Actor, id int64, _ content.ReadOptions) (content.WriteResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.users[id]
+	if !ok || !actor.IsAdmin() {
+		return content.WriteResult{}, content.ErrNotFound
 	}
 	delete(f.users, id)
+	if err := f.guard(ctx, userDoc(r), nil); err != nil {
+		f.users[id] = r
+		return content.WriteResult{}, err
+	}
 	delete(f.sessions, id)
 	for kid, k := range f.keys {
 		if k.UserID == id {
 			delete(f.keys, kid)
 		}
 	}
-	return nil
+	return content.WriteResult{Doc: userDoc(r), Message: "Deleted successfully."}, nil
 }
 
 func (f *fakeStore) withUser(id int64, fn func(*UserRecord)) error {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/fault"
+	"github.com/automatonic/chronos/app/internal/query"
 	"log/slog"
 	"strings"
 	"time"
@@ -343,27 +344,6 @@ func (s *Service) validateName(raw string) (string, *fault.FieldError) {
 	}
 	n, _ := v.(string)
 	return n, nil
-}
-
-// validateRoles checks roles by the users definition (which de-duplicates
-// them); a user needs at least one.
-func (s *Service) validateRoles(roles []string) ([]string, *fault.FieldError) {
-	if len(roles) == 0 {
-		return nil, &fault.FieldError{Path: "roles", Message: msgRequired}
-	}
-	list := make([]any, len(roles))
-	for i, r := range roles {
-		list[i] = r
-	}
-	v, fe := s.checkField("roles", list)
-	if fe != nil {
-		return nil, fe
-	}
-	out := []string{}
-	for _, r := range v.([]any) {
-		out = append(out, r.(string))
-	}
-	return out, nil
 }
 
 // Login checks email and password and starts a session. Unknown emails cost
@@ -733,12 +713,19 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, rev
 	return s.startSession(ctx, rec.User)
 }
 
-// setPasswordRevoking stores a new hash and deletes the user's sessions
-// except keepSID, their reset tokens and, when revokeAPIKeys, their API keys.
+// setPasswordRevoking stores a new hash and revokes what the old password
+// let in (revokeForNewPassword).
 func (s *Service) setPasswordRevoking(ctx context.Context, userID int64, hash, keepSID string, revokeAPIKeys bool) error {
 	if err := s.store.SetPassword(ctx, userID, hash, ""); err != nil {
 		return fmt.Errorf("auth: setting password: %w", err)
 	}
+	return s.revokeForNewPassword(ctx, userID, keepSID, revokeAPIKeys)
+}
+
+// revokeForNewPassword deletes the user's sessions except keepSID, their
+// reset tokens and, when revokeAPIKeys, their API keys: what a password
+// change must end.
+func (s *Service) revokeForNewPassword(ctx context.Context, userID int64, keepSID string, revokeAPIKeys bool) error {
 	if err := s.store.DeleteSessions(ctx, userID, keepSID); err != nil {
 		return fmt.Errorf("auth: revoking sessions: %w", err)
 	}
@@ -819,7 +806,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *Principal, in Registrat
 	if !actor.IsAdmin() {
 		return content.WriteResult{}, ErrForbidden
 	}
-	return s.create(ctx, &content.Actor{ID: actor.User.ID, Email: actor.User.Email, Roles: actor.User.Roles}, in)
+	return s.create(ctx, contentActor(actor), in)
 }
 
 // CreateUserAsSystem creates a user without an access check; it is for the
@@ -841,81 +828,104 @@ func (s *Service) create(ctx context.Context, actor *content.Actor, in Registrat
 	return res, nil
 }
 
-// UpdateUser changes a user. Admins may change anyone; other users only
-// themselves and not their roles. Demoting the last admin is a field error
-// on "roles". A password change revokes the user's sessions, except the
-// caller's own when they change their own password.
-func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in UserUpdate) (User, error) {
+// UpdateUser changes a user's profile (email, name, roles) and, with
+// Password, their password. Admins may change anyone; other users only
+// themselves and not their roles. Content writes the change (the users
+// definition validates the profile, auth's password findings come back
+// with its field errors) with the new hash in one transaction, where the
+// users' Guard (KeepAnAdmin) refuses to demote the last admin. A password
+// change then revokes the user's sessions, except the caller's own when
+// they change their own password. The answer is the user document as
+// content shapes it for the caller.
+func (s *Service) UpdateUser(ctx context.Context, actor *Principal, id int64, in UserUpdate) (content.WriteResult, error) {
 	if actor == nil || (!actor.IsAdmin() && (actor.User.ID != id || in.Roles != nil)) {
-		return User{}, ErrForbidden
+		return content.WriteResult{}, ErrForbidden
 	}
-	rec, err := s.store.UserByID(ctx, id)
+	ch, err := s.accountChange(ctx, actor, id, in)
 	if err != nil {
-		return User{}, fmt.Errorf("auth: loading user: %w", err)
+		return content.WriteResult{}, err
 	}
-	var errs []fault.FieldError
-	var ch UserChanges
-	email := rec.Email
-	if in.Email != nil {
-		e, fe := s.normalizeEmail(*in.Email)
-		if fe != nil {
-			errs = append(errs, *fe)
-		} else {
-			email, ch.Email = e, &e
-		}
+	res, err := s.accounts.UpdateAccount(ctx, contentActor(actor), id, ch, content.WriteOptions{})
+	if err != nil {
+		return content.WriteResult{}, err
 	}
-	if in.Name != nil {
-		n, fe := s.validateName(*in.Name)
-		if fe != nil {
-			errs = append(errs, *fe)
-		} else {
-			ch.Name = &n
-		}
-	}
-	if in.Roles != nil {
-		r, fe := s.validateRoles(*in.Roles)
-		if fe != nil {
-			errs = append(errs, *fe)
-		} else {
-			ch.Roles = &r
-		}
-	}
-	if in.Password != nil {
-		if err := s.policy.Check(*in.Password, email); err != nil {
-			errs = append(errs, fault.FieldsOf(err)...)
-		}
-	}
-	if len(errs) > 0 {
-		return User{}, fault.Fields(errs...)
-	}
-	if in.Password != nil || email != rec.Email {
-		if err := s.mayChangeCredentials(ctx, actor, rec, in.CurrentPassword); err != nil {
-			return User{}, err
-		}
-	}
-	var hash string
-	if in.Password != nil {
-		if hash, err = s.hasher.Hash(ctx, *in.Password); err != nil {
-			return User{}, err
-		}
-	}
-	u, err := s.store.UpdateUser(ctx, id, ch)
-	switch {
-	case errors.Is(err, ErrLastAdmin), errors.Is(err, ErrEmailTaken):
-		return User{}, err
-	case err != nil:
-		return User{}, fmt.Errorf("auth: updating user: %w", err)
-	}
-	if in.Password != nil {
+	if ch.Credentials != nil {
 		keep := ""
 		if actor.User.ID == id {
 			keep = actor.SessionID
 		}
-		if err := s.setPasswordRevoking(ctx, id, hash, keep, in.RevokeAPIKeys); err != nil {
-			return User{}, err
+		if err := s.revokeForNewPassword(ctx, id, keep, in.RevokeAPIKeys); err != nil {
+			return content.WriteResult{}, err
 		}
 	}
-	return u, nil
+	return res, nil
+}
+
+// accountChange turns an update into content's: the profile input, auth's
+// own findings (password policy, roles, the current password when the
+// email or password changes) and the new password's hash when there is
+// nothing to refuse.
+func (s *Service) accountChange(ctx context.Context, actor *Principal, id int64, in UserUpdate) (content.AccountChange, error) {
+	ch := content.AccountChange{Input: map[string]any{}}
+	if in.Email != nil {
+		ch.Input["email"] = strings.TrimSpace(*in.Email)
+	}
+	if in.Name != nil {
+		ch.Input["name"] = nil // cleared
+		if n := strings.TrimSpace(*in.Name); n != "" {
+			ch.Input["name"] = n
+		}
+	}
+	if in.Roles != nil {
+		if len(*in.Roles) == 0 {
+			ch.Errors = append(ch.Errors, fault.FieldError{Path: "roles", Message: msgRequired})
+		}
+		list := make([]any, len(*in.Roles))
+		for i, r := range *in.Roles {
+			list[i] = r
+		}
+		ch.Input["roles"] = list
+	}
+	if in.Password == nil && in.Email == nil {
+		return ch, nil
+	}
+	// The email or password may change: auth's credentials decide who may.
+	rec, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return ch, fmt.Errorf("auth: loading user: %w", err)
+	}
+	email := rec.Email
+	if in.Email != nil {
+		email = strings.ToLower(strings.TrimSpace(*in.Email))
+	}
+	if in.Password != nil {
+		if err := s.policy.Check(*in.Password, email); err != nil {
+			ch.Errors = append(ch.Errors, fault.FieldsOf(err)...)
+		}
+	}
+	if len(ch.Errors) > 0 || (in.Password == nil && email == rec.Email) {
+		return ch, nil
+	}
+	if err := s.mayChangeCredentials(ctx, actor, rec, in.CurrentPassword); err != nil {
+		if fes := fault.FieldsOf(err); len(fes) > 0 {
+			ch.Errors = append(ch.Errors, fes...)
+			return ch, nil
+		}
+		return ch, err
+	}
+	if in.Password != nil {
+		hash, err := s.hasher.Hash(ctx, *in.Password)
+		if err != nil {
+			return ch, err
+		}
+		ch.Credentials = &content.Credentials{Hash: hash}
+	}
+	return ch, nil
+}
+
+// contentActor is the caller as content's access rules see them.
+func contentActor(p *Principal) *content.Actor {
+	return &content.Actor{ID: p.User.ID, Email: p.User.Email, Roles: p.User.Roles}
 }
 
 // mayChangeCredentials decides whether actor may change rec's email or
@@ -963,22 +973,46 @@ func (s *Service) revokeAPIKeys(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// DeleteUser deletes a user. Admins only; deleting the last admin is a
-// field error on "roles".
-func (s *Service) DeleteUser(ctx context.Context, actor *Principal, id int64) error {
+// DeleteUser deletes a user with their sessions, API keys, reset tokens
+// and preferences. Admins only; content deletes the document, and the
+// users' Guard (KeepAnAdmin) refuses to delete the last admin. The answer
+// is the deleted document.
+func (s *Service) DeleteUser(ctx context.Context, actor *Principal, id int64) (content.WriteResult, error) {
 	if !actor.IsAdmin() {
-		return ErrForbidden
+		return content.WriteResult{}, ErrForbidden
 	}
-	err := s.store.DeleteUser(ctx, id)
-	switch {
-	case errors.Is(err, ErrLastAdmin):
-		return err
-	case err != nil:
-		return fmt.Errorf("auth: deleting user: %w", err)
+	res, err := s.accounts.DeleteAccount(ctx, contentActor(actor), id, content.ReadOptions{})
+	if err != nil {
+		return content.WriteResult{}, err
 	}
 	s.log.InfoContext(ctx, "user deleted", "user_id", id, "by", actor.User.ID)
-	return nil
+	return res, nil
 }
+
+// adminsWhere matches the users with the admin role.
+func adminsWhere() query.Where {
+	return query.Where{Conds: []query.Cond{{Path: "roles", Op: query.Equals, Values: []string{content.RoleAdmin}}}}
+}
+
+// KeepAnAdmin is the users collection's Guard (content.Behavior): an
+// update or delete that takes the admin role from the last user holding
+// it is ErrLastAdmin. Content runs it in the write's transaction with the
+// users table locked, so two concurrent demotions cannot both pass.
+// That includes deleting the only user: it would open first-register to
+// anyone.
+func KeepAnAdmin(ctx context.Context, ch content.Change) error {
+	if !docHasRole(ch.Before, content.RoleAdmin) || (ch.After != nil && docHasRole(ch.After, content.RoleAdmin)) {
+		return nil
+	}
+	n, err := ch.Count(ctx, adminsWhere())
+	if err != nil || n > 0 {
+		return err
+	}
+	return ErrLastAdmin
+}
+
+// docHasRole reports whether the user document d has role r.
+func docHasRole(d content.Doc, r string) bool { return UserOf(d).HasRole(r) }
 
 // canManageKeys: a user for themselves, an admin for anyone, and only from
 // a JWT session (an API key cannot mint or list keys).

@@ -511,7 +511,7 @@ func TestLastAdminRule(t *testing.T) {
 	editor := []string{content.RoleEditor}
 	_, err := e.svc.UpdateUser(e.ctx, admin, admin.User.ID, UserUpdate{Roles: &editor})
 	wantField(t, err, "roles", "admin")
-	err = e.svc.DeleteUser(e.ctx, admin, admin.User.ID)
+	_, err = e.svc.DeleteUser(e.ctx, admin, admin.User.ID)
 	wantField(t, err, "roles", "admin")
 
 	res, err := e.svc.CreateUser(e.ctx, admin, Registration{Email: "second@example.com", Password: "second-pass-123", Roles: []string{content.RoleAdmin}})
@@ -524,11 +524,11 @@ func TestLastAdminRule(t *testing.T) {
 	}
 	// admin is now an editor: it can no longer manage users.
 	admin = e.auth(t, "JWT "+reg.Token, "")
-	if err := e.svc.DeleteUser(e.ctx, admin, second.ID); !errors.Is(err, ErrForbidden) {
+	if _, err := e.svc.DeleteUser(e.ctx, admin, second.ID); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("editor delete err = %v", err)
 	}
 	secondP := e.principal(t, e.login(t, "second@example.com", "second-pass-123"))
-	err = e.svc.DeleteUser(e.ctx, secondP, second.ID)
+	_, err = e.svc.DeleteUser(e.ctx, secondP, second.ID)
 	wantField(t, err, "roles", "admin")
 	// Editors cannot grant themselves roles.
 	adminRole := []string{content.RoleAdmin}

@@ -53,13 +53,6 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// UserChanges lists the fields of an update; nil means unchanged.
-type UserChanges struct {
-	Email *string
-	Name  *string
-	Roles *[]string
-}
-
 // APIKey describes a stored API key; the key itself is never stored.
 type APIKey struct {
 	ID        int64
@@ -86,13 +79,6 @@ type UserStore interface {
 	UserByID(ctx context.Context, id int64) (UserRecord, error)
 	// UserByEmail returns the user with the (lower-cased) email.
 	UserByEmail(ctx context.Context, email string) (UserRecord, error)
-	// UpdateUser applies ch and bumps UpdatedAt. ErrEmailTaken for a used
-	// email; ErrLastAdmin, atomically with the update, when it would leave
-	// no user with the admin role.
-	UpdateUser(ctx context.Context, id int64, ch UserChanges) (User, error)
-	// DeleteUser deletes the user and its sessions, API keys and reset
-	// tokens; ErrLastAdmin, atomically, when it is the last admin.
-	DeleteUser(ctx context.Context, id int64) error
 	// SetPassword replaces the user's hash and salt.
 	SetPassword(ctx context.Context, id int64, hash, salt string) error
 	// IncrementLoginAttempts atomically adds one failed login and returns
@@ -164,11 +150,15 @@ type PreferenceStore interface {
 	SetPreference(ctx context.Context, userID int64, name, value string, at time.Time) error
 }
 
-// Accounts creates user documents with their credentials, in one
-// transaction; content.Service implements it (content is the only writer
-// of documents, auth only of credentials).
+// Accounts writes user documents: creates them with their credentials,
+// updates them (with a new hash when the password changes) and deletes
+// them, each in one transaction; content.Service implements it (content
+// is the only writer of documents, auth only of credentials, sessions,
+// API keys, reset tokens, lockout and preferences).
 type Accounts interface {
 	CreateAccount(ctx context.Context, actor *content.Actor, a content.NewAccount, opts content.WriteOptions) (content.WriteResult, error)
+	UpdateAccount(ctx context.Context, actor *content.Actor, id int64, ch content.AccountChange, opts content.WriteOptions) (content.WriteResult, error)
+	DeleteAccount(ctx context.Context, actor *content.Actor, id int64, opts content.ReadOptions) (content.WriteResult, error)
 }
 
 // Store is everything the auth service persists. The gorm store implements

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/automatonic/chronos/app/internal/fault"
+	"github.com/automatonic/chronos/app/internal/query"
 )
 
 // ErrAccountsExist refuses a first registration (NewAccount.First) once
@@ -56,7 +57,7 @@ func (s *Service) CreateAccount(ctx context.Context, actor *Actor, a NewAccount,
 		return WriteResult{}, fmt.Errorf("%w: no auth collection", ErrNotSupported)
 	}
 	rec, err := s.prepare(ctx, c, a.Input, nil, opts)
-	if err = withFieldErrors(c, err, a.Errors); err != nil {
+	if err = withFieldErrors(c, 0, err, a.Errors); err != nil {
 		return WriteResult{}, err
 	}
 	err = s.store.InTx(ctx, func(tx Store) error {
@@ -85,6 +86,131 @@ func (s *Service) CreateAccount(ctx context.Context, actor *Actor, a NewAccount,
 	return WriteResult{Doc: docs[0], Message: c.Singular + " successfully created."}, nil
 }
 
+// AccountChange is a change of a document of the auth collection: profile
+// fields and, optionally, new credentials.
+type AccountChange struct {
+	// Input holds the profile fields to change, checked by the
+	// collection's definition like any update's.
+	Input map[string]any
+	// Credentials, when set, replace the stored ones in the same
+	// transaction (a new password).
+	Credentials *Credentials
+	// Errors are the caller's own findings on the same request (the
+	// password policy, the current password): reported with the
+	// definition's, and nothing is stored.
+	Errors []FieldError
+}
+
+// UpdateAccount changes a document of the auth collection, and its
+// credentials when given, in one transaction: the auth service's update
+// path. Access is the collection's update rule (auth decides beforehand
+// who may change roles or credentials); the profile is validated by the
+// definition; the collection's Guard (someone stays admin) runs in the
+// transaction.
+func (s *Service) UpdateAccount(ctx context.Context, actor *Actor, id int64, ch AccountChange, opts WriteOptions) (WriteResult, error) {
+	c, ok := s.reg.AuthCollection()
+	if !ok {
+		return WriteResult{}, fmt.Errorf("%w: no auth collection", ErrNotSupported)
+	}
+	uf, err := s.accessFilter(c, c.Access.Update(actor), actor)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	var res WriteResult
+	err = s.inTx(ctx, func(tx *Service) error {
+		rec, err := tx.lockGuarded(ctx, c, id, uf)
+		if err != nil {
+			return err
+		}
+		p, err := tx.planUpdate(ctx, c, rec, ch.Input, nil, opts)
+		if err = withFieldErrors(c, id, err, ch.Errors); err != nil {
+			return err
+		}
+		if res, err = tx.commitUpdate(ctx, actor, c, rec, p, opts); err != nil {
+			return err
+		}
+		if ch.Credentials != nil {
+			if err := tx.store.SetCredentials(ctx, c, id, *ch.Credentials); err != nil {
+				return s.writeError(c, id, err)
+			}
+		}
+		after := rec
+		after.Data = p.data
+		return tx.guard(ctx, c, toDoc(c, rec), toDoc(c, after))
+	})
+	if err != nil {
+		return WriteResult{}, err
+	}
+	return res, nil
+}
+
+// DeleteAccount deletes a document of the auth collection (the store
+// deletes its credentials, sessions, API keys, reset tokens and
+// preferences with it) under the collection's delete access, with the
+// collection's Guard in the transaction. The answer is the document as it
+// was.
+func (s *Service) DeleteAccount(ctx context.Context, actor *Actor, id int64, opts ReadOptions) (WriteResult, error) {
+	c, ok := s.reg.AuthCollection()
+	if !ok {
+		return WriteResult{}, fmt.Errorf("%w: no auth collection", ErrNotSupported)
+	}
+	df, err := s.accessFilter(c, c.Access.Delete(actor), actor)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	var (
+		res WriteResult
+		rec Record
+	)
+	err = s.inTx(ctx, func(tx *Service) error {
+		if rec, err = tx.lockGuarded(ctx, c, id, df); err != nil {
+			return err
+		}
+		docs, err := tx.docs(ctx, actor, c, []Record{rec}, opts)
+		if err != nil {
+			return err
+		}
+		res = WriteResult{Doc: docs[0], Message: "Deleted successfully."}
+		if err := tx.deleteRows(ctx, tx.store, c, id); err != nil {
+			return s.writeError(c, id, err)
+		}
+		return tx.guard(ctx, c, toDoc(c, rec), nil)
+	})
+	if err != nil {
+		return WriteResult{}, err
+	}
+	s.deleted(ctx, c, rec)
+	return res, nil
+}
+
+// lockGuarded locks document id of c (if it matches f) for a write; when
+// a Guard watches c, the whole table first, so guarded writes run one
+// after another and each guard sees the ones before it committed.
+func (s *Service) lockGuarded(ctx context.Context, c *Collection, id int64, f Filter) (Record, error) {
+	if s.behaviors[c.Slug].Guard != nil {
+		if err := s.store.LockTable(ctx, c); err != nil {
+			return Record{}, err
+		}
+	}
+	return s.store.Lock(ctx, c, id, f)
+}
+
+// guard runs c's Guard, if any, on a write in the current transaction.
+func (s *Service) guard(ctx context.Context, c *Collection, before, after Doc) error {
+	g := s.behaviors[c.Slug].Guard
+	if g == nil {
+		return nil
+	}
+	count := func(ctx context.Context, w query.Where) (int64, error) {
+		f, err := s.reg.CompileWhere(c, w, nil)
+		if err != nil {
+			return 0, err
+		}
+		return s.store.Count(ctx, c, f)
+	}
+	return g(ctx, Change{Before: before, After: after, Count: count})
+}
+
 // firstAccount keeps other writers of the auth collection waiting and
 // refuses when an account exists already.
 func firstAccount(ctx context.Context, tx Store, c *Collection) error {
@@ -101,17 +227,18 @@ func firstAccount(ctx context.Context, tx Store, c *Collection) error {
 	return nil
 }
 
-// withFieldErrors adds extra field errors to a validation result: each
-// after the errors of the fields before it in c's order (a password's
-// after the email's), unknown paths last.
-func withFieldErrors(c *Collection, err error, extra []FieldError) error {
+// withFieldErrors adds extra field errors to a validation result of
+// document id (0 for a new one): each after the errors of the fields
+// before it in c's order (a password's after the email's), unknown paths
+// last.
+func withFieldErrors(c *Collection, id int64, err error, extra []FieldError) error {
 	if len(extra) == 0 {
 		return err
 	}
 	var ve *ValidationError
 	switch {
 	case err == nil:
-		ve = &ValidationError{Collection: c.Slug}
+		ve = &ValidationError{Collection: c.Slug, ID: id}
 	case !errors.As(err, &ve):
 		return err
 	}

@@ -80,6 +80,24 @@ type Behavior struct {
 	// AfterDelete runs after a document was deleted (media removes its
 	// objects). Errors are logged, the delete stands.
 	AfterDelete func(ctx context.Context, d Doc) error
+	// Guard is a rule over the collection's stored documents that every
+	// update and delete must keep (the auth kind: someone stays admin).
+	// Content runs it in the write's transaction, after the write, with
+	// the collection's table locked since the transaction began, so two
+	// concurrent writes cannot both pass it; an error rolls the write back
+	// and is the write's answer. Only UpdateAccount and DeleteAccount
+	// (the auth kind's writes) run it today.
+	Guard func(ctx context.Context, ch Change) error
+}
+
+// Change is an update or delete as a Behavior's Guard sees it, inside the
+// write's transaction.
+type Change struct {
+	Before Doc // the stored document before the write
+	After  Doc // the document as written; nil for a delete
+	// Count counts the collection's stored documents that match where, as
+	// the transaction sees them, regardless of access.
+	Count func(ctx context.Context, where query.Where) (int64, error)
 }
 
 // Write is a create or update as a Behavior's PrepareWrite sees it.
@@ -937,9 +955,28 @@ func (s *Service) updateBase(ctx context.Context, c *Collection, rec Record, sys
 }
 
 func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec Record, input, system map[string]any, opts WriteOptions) (WriteResult, error) {
-	base, latest, known, perr := s.updateBase(ctx, c, rec, system)
-	if perr != nil {
-		return WriteResult{}, perr
+	p, err := s.planUpdate(ctx, c, rec, input, system, opts)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	return s.commitUpdate(ctx, actor, c, rec, p, opts)
+}
+
+// updatePlan is a checked update of a stored record: what commitUpdate
+// stores.
+type updatePlan struct {
+	data      map[string]any
+	status    string
+	latest    Version // the latest version of a drafts document
+	draftOnly bool    // a draft saved as a version, the document untouched
+}
+
+// planUpdate validates input over the stored rec (over its latest
+// version with drafts) and returns what to store.
+func (s *Service) planUpdate(ctx context.Context, c *Collection, rec Record, input, system map[string]any, opts WriteOptions) (updatePlan, error) {
+	base, latest, known, err := s.updateBase(ctx, c, rec, system)
+	if err != nil {
+		return updatePlan{}, err
 	}
 	status := rec.Status
 	if c.Drafts {
@@ -963,16 +1000,23 @@ func (s *Service) update(ctx context.Context, actor *Actor, c *Collection, rec R
 		}
 	}
 	if err := s.checkRelations(ctx, c, data, base, known, &v); err != nil {
-		return WriteResult{}, err
+		return updatePlan{}, err
 	}
 	if len(v.errs) > 0 {
-		return WriteResult{}, &ValidationError{Collection: c.Slug, Global: c.Global, ID: rec.ID, Errors: v.errs}
+		return updatePlan{}, &ValidationError{Collection: c.Slug, Global: c.Global, ID: rec.ID, Errors: v.errs}
 	}
+	return updatePlan{data: data, status: status, latest: latest, draftOnly: draftOnly}, nil
+}
+
+// commitUpdate stores a planned update of rec and answers the document
+// shaped for actor.
+func (s *Service) commitUpdate(ctx context.Context, actor *Actor, c *Collection, rec Record, p updatePlan, opts WriteOptions) (WriteResult, error) {
 	now := s.now().UTC()
 	wasPublished := rec.Status == StatusPublished
-	if draftOnly {
-		return s.updateDraft(ctx, actor, c, rec, latest, data, now, opts)
+	if p.draftOnly {
+		return s.updateDraft(ctx, actor, c, rec, p.latest, p.data, now, opts)
 	}
+	status, data := p.status, p.data
 	rec.Data, rec.Status, rec.UpdatedAt = data, status, now
 	err := s.store.InTx(ctx, func(tx Store) error {
 		var err error
@@ -1064,20 +1108,31 @@ func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec R
 	if err != nil {
 		return WriteResult{}, err
 	}
-	err = s.store.InTx(ctx, func(tx Store) error {
-		if c.Drafts {
-			if err := tx.DeleteVersions(ctx, c, rec.ID); err != nil {
-				return err
-			}
-		}
-		if err := tx.Delete(ctx, c, rec.ID); err != nil {
-			return err
-		}
-		return s.detach(ctx, tx, c, rec.ID)
-	})
+	err = s.store.InTx(ctx, func(tx Store) error { return s.deleteRows(ctx, tx, c, rec.ID) })
 	if err != nil {
 		return WriteResult{}, s.writeError(c, rec.ID, err)
 	}
+	s.deleted(ctx, c, rec)
+	return WriteResult{Doc: docs[0], Message: "Deleted successfully."}, nil
+}
+
+// deleteRows deletes document id of c with its versions and detaches the
+// references to it, on tx.
+func (s *Service) deleteRows(ctx context.Context, tx Store, c *Collection, id int64) error {
+	if c.Drafts {
+		if err := tx.DeleteVersions(ctx, c, id); err != nil {
+			return err
+		}
+	}
+	if err := tx.Delete(ctx, c, id); err != nil {
+		return err
+	}
+	return s.detach(ctx, tx, c, id)
+}
+
+// deleted runs what follows a committed delete of rec: the write hook,
+// the collection's AfterDelete and the delete event.
+func (s *Service) deleted(ctx context.Context, c *Collection, rec Record) {
 	s.written(c)
 	if b := s.behaviors[c.Slug]; b.AfterDelete != nil {
 		full := toDoc(c, rec)
@@ -1088,7 +1143,6 @@ func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec R
 	if rec.Status == StatusPublished || !c.Drafts {
 		s.emit(ctx, "delete", c, rec)
 	}
-	return WriteResult{Doc: docs[0], Message: "Deleted successfully."}, nil
 }
 
 // BulkError is one failed document of a bulk operation.

@@ -53,7 +53,6 @@ func registry() map[string]answer {
 		"auth.ErrAlreadyInitialized": {auth.ErrAlreadyInitialized, http.StatusForbidden, forbidden},
 		"auth.ErrNoUser":             {auth.ErrNoUser, http.StatusBadRequest, "No User"},
 		"auth.ErrResetTokenInvalid":  {auth.ErrResetTokenInvalid, http.StatusForbidden, "Token is either invalid or has expired."},
-		"auth.ErrEmailTaken":         {auth.ErrEmailTaken, http.StatusBadRequest, "The following field is invalid: email"},
 		"auth.ErrLastAdmin":          {auth.ErrLastAdmin, http.StatusBadRequest, "The following field is invalid: roles"},
 		"auth.ErrTokenMalformed":     {auth.ErrTokenMalformed, http.StatusUnauthorized, "The token is malformed."},
 		"auth.ErrTokenAlgorithm":     {auth.ErrTokenAlgorithm, http.StatusUnauthorized, "The token's algorithm is not allowed."},

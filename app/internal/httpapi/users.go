@@ -426,15 +426,11 @@ func (a *API) updateUser(c *gin.Context) error {
 	if err != nil {
 		return &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: fault.FieldsOf(err)}
 	}
-	u, err := a.accounts.Auth.UpdateUser(c.Request.Context(), principal(cl), id, up)
+	res, err := a.accounts.Auth.UpdateUser(c.Request.Context(), principal(cl), id, up)
 	if err != nil {
 		return err
 	}
-	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, a.authSlug(), u.ID, content.ReadOptions{})
-	if err != nil {
-		return err
-	}
-	a.json(c, http.StatusOK, docEnvelope{Doc: doc, Message: "Updated successfully."})
+	a.json(c, http.StatusOK, docEnvelope{Doc: res.Doc, Message: res.Message})
 	return nil
 }
 
@@ -447,14 +443,11 @@ func (a *API) deleteUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := a.content.FindByID(c.Request.Context(), cl.Actor, a.authSlug(), id, content.ReadOptions{})
+	res, err := a.accounts.Auth.DeleteUser(c.Request.Context(), principal(cl), id)
 	if err != nil {
 		return err
 	}
-	if err := a.accounts.Auth.DeleteUser(c.Request.Context(), principal(cl), id); err != nil {
-		return err
-	}
-	a.json(c, http.StatusOK, docEnvelope{Doc: doc, Message: "Deleted successfully."})
+	a.json(c, http.StatusOK, docEnvelope{Doc: res.Doc, Message: res.Message})
 	return nil
 }
 

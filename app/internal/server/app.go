@@ -124,7 +124,8 @@ func (a *App) events() content.Events {
 }
 
 // buildServices builds the domain services: content, media (registered on
-// the upload collection) and auth.
+// the upload collection) and auth (its KeepAnAdmin guards the auth
+// collection).
 func (a *App) buildServices(ctx context.Context, reg *content.Registry, hooks content.Hooks, o buildOptions) error {
 	cfg := a.cfg
 	a.content = content.NewService(reg, a.db.Content(), hooks, a.events(), a.log)
@@ -133,6 +134,11 @@ func (a *App) buildServices(ctx context.Context, reg *content.Registry, hooks co
 	}
 	if up, ok := reg.UploadCollection(); ok {
 		if err := a.content.Use(up.Slug, a.media.Behavior()); err != nil {
+			return err
+		}
+	}
+	if users, ok := reg.AuthCollection(); ok {
+		if err := a.content.Use(users.Slug, content.Behavior{Guard: auth.KeepAnAdmin}); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,16 +12,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// lockAdmins is the advisory lock key that serialises user writes that
-// could leave no admin on PostgreSQL (SQLite has one connection, so its
-// transactions are serial anyway). The first user's is content's table
-// lock (content.NewAccount.First).
-const lockAdmins = 0x6368726f6e6f7332
-
 // AuthStore implements auth.Store: the credentials of the auth
-// collection's rows (hash, lockout), sessions, API keys and reset tokens.
-// New users are created by content (Repo.SetCredentials in its
-// transaction).
+// collection's rows (hash, lockout), sessions, API keys, reset tokens and
+// preferences. User documents are written by content: created, updated
+// and deleted through Repo (SetCredentials in the same transaction; Delete
+// takes the user's sessions, keys, tokens and preferences with the row).
 type AuthStore struct {
 	db    *DB
 	g     *gorm.DB
@@ -38,43 +32,13 @@ func (db *DB) Auth(c *content.Collection) *AuthStore {
 
 func (s *AuthStore) r() *Repo { return &Repo{db: s.db, g: s.g, rd: s.g} }
 
-func (s *AuthStore) lock(tx *gorm.DB, key int64) error {
-	if s.db.dialect != Postgres {
-		return nil
-	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(?)", key).Error
-}
-
 // authErr maps store errors for the auth service.
 func authErr(err error) error {
 	err = classify(err)
-	var uv *uniqueViolation
-	switch {
-	case errors.As(err, &uv) && uv.column == "email":
-		return auth.ErrEmailTaken
-	case errors.Is(err, content.ErrNotFound):
+	if errors.Is(err, content.ErrNotFound) {
 		return auth.ErrNotFound
 	}
 	return err
-}
-
-func userData(email, name string, roles []string) (string, error) {
-	if roles == nil {
-		roles = []string{}
-	}
-	m := map[string]any{"email": email, "roles": roles}
-	if name != "" {
-		m["name"] = name
-	}
-	b, err := json.Marshal(m)
-	return string(b), err
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 const userCols = "id, created_at, updated_at, email, name, data, hash, salt, login_attempts, lock_until"
@@ -146,106 +110,6 @@ func (s *AuthStore) UserByID(ctx context.Context, id int64) (auth.UserRecord, er
 // UserByEmail implements auth.Store.
 func (s *AuthStore) UserByEmail(ctx context.Context, email string) (auth.UserRecord, error) {
 	return s.userWhere(ctx, s.db.reads, "email = ?", email)
-}
-
-func (s *AuthStore) adminCount(tx *gorm.DB) (int64, error) {
-	q := `SELECT count(*) FROM ` + s.table + ` WHERE data->'roles' @> '["admin"]'::jsonb`
-	if s.db.dialect == SQLite {
-		q = `SELECT count(*) FROM ` + s.table + ` u WHERE EXISTS (SELECT 1 FROM json_each(u.data, '$.roles') r WHERE r.value = 'admin')`
-	}
-	var n int64
-	err := tx.Raw(q).Scan(&n).Error
-	return n, err
-}
-
-// UpdateUser implements auth.Store.
-func (s *AuthStore) UpdateUser(ctx context.Context, id int64, ch auth.UserChanges) (auth.User, error) {
-	var out auth.User
-	err := s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if ch.Roles != nil {
-			if err := s.lock(tx, lockAdmins); err != nil {
-				return err
-			}
-		}
-		cur, err := s.userWhere(ctx, tx, "id = ?", id)
-		if err != nil {
-			return err
-		}
-		u := cur.User
-		if ch.Email != nil {
-			u.Email = *ch.Email
-		}
-		if ch.Name != nil {
-			u.Name = *ch.Name
-		}
-		if ch.Roles != nil {
-			u.Roles = *ch.Roles
-		}
-		u.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
-		data, err := userData(u.Email, u.Name, u.Roles)
-		if err != nil {
-			return err
-		}
-		if err := tx.Exec("UPDATE "+s.table+" SET email = ?, name = ?, data = ?, updated_at = ? WHERE id = ?",
-			u.Email, nullable(u.Name), data, s.r().timeArg(u.UpdatedAt), id).Error; err != nil {
-			return err
-		}
-		if ch.Roles != nil {
-			n, err := s.adminCount(tx)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return auth.ErrLastAdmin
-			}
-		}
-		out = u
-		return nil
-	})
-	if errors.Is(err, auth.ErrLastAdmin) || errors.Is(err, auth.ErrNotFound) {
-		return out, err
-	}
-	if err != nil {
-		return out, authErr(err)
-	}
-	return out, nil
-}
-
-// DeleteUser implements auth.Store.
-func (s *AuthStore) DeleteUser(ctx context.Context, id int64) error {
-	err := s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := s.lock(tx, lockAdmins); err != nil {
-			return err
-		}
-		for _, t := range []string{"users_sessions", "users_api_keys", "users_password_resets", "users_preferences"} {
-			if err := tx.Exec("DELETE FROM "+t+" WHERE user_id = ?", id).Error; err != nil {
-				return err
-			}
-		}
-		res := tx.Exec("DELETE FROM "+s.table+" WHERE id = ?", id)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return auth.ErrNotFound
-		}
-		n, err := s.adminCount(tx)
-		if err != nil {
-			return err
-		}
-		var total int64
-		if err := tx.Raw("SELECT count(*) FROM " + s.table).Scan(&total).Error; err != nil {
-			return err
-		}
-		if n == 0 && total > 0 {
-			return auth.ErrLastAdmin
-		}
-		return nil
-	})
-	if errors.Is(err, auth.ErrLastAdmin) || errors.Is(err, auth.ErrNotFound) {
-		return err
-	}
-	return authErr(err)
 }
 
 func (s *AuthStore) execOne(ctx context.Context, q string, args ...any) error {

@@ -507,6 +507,11 @@ func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) erro
 	if err != nil {
 		return err
 	}
+	if c.Auth {
+		if err := r.deleteAuthRows(ctx, id); err != nil {
+			return err
+		}
+	}
 	res := r.g.WithContext(ctx).Exec("DELETE FROM "+t.name+" WHERE id = ?", id)
 	if res.Error != nil {
 		return classify(fmt.Errorf("delete %s: %w", t.name, res.Error))
@@ -515,6 +520,18 @@ func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) erro
 		return content.ErrNotFound
 	}
 	return r.written(ctx)
+}
+
+// deleteAuthRows deletes the rows the auth service keeps of user id
+// besides the row's credentials (the foreign keys cascade too, but
+// preferences have none).
+func (r *Repo) deleteAuthRows(ctx context.Context, id int64) error {
+	for _, t := range []string{"users_sessions", "users_api_keys", "users_password_resets", "users_preferences"} {
+		if err := r.g.WithContext(ctx).Exec("DELETE FROM "+t+" WHERE user_id = ?", id).Error; err != nil {
+			return classify(fmt.Errorf("delete %s: %w", t, err))
+		}
+	}
+	return nil
 }
 
 // SetCredentials implements content.Store: the hash and salt columns of

@@ -407,7 +407,7 @@ func userScenarios() []Scenario {
 			Body: `{"roles":["admin"]}`, WantStatus: 403},
 		{Name: "editor cannot update others", Method: "PATCH", Path: "/api/users/{{newID}}", Headers: map[string]string{"Authorization": "JWT {{editor}}", "Content-Type": "application/json"},
 			Body: `{"name":"x"}`, WantStatus: 403},
-		{Name: "editor cannot delete users", Method: "DELETE", Path: "/api/users/{{newID}}", Headers: editorH, WantStatus: 404},
+		{Name: "editor cannot delete users", Method: "DELETE", Path: "/api/users/{{newID}}", Headers: editorH, WantStatus: 403},
 		{Name: "demoting the last admin", Method: "PATCH", Path: "/api/users/{{adminID}}", Headers: jsonAdmin, Body: `{"roles":["editor"]}`,
 			WantStatus: 400, WantJSON: `{"errors":[{"name":"ValidationError","data":{"collection":"users","errors":[{"path":"roles","message":"At least one user must keep the admin role."}]}}]}`},
 		{Name: "deleting the last admin", Method: "DELETE", Path: "/api/users/{{adminID}}", Headers: adminH,
