@@ -259,6 +259,15 @@ func (f *fakeStore) Session(_ context.Context, userID int64, sid string) (Sessio
 	return Session{}, ErrNotFound
 }
 
+func (f *fakeStore) UserSession(ctx context.Context, userID int64, sid string) (UserRecord, Session, error) {
+	u, err := f.UserByID(ctx, userID)
+	if err != nil {
+		return u, Session{}, err
+	}
+	ss, err := f.Session(ctx, userID, sid)
+	return u, ss, err
+}
+
 func (f *fakeStore) ListSessions(_ context.Context, userID int64) ([]Session, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -522,20 +522,15 @@ func (s *Service) authJWT(ctx context.Context, token string, fromCookie bool) (*
 	if claims.Collection != UsersCollection {
 		return nil, nil
 	}
-	rec, err := s.store.UserByID(ctx, claims.ID)
+	// The user and the session in one read: every authenticated request
+	// pays it, and no cache may serve a revoked session or a deleted user.
+	rec, sess, err := s.store.UserSession(ctx, claims.ID, claims.SID)
 	if errors.Is(err, ErrNotFound) {
+		s.log.DebugContext(ctx, "token rejected", "reason", "user deleted or session revoked", "user_id", claims.ID)
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("auth: loading token user: %w", err)
-	}
-	sess, err := s.store.Session(ctx, claims.ID, claims.SID)
-	if errors.Is(err, ErrNotFound) {
-		s.log.DebugContext(ctx, "token rejected", "reason", "session revoked", "user_id", claims.ID)
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: loading session: %w", err)
+		return nil, fmt.Errorf("auth: loading token user and session: %w", err)
 	}
 	if !sess.ExpiresAt.After(now) {
 		return nil, nil

@@ -98,6 +98,9 @@ type SessionStore interface {
 	CreateSession(ctx context.Context, userID int64, s Session) error
 	// Session returns the user's session sid.
 	Session(ctx context.Context, userID int64, sid string) (Session, error)
+	// UserSession returns the user userID and its session sid in one read
+	// (a request's token check); ErrNotFound when either is missing.
+	UserSession(ctx context.Context, userID int64, sid string) (UserRecord, Session, error)
 	// ListSessions returns the user's sessions, oldest first.
 	ListSessions(ctx context.Context, userID int64) ([]Session, error)
 	// ExtendSession sets the session's ExpiresAt.

@@ -1018,17 +1018,12 @@ func (s *Service) commitUpdate(ctx context.Context, actor *Actor, c *Collection,
 	}
 	status, data := p.status, p.data
 	rec.Data, rec.Status, rec.UpdatedAt = data, status, now
-	err := s.store.InTx(ctx, func(tx Store) error {
-		var err error
-		rec, err = tx.Update(ctx, c, rec)
-		if err != nil {
-			return err
-		}
-		if c.Drafts {
-			_, err = tx.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
-		}
-		return err
-	})
+	var err error
+	if c.Drafts {
+		rec, _, err = s.store.UpdateVersioned(ctx, c, rec, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
+	} else {
+		rec, err = s.store.Update(ctx, c, rec)
+	}
 	if err != nil {
 		return WriteResult{}, s.writeError(c, rec.ID, err)
 	}

@@ -98,6 +98,10 @@ type Store interface {
 	// versions beyond keep (0 keeps all). It locks the parent's row first,
 	// so concurrent saves leave exactly one latest version.
 	CreateVersion(ctx context.Context, c *Collection, v Version, keep int) (Version, error)
+	// UpdateVersioned is Update of r, then CreateVersion of v (r's data) as
+	// its latest version: a store may write both in one statement. The
+	// service's update path calls it with r's row locked (Lock).
+	UpdateVersioned(ctx context.Context, c *Collection, r Record, v Version, keep int) (Record, Version, error)
 	FindVersions(ctx context.Context, c *Collection, q Find) ([]Version, int64, error)
 	GetVersion(ctx context.Context, c *Collection, id int64) (Version, error)
 	// UpdateVersion overwrites version v.ID's status, data, autosave flag

@@ -32,6 +32,10 @@ type Repo struct {
 	// locked, inside such a transaction, holds the rows Lock locked in
 	// it (table name → ids): CreateVersion need not lock its parent again.
 	locked map[string]map[int64]bool
+	// lockedData, beside locked, holds each locked row's decoded data:
+	// LatestVersion answers it instead of decoding a version that holds
+	// the same document (a published document's latest version).
+	lockedData map[string]map[int64]map[string]any
 	// versions, inside such a transaction, counts the versions of parents
 	// locked in it (versions table → parent id → count), as LatestVersion
 	// read them: every version writer holds the parent's lock, so the
@@ -58,7 +62,8 @@ func (r *Repo) InTx(ctx context.Context, fn func(tx content.Store) error) error 
 	}
 	err := r.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Reads in a transaction see its own writes: same connection.
-		inner := &Repo{db: r.db, g: tx, rd: tx, changed: new(bool), locked: map[string]map[int64]bool{}, versions: map[string]map[int64]int{}}
+		inner := &Repo{db: r.db, g: tx, rd: tx, changed: new(bool), locked: map[string]map[int64]bool{},
+			lockedData: map[string]map[int64]map[string]any{}, versions: map[string]map[int64]int{}}
 		if err := fn(inner); err != nil {
 			return err
 		}
@@ -337,6 +342,10 @@ func (r *Repo) Lock(ctx context.Context, c *content.Collection, id int64, f cont
 			r.locked[t.name] = map[int64]bool{}
 		}
 		r.locked[t.name][id] = true
+		if r.lockedData[t.name] == nil {
+			r.lockedData[t.name] = map[int64]map[string]any{}
+		}
+		r.lockedData[t.name][id] = recs[0].Data
 	}
 	return recs[0], nil
 }
@@ -483,22 +492,7 @@ func (r *Repo) Update(ctx context.Context, c *content.Collection, rec content.Re
 	if err != nil {
 		return rec, err
 	}
-	names, vals := r.columnValues(t, rec)
-	names = append(names, "updated_at", "data")
-	vals = append(vals, r.timeArg(rec.UpdatedAt), data)
-	sets := make([]string, len(names))
-	for i, n := range names {
-		sets[i] = n + " = ?"
-	}
-	vals = append(vals, rec.ID)
-	res := r.g.WithContext(ctx).Exec("UPDATE "+t.name+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", vals...)
-	if res.Error != nil {
-		return rec, uniqueFor(c, t, classify(fmt.Errorf("update %s: %w", t.name, res.Error)))
-	}
-	if res.RowsAffected == 0 {
-		return rec, content.ErrNotFound
-	}
-	return rec, r.written(ctx)
+	return r.update(ctx, c, t, rec, data)
 }
 
 // Delete implements content.Store.
@@ -584,12 +578,12 @@ func (db *DB) Generation(ctx context.Context) (int64, error) {
 }
 
 func (r *Repo) scanVersions(rows *sql.Rows) ([]content.Version, error) {
-	return r.scanVersionRows(rows, nil)
+	return r.scanVersionRows(rows)
 }
 
-// scanVersionRows scans versionCols and, when count is not nil, one more
-// integer column into it.
-func (r *Repo) scanVersionRows(rows *sql.Rows, count *int) ([]content.Version, error) {
+// scanVersionRows scans versionCols and then, into extra, any further
+// columns.
+func (r *Repo) scanVersionRows(rows *sql.Rows, extra ...any) ([]content.Version, error) {
 	defer rows.Close()
 	var out []content.Version
 	for rows.Next() {
@@ -599,9 +593,7 @@ func (r *Repo) scanVersionRows(rows *sql.Rows, count *int) ([]content.Version, e
 			data             any
 		)
 		dest := []any{&v.ID, &v.Parent, &v.Status, &v.Latest, &v.Autosave, &created, &updated, &data}
-		if count != nil {
-			dest = append(dest, count)
-		}
+		dest = append(dest, extra...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan version: %w", err)
 		}
@@ -624,58 +616,11 @@ const versionCols = "t.id, t.parent_id, t.status, t.latest, t.autosave, t.create
 
 // CreateVersion implements content.Store.
 func (r *Repo) CreateVersion(ctx context.Context, c *content.Collection, v content.Version, keep int) (content.Version, error) {
-	t, err := versionsTableFor(c)
-	if err != nil {
-		return v, err
-	}
 	data, err := encodeData(v.Data)
 	if err != nil {
 		return v, err
 	}
-	parent, err := tableFor(c)
-	if err != nil {
-		return v, err
-	}
-	count, counted := r.versions[t.name][v.Parent]
-	steps := func(tx *gorm.DB) error {
-		// Saves of one document queue on its row: without the lock two
-		// concurrent saves each clear the old latest flag and each insert
-		// a new one. The unique index <table>_versions_one_latest (derived
-		// for every versions table) backs this up. A row Lock locked
-		// earlier in this transaction is still locked.
-		if r.db.dialect == Postgres && !r.locked[parent.name][v.Parent] {
-			if err := tx.Exec("SELECT 1 FROM "+parent.name+" WHERE id = ? FOR UPDATE", v.Parent).Error; err != nil {
-				return err
-			}
-		}
-		if err := r.insertLatest(tx, t, &v, data); err != nil {
-			return err
-		}
-		if keep > 0 && (!counted || count+1 > keep) {
-			// Prune everything older than the newest keep versions in one go.
-			return tx.Exec("DELETE FROM "+t.name+" WHERE parent_id = ? AND id NOT IN (SELECT id FROM "+t.name+" WHERE parent_id = ? ORDER BY id DESC LIMIT ?)", v.Parent, v.Parent, keep).Error
-		}
-		return nil
-	}
-	if r.changed != nil {
-		err = steps(r.g.WithContext(ctx)) // already in InTx's transaction
-	} else {
-		err = r.g.WithContext(ctx).Transaction(steps)
-	}
-	if err != nil {
-		delete(r.versions[t.name], v.Parent)
-		return v, classify(fmt.Errorf("create version: %w", err))
-	}
-	if counted {
-		if keep > 0 {
-			count = min(count+1, keep)
-		} else {
-			count++
-		}
-		r.versions[t.name][v.Parent] = count
-	}
-	v.Latest = true
-	return v, nil
+	return r.createVersion(ctx, c, v, keep, data)
 }
 
 // insertLatest clears the parent's latest flag and inserts v as its new
@@ -792,18 +737,21 @@ func (r *Repo) LatestVersion(ctx context.Context, c *content.Collection, parent 
 		return r.oneVersion(ctx, c, "t.parent_id = ?", parent)
 	}
 	// The parent is locked in this transaction: count its versions in the
-	// same statement, for CreateVersion's pruning.
+	// same statement, for CreateVersion's pruning, and send the version's
+	// data only when it differs from the locked row's, decoded already.
 	t, err := versionsTableFor(c)
 	if err != nil {
 		return content.Version{}, err
 	}
-	q := "SELECT " + versionCols + ", (SELECT count(*) FROM " + t.name + " WHERE parent_id = ?) FROM " + t.name + " t WHERE t.parent_id = ? ORDER BY t.id DESC LIMIT 1"
+	q := "SELECT " + strings.Replace(versionCols, "t.data", "CASE WHEN t.data = p.data THEN NULL ELSE t.data END", 1) +
+		", (SELECT count(*) FROM " + t.name + " WHERE parent_id = ?), CASE WHEN t.data = p.data THEN 1 ELSE 0 END FROM " + t.name +
+		" t JOIN " + pt.name + " p ON p.id = t.parent_id WHERE t.parent_id = ? ORDER BY t.id DESC LIMIT 1"
 	rows, err := r.rd.WithContext(ctx).Raw(q, parent, parent).Rows()
 	if err != nil {
 		return content.Version{}, classify(fmt.Errorf("latest version: %w", err))
 	}
-	var n int
-	vs, err := r.scanVersionRows(rows, &n)
+	var n, same int
+	vs, err := r.scanVersionRows(rows, &n, &same)
 	if err != nil {
 		return content.Version{}, err
 	}
@@ -812,7 +760,15 @@ func (r *Repo) LatestVersion(ctx context.Context, c *content.Collection, parent 
 	}
 	r.versions[t.name][parent] = n
 	if len(vs) == 0 {
+		// No version: nothing was counted by the statement either.
+		r.versions[t.name][parent] = 0
 		return content.Version{}, content.ErrNotFound
+	}
+	if same == 1 {
+		// The same document as the row: its decoded data, copied (the
+		// caller may change what it gets; the row's record is the
+		// caller's too).
+		vs[0].Data = deepCopyData(r.lockedData[pt.name][parent])
 	}
 	return vs[0], nil
 }
