@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/contract"
@@ -201,3 +203,17 @@ func firstDiff(a, b string) int {
 }
 
 func around(s string, i int) string { return s[max(0, i-150):min(len(s), i+150)] }
+
+// TestFromJSONIsTheAPIsDecoding: literals of every shape the seed builds
+// (and some it does not) converted directly equal their JSON decoded as
+// the API decodes a request body.
+func TestFromJSONIsTheAPIsDecoding(t *testing.T) {
+	v := map[string]any{
+		"title": "A", "n": 3, "id": int64(1) << 40, "neg": -7, "ids": []int64{4, 5}, "none": []int64{}, "b": true, "null": nil,
+		"nested": map[string]any{"list": []any{map[string]any{"format": 0, "text": "x"}, "s", 2, []any{}}, "empty": map[string]any{}},
+		"f":      1.5, "u": uint8(3), "t": time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "floats": []float64{0.25},
+	}
+	if got, want := fromJSON(v), roundTrip(v); !reflect.DeepEqual(got, want) {
+		t.Errorf("fromJSON\n%#v\nthe API's decoding\n%#v", got, want)
+	}
+}

@@ -39,23 +39,45 @@ func (db *DB) BulkCreate(ctx context.Context, c *content.Collection, recs []cont
 		names = append(names, t.cols[p].name)
 	}
 	names = append(names, "created_at", "updated_at", "data")
-	ids := make([]int64, 0, len(recs))
-	err = db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for chunk := range slices.Chunk(recs, bulkRows) {
+	// Each document is encoded once: its row and its first version hold
+	// the same JSON.
+	rows := make([][]any, len(recs))
+	for i, rec := range recs {
+		row := make([]any, 0, len(names))
+		for _, p := range paths {
+			if p == "_status" {
+				row = append(row, rec.Status)
+			} else {
+				row = append(row, r.promote(rec.Data[p], t.cols[p].kind))
+			}
+		}
+		data, err := encodeData(rec.Data)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = append(row, r.timeArg(rec.CreatedAt), r.timeArg(rec.UpdatedAt), data)
+	}
+	var ids []int64
+	if db.dialect == Postgres {
+		ids, err = db.copyCreate(ctx, c, t, names, recs, rows)
+	} else {
+		ids, err = db.insertCreate(ctx, c, t, names, recs, rows)
+	}
+	if err != nil {
+		return nil, classify(fmt.Errorf("bulk create %s: %w", c.Slug, err))
+	}
+	return ids, nil
+}
+
+// insertCreate is BulkCreate with multi-row INSERTs (SQLite).
+func (db *DB) insertCreate(ctx context.Context, c *content.Collection, t *table, names []string, recs []content.Record, rows [][]any) ([]int64, error) {
+	r := db.Content()
+	ids := make([]int64, 0, len(rows))
+	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for chunk := range slices.Chunk(rows, bulkRows) {
 			vals := make([]any, 0, len(chunk)*len(names))
-			for _, rec := range chunk {
-				for _, p := range paths {
-					if p == "_status" {
-						vals = append(vals, rec.Status)
-					} else {
-						vals = append(vals, r.promote(rec.Data[p], t.cols[p].kind))
-					}
-				}
-				data, err := encodeData(rec.Data)
-				if err != nil {
-					return err
-				}
-				vals = append(vals, r.timeArg(rec.CreatedAt), r.timeArg(rec.UpdatedAt), data)
+			for _, row := range chunk {
+				vals = append(vals, row...)
 			}
 			got, err := insertReturningIDs(tx, t.name, names, len(chunk), vals)
 			if err != nil {
@@ -64,37 +86,43 @@ func (db *DB) BulkCreate(ctx context.Context, c *content.Collection, recs []cont
 			ids = append(ids, got...)
 		}
 		if c.Drafts {
-			if err := db.bulkVersions(tx, r, c, recs, ids); err != nil {
+			if err := db.bulkVersions(tx, r, c, versionRows(r, recs, rows, ids)); err != nil {
 				return err
 			}
 		}
 		return (&Repo{db: db, g: tx, rd: tx}).bump(ctx)
 	})
-	if err != nil {
-		return nil, classify(fmt.Errorf("bulk create %s: %w", c.Slug, err))
-	}
-	return ids, nil
+	return ids, err
 }
+
+// versionRows are the first versions (versionNames) of recs, stored as
+// rows (the times and the encoded data at the end of each, as BulkCreate
+// builds them) with ids.
+func versionRows(r *Repo, recs []content.Record, rows [][]any, ids []int64) [][]any {
+	out := make([][]any, len(rows))
+	for i, row := range rows {
+		n := len(row)
+		out[i] = []any{ids[i], recs[i].Status, r.boolArg(true), row[n-3], row[n-2], row[n-1]}
+	}
+	return out
+}
+
+// versionNames are the columns versionRows fills.
+var versionNames = []string{"parent_id", "status", "latest", "created_at", "updated_at", "data"}
 
 // bulkVersions writes each new record's first version, as CreateVersion
 // does for a document without versions (nothing to unmark or prune).
-func (db *DB) bulkVersions(tx *gorm.DB, r *Repo, c *content.Collection, recs []content.Record, ids []int64) error {
+func (db *DB) bulkVersions(tx *gorm.DB, r *Repo, c *content.Collection, rows [][]any) error {
 	vt, err := versionsTableFor(c)
 	if err != nil {
 		return err
 	}
-	names := []string{"parent_id", "status", "latest", "created_at", "updated_at", "data"}
-	for start := 0; start < len(recs); start += bulkRows {
-		end := min(start+bulkRows, len(recs))
-		vals := make([]any, 0, (end-start)*len(names))
-		for i := start; i < end; i++ {
-			data, err := encodeData(recs[i].Data)
-			if err != nil {
-				return err
-			}
-			vals = append(vals, ids[i], recs[i].Status, r.boolArg(true), r.timeArg(recs[i].CreatedAt), r.timeArg(recs[i].UpdatedAt), data)
+	for chunk := range slices.Chunk(rows, bulkRows) {
+		vals := make([]any, 0, len(chunk)*len(versionNames))
+		for _, row := range chunk {
+			vals = append(vals, row...)
 		}
-		if _, err := insertReturningIDs(tx, vt.name, names, end-start, vals); err != nil {
+		if _, err := insertReturningIDs(tx, vt.name, versionNames, len(chunk), vals); err != nil {
 			return err
 		}
 	}
