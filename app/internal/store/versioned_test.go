@@ -147,7 +147,7 @@ func TestUserSessionRefusesRevokedAndDeleted(t *testing.T) {
 			if _, _, err := s.UserSession(ctx, rec.ID+1, "s2"); !errors.Is(err, auth.ErrNotFound) {
 				t.Fatalf("another user's session: err %v, want ErrNotFound", err)
 			}
-			if err := s.DeleteUser(ctx, rec.ID); err != nil {
+			if err := db.Content().Delete(ctx, users, rec.ID); err != nil {
 				t.Fatal(err)
 			}
 			if _, _, err := s.UserSession(ctx, rec.ID, "s2"); !errors.Is(err, auth.ErrNotFound) {
