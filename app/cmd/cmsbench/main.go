@@ -362,7 +362,10 @@ func scaleRows(small, large Run) []ScaleRow {
 
 // runSize seeds one data set and measures every scenario on it.
 func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, size dataSize, coldStarts bool) (Run, error) {
-	run := Run{Pages: size.pages, Media: size.media, SeedMode: "bulk (service-validated, multi-row INSERT)"}
+	run := Run{Pages: size.pages, Media: size.media, SeedMode: "bulk (service-validated, COPY)"}
+	if o.sqlite {
+		run.SeedMode = "bulk (service-validated, multi-row INSERT)"
+	}
 	if o.seedService {
 		run.SeedMode = "content service, one document at a time"
 	}
