@@ -236,6 +236,16 @@ func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.P
 	}
 	limit, page, paginate := pagination(p)
 	q := Find{Filter: and(af, wf), Sort: sort}
+	if readsDrafts(c, actor, opts) && !p.Where.IsZero() {
+		// Payload's find with draft=true queries the latest versions: a
+		// page whose slug only a draft has yet is found by it. Access
+		// still applies to the document itself.
+		lf, err := s.reg.CompileWhere(versionsCollection(c), latestWhere(p.Where), actor)
+		if err != nil {
+			return List{}, err
+		}
+		q.Filter, q.Latest = af, &lf
+	}
 	pageWindow(&q, limit, page, paginate)
 	recs, total, err := s.store.Find(ctx, c, q)
 	if err != nil {
@@ -386,10 +396,45 @@ func (s *Service) readable(ctx context.Context, actor *Actor, slug string, id in
 	return c, rec, nil
 }
 
+// readsDrafts reports whether a read answers the latest drafts: asked
+// (draft=true) of a drafts collection by a signed-in caller; anyone else
+// reads the stored documents.
+func readsDrafts(c *Collection, actor *Actor, opts ReadOptions) bool {
+	return opts.Draft && c.Drafts && actor.SignedIn()
+}
+
+// latestWhere is w on a document's latest version (Payload's
+// appendVersionToQueryKey): id is the version's parent, every other path
+// is under version, and only the latest version counts.
+func latestWhere(w query.Where) query.Where {
+	out := query.Where{Conds: []query.Cond{{Path: "latest", Op: query.Equals, Values: []string{"true"}}}}
+	out.And = []query.Where{versionPaths(w)}
+	return out
+}
+
+func versionPaths(w query.Where) query.Where {
+	var out query.Where
+	for _, c := range w.Conds {
+		if c.Path == "id" {
+			c.Path = "parent"
+		} else {
+			c.Path = "version." + c.Path
+		}
+		out.Conds = append(out.Conds, c)
+	}
+	for _, sub := range w.And {
+		out.And = append(out.And, versionPaths(sub))
+	}
+	for _, sub := range w.Or {
+		out.Or = append(out.Or, versionPaths(sub))
+	}
+	return out
+}
+
 // docs shapes records into documents: latest drafts when asked, population,
 // decoration, projection.
 func (s *Service) docs(ctx context.Context, actor *Actor, c *Collection, recs []Record, opts ReadOptions) ([]Doc, error) {
-	if opts.Draft && c.Drafts && actor.SignedIn() && len(recs) > 0 {
+	if readsDrafts(c, actor, opts) && len(recs) > 0 {
 		ids := make([]int64, len(recs))
 		for i, r := range recs {
 			ids[i] = r.ID

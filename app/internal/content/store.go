@@ -61,6 +61,10 @@ type SortKey struct {
 // Find describes a list query.
 type Find struct {
 	Filter Filter
+	// Latest, when set, must hold for each document's latest version
+	// (versions-table paths: parent, latest, version.*): a draft read
+	// filters what the drafts say, not the published row.
+	Latest *Filter
 	Sort   []SortKey
 	Limit  int // 0 = no limit
 	Offset int

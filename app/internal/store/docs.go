@@ -158,13 +158,40 @@ func (r *Repo) where(t *table, f content.Filter) (string, []any, error) {
 	return sql, rd.args, err
 }
 
+// findWhere renders a list query's clause: q.Filter on the documents and,
+// with q.Latest, a condition on each document's latest version (a draft
+// read: Payload's queryDrafts) as a subquery on the versions table, so the
+// documents' own sort and pagination still apply.
+func (r *Repo) findWhere(c *content.Collection, t *table, q content.Find) (string, []any, error) {
+	rd := r.renderer()
+	sql, err := rd.filter(rd.rootScope(t, "t"), q.Filter)
+	if err != nil {
+		return "", nil, err
+	}
+	if q.Latest != nil {
+		vt, err := versionsTableFor(c)
+		if err != nil {
+			return "", nil, err
+		}
+		sub, err := rd.filter(rd.rootScope(vt, "lv"), *q.Latest)
+		if err != nil {
+			return "", nil, err
+		}
+		sql = "(" + sql + ") AND t.id IN (SELECT lv.parent_id FROM " + vt.name + " lv WHERE " + sub + ")"
+	}
+	if len(rd.args) > MaxBindParams {
+		return "", nil, &query.LimitError{Path: "where", What: "bind parameters per query", Max: MaxBindParams, Given: len(rd.args)}
+	}
+	return sql, rd.args, nil
+}
+
 // Find implements content.Store.
 func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) ([]content.Record, int64, error) {
 	t, err := tableFor(c)
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args, err := r.where(t, q.Filter)
+	where, args, err := r.findWhere(c, t, q)
 	if err != nil {
 		return nil, 0, err
 	}
