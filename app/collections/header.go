@@ -1,15 +1,24 @@
 package collections
 
-import "github.com/automatonic/chronos/app/internal/content"
+import (
+	"time"
+
+	"github.com/automatonic/chronos/app/internal/content"
+)
 
 // Header is the site header's navigation, as in Payload's website template,
-// with drafts (at most 20 versions kept).
+// with drafts (at most 20 versions kept) that autosave like a page's, and a
+// live preview on the front end's home page, where the header shows.
 func Header() *content.Collection {
 	return &content.Collection{
 		Slug: HeaderSlug, Singular: "Header", Plural: "Header",
 		Global: true, Drafts: true, MaxVersions: 20,
-		Access: content.Access{Read: content.Anyone, Update: content.SignedIn, ReadVersions: content.SignedIn},
-		Admin:  content.CollectionAdmin{Group: "Globals"},
+		// Payload's versions.drafts.autosave on a global: the editor saves
+		// the draft 2 s after typing stops; one version per burst.
+		Autosave: 2 * time.Second,
+		Access:   content.Access{Read: content.Anyone, Update: content.SignedIn, ReadVersions: content.SignedIn},
+		Admin: content.CollectionAdmin{Group: "Globals",
+			LivePreview: &content.LivePreview{URL: "/", Breakpoints: breakpoints()}},
 		Fields: []content.Field{navItems()},
 	}
 }

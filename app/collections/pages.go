@@ -10,6 +10,16 @@ import (
 // icon cannot be a PDF.
 func images() []string { return []string{"image/*"} }
 
+// breakpoints are the live preview's device sizes (the website
+// template's).
+func breakpoints() []content.Breakpoint {
+	return []content.Breakpoint{
+		{Name: "mobile", Label: "Mobile", Width: 375, Height: 667},
+		{Name: "tablet", Label: "Tablet", Width: 768, Height: 1024},
+		{Name: "desktop", Label: "Desktop", Width: 1440, Height: 900},
+	}
+}
+
 // Pages are the site's pages: drafts and versions, a slug derived from the
 // title, SEO fields and a layout of blocks.
 func Pages() *content.Collection {
@@ -35,14 +45,7 @@ func Pages() *content.Collection {
 			SEOPreview:     true,
 			// Payload's admin.livePreview, with the website template's
 			// breakpoints: the front end shows a page at /{slug}.
-			LivePreview: &content.LivePreview{
-				URL: "/{slug}",
-				Breakpoints: []content.Breakpoint{
-					{Name: "mobile", Label: "Mobile", Width: 375, Height: 667},
-					{Name: "tablet", Label: "Tablet", Width: 768, Height: 1024},
-					{Name: "desktop", Label: "Desktop", Width: 1440, Height: 900},
-				},
-			},
+			LivePreview: &content.LivePreview{URL: "/{slug}", Breakpoints: breakpoints()},
 		},
 		Fields: []content.Field{
 			{Name: "title", Type: content.Text, Required: true, Index: true, MaxLength: 300},

@@ -349,7 +349,11 @@ export default buildConfig({
     {
       "slug": "header",
       "versions": {
-        "drafts": true,
+        "drafts": {
+          "autosave": {
+            "interval": 2000
+          }
+        },
         "maxPerDoc": 20
       },
       "fields": [

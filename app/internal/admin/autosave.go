@@ -13,10 +13,13 @@ import (
 )
 
 // Autosave (Payload's versions.drafts.autosave): with JavaScript, the
-// editor of a collection that declares an Autosave interval posts the form
-// to {doc}/autosave that long after typing stops (session.js). The draft is
-// saved with content.WriteOptions.Autosave, so the autosaves since the last
-// manual save update one version. The answer is JSON; the form stays.
+// editor of a collection or global that declares an Autosave interval
+// posts the form to {doc}/autosave that long after typing stops
+// (session.js); a new document's form posts to {collection}/create/autosave,
+// which creates the draft document, and then edits it in place under its
+// own URL. The draft is saved with content.WriteOptions.Autosave, so the
+// autosaves since the last manual save update one version. The answer is
+// JSON; the form stays.
 
 // wantsJSON reports whether the request comes from the page scripts, which
 // want JSON answers rather than redirects and pages.
@@ -31,7 +34,10 @@ type autosaveError struct {
 	Message string `json:"message"`
 }
 
-// autosave saves the submitted editor form as an autosaved draft.
+// autosave saves the submitted editor form as an autosaved draft: of a
+// stored document, of a global, or — id 0 of a collection — of a new
+// document, which the first autosave creates (as a draft) and whose edit
+// URL the answer gives, so the page goes on editing it in place.
 func (a *Admin) autosave(c *gin.Context, p *auth.Principal, col *content.Collection, id int64) {
 	fail := func(status int, msg string, errs ...autosaveError) {
 		c.JSON(status, gin.H{"message": msg, "errors": errs})
@@ -57,29 +63,18 @@ func (a *Admin) autosave(c *gin.Context, p *auth.Principal, col *content.Collect
 		return
 	}
 	input["_status"] = content.StatusDraft
-	res, err := a.content.Update(ctx, actor, col.Slug, id, input,
+	res, err := a.write(ctx, actor, col, id, input,
 		content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}, Draft: true, Autosave: true})
-	var ve *content.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		errs := map[string]string{}
-		for _, fe := range ve.Errors {
-			if _, dup := errs[fe.Path]; !dup {
-				errs[fe.Path] = fe.Message
-			}
+	if status, msg, errs := autosaveFailure(col, input, err); status != 0 {
+		if status == http.StatusInternalServerError {
+			a.log.ErrorContext(ctx, "admin: autosave", "collection", col.Slug, "id", id, "err", err)
 		}
-		fail(http.StatusBadRequest, "Not autosaved: a field needs correcting.", fieldErrors(col.Fields, input, errs)...)
+		fail(status, msg, errs...)
 		return
-	case errors.Is(err, content.ErrNotFound):
-		fail(http.StatusNotFound, "This document no longer exists.")
-		return
-	case errors.Is(err, content.ErrForbidden):
-		fail(http.StatusForbidden, content.ErrForbidden.Error())
-		return
-	case err != nil:
-		a.log.ErrorContext(ctx, "admin: autosave", "collection", col.Slug, "id", id, "err", err)
-		fail(http.StatusInternalServerError, "Not autosaved: something went wrong on the server.")
-		return
+	}
+	created := id == 0 && !col.Global
+	if created {
+		id, _ = content.RelationID(res.Doc["id"])
 	}
 	// The stored updatedAt (not the written one, which the database may
 	// round) is what the next save is checked against.
@@ -93,8 +88,39 @@ func (a *Admin) autosave(c *gin.Context, p *auth.Principal, col *content.Collect
 	if err != nil {
 		status = ""
 	}
-	c.JSON(http.StatusOK, gin.H{"message": res.Message, "updatedAt": scalarString(stored["updatedAt"]),
-		"at": fmtDate(stored["updatedAt"]), "status": status})
+	out := gin.H{"message": res.Message, "updatedAt": scalarString(stored["updatedAt"]),
+		"at": fmtDate(stored["updatedAt"]), "status": status}
+	if created {
+		out["id"], out["url"], out["autosaveURL"] = id, docURL(col, id), docURL(col, id)+"/autosave"
+		// The new document is the editor's, as if it had been opened.
+		if lv, err := a.claimLock(ctx, p, col, id, false); err == nil && lv != nil && lv.Held {
+			out["lockURL"] = lv.URL
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// autosaveFailure maps a failed autosave write to its answer (status 0:
+// it did not fail).
+func autosaveFailure(col *content.Collection, input map[string]any, err error) (int, string, []autosaveError) {
+	var ve *content.ValidationError
+	switch {
+	case err == nil:
+		return 0, "", nil
+	case errors.As(err, &ve):
+		errs := map[string]string{}
+		for _, fe := range ve.Errors {
+			if _, dup := errs[fe.Path]; !dup {
+				errs[fe.Path] = fe.Message
+			}
+		}
+		return http.StatusBadRequest, "Not autosaved: a field needs correcting.", fieldErrors(col.Fields, input, errs)
+	case errors.Is(err, content.ErrNotFound):
+		return http.StatusNotFound, "This document no longer exists.", nil
+	case errors.Is(err, content.ErrForbidden):
+		return http.StatusForbidden, content.ErrForbidden.Error(), nil
+	}
+	return http.StatusInternalServerError, "Not autosaved: something went wrong on the server.", nil
 }
 
 func fieldErrors(fields []content.Field, data map[string]any, m map[string]string) []autosaveError {

@@ -11,10 +11,15 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// globals dispatches /admin/globals/{slug}[/versions[/{id}[/restore]]]:
+// globals dispatches /admin/globals/{slug}[/autosave|/preview|/versions[/{id}[/restore]]]:
 // a global is edited like one document of a collection, with the same
-// form, versions and restore.
+// form, autosave, live preview, versions and restore.
 func (a *Admin) globals(c *gin.Context) {
+	if principalOf(c) == nil && wantsJSON(c) {
+		// The page scripts (autosave, live preview) learn the session ended.
+		c.JSON(http.StatusUnauthorized, gin.H{"message": "Your session has ended."})
+		return
+	}
 	p := a.requireUser(c)
 	if p == nil {
 		return
@@ -37,6 +42,10 @@ func (a *Admin) globals(c *gin.Context) {
 		a.showEditor(c, p, g, 0, doc, nil, http.StatusOK, "")
 	case len(rest) == 0:
 		a.saveDoc(c, p, g, 0)
+	case len(rest) == 1 && rest[0] == "autosave" && g.Autosave > 0 && !get:
+		a.autosave(c, p, g, 0)
+	case len(rest) == 1 && rest[0] == "preview" && a.livePreview(g) != nil:
+		a.livePreviewRoute(c, p, g, 0)
 	case len(rest) == 1 && rest[0] == "versions" && get && g.Drafts:
 		a.versions(c, p, g, 0)
 	case len(rest) >= 2 && rest[0] == "versions" && g.Drafts:

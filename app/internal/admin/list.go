@@ -235,6 +235,9 @@ func (a *Admin) collections(c *gin.Context) {
 	case len(rest) == 1 && rest[0] == "create":
 		a.createDoc(c, p, col)
 		return
+	case len(rest) == 2 && rest[0] == "create" && rest[1] == "autosave" && !get && col.Autosave > 0 && !col.Upload && !col.Auth:
+		a.autosave(c, p, col, 0)
+		return
 	case len(rest) >= 1:
 		id, err := strconv.ParseInt(rest[0], 10, 64)
 		if err != nil || id <= 0 {

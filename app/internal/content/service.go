@@ -666,7 +666,10 @@ func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input
 			return err
 		}
 		if c.Drafts {
-			_, err = tx.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
+			// A draft created by autosave (a new document's first) is
+			// the version the next autosaves of its burst update.
+			_, err = tx.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data,
+				Autosave: opts.Autosave && status == StatusDraft}, c.MaxVersions)
 		}
 		return err
 	})

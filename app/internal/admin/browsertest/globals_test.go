@@ -55,7 +55,9 @@ func firstAdmin(t *testing.T, srv *cms) *content.Actor {
 // picker and a custom URL, a validation error, publish, and the result
 // through the REST API.
 func TestGlobals(t *testing.T) {
-	srv := startCMS(t, nil)
+	// Autosave off: the versions counted here are the test's own saves
+	// (TestAutosaveGlobal covers the header's autosave).
+	srv := startCMSModel(t, nil, noAutosave(t))
 	ctx := context.Background()
 	actor := firstAdmin(t, srv)
 	about, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "About", "_status": "published"}, content.WriteOptions{})

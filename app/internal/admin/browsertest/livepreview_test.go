@@ -240,3 +240,90 @@ func TestLivePreview(t *testing.T) {
 		t.Fatalf("after saving: stored title %q, want %q", title, want)
 	}
 }
+
+// TestLivePreviewGlobal: the header global's editor has the same live
+// preview as a page's — the front end's home page (where the header shows)
+// framed beside the form, breakpoints, and the unsaved values sent with
+// globalSlug through @payloadcms/live-preview's contract; the SDK has the
+// CMS populate them (POST /api/globals/header with the method override) —
+// and nothing is stored until the editor saves.
+func TestLivePreviewGlobal(t *testing.T) {
+	fe := startFrontend(t)
+	srv := startCMSModel(t, map[string]string{
+		contract.CMSPreviewURL:  fe.URL + "/next/preview",
+		contract.CMSCORSOrigins: fe.URL,
+	}, noAutosave(t))
+	fe.setCMS(srv.URL)
+	ctx := context.Background()
+	actor := firstAdmin(t, srv)
+	page, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "About", "slug": "about", "_status": "published"}, content.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageID, _ := content.RelationID(page.Doc["id"])
+	nav := []any{map[string]any{"link": map[string]any{"type": "reference", "label": "About",
+		"reference": map[string]any{"relationTo": collections.PagesSlug, "value": pageID}}}}
+	if _, err := srv.App.Content().UpdateGlobal(ctx, actor, collections.HeaderSlug, map[string]any{"navItems": nav, "_status": "published"}, content.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	versions0 := len(globalVersions(t, srv, actor, collections.HeaderSlug))
+
+	b := newBrowser(t, srv.URL, 1440, 900)
+	b.allow(fe.URL)
+	signIn(t, b, srv.URL, adminEmail, adminPassword)
+	b.run(t, "open the header's live preview", chromedp.Navigate(srv.URL+"/admin/globals/"+collections.HeaderSlug),
+		visible(`#live-preview-open`), submit(`#live-preview-open`), visible(`#live-preview-iframe`), visible(`#live-breakpoint`))
+	if src := get(t, b, "frame src", chromedp.Evaluate[string](`document.getElementById("live-preview-iframe").src`)); src != fe.URL+"/" {
+		t.Fatalf("frame src = %q, want %q", src, fe.URL+"/")
+	}
+	msg := fe.await(t, "first live preview message", func(r frontReport) bool {
+		return r.Kind == "message" && r.Data["type"] == "payload-live-preview" && r.Data["data"] != nil
+	})
+	if msg.Origin != srv.URL || msg.Data["globalSlug"] != collections.HeaderSlug || msg.Data["collectionSlug"] != nil {
+		t.Fatalf("message from %q for global %v (collection %v), want from %q for global %q", msg.Origin, msg.Data["globalSlug"], msg.Data["collectionSlug"], srv.URL, collections.HeaderSlug)
+	}
+	// label returns the first link's label and its page's title when the
+	// front end's render has it populated.
+	label := func(r frontReport) (string, string) {
+		items, _ := r.Doc["navItems"].([]any)
+		if len(items) == 0 {
+			return "", ""
+		}
+		row, _ := items[0].(map[string]any)
+		link, _ := row["link"].(map[string]any)
+		l, _ := link["label"].(string)
+		ref, _ := link["reference"].(map[string]any)
+		doc, _ := ref["value"].(map[string]any)
+		title, _ := doc["title"].(string)
+		return l, title
+	}
+	fe.await(t, "render of the saved header", func(r frontReport) bool {
+		l, title := label(r)
+		return r.Kind == "render" && l == "About" && title == "About"
+	})
+
+	b.run(t, "type a new label", eval(`(function(){var e=document.getElementById("f-navItems-0-link-label");e.focus();e.setSelectionRange(e.value.length,e.value.length)})()`),
+		keys(`#f-navItems-0-link-label`, " us"))
+	fe.await(t, "render of the typed label, populated", func(r frontReport) bool {
+		l, title := label(r)
+		return r.Kind == "render" && l == "About us" && title == "About"
+	})
+	b.run(t, "the editor says the preview is live", visible(`#live-state[data-state="live"]`))
+	if n := len(globalVersions(t, srv, actor, collections.HeaderSlug)); n != versions0 {
+		t.Fatalf("previewing wrote the header: %d versions, want %d", n, versions0)
+	}
+	if got := readNav(t, srv.URL, collections.HeaderSlug); len(got) != 1 || got[0].Link.Label != "About" {
+		t.Fatalf("live header after previewing: %+v", got)
+	}
+
+	b.run(t, "tablet breakpoint", setValue(`#live-breakpoint`, "tablet"),
+		eval(`document.getElementById("live-breakpoint").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(`#live-preview-iframe[data-breakpoint="tablet"]`))
+	if w := get(t, b, "frame width", chromedp.Evaluate[string](`document.getElementById("live-preview-iframe").style.width`)); w != "768px" {
+		t.Fatalf("tablet frame width = %q, want 768px", w)
+	}
+	b.run(t, "save the draft from the preview", submit(`#save-draft`), visible(`#live-preview-iframe`))
+	if got := globalVersions(t, srv, actor, collections.HeaderSlug); len(got) != versions0+1 || got[len(got)-1] != "About us" {
+		t.Fatalf("header versions after saving from the preview: %q", got)
+	}
+}

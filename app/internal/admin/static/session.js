@@ -109,9 +109,10 @@
   }
 
   // ---- autosave (autosave.go) ----------------------------------------------
-  // A collection with an autosave interval saves the draft that long after
-  // typing stops: one request at a time, the next one after it when typing
-  // went on meanwhile. The server folds the autosaves between two manual
+  // A collection or global with an autosave interval saves the draft that
+  // long after typing stops (a new document's first autosave creates it):
+  // one request at a time, the next one after it when typing went on
+  // meanwhile. The server folds the autosaves between two manual
   // saves into one version. A save by someone else stops autosave (the
   // manual save then says so, keeping the form).
   var auto = { idle: function () { return Promise.resolve(); } };
@@ -138,6 +139,7 @@
         .then(function (x) {
           if (x.status === 200) {
             count++;
+            if (x.b.url) adopt(x.b);
             var seen = $("input[name=_seen]", form); if (seen) seen.value = x.b.updatedAt;
             var pill = $("#doc-status");
             if (pill && x.b.status) { pill.textContent = x.b.status; pill.className = "pill pill-" + x.b.status; }
@@ -153,6 +155,23 @@
           state("error", (x.b.message || "Not autosaved.") + (details ? " " + details : ""));
         }, function () { state("error", "Not autosaved: the server could not be reached. Your changes are still here."); })
         .then(function () { inflight = null; if (again) { again = false; later(); } });
+    }
+    // The first autosave of a new document created it: the page now edits
+    // that document, under its own URL (a reload opens it), and its saves
+    // and autosaves update it.
+    function adopt(b) {
+      url = b.autosaveURL;
+      form.setAttribute("data-autosave-url", url);
+      form.removeAttribute("data-autosave-new");
+      form.setAttribute("action", b.url);
+      form.setAttribute("data-doc-id", String(b.id));
+      history.replaceState(history.state, "", b.url);
+      if (!$("input[name=_seen]", form)) form.insertBefore(el("input", { type: "hidden", name: "_seen", value: "" }), form.firstChild);
+      if (b.lockURL && !form.hasAttribute("data-lock-url")) {
+        form.setAttribute("data-lock-url", b.lockURL);
+        form.setAttribute("data-lock-held", "true");
+        docLock(form);
+      }
     }
     form.addEventListener("input", later);
     form.addEventListener("change", later);
