@@ -74,8 +74,9 @@ func TestSlugLockAndFieldLabels(t *testing.T) {
 	}
 }
 
-// TestPhonePublishBar: on a 390 px phone the Publish button is on screen
-// when the editor opens, without scrolling, and not covered.
+// TestPhonePublishBar: on a 390 px phone the action bar's buttons (Save
+// draft, Publish changes, Unpublish) are on screen when the editor opens,
+// without scrolling, not covered, and show their whole labels.
 func TestPhonePublishBar(t *testing.T) {
 	srv := startCMSModel(t, nil, noAutosave(t))
 	_, id := publishedPage(t, srv, "Winter", "winter")
@@ -83,15 +84,33 @@ func TestPhonePublishBar(t *testing.T) {
 	b.run(t, "phone viewport", chromedp.EmulateViewport(390, 844))
 	signIn(t, b, srv.URL, adminEmail, adminPassword)
 	b.run(t, "open the editor", chromedp.Navigate(fmt.Sprintf("%s/admin/collections/%s/%d", srv.URL, collections.PagesSlug, id)), visible(`#f-title`))
-	for _, sel := range []string{"#publish", "#save-draft"} {
-		on := get(t, b, sel+" on screen", chromedp.Evaluate[bool](fmt.Sprintf(`(function(){
+	if label := get(t, b, "publish label", text(`#publish`)); label != "Publish changes" {
+		t.Fatalf("publish button of a published page says %q", label)
+	}
+	// Every action button of the bar, and its whole label, is inside the
+	// viewport and inside the button (a label wider than its button was
+	// clipped: "ublish change"), and the buttons do not overlap.
+	for _, sel := range []string{"#save-draft", "#publish", "#unpublish"} {
+		problem := get(t, b, sel+" on screen", chromedp.Evaluate[string](fmt.Sprintf(`(function(){
 			var e=document.querySelector(%q), r=e.getBoundingClientRect();
 			var x=r.left+r.width/2, y=r.top+r.height/2;
-			return window.scrollY===0 && r.top>=0 && r.bottom<=window.innerHeight && r.left>=0 && r.right<=window.innerWidth &&
-				e.contains(document.elementFromPoint(x,y));
+			if (window.scrollY!==0) return "page scrolled";
+			if (r.top<0 || r.bottom>window.innerHeight || r.left<0 || r.right>window.innerWidth)
+				return "box "+[r.left,r.top,r.right,r.bottom].join(",")+" outside the "+window.innerWidth+"x"+window.innerHeight+" viewport";
+			if (!e.contains(document.elementFromPoint(x,y))) return "covered";
+			if (e.scrollWidth>e.clientWidth || e.scrollHeight>e.clientHeight)
+				return "label overflows its button: content "+e.scrollWidth+"x"+e.scrollHeight+" in "+e.clientWidth+"x"+e.clientHeight;
+			var range=document.createRange(); range.selectNodeContents(e);
+			var t=range.getBoundingClientRect();
+			if (t.left<r.left || t.right>r.right || t.top<r.top || t.bottom>r.bottom)
+				return "label "+[t.left,t.top,t.right,t.bottom].join(",")+" outside its button "+[r.left,r.top,r.right,r.bottom].join(",");
+			var others=Array.from(document.querySelectorAll("#publish-bar .btn")).filter(function(o){return o!==e});
+			for (var i=0;i<others.length;i++){var o=others[i].getBoundingClientRect();
+				if (o.left<r.right && r.left<o.right && o.top<r.bottom && r.top<o.bottom) return "overlaps #"+others[i].id;}
+			return "";
 		})()`, sel)))
-		if !on {
-			t.Fatalf("%s is not on screen (unscrolled, uncovered) at 390×844", sel)
+		if problem != "" {
+			t.Fatalf("%s at 390×844: %s", sel, problem)
 		}
 	}
 	// It still works from there: publishing is refused with the labelled error.
