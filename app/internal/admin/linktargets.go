@@ -36,3 +36,14 @@ func linkTargets(r *content.Registry) string {
 	}
 	return string(b)
 }
+
+// imagePick returns, as JSON for <html data-image-pick>, the picker config
+// of the rich text editor's image button: the upload collection's media
+// drawer limited to images (an inline upload node shows a picture).
+func imagePick(uploads *content.Collection) string {
+	b, err := json.Marshal(pickConfig{Label: "Image", Upload: true, Mime: []string{"image/*"}, Targets: []pickTarget{pickTargetOf(uploads)}})
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}

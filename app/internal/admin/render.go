@@ -173,6 +173,10 @@ type page struct {
 	// LinkTargets is the JSON list of collections rich text links may
 	// target (linkTargets), for the editor.
 	LinkTargets string
+	// ImagePick is the data-pick config (pickers.go) of the rich text
+	// editor's image button: the upload collection, images only; it opens
+	// the upload fields' media drawer.
+	ImagePick string
 	// Session is what the page scripts need to keep the session alive
 	// (session.go); nil when signed out.
 	Session *sessionView
@@ -239,6 +243,7 @@ func (a *Admin) render(c *gin.Context, status int, name string, p page) {
 	}
 	if col, ok := a.content.Registry().UploadCollection(); ok {
 		p.UploadCol = col
+		p.ImagePick = imagePick(col)
 	}
 	p.LinkTargets = linkTargets(a.content.Registry())
 	if !p.Bare {

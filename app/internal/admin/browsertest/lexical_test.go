@@ -237,10 +237,25 @@ func TestLexicalEditor(t *testing.T) {
 		setValue(rte+` [data-link-page]`, fmt.Sprint(aboutID)),
 		click(rte+` [data-link-newtab]`), click(rte+` [data-cmd="apply-link"]`),
 		visible(body+fmt.Sprintf(` a[data-link-doc="pages:%d"][target="_blank"]`, aboutID)))
-	b.run(t, "upload", tool("upload"), visible(fmt.Sprintf(`dialog button[data-media-id="%d"]`, mediaID)),
-		click(fmt.Sprintf(`dialog button[data-media-id="%d"]`, mediaID)),
-		visible(body+fmt.Sprintf(` .rte-upload[data-upload="media:%d"] img[src]`, mediaID)),
-		typ("After the image."))
+	// The image button opens the upload fields' media drawer (pickers.js),
+	// limited to images; the chosen file becomes an upload node and the
+	// focus goes back to the text.
+	tile := fmt.Sprintf(`dialog.pk-drawer .pk-grid button[data-media-id="%d"]`, mediaID)
+	b.run(t, "upload", tool("upload"), visible(tile))
+	if acc := get(t, b, "drawer accepts", text(`dialog.pk-drawer .pk-accepts`)); acc != "This field accepts Images only." {
+		t.Fatalf("the rich text image drawer says %q", acc)
+	}
+	for _, r := range b.apiRequests(u, "media") {
+		if !strings.Contains(r, "[mimeType][like]=image%2F") && !strings.Contains(r, "[mimeType][like]=image/") {
+			t.Fatalf("the rich text image drawer asked for more than images: %s", r)
+		}
+	}
+	b.run(t, "pick the image", click(tile), chromedp.WaitNotPresent(`dialog.pk-drawer`),
+		visible(body+fmt.Sprintf(` .rte-upload[data-upload="media:%d"] img[src]`, mediaID)))
+	if focused := get(t, b, "focus back in the text", chromedp.Evaluate[bool](`document.activeElement === document.querySelector('`+body+`')`)); !focused {
+		t.Fatal("after picking an image the focus is not back in the editor")
+	}
+	b.run(t, "type after the image", typ("After the image."))
 
 	// Undo and redo: a heading made and undone (button and Ctrl+Z), redone.
 	before := get(t, b, "state before h4", value(`#f-content`))

@@ -381,6 +381,18 @@
     return btn;
   }
 
+  // The rich text editor's image button opens this same drawer
+  // (editor/src/editor.js): cfg is a data-pick config (the upload
+  // collection, the MIME types), pick gets the chosen file and close runs
+  // when the drawer closes (the editor takes the focus back).
+  window.chronosPickers = {
+    mediaDrawer: function (cfg, opener, pick, close) {
+      if (!cfg || !cfg.targets || !cfg.targets.length) return false;
+      drawer({ cfg: cfg, id: "pk-" + (++seq), pick: pick, close: close }, opener);
+      return true;
+    }
+  };
+
   function drawer(api, opener) {
     var cfg = api.cfg, target = cfg.targets[0], id = api.id + "-d";
     var allowed = cfg.mime || [];
@@ -400,7 +412,7 @@
         kinds.length > 1 ? el("label", { "for": filter.id, "class": "visually-hidden", text: "File type" }) : null, kinds.length > 1 ? filter : null]),
       count, grid, more, uploadForm(api, target, allowed, function (d) { chosen(d); })]);
     doc.body.appendChild(dlg);
-    dlg.addEventListener("close", function () { dlg.remove(); opener.focus(); });
+    dlg.addEventListener("close", function () { dlg.remove(); if (api.close) api.close(); else opener.focus(); });
     dlg.showModal();
     var token = 0, page = 1, shown = 0, timer = 0;
     function run(pg) {

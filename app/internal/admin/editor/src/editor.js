@@ -58,9 +58,15 @@ function el(tag, attrs, kids) {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
-// The upload collection's slug, from the registry: the layout sets it on
-// <html data-uploads>, as admin.js reads it.
-const UPLOADS = SLUG.test(doc.documentElement.getAttribute("data-uploads") || "") ? doc.documentElement.getAttribute("data-uploads") : "";
+// The image button's media drawer (pickers.js's, the one upload fields
+// open): a data-pick config for the upload collection, images only, from
+// the registry via <html data-image-pick>.
+const IMAGE_PICK = (() => {
+  try {
+    const v = JSON.parse(doc.documentElement.getAttribute("data-image-pick") || "null");
+    return v && Array.isArray(v.targets) && v.targets.length && SLUG.test(v.targets[0].slug) ? v : null;
+  } catch { return null; }
+})();
 // The collections internal links may target ([{slug, label, title}]), from
 // the registry via <html data-link-targets>.
 const LINK_TARGETS = (() => {
@@ -283,20 +289,24 @@ function mount(area) {
     });
   }
   group(button("Link", "Link (Ctrl+K)", "link", openLink),
-    button("Upload", "Insert an upload", "upload", () => {
+    button("Image", "Insert an image", "upload", () => {
       let sel = null;
       editor.getEditorState().read(() => { const s = $getSelection(); sel = s ? s.clone() : null; });
-      pickUpload((m) => {
+      const relationTo = IMAGE_PICK.targets[0].slug;
+      // pickers.js (loaded after this bundle) provides the drawer.
+      const pickers = window.chronosPickers;
+      if (!pickers) return;
+      pickers.mediaDrawer(IMAGE_PICK, buttons.upload, (m) => {
+        if (!/^\d+$/.test(m.value)) return;
         editor.update(() => {
           if (sel) $setSelection(sel.clone());
-          $insertNodeToNearestRoot($createUploadNode({ fields: null, relationTo: UPLOADS, value: m.id }));
+          $insertNodeToNearestRoot($createUploadNode({ fields: null, relationTo, value: Number(m.value) }));
         });
-        editor.focus();
-      });
+      }, () => editor.focus());
     }));
   group(button("↶", "Undo (Ctrl+Z)", "undo", () => editor.dispatchCommand(UNDO_COMMAND, undefined)),
     button("↷", "Redo (Ctrl+Shift+Z)", "redo", () => editor.dispatchCommand(REDO_COMMAND, undefined)));
-  buttons.upload.hidden = !UPLOADS;
+  buttons.upload.hidden = !IMAGE_PICK; // no upload collection: no images
   buttons.undo.disabled = true;
   buttons.redo.disabled = true;
 
@@ -383,32 +393,6 @@ function currentList(s) {
   const item = $findMatchingParent(s.anchor.getNode(), $isListItemNode);
   const list = item ? item.getParent() : null;
   return $isListNode(list) ? list : null;
-}
-
-// pickUpload opens the media library in a dialog and calls onPick with the
-// chosen document.
-function pickUpload(onPick) {
-  const list = el("ul", { class: "pick-grid" });
-  const dlg = el("dialog", { "aria-label": "Choose an upload", class: "rte-dialog" }, [
-    el("div", { class: "page-head" }, [el("h2", { text: "Insert from the media library" }),
-      el("button", { type: "button", class: "btn btn-ghost", text: "Close", onclick: () => dlg.close() })]),
-    list]);
-  doc.body.append(dlg);
-  dlg.addEventListener("close", () => dlg.remove());
-  dlg.showModal();
-  list.append(el("li", { text: "Loading…" }));
-  getJSON("/api/" + UPLOADS + "?limit=60&depth=0&sort=-createdAt").then((res) => {
-    list.textContent = "";
-    for (const m of res.docs || []) {
-      const src = m.thumbnailURL || m.url;
-      const img = src && /^image\//.test(m.mimeType || "") ? el("img", { src, alt: "" }) : el("span", { class: "tile-file", text: "📄" });
-      list.append(el("li", {}, [el("button", { type: "button", "data-media-id": String(m.id), onclick: () => { dlg.close(); onPick(m); } },
-        [img, el("span", { class: "tile-title", text: m.alt || m.filename || "#" + m.id })])]));
-    }
-    if (!list.children.length) list.append(el("li", { text: "No media yet. Upload files under Media." }));
-    const first = list.querySelector("button");
-    if (first) first.focus();
-  }).catch(() => { list.textContent = "Could not load the media library."; });
 }
 
 function start() {
