@@ -78,17 +78,27 @@ func seed(t *testing.T, srv *cms, withMedia bool) {
 	}
 }
 
+// paragraph is the seeded pages' rich text: a heading, a paragraph with
+// text and a bold link, and a bulleted list with an italic item.
+//
+// The state is what Lexical itself serialises (every node the editor
+// supports, with the properties Lexical requires: a list without indent
+// made the editor refuse it), so the editor shows it, not the
+// "unsupported features" notice (richTextSupported).
 func paragraph(text string) map[string]any {
 	return map[string]any{"root": map[string]any{"type": "root", "version": 1, "direction": "ltr", "format": "", "indent": 0, "children": []any{
 		map[string]any{"type": "heading", "tag": "h2", "version": 1, "direction": "ltr", "format": "", "indent": 0, "children": []any{
 			map[string]any{"type": "text", "text": "Why it matters", "format": 0, "version": 1}}},
 		map[string]any{"type": "paragraph", "version": 1, "direction": "ltr", "format": "", "indent": 0, "children": []any{
 			map[string]any{"type": "text", "text": text + " ", "format": 0, "version": 1},
-			map[string]any{"type": "link", "version": 3, "fields": map[string]any{"url": "https://example.com", "newTab": false, "linkType": "custom"}, "children": []any{
-				map[string]any{"type": "text", "text": "Read more", "format": 1, "version": 1}}}}},
-		map[string]any{"type": "list", "listType": "bullet", "tag": "ul", "version": 1, "children": []any{
-			map[string]any{"type": "listitem", "value": 1, "version": 1, "children": []any{map[string]any{"type": "text", "text": "Fast", "format": 0, "version": 1}}},
-			map[string]any{"type": "listitem", "value": 2, "version": 1, "children": []any{map[string]any{"type": "text", "text": "Friendly", "format": 2, "version": 1}}}}},
+			map[string]any{"type": "link", "version": 3, "format": "", "id": "6b14cb6bea83d5ea1463c0c7",
+				"fields": map[string]any{"url": "https://example.com", "newTab": false, "linkType": "custom"}, "children": []any{
+					map[string]any{"type": "text", "text": "Read more", "format": 1, "version": 1}}}}},
+		map[string]any{"type": "list", "listType": "bullet", "start": 1, "tag": "ul", "version": 1, "direction": "ltr", "format": "", "indent": 0, "children": []any{
+			map[string]any{"type": "listitem", "value": 1, "version": 1, "direction": "ltr", "format": "", "indent": 0,
+				"children": []any{map[string]any{"type": "text", "text": "Fast", "format": 0, "version": 1}}},
+			map[string]any{"type": "listitem", "value": 2, "version": 1, "direction": "ltr", "format": "", "indent": 0,
+				"children": []any{map[string]any{"type": "text", "text": "Friendly", "format": 2, "version": 1}}}}},
 	}}}
 }
 
@@ -161,6 +171,22 @@ func uploadFile(base, token, path, alt string) (int64, error) {
 	return id, nil
 }
 
+// richTextSupported fails when a rich text field of the page is shown as
+// JSON because the editor could not load it.
+func richTextSupported(t *testing.T, b *browser) {
+	t.Helper()
+	state := get(t, b, "rich text editors", chromedp.Evaluate[string](`(function(){
+		var n=document.querySelector("[data-rte-unsupported]");
+		if (n) return "unsupported: "+n.textContent;
+		var areas=document.querySelectorAll("textarea[data-richtext]"), eds=document.querySelectorAll(".rte [data-lexical]");
+		if (!areas.length || areas.length!==eds.length) return areas.length+" fields, "+eds.length+" editors";
+		return "";
+	})()`))
+	if state != "" {
+		t.Fatalf("rich text on the page editor: %s (want each field in the visual editor)", state)
+	}
+}
+
 // TestScreenshots saves PNGs of the main screens at desktop and phone
 // widths into $SCREENSHOTS_DIR (scripts/screenshots.sh sets it). Without
 // the variable it only checks that every screen renders cleanly.
@@ -204,6 +230,7 @@ func TestScreenshots(t *testing.T) {
 		b.run(t, "page list", chromedp.Navigate(srv.URL+"/admin/collections/pages"), visible(`#list-table`))
 		shot("page-list")
 		b.run(t, "page editor", chromedp.Navigate(srv.URL+"/admin/collections/pages/2"), visible(`#f-title`), visible(`.rte-body`))
+		richTextSupported(t, b)
 		shot("page-editor")
 		b.run(t, "media drawer", click(`.field[data-path="heroImage"] .pk-open`), visible(`dialog.pk-drawer .pk-grid button`))
 		capture("media-drawer", chromedp.CaptureScreenshot())
