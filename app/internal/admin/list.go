@@ -253,7 +253,9 @@ func (a *Admin) list(c *gin.Context, p *auth.Principal, col *content.Collection)
 	cols := listColumns(col)
 	lq := parseListQuery(c.Request.URL.Query(), cols, col)
 	actor := actorOf(p)
-	res, err := a.content.Find(c.Request.Context(), actor, col.Slug, lq.params(col), content.ReadOptions{Depth: 0, Draft: col.Drafts})
+	// The filters (status, search, dates) are the stored documents': a
+	// live page with a newer draft is listed as published ("changed").
+	res, err := a.content.Find(c.Request.Context(), actor, col.Slug, lq.params(col), content.ReadOptions{Depth: 0, Draft: col.Drafts, RowFilter: true})
 	var qe *query.Error
 	var qve *content.QueryValueError
 	if errors.As(err, &qe) || errors.As(err, &qve) {
@@ -463,7 +465,7 @@ func (a *Admin) bulk(c *gin.Context, p *auth.Principal, col *content.Collection)
 	ctx := c.Request.Context()
 	where := query.Where{Conds: []query.Cond{{Path: "id", Op: query.In, Values: ids}}}
 	if c.PostForm("confirm") != "yes" {
-		res, err := a.content.Find(ctx, actor, col.Slug, query.Params{Where: where, Page: 1, Limit: 500, LimitSet: true, Pagination: true}, content.ReadOptions{Depth: 0, Draft: col.Drafts})
+		res, err := a.content.Find(ctx, actor, col.Slug, query.Params{Where: where, Page: 1, Limit: 500, LimitSet: true, Pagination: true}, content.ReadOptions{Depth: 0, Draft: col.Drafts, RowFilter: true})
 		if err != nil {
 			a.errorPage(c, err)
 			return

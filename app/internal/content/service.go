@@ -152,8 +152,13 @@ func (s *Service) Registry() *Registry { return s.reg }
 
 // ReadOptions say how documents are shaped on the way out.
 type ReadOptions struct {
-	Depth        int
-	Draft        bool
+	Depth int
+	Draft bool
+	// RowFilter, with Draft, keeps a find's where on the stored documents
+	// while the answer shows their latest drafts: the admin's lists, where
+	// a live page with a newer draft counts as published. Without it a
+	// draft find matches the latest versions (Payload's queryDrafts).
+	RowFilter    bool
 	Select       *query.Select
 	Populate     map[string]*query.Select
 	RichTextHTML bool
@@ -236,7 +241,7 @@ func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.P
 	}
 	limit, page, paginate := pagination(p)
 	q := Find{Filter: and(af, wf), Sort: sort}
-	if readsDrafts(c, actor, opts) && !p.Where.IsZero() {
+	if readsDrafts(c, actor, opts) && !opts.RowFilter && !p.Where.IsZero() {
 		// Payload's find with draft=true queries the latest versions: a
 		// page whose slug only a draft has yet is found by it. Access
 		// still applies to the document itself.
