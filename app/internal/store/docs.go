@@ -216,11 +216,153 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	}
 	total := int64(q.Offset + len(recs))
 	if more || (q.Limit > 0 && q.Offset > 0 && len(recs) == 0) {
-		if err := r.rd.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&total).Error; err != nil {
-			return nil, 0, classify(fmt.Errorf("count %s: %w", t.name, err))
+		if total, err = r.count(ctx, t, q.Filter, where, args); err != nil {
+			return nil, 0, err
 		}
 	}
 	return recs, total, nil
+}
+
+// count counts the rows of t that match f (rendered as where and args):
+// from the row counters of migration 0013 when f asks for nothing or for
+// one status and t has counters, else with count(*).
+func (r *Repo) count(ctx context.Context, t *table, f content.Filter, where string, args []any) (int64, error) {
+	if status, ok := countedStatus(t, f); ok {
+		q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM row_counted WHERE tbl = ?) THEN (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM row_counts WHERE tbl = ?"
+		cargs := []any{t.name, t.name}
+		if status != nil {
+			q += " AND status = ?"
+			cargs = append(cargs, *status)
+		}
+		var n sql.NullInt64
+		if err := r.rd.WithContext(ctx).Raw(q+") END", cargs...).Scan(&n).Error; err != nil {
+			return 0, classify(fmt.Errorf("count %s: %w", t.name, err))
+		}
+		if n.Valid {
+			return n.Int64, nil
+		}
+	}
+	if r.db.dialect == SQLite {
+		if q, qargs, ok, err := r.sqliteCount(t, f); err != nil || ok {
+			if err != nil {
+				return 0, err
+			}
+			var n int64
+			if err := r.rd.WithContext(ctx).Raw(q, qargs...).Scan(&n).Error; err != nil {
+				return 0, classify(fmt.Errorf("count %s: %w", t.name, err))
+			}
+			return n, nil
+		}
+	}
+	var n int64
+	if err := r.rd.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&n).Error; err != nil {
+		return 0, classify(fmt.Errorf("count %s: %w", t.name, err))
+	}
+	return n, nil
+}
+
+// sqliteCount renders a count that SQLite answers from indexes where the
+// plain count(*) would read every matching row:
+//   - a like/contains that the trigram index decides exactly is counted in
+//     the <table>_search table alone;
+//   - a filter on one status plus other conditions (every anonymous read
+//     of a drafts-enabled collection) is the count without the status
+//     condition, which an index can answer, minus the rows of the other
+//     statuses that match, found through the status index (drafts are
+//     few; status is NOT NULL). Both in one statement: one snapshot.
+//
+// ok is false when neither applies.
+func (r *Repo) sqliteCount(t *table, f content.Filter) (q string, args []any, ok bool, err error) {
+	status, rest := splitStatus(t, f)
+	if status == nil {
+		q, args, ok = ftsCount(t, f)
+		return q, args, ok, nil
+	}
+	if len(rest.And) == 0 {
+		return "", nil, false, nil
+	}
+	total, targs, isFTS := ftsCount(t, rest)
+	restSQL, rargs, err := r.where(t, rest)
+	if err != nil {
+		return "", nil, false, err
+	}
+	if !isFTS {
+		total, targs = "SELECT count(*) FROM "+t.name+" t WHERE "+restSQL, rargs
+	}
+	others := "SELECT count(*) FROM " + t.name + " t INDEXED BY " + t.name + "_status_idx WHERE (t.status < ? OR t.status > ?) AND " + restSQL
+	args = append(append(append([]any{}, targs...), *status, *status), rargs...)
+	return "SELECT (" + total + ") - (" + others + ")", args, true, nil
+}
+
+// ftsCount renders the count of a filter that is one like/contains the
+// trigram index decides exactly (searchPhrases) as a count in the
+// <table>_search table, which holds one row per row of the table.
+func ftsCount(t *table, f content.Filter) (string, []any, bool) {
+	leaves := flattenAnd(f)
+	if len(leaves) != 1 || leaves[0].Cond == nil || t.versions {
+		return "", nil, false
+	}
+	c := leaves[0].Cond
+	phrases, exact := searchPhrases(t, c.Path, c)
+	if !exact {
+		return "", nil, false
+	}
+	fts := t.name + "_search"
+	return "SELECT count(*) FROM " + fts + " WHERE " + fts + " MATCH ?", []any{strings.Join(phrases, " AND ")}, true
+}
+
+// flattenAnd returns the conjuncts of f: each is a single condition, a
+// disjunction or False.
+func flattenAnd(f content.Filter) []content.Filter {
+	var out []content.Filter
+	if f.Cond != nil {
+		out = append(out, content.Filter{Cond: f.Cond})
+	}
+	for _, sub := range f.And {
+		out = append(out, flattenAnd(sub)...)
+	}
+	if len(f.Or) > 0 {
+		out = append(out, content.Filter{Or: f.Or})
+	}
+	if f.False {
+		out = append(out, content.Filter{False: true})
+	}
+	return out
+}
+
+// splitStatus splits f into one equality on t's status column (status,
+// nil when f has none or more than one) and the other conjuncts (rest).
+func splitStatus(t *table, f content.Filter) (status *string, rest content.Filter) {
+	if _, has := t.cols["_status"]; !has || t.versions {
+		return nil, f
+	}
+	for _, leaf := range flattenAnd(f) {
+		c := leaf.Cond
+		if c != nil && c.Join == nil && c.Op == query.Equals && len(c.Path) == 1 && c.Path[0].Name == "_status" && len(c.Values) == 1 {
+			if s, ok := c.Values[0].(string); ok && status == nil {
+				status = &s
+				continue
+			} else if ok {
+				return nil, f
+			}
+		}
+		rest.And = append(rest.And, leaf)
+	}
+	return status, rest
+}
+
+// countedStatus reports whether the rows matching f can be counted from the
+// row counters: f is empty (status nil: every row) or one equality on the
+// status column (status: that value).
+func countedStatus(t *table, f content.Filter) (status *string, ok bool) {
+	if t.versions {
+		return nil, false
+	}
+	if len(flattenAnd(f)) == 0 {
+		return nil, true
+	}
+	status, rest := splitStatus(t, f)
+	return status, status != nil && len(rest.And) == 0
 }
 
 // Count implements content.Store.
@@ -233,11 +375,7 @@ func (r *Repo) Count(ctx context.Context, c *content.Collection, f content.Filte
 	if err != nil {
 		return 0, err
 	}
-	var n int64
-	if err := r.rd.WithContext(ctx).Raw("SELECT count(*) FROM "+t.name+" t WHERE "+where, args...).Scan(&n).Error; err != nil {
-		return 0, classify(fmt.Errorf("count %s: %w", t.name, err))
-	}
-	return n, nil
+	return r.count(ctx, t, f, where, args)
 }
 
 // Existing implements content.Store: one statement (a UNION ALL of one

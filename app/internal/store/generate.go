@@ -158,6 +158,72 @@ func (pl *planner) createTable(t TableDef) {
 	pl.p.Postgres = append(pl.p.Postgres, pg...)
 	pl.p.SQLite = append(pl.p.SQLite, lite...)
 	pl.p.SQLite = append(pl.p.SQLite, searchSQL(t)...)
+	pl.p.Postgres = append(pl.p.Postgres, countSQL(Postgres, t)...)
+	pl.p.SQLite = append(pl.p.SQLite, countSQL(SQLite, t)...)
+}
+
+// countSQL (re)creates the row counters of a collection or global table
+// (see migration 0013): its triggers, and its counts from the rows it has.
+// Versions tables are not counted.
+func countSQL(d Dialect, t TableDef) []string {
+	if t.Versions {
+		return nil
+	}
+	status := ""
+	if _, ok := columnByName(t, "status"); ok {
+		status = "status"
+	}
+	n := t.Name
+	out := []string{"DROP TRIGGER IF EXISTS " + n + "_count_insert" + onTable(d, n), "DROP TRIGGER IF EXISTS " + n + "_count_delete" + onTable(d, n),
+		"DROP TRIGGER IF EXISTS " + n + "_count_status" + onTable(d, n)}
+	if d == Postgres {
+		out = append(out,
+			fmt.Sprintf("CREATE TRIGGER %s_count_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION chronos_count_rows('%s')", n, n, status),
+			fmt.Sprintf("CREATE TRIGGER %s_count_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION chronos_count_rows('%s')", n, n, status))
+		if status != "" {
+			out = append(out, fmt.Sprintf("CREATE TRIGGER %s_count_status AFTER UPDATE OF status ON %s FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION chronos_count_rows('status')", n, n))
+		}
+	} else {
+		st, oldSt := "''", "''"
+		if status != "" {
+			st, oldSt = "new.status", "old.status"
+		}
+		upsert := fmt.Sprintf("INSERT INTO row_counts (tbl, status, shard, n) VALUES ('%s', %s, 0, 1) ON CONFLICT (tbl, status, shard) DO UPDATE SET n = n + 1;", n, st)
+		dec := fmt.Sprintf("UPDATE row_counts SET n = n - 1 WHERE tbl = '%s' AND status = %s AND shard = 0;", n, oldSt)
+		out = append(out,
+			fmt.Sprintf("CREATE TRIGGER %s_count_insert AFTER INSERT ON %s BEGIN\n    %s\nEND", n, n, upsert),
+			fmt.Sprintf("CREATE TRIGGER %s_count_delete AFTER DELETE ON %s BEGIN\n    %s\nEND", n, n, dec))
+		if status != "" {
+			out = append(out, fmt.Sprintf("CREATE TRIGGER %s_count_status AFTER UPDATE OF status ON %s WHEN old.status IS NOT new.status BEGIN\n    %s\n    %s\nEND", n, n, dec, upsert))
+		}
+	}
+	stExpr, group := "''", ""
+	if status != "" {
+		stExpr, group = "status", " GROUP BY status"
+	}
+	return append(out,
+		"DELETE FROM row_counts WHERE tbl = '"+n+"'",
+		fmt.Sprintf("INSERT INTO row_counts (tbl, status, shard, n) SELECT '%s', %s, 0, count(*) FROM %s%s", n, stExpr, n, group),
+		"DELETE FROM row_counted WHERE tbl = '"+n+"'",
+		"INSERT INTO row_counted (tbl) VALUES ('"+n+"')")
+}
+
+// onTable is the ON clause PostgreSQL's DROP TRIGGER needs.
+func onTable(d Dialect, table string) string {
+	if d == Postgres {
+		return " ON " + table
+	}
+	return ""
+}
+
+// columnByName finds a column of t.
+func columnByName(t TableDef, name string) (ColumnDef, bool) {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return ColumnDef{}, false
 }
 
 // searchSQL builds the SQLite trigram table and triggers of a table's
@@ -258,6 +324,14 @@ func (pl *planner) alterTable(ot, nt TableDef, new Schema) {
 				"DROP TRIGGER IF EXISTS "+nt.Name+"_search_insert", "DROP TRIGGER IF EXISTS "+nt.Name+"_search_update", "DROP TRIGGER IF EXISTS "+nt.Name+"_search_delete")
 		}
 		pl.p.SQLite = append(pl.p.SQLite, searchSQL(nt)...)
+	}
+	_, had := columnByName(ot, "status")
+	if _, has := columnByName(nt, "status"); had != has {
+		// Drafts switched on or off: the counts by status start over.
+		pl.p.Postgres = append(pl.p.Postgres, countSQL(Postgres, nt)...)
+		if !rebuild {
+			pl.p.SQLite = append(pl.p.SQLite, countSQL(SQLite, nt)...)
+		}
 	}
 }
 
@@ -446,7 +520,7 @@ func rebuildSQL(t TableDef) []string {
 		out = append(out, "DROP TABLE IF EXISTS "+t.Name+"_search")
 		out = append(out, searchSQL(t)...)
 	}
-	return out
+	return append(out, countSQL(SQLite, t)...)
 }
 
 // errNoSnapshot means the migrations directory has no schema.json yet.

@@ -67,18 +67,25 @@ func (m *Migration) parseDirectives() {
 }
 
 // statements splits a migration into its statements: each ends with ";"
-// at the end of a line, except inside a trigger body (BEGIN … END;);
-// comment lines are dropped.
+// at the end of a line, except inside a trigger body (BEGIN … END;) or a
+// dollar-quoted PostgreSQL function body ($$ … $$;); comment lines are
+// dropped.
 func (m Migration) statements() []string {
 	var out []string
 	var cur strings.Builder
-	inBody := false
+	inBody, inDollar := false, false
 	for line := range strings.Lines(m.SQL) {
 		t := strings.TrimSpace(line)
-		if t == "" || strings.HasPrefix(t, "--") {
+		if t == "" || (strings.HasPrefix(t, "--") && !inDollar) {
 			continue
 		}
 		cur.WriteString(line)
+		if strings.Count(t, "$$")%2 == 1 {
+			inDollar = !inDollar
+		}
+		if inDollar {
+			continue
+		}
 		upper := strings.ToUpper(t)
 		if strings.HasSuffix(upper, " BEGIN") {
 			inBody = true

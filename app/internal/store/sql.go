@@ -292,43 +292,74 @@ func (r *renderer) leafIn(s scope, path []content.Segment, c *content.Cond) (str
 	if c.Join != nil {
 		return r.join(s, path, c)
 	}
+	if pre, exact := r.searchIndex(s, path, c, true); exact {
+		return pre, nil
+	}
 	e, kind := r.expr(s, path, c.Type)
 	sql, err := r.op(e, kind, c.Op, c.Values)
 	if err != nil {
 		return "", err
 	}
-	if pre := r.searchIndex(s, path, c); pre != "" {
+	if pre, _ := r.searchIndex(s, path, c, false); pre != "" {
 		sql = "(" + sql + " AND " + pre + ")" // after: its args follow the LIKE's
 	}
 	return sql, nil
 }
 
 // searchIndex narrows a like/contains on a SQLite column with a trigram
-// index to the rows its <table>_search FTS5 table finds, so the LIKE only
-// checks candidates instead of every row. The table holds the column folded
-// by chronos_lower, the same folding the LIKE applies, and a phrase query
-// on the trigram tokenizer matches a substring of three or more
-// characters: the candidates are exactly the rows the LIKE keeps, and the
-// LIKE stays as the final word anyway. Shorter words have no trigram and
-// scan. PostgreSQL needs nothing here: its GIN index is on the very
-// LOWER(column) expression the LIKE uses.
-func (r *renderer) searchIndex(s scope, path []content.Segment, c *content.Cond) string {
-	if r.d != SQLite || s.t == nil || len(path) == 0 || (c.Op != query.Like && c.Op != query.Contains) {
-		return ""
+// index to the rows its <table>_search FTS5 table finds (see
+// searchPhrases). When the phrases decide the condition exactly (exact),
+// no LIKE is needed: the LIKE would fold and re-check every candidate row
+// in Go, which cost more than the index lookup. With onlyExact, nothing is
+// rendered unless exact (no argument is bound). PostgreSQL needs nothing
+// here: its GIN index is on the very LOWER(column) expression the LIKE
+// uses.
+func (r *renderer) searchIndex(s scope, path []content.Segment, c *content.Cond, onlyExact bool) (sql string, exact bool) {
+	if r.d != SQLite || s.t == nil {
+		return "", false
 	}
-	col, ok := s.t.cols[jsonKeys(path, ".")]
+	phrases, exact := searchPhrases(s.t, path, c)
+	if len(phrases) == 0 || onlyExact && !exact {
+		return "", false
+	}
+	fts := s.t.name + "_search"
+	parts := make([]string, len(phrases))
+	for i, ph := range phrases {
+		parts[i] = s.alias + ".id IN (SELECT rowid FROM " + fts + " WHERE " + fts + " MATCH " + r.arg(ph) + ")"
+	}
+	if exact && len(parts) > 1 {
+		return "(" + strings.Join(parts, " AND ") + ")", true
+	}
+	return strings.Join(parts, " AND "), exact
+}
+
+// searchPhrases returns the FTS5 phrase queries that narrow a like or
+// contains on a column of t with a trigram index (Admin.Search) to the
+// rows that can match, one per word of three or more characters. The
+// <table>_search table holds the column folded by chronos_lower, the same
+// folding the LIKE applies, and a phrase query on the trigram tokenizer
+// matches a substring of three or more characters, so for terms of 3 to
+// searchRunes characters the phrases decide the condition exactly (exact).
+// Shorter words have no trigram and longer ones are looked up by a prefix:
+// then the candidates are a superset and the LIKE decides.
+func searchPhrases(t *table, path []content.Segment, c *content.Cond) (phrases []string, exact bool) {
+	if len(path) == 0 || c.Join != nil || (c.Op != query.Like && c.Op != query.Contains) {
+		return nil, false
+	}
+	col, ok := t.cols[jsonKeys(path, ".")]
 	if !ok || !col.search {
-		return ""
+		return nil, false
 	}
 	v, _ := c.Values[0].(string)
 	terms := []string{strings.ToLower(v)}
 	if c.Op == query.Like {
 		terms = strings.Fields(strings.ToLower(v))
 	}
-	fts := s.t.name + "_search"
-	var parts []string
+	exact = len(terms) > 0
 	for _, term := range terms {
-		if utf8.RuneCountInString(term) < 3 {
+		n := utf8.RuneCountInString(term)
+		exact = exact && n >= 3 && n <= searchRunes && utf8.ValidString(term) && !strings.ContainsRune(term, 0)
+		if n < 3 {
 			continue
 		}
 		// A phrase query costs FTS5 time quadratic in its length (16 KiB:
@@ -336,10 +367,9 @@ func (r *renderer) searchIndex(s scope, path []content.Segment, c *content.Cond)
 		// of the rows the LIKE keeps, so a long term is looked up by its
 		// first searchRunes characters.
 		term = prefixRunes(term, searchRunes)
-		phrase := "{" + col.name + "} : \"" + strings.ReplaceAll(term, `"`, `""`) + "\""
-		parts = append(parts, s.alias+".id IN (SELECT rowid FROM "+fts+" WHERE "+fts+" MATCH "+r.arg(phrase)+")")
+		phrases = append(phrases, "{"+col.name+"} : \""+strings.ReplaceAll(term, `"`, `""`)+"\"")
 	}
-	return strings.Join(parts, " AND ")
+	return phrases, exact
 }
 
 // searchRunes is the longest prefix of a like/contains term the SQLite
