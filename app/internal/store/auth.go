@@ -264,7 +264,7 @@ func (s *AuthStore) CreateAPIKey(ctx context.Context, k auth.NewAPIKey) (auth.AP
 }
 
 func (s *AuthStore) keys(ctx context.Context, cond string, args ...any) ([]auth.APIKey, error) {
-	rows, err := s.g.WithContext(ctx).Raw("SELECT id, user_id, name, hint, created_at FROM users_api_keys WHERE "+cond+" ORDER BY id", args...).Rows()
+	rows, err := s.db.reads.WithContext(ctx).Raw("SELECT id, user_id, name, hint, created_at FROM users_api_keys WHERE "+cond+" ORDER BY id", args...).Rows()
 	if err != nil {
 		return nil, authErr(err)
 	}
@@ -353,7 +353,7 @@ func (s *AuthStore) ConsumeResetToken(ctx context.Context, hash string, now time
 // Preference implements auth.Store.
 func (s *AuthStore) Preference(ctx context.Context, userID int64, name string) (string, error) {
 	var values []string
-	err := s.g.WithContext(ctx).Raw("SELECT value FROM users_preferences WHERE user_id = ? AND name = ?", userID, name).Scan(&values).Error
+	err := s.db.reads.WithContext(ctx).Raw("SELECT value FROM users_preferences WHERE user_id = ? AND name = ?", userID, name).Scan(&values).Error
 	if err != nil {
 		return "", fmt.Errorf("read preference: %w", classify(err))
 	}

@@ -195,6 +195,22 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	if err != nil {
 		return nil, 0, err
 	}
+	total, counted := int64(0), false
+	if r.db.dialect == SQLite && q.Limit > 0 && strings.Contains(where, "_search WHERE") {
+		// A search: count first (the trigram index answers it), then
+		// pick the plan by how many rows match (searchProbeMin).
+		if total, err = r.count(ctx, t, q.Filter, where, args); err != nil {
+			return nil, 0, err
+		}
+		counted = true
+		if total >= searchProbeMin {
+			rd := &renderer{d: r.db.dialect, probe: true}
+			if where, err = rd.filter(rd.rootScope(t, "t"), q.Filter); err != nil {
+				return nil, 0, err
+			}
+			args = rd.args
+		}
+	}
 	sqlText := "SELECT " + r.selectList(t) + " FROM " + t.name + " t WHERE " + where + orderBy(t, "t", q.Sort)
 	if q.Limit > 0 {
 		// One row more than the page: when it does not come back, the
@@ -214,7 +230,10 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	if more {
 		recs = recs[:q.Limit]
 	}
-	total := int64(q.Offset + len(recs))
+	if counted {
+		return recs, total, nil
+	}
+	total = int64(q.Offset + len(recs))
 	if more || (q.Limit > 0 && q.Offset > 0 && len(recs) == 0) {
 		if total, err = r.count(ctx, t, q.Filter, where, args); err != nil {
 			return nil, 0, err
@@ -222,6 +241,14 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	}
 	return recs, total, nil
 }
+
+// searchProbeMin is how many matches make a SQLite search walk the sort
+// column's index and probe the trigram index's rows for each entry,
+// instead of reading every match and sorting them: the walk stops after
+// the page, about (offset+limit) × rows/matches entries, while reading
+// the matches costs a row lookup (and a sort) per match. Below it the
+// matches are few and reading them is cheaper than walking the index.
+const searchProbeMin = 500
 
 // count counts the rows of t that match f (rendered as where and args):
 // from the row counters of migration 0013 when f asks for nothing or for

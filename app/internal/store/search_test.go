@@ -248,3 +248,53 @@ func TestMigrationWithoutItsExtensionIsRecordedAndSkipped(t *testing.T) {
 		t.Fatalf("trigram indexes of 0004 valid: %v (%v)", valid, err)
 	}
 }
+
+// TestSearchProbeFindsTheSameRows checks that the probing form of the
+// SQLite trigram condition (+id IN …, chosen for searches with many
+// matches) selects the same rows as the form the planner drives by.
+func TestSearchProbeFindsTheSameRows(t *testing.T) {
+	db := openBoth(t)["sqlite"]
+	ctx := context.Background()
+	svc := newService(db)
+	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
+	for i, title := range searchTitles {
+		in := map[string]any{"title": title, "slug": "s" + strconv.Itoa(i), "_status": "published"}
+		if _, err := svc.Create(ctx, admin, collections.PagesSlug, in, content.WriteOptions{}); err != nil {
+			t.Fatalf("create %q: %v", title, err)
+		}
+	}
+	pages, ok := mustRegistry(3).Get(collections.PagesSlug)
+	if !ok {
+		t.Fatal("no pages")
+	}
+	tb, err := tableFor(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []string{"like", "contains"} {
+		for _, term := range searchTerms {
+			p := mustParse(t, "where[title]["+op+"]="+url.QueryEscape(term))
+			f, err := mustRegistry(3).CompileWhere(pages, p.Where, admin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [2][]int64
+			for i, probe := range []bool{false, true} {
+				rd := &renderer{d: SQLite, probe: probe}
+				where, err := rd.filter(rd.rootScope(tb, "t"), f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if probe != strings.Contains(where, "+t.id IN") && strings.Contains(where, "_search") {
+					t.Fatalf("%s %q: probe %v rendered %s", op, term, probe, where)
+				}
+				if err := db.reads.Raw("SELECT t.id FROM pages t WHERE "+where+" ORDER BY t.created_at DESC, t.id DESC", rd.args...).Scan(&got[i]).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !slices.Equal(got[0], got[1]) {
+				t.Errorf("%s %q: driven %v, probing %v", op, term, got[0], got[1])
+			}
+		}
+	}
+}

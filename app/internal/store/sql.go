@@ -19,6 +19,11 @@ type renderer struct {
 	d     Dialect
 	args  []any
 	alias int
+	// probe renders SQLite's trigram conditions as +id IN (…): the unary
+	// plus keeps the planner from driving the query by the matches (a
+	// rowid lookup and a sort for each), so it walks the ORDER BY index
+	// and probes the matches instead (see searchProbeMin).
+	probe bool
 }
 
 // scope is where a path is evaluated: a table row, or an element of a JSON
@@ -325,7 +330,11 @@ func (r *renderer) searchIndex(s scope, path []content.Segment, c *content.Cond,
 	fts := s.t.name + "_search"
 	parts := make([]string, len(phrases))
 	for i, ph := range phrases {
-		parts[i] = s.alias + ".id IN (SELECT rowid FROM " + fts + " WHERE " + fts + " MATCH " + r.arg(ph) + ")"
+		id := s.alias + ".id"
+		if r.probe {
+			id = "+" + id
+		}
+		parts[i] = id + " IN (SELECT rowid FROM " + fts + " WHERE " + fts + " MATCH " + r.arg(ph) + ")"
 	}
 	if exact && len(parts) > 1 {
 		return "(" + strings.Join(parts, " AND ") + ")", true
