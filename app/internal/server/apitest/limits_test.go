@@ -229,7 +229,9 @@ func TestStatementTimeoutAnswers503(t *testing.T) {
 	for _, r := range []request{
 		{Method: "GET", Path: "/api/pages?depth=0", Headers: h},
 		{Method: "GET", Path: "/api/pages/{{home}}?depth=0", Headers: h},
-		{Method: "GET", Path: "/api/pages/count", Headers: h},
+		// A filtered count: an unfiltered one is read from the row
+		// counters (migration 0013) and never waits on the pages table.
+		{Method: "GET", Path: "/api/pages/count?where[title][equals]=Home", Headers: h},
 		{Method: "PATCH", Path: "/api/pages/{{home}}?depth=0", Headers: h, Body: `{"title":"Blocked"}`},
 	} {
 		res := e.do(t, r)
