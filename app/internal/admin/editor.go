@@ -12,6 +12,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/auth"
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
@@ -430,6 +431,7 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		return
 	}
 	action, opts := draftAction(col, c.PostForm("_action"), input)
+	opts.EnforceLock = true // lockRefusal claimed it; refuse if it was taken since
 	res, err := a.write(ctx, actor, col, id, input, opts)
 	var ve *content.ValidationError
 	switch {
@@ -441,6 +443,13 @@ func (a *Admin) saveDoc(c *gin.Context, p *auth.Principal, col *content.Collecti
 		return
 	case errors.Is(err, content.ErrForbidden):
 		show(map[string]string{"_form": content.ErrForbidden.Error()}, http.StatusForbidden, "")
+		return
+	case errors.Is(err, content.ErrLocked):
+		msg := a.lockRefusal(ctx, p, col, id)
+		if msg == "" {
+			msg = fault.Message(err)
+		}
+		show(map[string]string{"_form": msg}, http.StatusConflict, "")
 		return
 	case err != nil:
 		a.errorPage(c, err)
@@ -584,7 +593,7 @@ func (a *Admin) deleteDoc(c *gin.Context, p *auth.Principal, col *content.Collec
 	if col.Auth {
 		_, err = a.auth.DeleteUser(ctx, p, id)
 	} else {
-		_, err = a.content.Delete(ctx, actor, col.Slug, id, content.ReadOptions{Depth: 0})
+		_, err = a.content.Delete(ctx, actor, col.Slug, id, content.WriteOptions{EnforceLock: true})
 	}
 	if a.failed(c, err, self) {
 		return

@@ -46,6 +46,8 @@ func (a *Admin) globals(c *gin.Context) {
 		a.autosave(c, p, g, 0)
 	case len(rest) == 1 && rest[0] == "preview" && a.livePreview(g) != nil:
 		a.livePreviewRoute(c, p, g, 0)
+	case len(rest) == 1 && rest[0] == "lock" && !get:
+		a.lockAction(c, p, g, 0)
 	case len(rest) == 1 && rest[0] == "versions" && get && g.Drafts:
 		a.versions(c, p, g, 0)
 	case len(rest) >= 2 && rest[0] == "versions" && g.Drafts:

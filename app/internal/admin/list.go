@@ -481,13 +481,16 @@ func (a *Admin) bulk(c *gin.Context, p *auth.Principal, col *content.Collection)
 	}
 	var res content.BulkResult
 	var err error
+	// As Payload's list (REST with overrideLock unset): a document another
+	// editor holds is reported, not written.
+	bulkOpts := content.WriteOptions{EnforceLock: true}
 	switch action {
 	case "delete":
-		res, err = a.content.DeleteMany(ctx, actor, col.Slug, where, content.ReadOptions{Depth: 0})
+		res, err = a.content.DeleteMany(ctx, actor, col.Slug, where, bulkOpts)
 	case "publish":
-		res, err = a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusPublished}, content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}})
+		res, err = a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusPublished}, bulkOpts)
 	case "unpublish":
-		res, err = a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusDraft}, content.WriteOptions{ReadOptions: content.ReadOptions{Depth: 0}})
+		res, err = a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusDraft}, bulkOpts)
 	}
 	if err != nil {
 		if errors.Is(err, content.ErrForbidden) {

@@ -18,8 +18,9 @@ import (
 // without JavaScript). A save by someone who does not hold the lock is
 // refused with the typed input kept. With JavaScript the page renews the
 // lock while its editor types, learns when it was taken over, and releases
-// it when leaving (session.js). Saved documents of non-upload collections
-// are locked; globals and media are not.
+// it when leaving (session.js). Saved documents of every collection but
+// users (media included) and globals are locked; the saves themselves pass
+// EnforceLock, so content refuses a save that lost the lock in between.
 
 // lockView is the editor's view of a document's lock.
 type lockView struct {
@@ -27,10 +28,12 @@ type lockView struct {
 	Holder string // who does (when not the viewer)
 	Since  string // when they last worked on it
 	URL    string // {doc}/lock
+	Noun   string // "page", "header": what is locked
+	Back   string // where "Go back" leads
 }
 
 func lockable(col *content.Collection, id int64) bool {
-	return id != 0 && !col.Global && !col.Upload && !col.Auth
+	return (id != 0 || col.Global) && !col.Auth
 }
 
 // claimLock claims (force: takes over) the lock of a document for p.
@@ -45,7 +48,10 @@ func (a *Admin) claimLock(ctx context.Context, p *auth.Principal, col *content.C
 	if err != nil {
 		return nil, err
 	}
-	v := &lockView{Held: l.UserID == p.User.ID, URL: docURL(col, id) + "/lock"}
+	v := &lockView{Held: l.UserID == p.User.ID, URL: docURL(col, id) + "/lock", Noun: strings.ToLower(col.Singular), Back: "/admin/collections/" + col.Slug}
+	if col.Global {
+		v.Back = "/admin"
+	}
 	if !v.Held {
 		v.Holder, v.Since = l.UserLabel, fmtDate(l.UpdatedAt)
 	}

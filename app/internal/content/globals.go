@@ -164,6 +164,9 @@ func (s *Service) firstGlobalSave(ctx context.Context, actor *Actor, g *Collecti
 		if err := tx.store.LockTable(ctx, g); err != nil {
 			return err
 		}
+		if err := tx.checkLock(ctx, actor, g, 0, opts.EnforceLock, "updated"); err != nil {
+			return err
+		}
 		rec, found, err := tx.globalRecord(ctx, g, uf)
 		if err != nil {
 			return err

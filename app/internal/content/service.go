@@ -590,6 +590,10 @@ type WriteOptions struct {
 	// Attachment is what the collection kind's service staged for this
 	// write (media: the uploaded file), handed to the kind's PrepareWrite.
 	Attachment any
+	// EnforceLock refuses an update or delete of a document another user
+	// holds the lock of (ErrLocked): Payload's overrideLock=false, the
+	// default of its REST routes (see locks.go).
+	EnforceLock bool
 }
 
 // WriteResult is a written document and the message Payload sends with it.
@@ -944,6 +948,9 @@ func (s *Service) updateLocked(ctx context.Context, actor *Actor, c *Collection,
 		if err != nil {
 			return err
 		}
+		if err := tx.checkLock(ctx, actor, c, id, opts.EnforceLock, "updated"); err != nil {
+			return err
+		}
 		in, err := input(tx, rec)
 		if err != nil {
 			return err
@@ -1132,7 +1139,7 @@ func (s *Service) emit(ctx context.Context, typ string, c *Collection, rec Recor
 }
 
 // Delete deletes a document (DELETE /api/{slug}/{id}).
-func (s *Service) Delete(ctx context.Context, actor *Actor, slug string, id int64, opts ReadOptions) (WriteResult, error) {
+func (s *Service) Delete(ctx context.Context, actor *Actor, slug string, id int64, opts WriteOptions) (WriteResult, error) {
 	c, err := s.collection(slug)
 	if err != nil {
 		return WriteResult{}, err
@@ -1151,12 +1158,24 @@ func (s *Service) Delete(ctx context.Context, actor *Actor, slug string, id int6
 	return s.delete(ctx, actor, c, rec, opts)
 }
 
-func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec Record, opts ReadOptions) (WriteResult, error) {
-	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts)
+func (s *Service) delete(ctx context.Context, actor *Actor, c *Collection, rec Record, opts WriteOptions) (WriteResult, error) {
+	docs, err := s.docs(ctx, actor, c, []Record{rec}, opts.ReadOptions)
 	if err != nil {
 		return WriteResult{}, err
 	}
-	err = s.store.InTx(ctx, func(tx Store) error { return s.deleteRows(ctx, tx, c, rec.ID) })
+	err = s.inTx(ctx, func(txs *Service) error {
+		// The lock check refuses, or drops another user's lock; the
+		// actor's own goes with the document.
+		if err := txs.checkLock(ctx, actor, c, rec.ID, opts.EnforceLock, "deleted"); err != nil {
+			return err
+		}
+		if locks, ok := txs.store.(LockStore); ok && actor.SignedIn() {
+			if err := locks.ReleaseLock(ctx, c.Slug, rec.ID, actor.ID); err != nil {
+				return fmt.Errorf("drop lock: %w", err)
+			}
+		}
+		return s.deleteRows(ctx, txs.store, c, rec.ID)
+	})
 	if err != nil {
 		return WriteResult{}, s.writeError(c, rec.ID, err)
 	}
@@ -1236,6 +1255,9 @@ func bulkError(id int64, err error) BulkError {
 	if errors.Is(err, ErrNotFound) {
 		return BulkError{ID: id, IsPublic: true, Message: "Not Found", Err: err}
 	}
+	if errors.Is(err, ErrLocked) {
+		return BulkError{ID: id, IsPublic: true, Message: fault.Message(err), Err: err}
+	}
 	if errors.Is(err, ErrForbidden) {
 		return BulkError{ID: id, IsPublic: true, Message: "You are not allowed to perform this action.", Err: err}
 	}
@@ -1252,18 +1274,35 @@ func (s *Service) UpdateMany(ctx context.Context, actor *Actor, slug string, w q
 	if c.Auth {
 		return BulkResult{}, fmt.Errorf("%w: users are updated through the auth service", ErrNotSupported)
 	}
-	recs, err := s.bulkTargets(ctx, actor, c, c.Access.Update(actor), w)
-	if err != nil {
-		return BulkResult{}, err
-	}
-	res := BulkResult{Docs: []Doc{}, Errors: []BulkError{}}
 	uf, err := s.accessFilter(c, c.Access.Update(actor), actor)
 	if err != nil {
 		return BulkResult{}, err
 	}
 	same := func(*Service, Record) (map[string]any, error) { return input, nil }
+	return s.UpdateEach(ctx, actor, slug, w, func(ctx context.Context, id int64) (WriteResult, error) {
+		return s.updateLocked(ctx, actor, c, id, uf, same, nil, opts)
+	})
+}
+
+// UpdateEach is UpdateMany with the update of one document given: a kind
+// whose single update does more than content's (media recuts its sizes
+// when the focal point moves) runs it on every document matching w that
+// actor may update, and the result is reported as UpdateMany reports it.
+func (s *Service) UpdateEach(ctx context.Context, actor *Actor, slug string, w query.Where, update func(ctx context.Context, id int64) (WriteResult, error)) (BulkResult, error) {
+	c, err := s.collection(slug)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	if c.Auth {
+		return BulkResult{}, fmt.Errorf("%w: users are updated through the auth service", ErrNotSupported)
+	}
+	recs, err := s.bulkTargets(ctx, actor, c, c.Access.Update(actor), w)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	res := BulkResult{Docs: []Doc{}, Errors: []BulkError{}}
 	for _, r := range recs {
-		out, err := s.updateLocked(ctx, actor, c, r.ID, uf, same, nil, opts)
+		out, err := update(ctx, r.ID)
 		if err != nil {
 			res.Errors = append(res.Errors, bulkError(r.ID, err))
 			continue
@@ -1275,7 +1314,7 @@ func (s *Service) UpdateMany(ctx context.Context, actor *Actor, slug string, w q
 }
 
 // DeleteMany deletes every matching document (DELETE /api/{slug}?where=…).
-func (s *Service) DeleteMany(ctx context.Context, actor *Actor, slug string, w query.Where, opts ReadOptions) (BulkResult, error) {
+func (s *Service) DeleteMany(ctx context.Context, actor *Actor, slug string, w query.Where, opts WriteOptions) (BulkResult, error) {
 	c, err := s.collection(slug)
 	if err != nil {
 		return BulkResult{}, err

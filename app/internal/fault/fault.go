@@ -32,6 +32,7 @@ const (
 	RateLimited          // too many attempts; retry later
 	Unsupported          // this deployment cannot do it (presign on local disk)
 	UnsupportedType      // the body's Content-Type is not one the route reads
+	Locked               // another user holds the document's edit lock (Payload's Locked)
 )
 
 // kindTable is the one table of what each kind means to a client: its
@@ -55,6 +56,7 @@ var kindTable = [...]struct {
 	RateLimited:     {"rate limited", http.StatusTooManyRequests, "Too many attempts. Please wait and try again.", false},
 	Unsupported:     {"unsupported", http.StatusNotImplemented, "This server cannot do that.", false},
 	UnsupportedType: {"unsupported media type", http.StatusUnsupportedMediaType, "The request body is not in a format this route reads.", false},
+	Locked:          {"locked", http.StatusLocked, "This document is currently locked by another user.", false},
 }
 
 // Kinds lists every Kind, for tests that cover them all.

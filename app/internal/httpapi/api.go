@@ -99,6 +99,7 @@ func (a *API) Register(r *gin.Engine) {
 	g := r.Group("/api", a.headers, a.gzip, a.identify, a.cached)
 	g.OPTIONS("/*path", func(c *gin.Context) { a.json(c, http.StatusOK, map[string]any{}) })
 	g.GET("/access", a.access)
+	g.GET(lockedDocumentsPath, a.handle(a.lockedDocuments))
 	if a.openapi != nil {
 		g.GET("/openapi.json", a.handle(a.openAPI))
 	}

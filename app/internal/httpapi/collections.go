@@ -159,8 +159,12 @@ func requireJSON(r *http.Request) error {
 }
 
 // writeOptions are the options of a write request.
+// writeOptions are the options of a REST write. Like Payload's REST
+// routes, collection writes enforce document locks unless the query says
+// overrideLock=true.
 func writeOptions(c *gin.Context, p query.Params) content.WriteOptions {
-	return content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft, Autosave: p.Draft && c.Query("autosave") == "true"}
+	return content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft, Autosave: p.Draft && c.Query("autosave") == "true",
+		EnforceLock: c.Query("overrideLock") != "true"}
 }
 
 func (a *API) find(slug string) gin.HandlerFunc {
@@ -297,7 +301,7 @@ func (a *API) update(slug string) gin.HandlerFunc {
 
 func (a *API) delete(slug string) gin.HandlerFunc {
 	return a.write(http.StatusOK, true, false, func(ctx context.Context, actor *content.Actor, id int64, _ map[string]any, c *gin.Context, p query.Params) (content.WriteResult, error) {
-		return a.content.Delete(ctx, actor, slug, id, readOptions(c, p))
+		return a.content.Delete(ctx, actor, slug, id, writeOptions(c, p))
 	})
 }
 
@@ -353,13 +357,16 @@ func (a *API) bulkRoute(verb string, withBody bool, do func(ctx context.Context,
 
 func (a *API) updateMany(slug string) gin.HandlerFunc {
 	return a.bulkRoute("update", true, func(ctx context.Context, actor *content.Actor, in map[string]any, c *gin.Context, p query.Params) (content.BulkResult, error) {
+		if a.uploads != nil && slug == a.uploadSlug() {
+			return a.uploads.UpdateMany(ctx, actor, p.Where, in, writeOptions(c, p))
+		}
 		return a.content.UpdateMany(ctx, actor, slug, p.Where, in, writeOptions(c, p))
 	})
 }
 
 func (a *API) deleteMany(slug string) gin.HandlerFunc {
 	return a.bulkRoute("delete", false, func(ctx context.Context, actor *content.Actor, _ map[string]any, c *gin.Context, p query.Params) (content.BulkResult, error) {
-		return a.content.DeleteMany(ctx, actor, slug, p.Where, readOptions(c, p))
+		return a.content.DeleteMany(ctx, actor, slug, p.Where, writeOptions(c, p))
 	})
 }
 

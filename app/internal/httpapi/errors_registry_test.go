@@ -68,6 +68,7 @@ func registry() map[string]answer {
 		"content.ErrUnknownGlobal": {content.ErrUnknownGlobal, http.StatusNotFound, notFound},
 		"content.ErrMissingWhere":  {content.ErrMissingWhere, http.StatusBadRequest, "Missing 'where' query of documents."},
 		"content.ErrNotSupported":  {content.ErrNotSupported, http.StatusBadRequest, "This operation is not supported by this collection."},
+		"content.ErrLocked":        {content.ErrLocked, http.StatusLocked, "This document is currently locked by another user."},
 		"content.ErrAccountsExist": {content.ErrAccountsExist, http.StatusForbidden, forbidden},
 		"content.ValidationError": {&content.ValidationError{Collection: "pages", Errors: []content.FieldError{{Path: "title", Label: "Title", Message: "This field is required."}}},
 			http.StatusBadRequest, "The following field is invalid: Title"},

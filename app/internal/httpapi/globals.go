@@ -97,6 +97,9 @@ func (a *API) updateGlobal(slug string) gin.HandlerFunc {
 			return err
 		}
 		opts := writeOptions(c, p)
+		// Payload's REST update of a global passes no overrideLock, so its
+		// lock check defaults to overriding (and drops the lock).
+		opts.EnforceLock = false
 		res, err := a.content.UpdateGlobal(c.Request.Context(), caller(c).Actor, slug, in, opts)
 		if err != nil {
 			return err

@@ -58,7 +58,7 @@ func (a *API) mediaWrite(c *gin.Context, id int64, status int) error {
 	if err != nil {
 		return err
 	}
-	opts := content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft}
+	opts := content.WriteOptions{ReadOptions: readOptions(c, p), Draft: p.Draft, EnforceLock: c.Query("overrideLock") != "true"}
 	var res content.WriteResult
 	if id == 0 && c.ContentType() != "multipart/form-data" {
 		res, err = a.finalizeUpload(c, opts)

@@ -7,6 +7,7 @@ import (
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/media"
 	"github.com/automatonic/chronos/app/internal/objectstore"
+	"github.com/automatonic/chronos/app/internal/query"
 	"github.com/gin-gonic/gin"
 )
 
@@ -22,6 +23,9 @@ type Uploads interface {
 	// returns its fields; CreateOrReplace writes the document.
 	ReadMultipart(w http.ResponseWriter, r *http.Request, actor *content.Actor, maxJSONBytes int64) (*media.Upload, map[string]any, error)
 	CreateOrReplace(ctx context.Context, actor *content.Actor, id int64, up *media.Upload, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
+	// UpdateMany is the bulk PATCH: each document as a single PATCH
+	// updates it (a new focal point recuts its sizes).
+	UpdateMany(ctx context.Context, actor *content.Actor, w query.Where, input map[string]any, opts content.WriteOptions) (content.BulkResult, error)
 	// Open finds a file for delivery (stream or presigned redirect).
 	Open(ctx context.Context, actor *content.Actor, name string, rng *objectstore.Range) (media.Served, error)
 	// PresignUpload and Finalize are the direct browser upload.

@@ -152,7 +152,7 @@ func (s *Service) applyGC(ctx context.Context, rep *GCReport) error {
 	}
 	system := &content.Actor{Roles: []string{content.RoleAdmin}}
 	for _, f := range rep.MissingOriginals {
-		if _, err := s.cfg.Content.Delete(ctx, system, s.slug(), f.MediaID, content.ReadOptions{}); err != nil && !errors.Is(err, content.ErrNotFound) {
+		if _, err := s.cfg.Content.Delete(ctx, system, s.slug(), f.MediaID, content.WriteOptions{}); err != nil && !errors.Is(err, content.ErrNotFound) {
 			return fmt.Errorf("media gc: delete media %d: %w", f.MediaID, err)
 		}
 	}

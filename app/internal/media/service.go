@@ -24,6 +24,7 @@ import (
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/automatonic/chronos/app/internal/objectstore"
+	"github.com/automatonic/chronos/app/internal/query"
 )
 
 // Timings of the service.
@@ -510,7 +511,7 @@ func (s *Service) Create(ctx context.Context, actor *content.Actor, up *Upload, 
 	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
 		// Without attached names the row would point at objects gc
 		// considers abandoned: undo the row too.
-		if _, derr := s.cfg.Content.Delete(context.WithoutCancel(ctx), actor, s.slug(), id, content.ReadOptions{}); derr != nil {
+		if _, derr := s.cfg.Content.Delete(context.WithoutCancel(ctx), actor, s.slug(), id, content.WriteOptions{}); derr != nil {
 			s.log.Error("media: undo create", "id", id, "err", derr)
 		}
 		return content.WriteResult{}, fmt.Errorf("media: attach files: %w", err)
@@ -911,6 +912,15 @@ func (s *Service) Update(ctx context.Context, actor *content.Actor, id int64, in
 	}
 	s.remove(ctx, stale)
 	return res, nil
+}
+
+// UpdateMany updates every media document matching w (PATCH
+// /api/media?where=…) through Update, so that a new focal point recuts the
+// sizes of each as a single PATCH does.
+func (s *Service) UpdateMany(ctx context.Context, actor *content.Actor, w query.Where, input map[string]any, opts content.WriteOptions) (content.BulkResult, error) {
+	return s.cfg.Content.UpdateEach(ctx, actor, s.slug(), w, func(ctx context.Context, id int64) (content.WriteResult, error) {
+		return s.Update(ctx, actor, id, input, opts)
+	})
 }
 
 // focalValue is the focal coordinate k of input, else of doc, else 50

@@ -124,7 +124,7 @@ func TestMediaFilesRegistry(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Deleting the document cascades to its rows.
-			if _, err := svc.Delete(ctx, admin, collections.MediaSlug, id, content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.MediaSlug, id, content.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if all, err := mf.All(ctx); err != nil || len(all) != 0 {

@@ -291,7 +291,7 @@ func TestContentScenarioOnBothDialects(t *testing.T) {
 				t.Fatalf("group merge lost a key: %v", m)
 			}
 			// Delete removes the page and its versions.
-			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, draft["id"].(int64), content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, draft["id"].(int64), content.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			n, _ := svc.Count(ctx, admin, collections.PagesSlug, query.Where{})
@@ -488,10 +488,10 @@ func TestDeleteDetachesReferences(t *testing.T) {
 					map[string]any{"blockType": "mediaBlock", "media": img, "caption": "c"},
 					map[string]any{"blockType": "features", "items": []any{map[string]any{"title": "f", "icon": img}, map[string]any{"title": "g", "icon": keep}}},
 				}})
-			if _, err := svc.Delete(ctx, admin, collections.MediaSlug, img, content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.MediaSlug, img, content.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, other, content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, other, content.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			d, err := svc.FindByID(ctx, admin, collections.PagesSlug, page, content.ReadOptions{Depth: 0})

@@ -228,7 +228,7 @@
       navigator.sendBeacon(url, body("release"));
     });
   }
-  var lockForm = $("#editor-form[data-lock-url]");
+  var lockForm = $("#editor-form[data-lock-url], #media-form[data-lock-url]");
   if (lockForm) docLock(lockForm);
 
   // ---- saving with an ended session -------------------------------------

@@ -31,6 +31,19 @@ func edgeRed(t *testing.T, data []byte) (left, right float64) {
 	return col(b.Min.X), col(b.Max.X - 1)
 }
 
+// checkWindow checks that a thumbnail of testPNG(1200, 800) was cut around
+// focalX focal: the window's left edge is at (1200-1067)·f/100 pixels, and
+// red ≈ x·255/1200.
+func checkWindow(t *testing.T, name string, data []byte, focal float64) {
+	t.Helper()
+	x0 := (1200 - 1066.67) * focal / 100
+	wl, wr := x0*255/1200, (x0+1066.67)*255/1200
+	l, r := edgeRed(t, data)
+	if l < wl-3 || l > wl+3 || r < wr-3 || r > wr+3 {
+		t.Errorf("%s (focalX %v): edge red %.1f/%.1f, want about %.1f/%.1f", name, focal, l, r, wl, wr)
+	}
+}
+
 // TestFocalPointRecutsSizes: changing a media document's focal point (a
 // PATCH without a file, as the admin's media editor saves it) cuts the
 // cropped sizes again around the new point, under new names, and removes
@@ -69,19 +82,7 @@ func focalRecut(t *testing.T, c *cms) {
 	if centreName != "hero-400x300.png" {
 		t.Fatalf("thumbnail at upload: %s", centreName)
 	}
-	// The window's left edge is at (1200-1067)·f/100 pixels: red ≈ x·255/1200.
-	want := func(focal float64) (float64, float64) {
-		x0 := (1200 - 1066.67) * focal / 100
-		return x0 * 255 / 1200, (x0 + 1066.67) * 255 / 1200
-	}
-	check := func(name string, data []byte, focal float64) {
-		t.Helper()
-		l, r := edgeRed(t, data)
-		wl, wr := want(focal)
-		if l < wl-3 || l > wl+3 || r < wr-3 || r > wr+3 {
-			t.Errorf("%s (focalX %v): edge red %.1f/%.1f, want about %.1f/%.1f", name, focal, l, r, wl, wr)
-		}
-	}
+	check := func(name string, data []byte, focal float64) { t.Helper(); checkWindow(t, name, data, focal) }
 	check(centreName, centre, 50)
 
 	patch := func(body string) map[string]any {
@@ -136,6 +137,79 @@ func focalRecut(t *testing.T, c *cms) {
 	// Not a number is refused and changes nothing.
 	if r := c.do(t, "PATCH", "/api/media/"+id, strings.NewReader(`{"focalX": "left"}`), "application/json", true); r.status != 400 {
 		t.Errorf("focalX \"left\": %d %s", r.status, r.body)
+	}
+	c.requireConsistent(t)
+}
+
+// TestBulkFocalPointRecutsSizes: a bulk PATCH (where) that moves the focal
+// point recuts the sizes of every matching document exactly as a single
+// PATCH does: the same names, the same pixels, the old crops removed. On
+// the local disk and on S3.
+func TestBulkFocalPointRecutsSizes(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { bulkFocalRecut(t, newCMS(t, b.vars(t))) })
+	}
+}
+
+func bulkFocalRecut(t *testing.T, c *cms) {
+	px := testPNG(t, 1200, 800)
+	ids := map[string]string{}
+	for _, name := range []string{"one.png", "two.png", "single.png"} {
+		res := c.upload(t, part{Name: "file", File: name, Type: "image/png", Data: px}, part{Name: "_payload", Data: []byte(`{"alt":"Bulk"}`)})
+		if res.status != 201 {
+			t.Fatalf("create %s: %d %s", name, res.status, res.body)
+		}
+		ids[name] = strconv.Itoa(num(res.json(t)["doc"].(map[string]any)["id"]))
+	}
+	thumb := func(doc map[string]any) (string, []byte) {
+		t.Helper()
+		name, _ := sizeOf(t, doc, "thumbnail")["filename"].(string)
+		r := c.do(t, "GET", "/api/media/file/"+name, nil, "", false)
+		if r.status != 200 {
+			t.Fatalf("thumbnail %s: %d", name, r.status)
+		}
+		return name, r.body
+	}
+	r := c.do(t, "PATCH", "/api/media/"+ids["single.png"], strings.NewReader(`{"focalX": 0}`), "application/json", true)
+	if r.status != 200 {
+		t.Fatalf("single PATCH: %d %s", r.status, r.body)
+	}
+	singleName, single := thumb(r.json(t)["doc"].(map[string]any))
+	if singleName != "single-400x300-f0-50.png" {
+		t.Fatalf("single recut thumbnail %s", singleName)
+	}
+	checkWindow(t, singleName, single, 0)
+
+	where := "/api/media?where[id][in]=" + ids["one.png"] + "," + ids["two.png"]
+	r = c.do(t, "PATCH", where, strings.NewReader(`{"focalX": 0}`), "application/json", true)
+	if r.status != 200 {
+		t.Fatalf("bulk PATCH: %d %s", r.status, r.body)
+	}
+	docs, _ := r.json(t)["docs"].([]any)
+	if len(docs) != 2 {
+		t.Fatalf("bulk PATCH docs: %s", r.body)
+	}
+	for _, d := range docs {
+		doc := d.(map[string]any)
+		file, _ := doc["filename"].(string)
+		name, data := thumb(doc)
+		if want := strings.TrimSuffix(file, ".png") + "-400x300-f0-50.png"; name != want || num(doc["focalX"]) != 0 {
+			t.Errorf("%s after the bulk PATCH: thumbnail %s (want %s), focalX %v", file, name, want, doc["focalX"])
+		}
+		if !bytes.Equal(data, single) {
+			t.Errorf("%s: the bulk recut differs from the single PATCH's", name)
+		}
+		if card := sizeOf(t, doc, "card-webp")["filename"]; card != strings.TrimSuffix(file, ".png")+"-768x512-f0-50.webp" {
+			t.Errorf("%s card-webp: %v", file, card)
+		}
+	}
+	// The centred crops of the bulk-edited documents are gone.
+	for _, o := range c.objects(t) {
+		if strings.HasPrefix(o, "one-") || strings.HasPrefix(o, "two-") {
+			if !strings.Contains(o, "-f0-50.") {
+				t.Errorf("old crop %s still stored", o)
+			}
+		}
 	}
 	c.requireConsistent(t)
 }
