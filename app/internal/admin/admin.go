@@ -89,11 +89,14 @@ type Admin struct {
 	mediaOrigin   string
 	limiter       *auth.RateLimiter
 	direct        bool
+	// engine is the router Register mounted the admin on: a sign-in
+	// replays a carried save through it (replay.go).
+	engine *gin.Engine
 }
 
 // keys are per-purpose HMAC keys derived from the CMS secret so that a token
 // of one kind can never be replayed as another.
-type keys struct{ csrf, flash, preview []byte }
+type keys struct{ csrf, flash, preview, replay []byte }
 
 func derive(secret []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, secret)
@@ -107,7 +110,7 @@ func New(o Options) *Admin {
 	a := &Admin{
 		content: o.Content, auth: o.Auth, media: o.Media, log: o.Logger, secure: o.SecureCookie,
 		previewURL: strings.TrimSpace(o.PreviewURL), now: o.Now, limiter: o.Limiter,
-		keys: keys{csrf: derive(o.Secret, "csrf"), flash: derive(o.Secret, "flash"), preview: derive(o.Secret, "preview")},
+		keys: keys{csrf: derive(o.Secret, "csrf"), flash: derive(o.Secret, "flash"), preview: derive(o.Secret, "preview"), replay: derive(o.Secret, "replay")},
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -145,6 +148,7 @@ func New(o Options) *Admin {
 
 // Register mounts the admin routes on r.
 func (a *Admin) Register(r *gin.Engine) {
+	a.engine = r
 	r.GET("/admin/static/:file", a.static)
 	g := r.Group("/admin", a.headers, a.identify, a.csrfCookie)
 	g.GET("", a.dashboard)
@@ -226,6 +230,9 @@ func (a *Admin) requireUser(c *gin.Context) *auth.Principal {
 	}
 	if !ok {
 		c.Redirect(http.StatusSeeOther, "/admin/create-first-user")
+		return nil
+	}
+	if a.carrySave(c) {
 		return nil
 	}
 	target := "/admin/login"

@@ -52,10 +52,20 @@ func (a *Admin) loginPage(c *gin.Context) {
 }
 
 func (a *Admin) renderLogin(c *gin.Context, status int, f *form, redirect string) {
+	a.renderLoginCarrying(c, status, f, redirect, "", "", false)
+}
+
+// renderLoginCarrying renders the sign-in page, carrying a save when
+// carried (signed again: the signature is bound to the path and body).
+func (a *Admin) renderLoginCarrying(c *gin.Context, status int, f *form, redirect, path, body string, carried bool) {
 	if redirect != "" {
 		redirect = safeRedirect(redirect)
 	}
-	a.render(c, status, "login", page{Title: "Sign in", Bare: true, Data: map[string]any{"Form": f, "Redirect": redirect}})
+	data := map[string]any{"Form": f, "Redirect": redirect}
+	if carried {
+		data["Replay"] = &replayView{Path: path, Body: body, Sig: a.replaySig(c, path, body)}
+	}
+	a.render(c, status, "login", page{Title: "Sign in", Bare: true, Data: data})
 }
 
 func (a *Admin) login(c *gin.Context) {
@@ -75,8 +85,14 @@ func (a *Admin) login(c *gin.Context) {
 	if len(email) > 254 || len(password) > 256 {
 		f.Error = auth.ErrInvalidCredentials.Public
 	}
+	// A save carried by the sign-in page (replay.go) stays carried
+	// through a failed attempt.
+	path, body, carried := a.replayedSave(c)
+	again := func(status int) {
+		a.renderLoginCarrying(c, status, f, c.PostForm("redirect"), path, body, carried)
+	}
 	if !f.ok() || !a.limitedLogin(c, f) {
-		a.renderLogin(c, http.StatusBadRequest, f, c.PostForm("redirect"))
+		again(http.StatusBadRequest)
 		return
 	}
 	res, err := a.auth.Login(c.Request.Context(), email, password)
@@ -85,10 +101,16 @@ func (a *Admin) login(c *gin.Context) {
 			a.errorPage(c, err)
 			return
 		}
-		a.renderLogin(c, http.StatusUnauthorized, f, c.PostForm("redirect"))
+		again(http.StatusUnauthorized)
 		return
 	}
 	a.setSessionCookie(c, res.Token, res.ExpiresAt)
+	if carried {
+		if err := a.replaySave(c, res.Token, path, body); err != nil {
+			a.errorPage(c, err)
+		}
+		return
+	}
 	a.flash(c, "success", "Signed in. Welcome back!")
 	c.Redirect(http.StatusSeeOther, safeRedirect(c.PostForm("redirect")))
 }
