@@ -62,7 +62,7 @@ func (a *Admin) replaySig(c *gin.Context, path, body string) string {
 // and reports whether it did (false: the caller redirects as before).
 func (a *Admin) carrySave(c *gin.Context) bool {
 	r := c.Request
-	if r.Method != http.MethodPost || c.ContentType() != "application/x-www-form-urlencoded" || !replayablePath(r.URL.Path) {
+	if r.Method != http.MethodPost || c.ContentType() != "application/x-www-form-urlencoded" || !replayablePath(r.URL.Path) || wantsJSON(c) {
 		return false
 	}
 	if ck, err := r.Cookie(csrfCookie); err != nil || ck.Value == "" || ck.Value != c.GetString(csrfCookie) {
