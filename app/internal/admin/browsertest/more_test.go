@@ -83,7 +83,8 @@ func TestUsersAndAccount(t *testing.T) {
 
 // TestWithoutJavaScript runs the core flows with scripts disabled: sign
 // in, create a page with a block (server-side layout editing), publish,
-// bulk unpublish with confirmation.
+// edit it and publish the change, bulk unpublish with confirmation, upload
+// and replace a file.
 func TestWithoutJavaScript(t *testing.T) {
 	srv := startCMS(t, nil)
 	if _, err := srv.App.Auth().FirstRegister(context.Background(), auth.Registration{Email: adminEmail, Password: adminPassword}); err != nil {
@@ -118,6 +119,13 @@ func TestWithoutJavaScript(t *testing.T) {
 	if code != 200 || !strings.Contains(string(body), `"blockType":"content"`) || !strings.Contains(string(body), "Typed as JSON") ||
 		strings.Index(string(body), `"blockType":"content"`) > strings.Index(string(body), `"blockType":"hero"`) {
 		t.Fatalf("published page (content block moved first): %d %s", code, body)
+	}
+	// Edit the stored page and publish the change.
+	b.run(t, "edit and publish again", chromedp.Navigate(u+"/admin/collections/pages/"+id[1]), visible(`#f-title`),
+		setValue(`#f-title`, "No script page v2"), setValue(`#f-layout-1-heading`, "Plain HTML works again"), submit(`#publish`), visible(`#unpublish`), visible(`[data-flash="success"]`))
+	if code, body := anonGet(t, u+"/api/pages/"+id[1]); code != 200 || !strings.Contains(string(body), `"title":"No script page v2"`) ||
+		!strings.Contains(string(body), "Plain HTML works again") {
+		t.Fatalf("edited page on the API: %d %s", code, body)
 	}
 	b.run(t, "bulk unpublish", chromedp.Navigate(u+"/admin/collections/pages"), visible(`#list-table`),
 		click(`input[name=ids][value="`+id[1]+`"]`), chromedp.SetValue(chromedp.CSS(`#bulk-action`), "unpublish"),
