@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -429,6 +430,20 @@ func pager(l content.List, href func(int) string) pagerView {
 	return pv
 }
 
+// bulkWrite deletes, publishes or unpublishes the documents of where. As
+// Payload's list (REST, overrideLock unset), a document another editor
+// holds is reported, not written.
+func (a *Admin) bulkWrite(ctx context.Context, actor *content.Actor, col *content.Collection, action string, where query.Where) (content.BulkResult, error) {
+	opts := content.WriteOptions{EnforceLock: true}
+	switch action {
+	case "delete":
+		return a.content.DeleteMany(ctx, actor, col.Slug, where, opts)
+	case "publish":
+		return a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusPublished}, opts)
+	}
+	return a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusDraft}, opts)
+}
+
 // bulk asks for confirmation, then publishes, unpublishes or deletes the
 // selected documents.
 func (a *Admin) bulk(c *gin.Context, p *auth.Principal, col *content.Collection) {
@@ -479,19 +494,7 @@ func (a *Admin) bulk(c *gin.Context, p *auth.Principal, col *content.Collection)
 		}})
 		return
 	}
-	var res content.BulkResult
-	var err error
-	// As Payload's list (REST with overrideLock unset): a document another
-	// editor holds is reported, not written.
-	bulkOpts := content.WriteOptions{EnforceLock: true}
-	switch action {
-	case "delete":
-		res, err = a.content.DeleteMany(ctx, actor, col.Slug, where, bulkOpts)
-	case "publish":
-		res, err = a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusPublished}, bulkOpts)
-	case "unpublish":
-		res, err = a.content.UpdateMany(ctx, actor, col.Slug, where, map[string]any{"_status": content.StatusDraft}, bulkOpts)
-	}
+	res, err := a.bulkWrite(ctx, actor, col, action, where)
 	if err != nil {
 		if errors.Is(err, content.ErrForbidden) {
 			a.flash(c, "error", content.ErrForbidden.Error())
