@@ -78,13 +78,14 @@ func (a *Admin) upload(c *gin.Context, p *auth.Principal, id int64, back string)
 }
 
 // writeUpload reads the multipart body into the media service and writes
-// the document.
+// the document. A replace is refused while another editor holds the
+// document's lock.
 func (a *Admin) writeUpload(c *gin.Context, actor *content.Actor, id int64) (content.WriteResult, error) {
 	up, in, err := a.media.ReadMultipart(c.Writer, c.Request, actor, 0)
 	if err != nil {
 		return content.WriteResult{}, err
 	}
-	return a.media.CreateOrReplace(c.Request.Context(), actor, id, up, in, content.WriteOptions{})
+	return a.media.CreateOrReplace(c.Request.Context(), actor, id, up, in, content.WriteOptions{EnforceLock: id != 0})
 }
 
 // usedBy lists documents that reference an upload in their top-level or
