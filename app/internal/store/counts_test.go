@@ -149,6 +149,10 @@ func TestFilteredCountsMatchTheirDefinition(t *testing.T) {
 		{"where[title][like]=harbor&where[publishedAt][less_than]=2024-04-01T00:00:00.000Z", func(p page) bool {
 			return strings.Contains(strings.ToLower(p.title), "harbor") && p.month < 4
 		}},
+		{"where[or][0][title][like]=meadow%20alp&where[or][1][slug][like]=p12", func(p page) bool {
+			lt := strings.ToLower(p.title)
+			return strings.Contains(lt, "meadow") && strings.Contains(lt, "alp") || strings.Contains("p"+strings.Fields(p.title)[2], "p12")
+		}},
 		{"where[_status][equals]=draft&where[title][like]=alpine", func(p page) bool {
 			return !p.published && strings.Contains(strings.ToLower(p.title), "alpine")
 		}},

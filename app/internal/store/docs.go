@@ -324,18 +324,31 @@ func (r *Repo) sqliteCount(t *table, f content.Filter) (q string, args []any, ok
 // ftsCount renders the count of a filter that is one like/contains the
 // trigram index decides exactly (searchPhrases) as a count in the
 // <table>_search table, which holds one row per row of the table.
+// An or of such conditions (the admin's search over several columns) is
+// one FTS5 query with OR.
 func ftsCount(t *table, f content.Filter) (string, []any, bool) {
 	leaves := flattenAnd(f)
-	if len(leaves) != 1 || leaves[0].Cond == nil || t.versions {
+	if len(leaves) != 1 || t.versions {
 		return "", nil, false
 	}
-	c := leaves[0].Cond
-	phrases, exact := searchPhrases(t, c.Path, c)
-	if !exact {
-		return "", nil, false
+	branches := []content.Filter{leaves[0]}
+	if len(leaves[0].Or) > 0 {
+		branches = leaves[0].Or
+	}
+	var exprs []string
+	for _, b := range branches {
+		bl := flattenAnd(b)
+		if len(bl) != 1 || bl[0].Cond == nil {
+			return "", nil, false
+		}
+		phrases, exact := searchPhrases(t, bl[0].Cond.Path, bl[0].Cond)
+		if !exact {
+			return "", nil, false
+		}
+		exprs = append(exprs, "("+strings.Join(phrases, " AND ")+")")
 	}
 	fts := t.name + "_search"
-	return "SELECT count(*) FROM " + fts + " WHERE " + fts + " MATCH ?", []any{strings.Join(phrases, " AND ")}, true
+	return "SELECT count(*) FROM " + fts + " WHERE " + fts + " MATCH ?", []any{strings.Join(exprs, " OR ")}, true
 }
 
 // flattenAnd returns the conjuncts of f: each is a single condition, a
