@@ -95,11 +95,11 @@ func TestRowCountersMatchCountStar(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("published a draft")
-			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, ids[0], content.ReadOptions{}); err != nil {
+			if _, err := svc.Delete(ctx, admin, collections.PagesSlug, ids[0], content.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			check("deleted")
-			if _, err := svc.DeleteMany(ctx, admin, collections.PagesSlug, mustParse(t, "where[title][equals]=Bulk").Where, content.ReadOptions{}); err != nil {
+			if _, err := svc.DeleteMany(ctx, admin, collections.PagesSlug, mustParse(t, "where[title][equals]=Bulk").Where, content.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			check("bulk deleted")
