@@ -58,12 +58,8 @@ func (a *Admin) upload(c *gin.Context, p *auth.Principal, id int64, back string)
 		fail("Choose a file to upload.")
 		return
 	}
-	actor := actorOf(p)
-	if (id == 0 && !a.media.CanCreate(actor)) || (id != 0 && !a.media.CanUpdate(actor)) {
-		fail("Upload failed — " + a.flashMessage(c, content.ErrForbidden))
-		return
-	}
-	res, err := a.writeUpload(c, actor, id)
+	// A replace is refused while another editor holds the document's lock.
+	res, err := a.media.Receive(c.Writer, c.Request, actorOf(p), id, content.WriteOptions{EnforceLock: id != 0}, 0)
 	if err != nil {
 		fail("Upload failed — " + a.flashMessage(c, err))
 		return
@@ -75,17 +71,6 @@ func (a *Admin) upload(c *gin.Context, p *auth.Principal, id int64, back string)
 		a.flash(c, "success", "File replaced.")
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/%s/%d", a.uploadSlug(), id))
-}
-
-// writeUpload reads the multipart body into the media service and writes
-// the document. A replace is refused while another editor holds the
-// document's lock.
-func (a *Admin) writeUpload(c *gin.Context, actor *content.Actor, id int64) (content.WriteResult, error) {
-	up, in, err := a.media.ReadMultipart(c.Writer, c.Request, actor, 0)
-	if err != nil {
-		return content.WriteResult{}, err
-	}
-	return a.media.CreateOrReplace(c.Request.Context(), actor, id, up, in, content.WriteOptions{EnforceLock: id != 0})
 }
 
 // usedBy lists documents that reference an upload in their top-level or

@@ -110,14 +110,14 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 func seedMedia(ctx context.Context, svc *content.Service, actor *content.Actor, opts SeedOptions, workers int) ([]int64, error) {
 	ids := make([]int64, opts.Media)
 	if opts.Bulk != nil {
-		return ids, bulk(ctx, svc, actor, opts.Bulk, collections.MediaSlug, 0, opts.Media, workers, ids, func(i int) (map[string]any, any) {
+		return ids, bulk(ctx, svc, actor, opts.Bulk, collections.MediaSlug, 0, opts.Media, workers, ids, func(i int) (map[string]any, *content.Attachment) {
 			in, sys := mediaDoc(i)
-			return in, sys // a media.Preset
+			return in, &content.Attachment{Fields: sys} // a media.Preset
 		})
 	}
 	return ids, parallel(ctx, opts.Media, workers, func(ctx context.Context, i int) error {
 		in, sys := mediaDoc(i)
-		res, err := svc.Create(ctx, actor, collections.MediaSlug, in, content.WriteOptions{Attachment: sys}) // a media.Preset
+		res, err := svc.Create(ctx, actor, collections.MediaSlug, in, content.WriteOptions{Attachment: &content.Attachment{Fields: sys}}) // a media.Preset
 		if err != nil {
 			return fmt.Errorf("bench: seed media %d: %w", i, err)
 		}
@@ -131,7 +131,7 @@ func seedMedia(ctx context.Context, svc *content.Service, actor *content.Actor, 
 func seedPages(ctx context.Context, svc *content.Service, actor *content.Actor, opts SeedOptions, workers, first int,
 	input func(i int) map[string]any, ids []int64) error {
 	if opts.Bulk != nil {
-		page := func(i int) (map[string]any, any) { return input(i), nil }
+		page := func(i int) (map[string]any, *content.Attachment) { return input(i), nil }
 		if err := bulk(ctx, svc, actor, opts.Bulk, collections.PagesSlug, 0, first, workers, ids, page); err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ const navLinks = 6
 // writing their ids into ids[from:to]. A batch is stored while the next
 // one is validated: the database's work overlaps the service's.
 func bulk(ctx context.Context, svc *content.Service, actor *content.Actor, b BulkCreator, slug string, from, to, workers int,
-	ids []int64, doc func(i int) (input map[string]any, attachment any)) error {
+	ids []int64, doc func(i int) (input map[string]any, attachment *content.Attachment)) error {
 	col, ok := svc.Registry().Get(slug)
 	if !ok {
 		return fmt.Errorf("bench: no collection %q", slug)

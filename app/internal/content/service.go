@@ -61,19 +61,14 @@ type Hooks struct {
 	AfterWrite func(c *Collection)
 }
 
-// Behavior is what a collection kind (upload) plugs into content's write,
-// read and delete path; content calls it for the documents of the
-// collection it is registered on (Use), so the kind's service never has to
-// be reached around content and there is one write path for every
-// collection.
+// Behavior is what a collection kind plugs into content's read and delete
+// path and the rules its writes must keep; content calls it for the
+// documents of the collection it is registered on (Use), so the kind's
+// service never has to be reached around content and there is one write
+// path for every collection. None of it writes: the upload kind's file
+// work is finished before its write and handed over as data
+// (WriteOptions.Attachment).
 type Behavior struct {
-	// PrepareWrite returns the read-only values a create or update stores
-	// (media: filename, mimeType, filesize, width, height, sizes), from
-	// what the kind's service staged for the write (WriteOptions.Attachment).
-	// It runs after the access check, before validation and outside any
-	// transaction; nil keeps the stored values. On update content calls it
-	// only when the write carries an attachment.
-	PrepareWrite func(ctx context.Context, w Write) (map[string]any, error)
 	// AfterRead decorates a document before it is returned or embedded
 	// (media computes url, thumbnailURL and size urls).
 	AfterRead func(d Doc)
@@ -100,23 +95,16 @@ type Change struct {
 	Count func(ctx context.Context, where query.Where) (int64, error)
 }
 
-// Write is a create or update as a Behavior's PrepareWrite sees it.
-type Write struct {
-	ID     int64          // the document's id; 0 on create
-	Input  map[string]any // the caller's field values
-	Stored Doc            // the document before an update; nil on create
-	// Attachment is WriteOptions.Attachment.
-	Attachment any
-}
-
-// prepareWrite asks the collection's behaviour for the read-only values of
-// a write.
-func (s *Service) prepareWrite(ctx context.Context, c *Collection, w Write) (map[string]any, error) {
-	b := s.behaviors[c.Slug]
-	if b.PrepareWrite == nil {
+// attachedFields returns the read-only values an upload write stores (nil
+// without an Attachment); an Attachment is refused on other collections.
+func attachedFields(c *Collection, opts WriteOptions) (map[string]any, error) {
+	if opts.Attachment == nil {
 		return nil, nil
 	}
-	return b.PrepareWrite(ctx, w)
+	if !c.Upload {
+		return nil, fmt.Errorf("%w: %s takes no files", ErrNotSupported, c.Slug)
+	}
+	return maps.Clone(opts.Attachment.Fields), nil
 }
 
 // Service implements the collection operations of the REST API and admin.
@@ -587,9 +575,9 @@ type WriteOptions struct {
 	// version is an autosave too, it is updated in place, so a burst of
 	// autosaves leaves one version.
 	Autosave bool
-	// Attachment is what the collection kind's service staged for this
-	// write (media: the uploaded file), handed to the kind's PrepareWrite.
-	Attachment any
+	// Attachment is the finished file part of a write to the upload
+	// collection (see Attachment); nil for every other write.
+	Attachment *Attachment
 	// EnforceLock refuses an update or delete of a document another user
 	// holds the lock of (ErrLocked): Payload's overrideLock=false, the
 	// default of its REST routes (see locks.go).
@@ -600,6 +588,11 @@ type WriteOptions struct {
 type WriteResult struct {
 	Doc     Doc
 	Message string
+	// Released names the stored objects an upload write took from the
+	// document (a replaced file, recut sizes): their index rows went in
+	// the write's transaction; the objects are the upload kind's service's
+	// to delete.
+	Released []string
 }
 
 // Create creates a document (POST /api/{slug}).
@@ -614,15 +607,15 @@ func (s *Service) Create(ctx context.Context, actor *Actor, slug string, input m
 	if !c.Access.Create(actor).Allow {
 		return WriteResult{}, ErrForbidden
 	}
-	system, err := s.prepareWrite(ctx, c, Write{Input: input, Attachment: opts.Attachment})
+	system, err := attachedFields(c, opts)
 	if err != nil {
 		return WriteResult{}, err
 	}
 	return s.create(ctx, actor, c, input, system, opts)
 }
 
-// Prepare validates input for a new document of slug as Create does (the
-// collection's PrepareWrite included) and returns the record Create would
+// Prepare validates input for a new document of slug as Create does (an
+// Attachment's values included) and returns the record Create would
 // store (and, with drafts, store again as its first version), without
 // storing anything: for bulk loaders that write many records at once and
 // must write exactly what the API would.
@@ -634,7 +627,7 @@ func (s *Service) Prepare(ctx context.Context, actor *Actor, slug string, input 
 	if !c.Access.Create(actor).Allow {
 		return Record{}, ErrForbidden
 	}
-	system, err := s.prepareWrite(ctx, c, Write{Input: input, Attachment: opts.Attachment})
+	system, err := attachedFields(c, opts)
 	if err != nil {
 		return Record{}, err
 	}
@@ -677,9 +670,12 @@ func (s *Service) create(ctx context.Context, actor *Actor, c *Collection, input
 		if c.Drafts {
 			// A draft created by autosave (a new document's first) is
 			// the version the next autosaves of its burst update.
-			_, err = tx.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data,
-				Autosave: opts.Autosave && status == StatusDraft}, c.MaxVersions)
+			if _, err = tx.CreateVersion(ctx, c, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data,
+				Autosave: opts.Autosave && status == StatusDraft}, c.MaxVersions); err != nil {
+				return err
+			}
 		}
+		_, err = setFiles(ctx, tx, c, rec.ID, opts.Attachment)
 		return err
 	})
 	if err != nil {
@@ -900,8 +896,9 @@ type relKey struct {
 }
 
 // Update changes a document (PATCH /api/{slug}/{id}).
-// With an attachment (a replaced upload) the collection's PrepareWrite
-// recomputes the read-only values; without one they stay as stored.
+// With an Attachment (a replaced file, recut sizes) its read-only values are
+// stored and the object index follows it; without one they stay as
+// stored.
 func (s *Service) Update(ctx context.Context, actor *Actor, slug string, id int64, input map[string]any, opts WriteOptions) (WriteResult, error) {
 	c, err := s.collection(slug)
 	if err != nil {
@@ -914,25 +911,11 @@ func (s *Service) Update(ctx context.Context, actor *Actor, slug string, id int6
 	if err != nil {
 		return WriteResult{}, err
 	}
-	system, err := s.replacedSystem(ctx, c, id, uf, input, opts)
+	system, err := attachedFields(c, opts)
 	if err != nil {
 		return WriteResult{}, err
 	}
 	return s.updateLocked(ctx, actor, c, id, uf, func(*Service, Record) (map[string]any, error) { return input, nil }, system, opts)
-}
-
-// replacedSystem runs PrepareWrite for an update that carries an
-// attachment, on the stored document the caller may update (read before
-// the transaction: preparing may take long, e.g. image sizes).
-func (s *Service) replacedSystem(ctx context.Context, c *Collection, id int64, f Filter, input map[string]any, opts WriteOptions) (map[string]any, error) {
-	if opts.Attachment == nil || s.behaviors[c.Slug].PrepareWrite == nil {
-		return nil, nil
-	}
-	rec, err := s.load(ctx, c, id, f)
-	if err != nil {
-		return nil, err
-	}
-	return s.prepareWrite(ctx, c, Write{ID: id, Input: input, Stored: toDoc(c, rec), Attachment: opts.Attachment})
 }
 
 // updateLocked reads the document (if it matches f), merges and writes it
@@ -1078,12 +1061,7 @@ func (s *Service) commitUpdate(ctx context.Context, actor *Actor, c *Collection,
 	}
 	status, data := p.status, p.data
 	rec.Data, rec.Status, rec.UpdatedAt = data, status, now
-	var err error
-	if c.Drafts {
-		rec, _, err = s.store.UpdateVersioned(ctx, c, rec, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data}, c.MaxVersions)
-	} else {
-		rec, err = s.store.Update(ctx, c, rec)
-	}
+	rec, released, err := s.storeUpdate(ctx, c, rec, Version{Parent: rec.ID, Latest: true, Status: status, CreatedAt: now, UpdatedAt: now, Data: data}, opts.Attachment)
 	if err != nil {
 		return WriteResult{}, s.writeError(c, rec.ID, err)
 	}
@@ -1098,7 +1076,34 @@ func (s *Service) commitUpdate(ctx context.Context, actor *Actor, c *Collection,
 	case wasPublished:
 		s.emit(ctx, "unpublish", c, rec)
 	}
-	return WriteResult{Doc: docs[0], Message: "Updated successfully."}, nil
+	return WriteResult{Doc: docs[0], Message: "Updated successfully.", Released: released}, nil
+}
+
+// storeUpdate writes rec (and, with drafts, v as its latest version) in
+// one statement; with an attachment's files, in one transaction with the
+// object index, returning the names of the objects rec no longer owns.
+func (s *Service) storeUpdate(ctx context.Context, c *Collection, rec Record, v Version, a *Attachment) (Record, []string, error) {
+	write := func(st Store) (Record, error) {
+		if c.Drafts {
+			r, _, err := st.UpdateVersioned(ctx, c, rec, v, c.MaxVersions)
+			return r, err
+		}
+		return st.Update(ctx, c, rec)
+	}
+	if a == nil || len(a.Files) == 0 {
+		r, err := write(s.store)
+		return r, nil, err
+	}
+	var released []string
+	err := s.store.InTx(ctx, func(tx Store) error {
+		var err error
+		if rec, err = write(tx); err != nil {
+			return err
+		}
+		released, err = setFiles(ctx, tx, c, rec.ID, a)
+		return err
+	})
+	return rec, released, err
 }
 
 // updateDraft saves data as a draft version of rec, leaving the published

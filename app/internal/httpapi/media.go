@@ -46,14 +46,11 @@ func (a *API) mediaUpdate(c *gin.Context) error {
 	return a.mediaWrite(c, id, http.StatusOK)
 }
 
-// mediaWrite is the upload of a create (id 0) or a replace: access is
-// checked before a byte of the body is read, then the media service reads
-// the multipart body and writes the document.
+// mediaWrite is the upload of a create (id 0) or a replace: the media
+// service checks access before a byte of the body is read, reads the
+// multipart body and writes the document, in one call.
 func (a *API) mediaWrite(c *gin.Context, id int64, status int) error {
 	actor := caller(c).Actor
-	if (id == 0 && !a.uploads.CanCreate(actor)) || (id != 0 && !a.uploads.CanUpdate(actor)) {
-		return content.ErrForbidden
-	}
 	p, err := queryParams(c)
 	if err != nil {
 		return err
@@ -63,12 +60,7 @@ func (a *API) mediaWrite(c *gin.Context, id int64, status int) error {
 	if id == 0 && c.ContentType() != "multipart/form-data" {
 		res, err = a.finalizeUpload(c, opts)
 	} else {
-		var up *media.Upload
-		var in map[string]any
-		up, in, err = a.uploads.ReadMultipart(c.Writer, c.Request, actor, a.maxJSONBytes)
-		if err == nil {
-			res, err = a.uploads.CreateOrReplace(c.Request.Context(), actor, id, up, in, opts)
-		}
+		res, err = a.uploads.Receive(c.Writer, c.Request, actor, id, opts, a.maxJSONBytes)
 	}
 	if err != nil {
 		return err
@@ -80,6 +72,9 @@ func (a *API) mediaWrite(c *gin.Context, id int64, status int) error {
 // finalizeUpload creates the document of a direct upload from a JSON body
 // {"upload": token, ...fields}.
 func (a *API) finalizeUpload(c *gin.Context, opts content.WriteOptions) (content.WriteResult, error) {
+	if !a.uploads.CanCreate(caller(c).Actor) {
+		return content.WriteResult{}, content.ErrForbidden // before the body is read
+	}
 	in, err := a.readBody(c)
 	if err != nil {
 		return content.WriteResult{}, err

@@ -16,12 +16,13 @@ import (
 type Uploads interface {
 	// MaxBytes is the largest accepted file.
 	MaxBytes() int64
-	// CanCreate and CanUpdate are checked before a body is read.
+	// CanCreate is checked before a presign request's body is read.
 	CanCreate(actor *content.Actor) bool
-	CanUpdate(actor *content.Actor) bool
-	// ReadMultipart streams a multipart request's file into the store and
-	// returns its fields; CreateOrReplace writes the document.
-	ReadMultipart(w http.ResponseWriter, r *http.Request, actor *content.Actor, maxJSONBytes int64) (*media.Upload, map[string]any, error)
+	// Receive answers a multipart upload request (access checked before
+	// the body is read, the file streamed into the store, then one write
+	// through content); CreateOrReplace is a fields-only update (the
+	// media service recuts the sizes when the focal point moves).
+	Receive(w http.ResponseWriter, r *http.Request, actor *content.Actor, id int64, opts content.WriteOptions, maxJSONBytes int64) (content.WriteResult, error)
 	CreateOrReplace(ctx context.Context, actor *content.Actor, id int64, up *media.Upload, input map[string]any, opts content.WriteOptions) (content.WriteResult, error)
 	// UpdateMany is the bulk PATCH: each document as a single PATCH
 	// updates it (a new focal point recuts its sizes).

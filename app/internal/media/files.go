@@ -25,9 +25,6 @@ type Files interface {
 	// when the name is already taken (by an original, a size or an upload
 	// in flight).
 	Claim(ctx context.Context, f File) (bool, error)
-	// Attach points the pending rows of files at mediaID and records their
-	// final metadata.
-	Attach(ctx context.Context, mediaID int64, files []File) error
 	// Mark atomically moves a pending row's content type from `from` to
 	// `to` and reports whether it did; a direct upload's finalise uses it
 	// as a lock, so one token cannot create two documents.

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"math"
 	"mime"
 	"net/url"
@@ -99,14 +98,17 @@ type Config struct {
 // Service is the media domain: uploads into the object store with their
 // name registry, image sizes, read-time URLs, file delivery, deletes and
 // garbage collection. Document rows go through content.Service, so access
-// rules and validation stay there.
+// rules and validation stay there: the file work is done first and content
+// gets it finished (content.Attachment), so an upload goes down through
+// media, content and the store once and never comes back into media.
 //
 // Consistency: every stored object has a Files row named after its key.
 // A name is claimed (row inserted, MediaID 0) before its object is written,
-// the rows are attached to the document right after it is created, and any
-// failure deletes the objects written and releases the names claimed. What
-// a crash can leave in between (pending rows, objects whose delete failed
-// because the store was down, multipart debris) is what GC collects.
+// the rows are attached to the document in the transaction that writes it
+// (and a replaced file's rows released there), and any failure deletes the
+// objects written and releases the names claimed. What a crash can leave
+// in between (pending rows, objects whose delete failed because the store
+// was down, multipart debris) is what GC collects.
 //
 // The sizes field holds every configured size ("thumbnail", "card",
 // "hero") in the original format and its WebP variant under
@@ -188,28 +190,22 @@ type Upload struct {
 	Filename    string // stored name
 	ContentType string // sniffed
 	Size        int64
-	claimed     []string        // names reserved in Files
-	written     []string        // objects put to the store
-	files       map[string]File // final metadata by name
-	// replaced is the document a Replace's update started from, as
-	// content handed it to PrepareWrite: its files go once the update is
-	// stored.
-	replaced content.Doc
+	claimed     []string                // names reserved in Files
+	written     []string                // objects put to the store
+	files       map[string]content.File // final metadata by name
 }
 
-// Preset is an attachment whose read-only values are given instead of
-// computed from a staged file: for seeding documents whose objects are
-// elsewhere or absent (tests, benchmarks; an alias, so that packages media's
-// tests import can build one). Neither the REST API nor the admin builds
-// one; both stage the file (Stage, ReadMultipart).
-type Preset = map[string]any
+// Preset is the attachment of a document whose read-only values are given
+// instead of computed from a staged file: for seeding documents whose
+// objects are elsewhere or absent (tests, benchmarks). Neither the REST
+// API nor the admin builds one; both stage the file (Stage,
+// ReadMultipart).
+func Preset(fields map[string]any) *content.Attachment {
+	return &content.Attachment{Fields: fields}
+}
 
-// recutSizes is the attachment of a focal-point change (Update): the
-// sizes cut again around the new point.
-type recutSizes map[string]any
-
-func (u *Upload) fileList() []File {
-	out := make([]File, 0, len(u.files))
+func (u *Upload) fileList() []content.File {
+	out := make([]content.File, 0, len(u.files))
 	for _, n := range u.claimed {
 		if f, ok := u.files[n]; ok {
 			out = append(out, f)
@@ -303,7 +299,7 @@ func (s *Service) Stage(ctx context.Context, actor *content.Actor, clientName st
 	if err != nil {
 		return nil, err
 	}
-	up := &Upload{Filename: name, ContentType: ct, claimed: []string{name}, files: map[string]File{}}
+	up := &Upload{Filename: name, ContentType: ct, claimed: []string{name}, files: map[string]content.File{}}
 	lr := &limitReader{r: io.MultiReader(bytes.NewReader(head), r), left: s.cfg.MaxBytes}
 	if err := s.cfg.Blobs.Put(ctx, name, lr, -1, s.meta(ct, name)); err != nil {
 		// A failed Put leaves no object, but delete anyway in case the
@@ -321,7 +317,7 @@ func (s *Service) Stage(ctx context.Context, actor *content.Actor, clientName st
 	}
 	up.written = []string{name}
 	up.Size = lr.n
-	up.files[name] = File{Filename: name, ContentType: ct, Filesize: lr.n}
+	up.files[name] = content.File{Filename: name, ContentType: ct, Filesize: lr.n}
 	return up, nil
 }
 
@@ -384,9 +380,9 @@ func (s *Service) sizeKeys() []string {
 
 // process generates the image sizes of up (streaming the stored original
 // back from the store) and returns the read-only fields of the document.
-// base holds the document's current values on replace (for the focal
-// point).
-func (s *Service) process(ctx context.Context, up *Upload, input, base map[string]any) (map[string]any, error) {
+// The focal point is input's, else the centre: a replaced file is a new
+// picture, the old one's point means nothing for it.
+func (s *Service) process(ctx context.Context, up *Upload, input map[string]any) (map[string]any, error) {
 	sizes := map[string]any{}
 	for _, k := range s.sizeKeys() {
 		sizes[k] = nullSize()
@@ -400,10 +396,8 @@ func (s *Service) process(ctx context.Context, up *Upload, input, base map[strin
 		return system, nil
 	}
 	focal := func(k string) *float64 {
-		for _, m := range []map[string]any{input, base} {
-			if f, ok := number(m[k]); ok {
-				return &f
-			}
+		if f, ok := number(input[k]); ok {
+			return &f
 		}
 		return nil
 	}
@@ -473,7 +467,7 @@ func (s *Service) storeSize(ctx context.Context, up *Upload, out Output, body io
 	if out.WebP {
 		name += "-webp"
 	}
-	up.files[out.Filename] = File{Filename: out.Filename, SizeName: name, ContentType: out.ContentType, Filesize: out.Filesize}
+	up.files[out.Filename] = content.File{Filename: out.Filename, SizeName: name, ContentType: out.ContentType, Filesize: out.Filesize}
 	return nil
 }
 
@@ -492,67 +486,71 @@ func docID(d content.Doc) int64 {
 	return 0
 }
 
-// Create makes the media document of a staged upload: it generates the
-// image sizes, creates the row through content (access and validation
-// there) and attaches the upload's names to it. On any failure every
-// object and name of the upload is removed.
+// attach finishes the file work of a staged upload before its write: the
+// image sizes are generated now, and the attachment content stores with
+// the document describes them and every object the document will own.
+func (s *Service) attach(ctx context.Context, up *Upload, input map[string]any) (*content.Attachment, error) {
+	fields, err := s.process(ctx, up, input)
+	if err != nil {
+		return nil, err
+	}
+	return &content.Attachment{Fields: fields, Files: up.fileList()}, nil
+}
+
+// Create makes the media document of a staged upload: it finishes the
+// file work (image sizes), then has content create the row (validation
+// there) with the object index in the same transaction. On any failure
+// every object and name of the upload is removed.
 func (s *Service) Create(ctx context.Context, actor *content.Actor, up *Upload, input map[string]any, opts content.WriteOptions) (res content.WriteResult, err error) {
 	defer func() {
 		if err != nil {
 			s.Discard(ctx, up)
 		}
 	}()
-	opts.Attachment = up
-	res, err = s.cfg.Content.Create(ctx, actor, s.slug(), input, opts)
-	if err != nil {
+	if !s.CanCreate(actor) {
+		return content.WriteResult{}, content.ErrForbidden
+	}
+	if opts.Attachment, err = s.attach(ctx, up, input); err != nil {
 		return content.WriteResult{}, err
 	}
-	id := docID(res.Doc)
-	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
-		// Without attached names the row would point at objects gc
-		// considers abandoned: undo the row too.
-		if _, derr := s.cfg.Content.Delete(context.WithoutCancel(ctx), actor, s.slug(), id, content.WriteOptions{}); derr != nil {
-			s.log.Error("media: undo create", "id", id, "err", derr)
-		}
-		return content.WriteResult{}, fmt.Errorf("media: attach files: %w", err)
-	}
-	return res, nil
+	return s.cfg.Content.Create(ctx, actor, s.slug(), input, opts)
 }
 
-// Replace swaps the file of document id for a staged upload. The old
-// objects and names are removed after the document was updated; the
-// read-only fields are recomputed (a non-image clears width, height and
-// sizes, unlike Payload).
+// Replace swaps the file of document id for a staged upload: the file
+// work first, then one update through content, which attaches the new
+// objects and releases the old ones' rows in its transaction; the old
+// objects are deleted after it. The read-only fields are recomputed (a
+// non-image clears width, height and sizes, unlike Payload).
 func (s *Service) Replace(ctx context.Context, actor *content.Actor, id int64, up *Upload, input map[string]any, opts content.WriteOptions) (res content.WriteResult, err error) {
 	defer func() {
 		if err != nil {
 			s.Discard(ctx, up)
 		}
 	}()
-	opts.Attachment = up
-	res, err = s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts)
-	if err != nil {
+	if !s.CanUpdate(actor) {
+		return content.WriteResult{}, content.ErrForbidden
+	}
+	if opts.Attachment, err = s.attach(ctx, up, input); err != nil {
 		return content.WriteResult{}, err
 	}
-	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
-		// The document already names the new file; keep the objects and
-		// let the pending rows be (gc reports the row if they vanish).
-		s.log.Error("media: attach replaced files", "id", id, "err", err)
-		up.written, up.claimed = nil, nil
-		return res, nil
+	if res, err = s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts); err != nil {
+		return content.WriteResult{}, err
 	}
-	keep := map[string]bool{}
-	for _, n := range up.claimed {
-		keep[n] = true
-	}
-	var stale []string
-	for _, n := range s.docFiles(ctx, id, up.replaced) {
-		if !keep[n] {
-			stale = append(stale, n)
-		}
-	}
-	s.remove(ctx, stale)
+	s.deleteObjects(ctx, res.Released)
 	return res, nil
+}
+
+// deleteObjects deletes objects whose index rows are gone already (a
+// write released them); when the store is down gc deletes them later.
+func (s *Service) deleteObjects(ctx context.Context, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.cfg.Blobs.Delete(ctx, names...); err != nil {
+		s.log.Warn("media: delete objects", "files", names, "err", err)
+	}
 }
 
 // docFiles lists the stored names of a document: its filename, its sizes'
@@ -602,27 +600,11 @@ func (s *Service) remove(ctx context.Context, names []string) {
 	}
 }
 
-// Behavior is the upload kind's part of content's write, read and delete
-// path, registered on the upload collection (content.Service.Use).
+// Behavior is the upload kind's part of content's read and delete path,
+// registered on the upload collection (content.Service.Use). Writes need
+// none: Create, Replace and Update hand content a finished Attachment.
 func (s *Service) Behavior() content.Behavior {
-	return content.Behavior{PrepareWrite: s.prepareWrite, AfterRead: s.Decorate, AfterDelete: s.afterDelete}
-}
-
-// prepareWrite is the upload kind's PrepareWrite: the read-only fields of
-// the staged upload the write carries (image sizes are generated now), or
-// of a Preset. Without an attachment a create stores no file fields, as
-// before the upload kind existed.
-func (s *Service) prepareWrite(ctx context.Context, w content.Write) (map[string]any, error) {
-	switch a := w.Attachment.(type) {
-	case *Upload:
-		a.replaced = w.Stored
-		return s.process(ctx, a, w.Input, w.Stored)
-	case Preset:
-		return maps.Clone(a), nil
-	case recutSizes:
-		return maps.Clone(a), nil
-	}
-	return nil, nil
+	return content.Behavior{AfterRead: s.Decorate, AfterDelete: s.afterDelete}
 }
 
 // afterDelete removes every object and index row of a deleted media
@@ -828,7 +810,7 @@ func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token stri
 		}
 		return content.WriteResult{}, err
 	}
-	up := &Upload{Filename: name, Size: info.Size, claimed: []string{name}, written: []string{name}, files: map[string]File{}}
+	up := &Upload{Filename: name, Size: info.Size, claimed: []string{name}, written: []string{name}, files: map[string]content.File{}}
 	if info.Size > s.cfg.MaxBytes {
 		s.Discard(ctx, up)
 		return content.WriteResult{}, ErrTooLarge.Detail("stored object has %d bytes, limit %d", info.Size, s.cfg.MaxBytes)
@@ -852,7 +834,7 @@ func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token stri
 		return content.WriteResult{}, err
 	}
 	up.ContentType = ct
-	up.files[name] = File{Filename: name, ContentType: ct, Filesize: info.Size}
+	up.files[name] = content.File{Filename: name, ContentType: ct, Filesize: info.Size}
 	return s.Create(ctx, actor, up, input, opts)
 }
 
@@ -880,7 +862,7 @@ func (s *Service) Update(ctx context.Context, actor *content.Actor, id int64, in
 		// its own message). Points outside 0–100 cut at the edge.
 		return s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts)
 	}
-	up := &Upload{Filename: name, ContentType: ct, files: map[string]File{}}
+	up := &Upload{Filename: name, ContentType: ct, files: map[string]content.File{}}
 	defer func() {
 		if err != nil {
 			s.Discard(ctx, up)
@@ -890,27 +872,13 @@ func (s *Service) Update(ctx context.Context, actor *content.Actor, id int64, in
 	if err != nil {
 		return content.WriteResult{}, err
 	}
-	opts.Attachment = recutSizes{"sizes": sizes}
-	res, err = s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts)
-	if err != nil {
+	size, _ := number(old["filesize"])
+	files := append([]content.File{{Filename: name, ContentType: ct, Filesize: int64(size)}}, up.fileList()...)
+	opts.Attachment = &content.Attachment{Fields: map[string]any{"sizes": sizes}, Files: files}
+	if res, err = s.cfg.Content.Update(ctx, actor, s.slug(), id, input, opts); err != nil {
 		return content.WriteResult{}, err
 	}
-	if err := s.cfg.Files.Attach(ctx, id, up.fileList()); err != nil {
-		s.log.Error("media: attach recut sizes", "id", id, "err", err)
-		up.written, up.claimed = nil, nil
-		return res, nil
-	}
-	var stale []string
-	if olds, ok := old["sizes"].(map[string]any); ok {
-		for _, v := range olds {
-			if m, ok := v.(map[string]any); ok {
-				if n, ok := m["filename"].(string); ok && n != "" && n != name {
-					stale = append(stale, n)
-				}
-			}
-		}
-	}
-	s.remove(ctx, stale)
+	s.deleteObjects(ctx, res.Released)
 	return res, nil
 }
 

@@ -170,6 +170,22 @@ func formValue(name, v string) any {
 	return v
 }
 
+// Receive answers a multipart upload request whole, for the REST API and
+// the admin alike: the access check before the body is read, the streamed
+// file and fields (ReadMultipart), then the document (CreateOrReplace:
+// the file work, then one write through content). id 0 creates a
+// document, another id gets a new file or, without one, new field values.
+func (s *Service) Receive(w http.ResponseWriter, r *http.Request, actor *content.Actor, id int64, opts content.WriteOptions, maxJSONBytes int64) (content.WriteResult, error) {
+	if (id == 0 && !s.CanCreate(actor)) || (id != 0 && !s.CanUpdate(actor)) {
+		return content.WriteResult{}, content.ErrForbidden
+	}
+	up, in, err := s.ReadMultipart(w, r, actor, maxJSONBytes)
+	if err != nil {
+		return content.WriteResult{}, err
+	}
+	return s.CreateOrReplace(r.Context(), actor, id, up, in, opts)
+}
+
 // CreateOrReplace is the upload of a multipart request: a new document
 // (id 0) or a new file for document id. Without a file, an existing
 // document's fields are updated and a create is ErrNoFile.

@@ -26,7 +26,7 @@ func seedBench(b *testing.B, n int) (*content.Service, *DB) {
 	if _, err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	svc := withPresets(content.NewService(collections.MustRegistry(), db.Content(), content.Hooks{}, nil, slog.New(slog.DiscardHandler)))
+	svc := content.NewService(collections.MustRegistry(), db.Content(), content.Hooks{}, nil, slog.New(slog.DiscardHandler))
 	admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
 	rich := map[string]any{"root": map[string]any{"type": "root", "version": 1, "children": []any{
 		map[string]any{"type": "paragraph", "version": 1, "children": []any{map[string]any{"type": "text", "version": 1, "text": "Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "format": 1}}},

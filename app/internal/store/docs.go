@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -761,6 +762,38 @@ func (r *Repo) SetCredentials(ctx context.Context, c *content.Collection, id int
 	}
 	return nil
 }
+
+// SetFiles implements content.Store on the object index (media_files,
+// whose rows reference the upload collection's table): each file's row is
+// pointed at document id with its metadata, then the rows of id's other
+// objects are deleted and their names returned.
+func (r *Repo) SetFiles(ctx context.Context, c *content.Collection, id int64, files []content.File) ([]string, error) {
+	if !c.Upload {
+		return nil, fmt.Errorf("set files: %s is not an upload collection", c.Slug)
+	}
+	g := r.g.WithContext(ctx)
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		res := g.Exec("UPDATE media_files SET media_id = ?, size_name = ?, content_type = ?, filesize = ? WHERE filename = ? AND (media_id IS NULL OR media_id = ?)",
+			id, f.SizeName, f.ContentType, f.Filesize, f.Filename, id)
+		if res.Error != nil {
+			return nil, classify(fmt.Errorf("attach %s: %w", f.Filename, res.Error))
+		}
+		if res.RowsAffected != 1 {
+			return nil, fmt.Errorf("attach %s to %s %d: %w", f.Filename, c.Slug, id, errNotClaimed)
+		}
+		names = append(names, f.Filename)
+	}
+	var released []string
+	if err := g.Raw("DELETE FROM media_files WHERE media_id = ? AND filename NOT IN ? RETURNING filename", id, names).Scan(&released).Error; err != nil {
+		return nil, classify(fmt.Errorf("release files of %s %d: %w", c.Slug, id, err))
+	}
+	return released, nil
+}
+
+// errNotClaimed is a file attached without a claimed index row (gc took a
+// reservation older than a day, or another document owns the name).
+var errNotClaimed = errors.New("the name is not claimed")
 
 // generationShards is how many rows the content generation is the sum of
 // (migration 0011): each write bumps one picked at random, so concurrent

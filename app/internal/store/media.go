@@ -76,25 +76,6 @@ func (m *MediaFiles) Claim(ctx context.Context, f media.File) (bool, error) {
 	return res.RowsAffected == 1, nil
 }
 
-// Attach implements media.Files in one transaction; a row that is gone or
-// attached to another document fails it.
-func (m *MediaFiles) Attach(ctx context.Context, mediaID int64, files []media.File) error {
-	err := m.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, f := range files {
-			res := tx.Exec("UPDATE media_files SET media_id = ?, size_name = ?, content_type = ?, filesize = ? WHERE filename = ? AND (media_id IS NULL OR media_id = ?)",
-				mediaID, f.SizeName, f.ContentType, f.Filesize, f.Filename, mediaID)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return fmt.Errorf("store: attach %s to media %d: %w", f.Filename, mediaID, media.ErrFileNotFound)
-			}
-		}
-		return nil
-	})
-	return classify(err)
-}
-
 // Mark implements media.Files with one conditional UPDATE.
 func (m *MediaFiles) Mark(ctx context.Context, name, from, to string) (bool, error) {
 	res := m.g.WithContext(ctx).Exec("UPDATE media_files SET content_type = ? WHERE filename = ? AND media_id IS NULL AND content_type = ?", to, name, from)

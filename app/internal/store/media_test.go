@@ -11,6 +11,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/media"
+	"github.com/automatonic/chronos/app/internal/query"
 )
 
 // TestMediaFilesRegistry exercises the name registry on both dialects:
@@ -55,31 +56,28 @@ func TestMediaFilesRegistry(t *testing.T) {
 			}
 
 			svc := newService(db)
-			// The upload kind's PrepareWrite, reduced to taking a Preset.
-			preset := func(_ context.Context, w content.Write) (map[string]any, error) {
-				return w.Attachment.(media.Preset), nil
-			}
-			if err := svc.Use(collections.MediaSlug, content.Behavior{PrepareWrite: preset}); err != nil {
-				t.Fatal(err)
-			}
 			admin := &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
-			res, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "x"}, content.WriteOptions{Attachment: media.Preset(map[string]any{"filename": "hero.png"})})
+			files := []content.File{
+				{Filename: "hero.png", ContentType: "image/png", Filesize: 10},
+				{Filename: "hero-1.png", SizeName: "thumbnail", ContentType: "image/png", Filesize: 5},
+			}
+			// The document and its objects' rows are written in one
+			// transaction (content.Store.SetFiles).
+			res, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "x"},
+				content.WriteOptions{Attachment: &content.Attachment{Fields: map[string]any{"filename": "hero.png"}, Files: files}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			id := res.Doc["id"].(int64)
-			files := []media.File{
-				{Filename: "hero.png", ContentType: "image/png", Filesize: 10},
-				{Filename: "hero-1.png", SizeName: "thumbnail", ContentType: "image/png", Filesize: 5},
+			for _, bad := range [][]content.File{files[:1], {{Filename: "never-claimed.png"}}} {
+				_, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "y"},
+					content.WriteOptions{Attachment: &content.Attachment{Fields: map[string]any{"filename": bad[0].Filename}, Files: bad}})
+				if err == nil {
+					t.Errorf("attach of %s (another document's, or never claimed) was accepted", bad[0].Filename)
+				}
 			}
-			if err := mf.Attach(ctx, id, files); err != nil {
-				t.Fatal(err)
-			}
-			if err := mf.Attach(ctx, id+1, files[:1]); !errors.Is(err, media.ErrFileNotFound) {
-				t.Errorf("attach to another document: %v", err)
-			}
-			if err := mf.Attach(ctx, id, []media.File{{Filename: "never-claimed.png"}}); !errors.Is(err, media.ErrFileNotFound) {
-				t.Errorf("attach of an unclaimed name: %v", err)
+			if n, err := svc.Count(ctx, admin, collections.MediaSlug, query.Where{}); err != nil || n != 1 {
+				t.Errorf("documents after refused attaches = %d, %v; want 1 (rolled back)", n, err)
 			}
 			f, err := mf.Get(ctx, "hero.png")
 			if err != nil || f.MediaID != id || f.Filesize != 10 || f.ContentType != "image/png" || f.CreatedAt.IsZero() {
@@ -115,6 +113,16 @@ func TestMediaFilesRegistry(t *testing.T) {
 			}
 			if ok, err := mf.Mark(ctx, "hero.png", "image/png", "locked"); ok || err != nil {
 				t.Errorf("mark an attached row: %v, %v", ok, err)
+			}
+			// An update that owns fewer objects releases the others' rows
+			// and names them.
+			up, err := svc.Update(ctx, admin, collections.MediaSlug, id, map[string]any{},
+				content.WriteOptions{Attachment: &content.Attachment{Fields: map[string]any{"sizes": nil}, Files: files[:1]}})
+			if err != nil || len(up.Released) != 1 || up.Released[0] != "hero-1.png" {
+				t.Errorf("released = %v, %v; want [hero-1.png]", up.Released, err)
+			}
+			if by, _ := mf.ByMedia(ctx, id); len(by) != 1 {
+				t.Errorf("rows after release = %v", by)
 			}
 			var names []string
 			for i := 2; i < 16; i++ {

@@ -108,21 +108,7 @@ func TestDialectsHaveSameLogicalSchema(t *testing.T) {
 }
 
 func newService(db *DB) *content.Service {
-	return withPresets(content.NewService(mustRegistry(3), db.Content(), content.Hooks{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil))))
-}
-
-// withPresets registers on svc's media collection the upload kind's
-// PrepareWrite reduced to taking a media.Preset (imageFile): these tests
-// store no objects.
-func withPresets(svc *content.Service) *content.Service {
-	preset := func(_ context.Context, w content.Write) (map[string]any, error) {
-		p, _ := w.Attachment.(map[string]any)
-		return p, nil
-	}
-	if err := svc.Use(collections.MediaSlug, content.Behavior{PrepareWrite: preset}); err != nil {
-		panic(err)
-	}
-	return svc
+	return content.NewService(mustRegistry(3), db.Content(), content.Hooks{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func mustParse(t *testing.T, raw string) query.Params {
@@ -601,6 +587,6 @@ func TestGenerationBumpsOncePerCommittedWrite(t *testing.T) {
 
 // imageFile is the system part of a media document for an image, as an
 // upload records it: upload fields that take images only accept it.
-func imageFile(alt string) map[string]any {
-	return map[string]any{"mimeType": "image/png", "filename": strings.NewReplacer(" ", "-").Replace(strings.ToLower(alt)) + ".png"}
+func imageFile(alt string) *content.Attachment {
+	return &content.Attachment{Fields: map[string]any{"mimeType": "image/png", "filename": strings.NewReplacer(" ", "-").Replace(strings.ToLower(alt)) + ".png"}}
 }

@@ -18,7 +18,7 @@ func seedFile(t *testing.T, e *env, filename, mimeType string) string {
 	t.Helper()
 	actor := &content.Actor{ID: 1, Email: "admin@example.com", Roles: []string{content.RoleAdmin}}
 	res, err := e.app.Content().Create(context.Background(), actor, collections.MediaSlug, map[string]any{"alt": filename},
-		content.WriteOptions{Attachment: media.Preset{"url": "/api/media/file/" + filename, "filename": filename, "mimeType": mimeType, "filesize": json.Number("10")}})
+		content.WriteOptions{Attachment: media.Preset(map[string]any{"url": "/api/media/file/" + filename, "filename": filename, "mimeType": mimeType, "filesize": json.Number("10")})})
 	if err != nil {
 		t.Fatalf("seed %s: %v", filename, err)
 	}
@@ -98,7 +98,7 @@ func TestUploadMimeTypes(t *testing.T) {
 		var swapped int64
 		fmt.Sscan(e.get("swapped"), &swapped)
 		if _, err := e.app.Content().Update(context.Background(), actor, collections.MediaSlug, swapped, map[string]any{},
-			content.WriteOptions{Attachment: media.Preset{"url": "/api/media/file/swapped.pdf", "filename": "swapped.pdf", "mimeType": "application/pdf", "filesize": json.Number("10")}}); err != nil {
+			content.WriteOptions{Attachment: media.Preset(map[string]any{"url": "/api/media/file/swapped.pdf", "filename": "swapped.pdf", "mimeType": "application/pdf", "filesize": json.Number("10")})}); err != nil {
 			t.Fatalf("replace the file by a PDF: %v", err)
 		}
 		res = e.do(t, request{Method: "PATCH", Path: "/api/pages/{{old}}?depth=0", Headers: h, Body: `{"title":"Old, edited"}`})
