@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -210,60 +209,61 @@ func (a *Admin) createKey(c *gin.Context, p *auth.Principal, id int64, v *userVi
 	return key, true
 }
 
-// createUser shows and handles the new-user form (admins only).
+// createUser shows and handles the new-user form (admins only). It has no
+// checks of its own: the users definition and the password policy judge
+// the input, as for the REST API and the CLI, and their field errors show
+// next to the fields.
 func (a *Admin) createUser(c *gin.Context, p *auth.Principal) {
 	f := newForm()
 	f.Values["role"] = content.RoleEditor
+	status := http.StatusOK
 	if c.Request.Method == http.MethodPost {
 		if !a.checkForm(c, "/admin/collections/"+a.authSlug()+"/create") {
 			return
 		}
-		email, name := strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
-		role := c.PostForm("role")
-		f.Values["email"], f.Values["name"], f.Values["role"] = email, name, role
-		pw := c.PostForm("password")
-		invite := c.PostForm("invite") == "on"
-		f.Values["invite"] = c.PostForm("invite")
-		if invite && pw == "" {
-			// The user picks their own password through the reset link the
-			// invitation sends; this random one is never shown to anyone.
-			b := make([]byte, 24)
-			_, _ = rand.Read(b)
-			pw = base64.RawURLEncoding.EncodeToString(b)
+		if a.postUser(c, p, f) {
+			return
 		}
-		if !slices.Contains([]string{content.RoleAdmin, content.RoleEditor}, role) {
-			f.Errors["role"] = "Choose a role."
-		}
-		if len(email) > auth.MaxEmailLength || len(pw) > auth.PasswordMaxBytes {
-			f.Error = "A value is too long."
-		}
-		if f.ok() {
-			res, err := a.auth.CreateUser(c.Request.Context(), p, auth.Registration{Email: email, Name: name, Password: pw, Roles: []string{role}})
-			u := auth.UserOf(res.Doc)
-			if err == nil && invite {
-				if err := a.auth.ForgotPassword(c.Request.Context(), u.Email); err != nil {
-					a.log.Error("invite: sending the set-password link failed", "user_id", u.ID, "err", err)
-					a.flash(c, "error", "User "+u.Email+" created, but the invitation could not be sent. Use “Forgot password” to send it again.")
-				} else {
-					a.flash(c, "success", "User "+u.Email+" created and invited: they got a link to choose their password.")
-				}
-				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", u.ID))
-				return
-			}
-			if err == nil {
-				a.flash(c, "success", "User "+u.Email+" created. Share the password with them securely.")
-				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", u.ID))
-				return
-			}
-			if !formErrors(f, err) {
-				a.errorPage(c, err)
-				return
-			}
-		}
-		a.render(c, http.StatusBadRequest, "user-create", page{Title: "New user", Nav: a.authSlug(), Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
-		return
+		status = http.StatusBadRequest
 	}
-	a.render(c, http.StatusOK, "user-create", page{Title: "New user", Nav: a.authSlug(), Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
+	a.render(c, status, "user-create", page{Title: "New user", Nav: a.authSlug(), Data: map[string]any{"Form": f, "MinLength": a.auth.Policy().MinLength()}})
+}
+
+// postUser creates the user the form describes and answers with the new
+// user's page; false leaves f's errors to show the form with again.
+func (a *Admin) postUser(c *gin.Context, p *auth.Principal, f *form) bool {
+	email, name := strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
+	role := c.PostForm("role")
+	f.Values["email"], f.Values["name"], f.Values["role"] = email, name, role
+	pw := c.PostForm("password")
+	invite := c.PostForm("invite") == "on"
+	f.Values["invite"] = c.PostForm("invite")
+	if invite && pw == "" {
+		// The user picks their own password through the reset link the
+		// invitation sends; this random one is never shown to anyone.
+		b := make([]byte, 24)
+		_, _ = rand.Read(b)
+		pw = base64.RawURLEncoding.EncodeToString(b)
+	}
+	res, err := a.auth.CreateUser(c.Request.Context(), p, auth.Registration{Email: email, Name: name, Password: pw, Roles: []string{role}})
+	if err != nil {
+		if !formErrors(f, err) {
+			a.errorPage(c, err)
+			return true
+		}
+		return false
+	}
+	u := auth.UserOf(res.Doc)
+	if !invite {
+		a.flash(c, "success", "User "+u.Email+" created. Share the password with them securely.")
+	} else if err := a.auth.ForgotPassword(c.Request.Context(), u.Email); err != nil {
+		a.log.Error("invite: sending the set-password link failed", "user_id", u.ID, "err", err)
+		a.flash(c, "error", "User "+u.Email+" created, but the invitation could not be sent. Use “Forgot password” to send it again.")
+	} else {
+		a.flash(c, "success", "User "+u.Email+" created and invited: they got a link to choose their password.")
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/collections/"+a.authSlug()+"/%d", u.ID))
+	return true
 }
 
 // userAction answers POSTs to sub-paths of a user, which the user page does

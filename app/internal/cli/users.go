@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"github.com/automatonic/chronos/app/collections"
 	"github.com/automatonic/chronos/app/internal/content"
@@ -30,16 +31,13 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	envFile := fs.String("env-file", ".env", "optional .env file")
 	email := fs.String("email", "", "email address (required)")
 	name := fs.String("name", "", "display name")
-	role := fs.String("role", content.RoleEditor, "role: admin or editor")
+	role := fs.String("role", content.RoleEditor, "role: admin or editor (the users definition's roles)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if *email == "" {
+	if !given(fs, "email") {
 		return fmt.Errorf("%w: --email is required", ErrUsage)
-	}
-	if *role != content.RoleAdmin && *role != content.RoleEditor {
-		return fmt.Errorf("%w: --role must be admin or editor", ErrUsage)
 	}
 	password, err := readPassword(e, *fromStdin)
 	if err != nil {
@@ -86,7 +84,7 @@ func runUsers(ctx context.Context, e *Env, args []string) error {
 	}
 	res, err := svc.CreateUserAsSystem(ctx, auth.Registration{Email: *email, Password: password, Name: *name, Roles: []string{*role}})
 	if err != nil {
-		return fieldsError(err)
+		return faultError(err)
 	}
 	u := auth.UserOf(res.Doc)
 	fmt.Fprintf(e.Stdout, "created user %d <%s> with role %s\n", u.ID, u.Email, *role)
@@ -110,16 +108,28 @@ func readPassword(e *Env, fromStdin bool) (string, error) {
 	return password, nil
 }
 
-// fieldsError words invalid input as "path: message; ..." for the
-// terminal; other errors pass through.
-func fieldsError(err error) error {
-	fes := fault.FieldsOf(err)
-	if len(fes) == 0 {
+// given reports whether the flag name was on the command line.
+func given(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// faultError words a refused command for the terminal from the error's
+// fault kind, public message and field errors, the parts the REST API's
+// Payload envelope and the admin's form show: "invalid: The following
+// field is invalid: email" and a line "  email: Please enter a valid
+// email address." per field. Internal errors pass through whole (this is
+// the operator's own terminal).
+func faultError(err error) error {
+	kind := fault.KindOf(err)
+	if kind == fault.Internal {
 		return err
 	}
-	msgs := make([]string, 0, len(fes))
-	for _, fe := range fes {
-		msgs = append(msgs, fe.Path+": "+fe.Message)
+	var b strings.Builder
+	b.WriteString(kind.String() + ": " + fault.Message(err))
+	for _, fe := range fault.FieldsOf(err) {
+		b.WriteString("\n  " + fe.Path + ": " + fe.Message)
 	}
-	return errors.New(strings.Join(msgs, "; "))
+	return errors.New(b.String())
 }

@@ -371,7 +371,10 @@ func (a *API) createUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	in, err := a.authBody(c)
+	// No length checks of its own (authBody): the users definition bounds
+	// the profile and the password policy the password before it is
+	// hashed, and their errors come together, as for the admin and the CLI.
+	in, err := a.readBody(c)
 	if err != nil {
 		return err
 	}
