@@ -83,7 +83,7 @@ const s3Package = "app/internal/objectstore/s3"
 // domainPackages may not depend on any family, even through other packages.
 var domainPackages = []string{
 	"app/internal/content", "app/internal/auth", "app/internal/media",
-	"app/internal/query", "app/internal/richtext",
+	"app/internal/query", "app/internal/richtext", "app/internal/fault",
 }
 
 func modulePackages(t *testing.T) map[string]goPackage {

@@ -108,11 +108,7 @@ type AccountChange struct {
 // definition; the collection's Guard (someone stays admin) runs in the
 // transaction.
 func (s *Service) UpdateAccount(ctx context.Context, actor *Actor, id int64, ch AccountChange, opts WriteOptions) (WriteResult, error) {
-	c, ok := s.reg.AuthCollection()
-	if !ok {
-		return WriteResult{}, fmt.Errorf("%w: no auth collection", ErrNotSupported)
-	}
-	uf, err := s.accessFilter(c, c.Access.Update(actor), actor)
+	c, uf, err := s.account(actor, func(c *Collection) Rule { return c.Access.Update(actor) })
 	if err != nil {
 		return WriteResult{}, err
 	}
@@ -150,11 +146,7 @@ func (s *Service) UpdateAccount(ctx context.Context, actor *Actor, id int64, ch 
 // collection's Guard in the transaction. The answer is the document as it
 // was.
 func (s *Service) DeleteAccount(ctx context.Context, actor *Actor, id int64, opts ReadOptions) (WriteResult, error) {
-	c, ok := s.reg.AuthCollection()
-	if !ok {
-		return WriteResult{}, fmt.Errorf("%w: no auth collection", ErrNotSupported)
-	}
-	df, err := s.accessFilter(c, c.Access.Delete(actor), actor)
+	c, df, err := s.account(actor, func(c *Collection) Rule { return c.Access.Delete(actor) })
 	if err != nil {
 		return WriteResult{}, err
 	}
@@ -181,6 +173,17 @@ func (s *Service) DeleteAccount(ctx context.Context, actor *Actor, id int64, opt
 	}
 	s.deleted(ctx, c, rec)
 	return res, nil
+}
+
+// account returns the auth collection and the filter of its rule for
+// actor (ErrForbidden when the rule denies).
+func (s *Service) account(actor *Actor, rule func(c *Collection) Rule) (*Collection, Filter, error) {
+	c, ok := s.reg.AuthCollection()
+	if !ok {
+		return nil, Filter{}, fmt.Errorf("%w: no auth collection", ErrNotSupported)
+	}
+	f, err := s.accessFilter(c, rule(c), actor)
+	return c, f, err
 }
 
 // lockGuarded locks document id of c (if it matches f) for a write; when

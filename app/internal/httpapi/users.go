@@ -366,32 +366,42 @@ func signedIn(c *gin.Context) (Caller, error) {
 	return cl, nil
 }
 
-func (a *API) createUser(c *gin.Context) error {
+// userWrite answers a signed-in caller's write of a user from a JSON body
+// (read by body) with the document written.
+func (a *API) userWrite(c *gin.Context, status int, body func(*gin.Context) (map[string]any, error),
+	write func(ctx context.Context, p *auth.Principal, in map[string]any) (content.WriteResult, error)) error {
 	cl, err := signedIn(c)
 	if err != nil {
 		return err
 	}
-	// No length checks of its own (authBody): the users definition bounds
-	// the profile and the password policy the password before it is
-	// hashed, and their errors come together, as for the admin and the CLI.
-	in, err := a.readBody(c)
+	in, err := body(c)
 	if err != nil {
 		return err
 	}
-	roles, err := rolesOf(in)
+	res, err := write(c.Request.Context(), principal(cl), in)
 	if err != nil {
 		return err
 	}
-	reg := auth.Registration{Email: str(in, "email"), Password: str(in, "password"), Name: str(in, "name")}
-	if roles != nil {
-		reg.Roles = *roles
-	}
-	res, err := a.accounts.Auth.CreateUser(c.Request.Context(), principal(cl), reg)
-	if err != nil {
-		return err
-	}
-	a.json(c, http.StatusCreated, docEnvelope{Doc: res.Doc, Message: res.Message})
+	a.json(c, status, docEnvelope{Doc: res.Doc, Message: res.Message})
 	return nil
+}
+
+// createUser has no length checks of its own (authBody): the users
+// definition bounds the profile and the password policy the password
+// before it is hashed, and their errors come together, as for the admin
+// and the CLI.
+func (a *API) createUser(c *gin.Context) error {
+	return a.userWrite(c, http.StatusCreated, a.readBody, func(ctx context.Context, p *auth.Principal, in map[string]any) (content.WriteResult, error) {
+		roles, err := rolesOf(in)
+		if err != nil {
+			return content.WriteResult{}, err
+		}
+		reg := auth.Registration{Email: str(in, "email"), Password: str(in, "password"), Name: str(in, "name")}
+		if roles != nil {
+			reg.Roles = *roles
+		}
+		return a.accounts.Auth.CreateUser(ctx, p, reg)
+	})
 }
 
 // userUpdate reads the fields of a user update from a JSON body.
@@ -417,24 +427,13 @@ func (a *API) updateUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := signedIn(c)
-	if err != nil {
-		return err
-	}
-	in, err := a.authBody(c)
-	if err != nil {
-		return err
-	}
-	up, err := userUpdate(in)
-	if err != nil {
-		return &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: fault.FieldsOf(err)}
-	}
-	res, err := a.accounts.Auth.UpdateUser(c.Request.Context(), principal(cl), id, up)
-	if err != nil {
-		return err
-	}
-	a.json(c, http.StatusOK, docEnvelope{Doc: res.Doc, Message: res.Message})
-	return nil
+	return a.userWrite(c, http.StatusOK, a.authBody, func(ctx context.Context, p *auth.Principal, in map[string]any) (content.WriteResult, error) {
+		up, err := userUpdate(in)
+		if err != nil {
+			return content.WriteResult{}, &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: fault.FieldsOf(err)}
+		}
+		return a.accounts.Auth.UpdateUser(ctx, p, id, up)
+	})
 }
 
 func (a *API) deleteUser(c *gin.Context) error {

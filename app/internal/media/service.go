@@ -590,11 +590,9 @@ func (s *Service) remove(ctx context.Context, names []string) {
 	if len(names) == 0 {
 		return
 	}
+	s.deleteObjects(ctx, names)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if err := s.cfg.Blobs.Delete(ctx, names...); err != nil {
-		s.log.Warn("media: delete objects", "files", names, "err", err)
-	}
 	if err := s.cfg.Files.Release(ctx, names...); err != nil {
 		s.log.Warn("media: release names", "files", names, "err", err)
 	}
