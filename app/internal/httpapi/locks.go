@@ -22,7 +22,9 @@ func (a *API) lockedDocuments(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	userSlug := "users"
+	// Only a signed-in user holds a lock, so with locks there is an auth
+	// collection; the empty relation is never answered.
+	var userSlug string
 	if ac, ok := a.content.Registry().AuthCollection(); ok {
 		userSlug = ac.Slug
 	}
