@@ -140,12 +140,7 @@ func noAutosave(t *testing.T) *server.Model {
 // data) and renders the draft — while the database is unchanged.
 // Breakpoints size the frame.
 func TestLivePreview(t *testing.T) {
-	fe := startFrontend(t)
-	srv := startCMSModel(t, map[string]string{
-		contract.CMSPreviewURL:  fe.URL + "/next/preview",
-		contract.CMSCORSOrigins: fe.URL,
-	}, noAutosave(t))
-	fe.setCMS(srv.URL)
+	fe, srv := startPreviewCMS(t)
 	ctx := context.Background()
 	reg, err := srv.App.Auth().FirstRegister(ctx, auth.Registration{Email: adminEmail, Password: adminPassword, Name: "Ada Admin"})
 	if err != nil {
@@ -248,12 +243,7 @@ func TestLivePreview(t *testing.T) {
 // CMS populate them (POST /api/globals/header with the method override) —
 // and nothing is stored until the editor saves.
 func TestLivePreviewGlobal(t *testing.T) {
-	fe := startFrontend(t)
-	srv := startCMSModel(t, map[string]string{
-		contract.CMSPreviewURL:  fe.URL + "/next/preview",
-		contract.CMSCORSOrigins: fe.URL,
-	}, noAutosave(t))
-	fe.setCMS(srv.URL)
+	fe, srv := startPreviewCMS(t)
 	ctx := context.Background()
 	actor := firstAdmin(t, srv)
 	page, err := srv.App.Content().Create(ctx, actor, collections.PagesSlug, map[string]any{"title": "About", "slug": "about", "_status": "published"}, content.WriteOptions{})
@@ -326,4 +316,17 @@ func TestLivePreviewGlobal(t *testing.T) {
 	if got := globalVersions(t, srv, actor, collections.HeaderSlug); len(got) != versions0+1 || got[len(got)-1] != "About us" {
 		t.Fatalf("header versions after saving from the preview: %q", got)
 	}
+}
+
+// startPreviewCMS starts the test front end and a CMS (autosave off) whose
+// live preview points at it, each knowing the other's origin.
+func startPreviewCMS(t *testing.T) (*frontend, *cms) {
+	t.Helper()
+	fe := startFrontend(t)
+	srv := startCMSModel(t, map[string]string{
+		contract.CMSPreviewURL:  fe.URL + "/next/preview",
+		contract.CMSCORSOrigins: fe.URL,
+	}, noAutosave(t))
+	fe.setCMS(srv.URL)
+	return fe, srv
 }

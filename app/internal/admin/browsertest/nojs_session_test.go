@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/automatonic/chronos/app/collections"
-	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
@@ -48,14 +46,5 @@ func TestExpiredSessionWithoutJavaScriptLosesNothing(t *testing.T) {
 	if v := get(t, b, "saved title", value(`#f-title`)); v != typed {
 		t.Fatalf("title after signing in: %q, typed %q", v, typed)
 	}
-	if got := draftTitle(t, srv, actor, id); got != typed {
-		t.Fatalf("stored title %q, typed %q", got, typed)
-	}
-	doc, err := srv.App.Content().FindByID(context.Background(), actor, collections.PagesSlug, id, content.ReadOptions{Draft: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if meta, _ := doc["meta"].(map[string]any); meta["description"] != "Who we are." {
-		t.Fatalf("stored meta: %v", doc["meta"])
-	}
+	storedEditsKept(t, srv, actor, id, typed)
 }

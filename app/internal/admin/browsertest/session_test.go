@@ -99,16 +99,7 @@ func TestExpiredSessionMidEditLosesNothing(t *testing.T) {
 	if v := get(t, b, "saved title", value(`#f-title`)); v != typed {
 		t.Fatalf("title after signing in and saving: %q, typed %q", v, typed)
 	}
-	if got := draftTitle(t, srv, actor, id); got != typed {
-		t.Fatalf("stored title %q, typed %q", got, typed)
-	}
-	doc, err := srv.App.Content().FindByID(context.Background(), actor, collections.PagesSlug, id, content.ReadOptions{Draft: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if meta, _ := doc["meta"].(map[string]any); meta["description"] != "Who we are." {
-		t.Fatalf("stored meta: %v", doc["meta"])
-	}
+	storedEditsKept(t, srv, actor, id, typed)
 }
 
 // TestSessionRefreshAndWarning: close to its end the editor warns and
@@ -158,5 +149,21 @@ func TestSessionRefreshAndWarning(t *testing.T) {
 	b.run(t, "typing refreshes", keys(`#f-title`, "!"), chromedp.WaitReady(`html[data-session-refreshed]`))
 	if after := sessionExp(t, b); after <= before {
 		t.Fatalf("typing did not extend the session: %d after %d", after, before)
+	}
+}
+
+// storedEditsKept checks that the page's stored draft holds the typed title
+// and the meta description the expired-session tests type before saving.
+func storedEditsKept(t *testing.T, srv *cms, actor *content.Actor, id int64, typed string) {
+	t.Helper()
+	if got := draftTitle(t, srv, actor, id); got != typed {
+		t.Fatalf("stored title %q, typed %q", got, typed)
+	}
+	doc, err := srv.App.Content().FindByID(context.Background(), actor, collections.PagesSlug, id, content.ReadOptions{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta, _ := doc["meta"].(map[string]any); meta["description"] != "Who we are." {
+		t.Fatalf("stored meta: %v", doc["meta"])
 	}
 }
