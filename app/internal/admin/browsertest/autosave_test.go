@@ -14,16 +14,10 @@ import (
 // versionTitles lists the titles of a page's versions, oldest first.
 func versionTitles(t *testing.T, srv *cms, actor *content.Actor, id int64) []string {
 	t.Helper()
-	res, err := srv.App.Content().FindVersions(context.Background(), actor, collections.PagesSlug, query.Params{
-		Where: query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}},
-		Sort:  []query.SortField{{Path: "id"}}, Page: 1, Limit: 100, LimitSet: true, Pagination: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	where := query.Where{Conds: []query.Cond{{Path: "parent", Op: query.Equals, Values: []string{strconv.FormatInt(id, 10)}}}}
+	res, err := srv.App.Content().FindVersions(context.Background(), actor, collections.PagesSlug, oldestFirst(where))
 	var out []string
-	for _, v := range res.Docs {
-		body, _ := v["version"].(map[string]any)
+	for _, body := range versionBodies(t, res, err) {
 		title, _ := body["title"].(string)
 		out = append(out, title)
 	}
@@ -148,15 +142,9 @@ func TestAutosaveNewDocument(t *testing.T) {
 // versions, oldest first.
 func globalVersions(t *testing.T, srv *cms, actor *content.Actor, slug string) []string {
 	t.Helper()
-	res, err := srv.App.Content().FindGlobalVersions(context.Background(), actor, slug, query.Params{
-		Sort: []query.SortField{{Path: "id"}}, Page: 1, Limit: 100, LimitSet: true, Pagination: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, err := srv.App.Content().FindGlobalVersions(context.Background(), actor, slug, oldestFirst(query.Where{}))
 	var out []string
-	for _, v := range res.Docs {
-		body, _ := v["version"].(map[string]any)
+	for _, body := range versionBodies(t, res, err) {
 		items, _ := body["navItems"].([]any)
 		label := ""
 		if len(items) > 0 {
@@ -207,4 +195,23 @@ func TestAutosaveGlobal(t *testing.T) {
 	if n := get(t, b, "footer autosave", chromedp.Evaluate[int](`document.querySelectorAll('#editor-form[data-autosave], #autosave-status').length`)); n != 0 {
 		t.Fatal("the footer (no drafts) autosaves")
 	}
+}
+
+// oldestFirst asks for up to 100 versions matching where, oldest first.
+func oldestFirst(where query.Where) query.Params {
+	return query.Params{Where: where, Sort: []query.SortField{{Path: "id"}}, Page: 1, Limit: 100, LimitSet: true, Pagination: true}
+}
+
+// versionBodies returns the document each listed version holds.
+func versionBodies(t *testing.T, res content.List, err error) []map[string]any {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]map[string]any, 0, len(res.Docs))
+	for _, v := range res.Docs {
+		body, _ := v["version"].(map[string]any)
+		out = append(out, body)
+	}
+	return out
 }

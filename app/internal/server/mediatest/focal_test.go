@@ -67,16 +67,12 @@ func focalRecut(t *testing.T, c *cms) {
 	id := strconv.Itoa(num(doc["id"]))
 	thumb := func(doc map[string]any) (string, []byte) {
 		t.Helper()
-		name, _ := sizeOf(t, doc, "thumbnail")["filename"].(string)
-		r := c.do(t, "GET", "/api/media/file/"+name, nil, "", false)
-		if r.status != 200 {
-			t.Fatalf("thumbnail %s: %d", name, r.status)
-		}
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(r.body))
+		name, body := thumbnailOf(t, c, doc)
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
 		if err != nil || cfg.Width != 400 || cfg.Height != 300 {
 			t.Fatalf("thumbnail %s: %dx%d %v", name, cfg.Width, cfg.Height, err)
 		}
-		return name, r.body
+		return name, body
 	}
 	centreName, centre := thumb(doc)
 	if centreName != "hero-400x300.png" {
@@ -161,15 +157,7 @@ func bulkFocalRecut(t *testing.T, c *cms) {
 		}
 		ids[name] = strconv.Itoa(num(res.json(t)["doc"].(map[string]any)["id"]))
 	}
-	thumb := func(doc map[string]any) (string, []byte) {
-		t.Helper()
-		name, _ := sizeOf(t, doc, "thumbnail")["filename"].(string)
-		r := c.do(t, "GET", "/api/media/file/"+name, nil, "", false)
-		if r.status != 200 {
-			t.Fatalf("thumbnail %s: %d", name, r.status)
-		}
-		return name, r.body
-	}
+	thumb := func(doc map[string]any) (string, []byte) { t.Helper(); return thumbnailOf(t, c, doc) }
 	r := c.do(t, "PATCH", "/api/media/"+ids["single.png"], strings.NewReader(`{"focalX": 0}`), "application/json", true)
 	if r.status != 200 {
 		t.Fatalf("single PATCH: %d %s", r.status, r.body)
@@ -212,4 +200,16 @@ func bulkFocalRecut(t *testing.T, c *cms) {
 		}
 	}
 	c.requireConsistent(t)
+}
+
+// thumbnailOf fetches a media document's thumbnail through the API and
+// returns its file name and bytes.
+func thumbnailOf(t *testing.T, c *cms, doc map[string]any) (string, []byte) {
+	t.Helper()
+	name, _ := sizeOf(t, doc, "thumbnail")["filename"].(string)
+	r := c.do(t, "GET", "/api/media/file/"+name, nil, "", false)
+	if r.status != 200 {
+		t.Fatalf("thumbnail %s: %d", name, r.status)
+	}
+	return name, r.body
 }
