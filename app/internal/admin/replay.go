@@ -68,10 +68,8 @@ func (a *Admin) carrySave(c *gin.Context) bool {
 	if ck, err := r.Cookie(csrfCookie); err != nil || ck.Value == "" || ck.Value != c.GetString(csrfCookie) {
 		return false // not from a page of this admin in this browser
 	}
-	if o := r.Header.Get("Origin"); o != "" {
-		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
-			return false
-		}
+	if !sameOrigin(c) {
+		return false
 	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, replayMaxBytes+1))
 	if err != nil || len(raw) > replayMaxBytes {
@@ -122,7 +120,7 @@ func (a *Admin) replaySave(c *gin.Context, token, path, body string) error {
 	if err != nil {
 		return err
 	}
-	vals.Set(csrfField, base64.RawURLEncoding.EncodeToString(mac(a.keys.csrf, c.GetString(csrfCookie), p.SessionID)))
+	vals.Set(csrfField, a.csrfTokenFor(c.GetString(csrfCookie), p.SessionID))
 	enc := vals.Encode()
 	req := c.Request.Clone(c.Request.Context())
 	req.URL = &url.URL{Path: path}
