@@ -15,7 +15,7 @@ IMAGE    ?= chronos-cms:$(VERSION)
 .PHONY: help run test build fuzz lint screenshots docker clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 run: ## start the CMS on its embedded defaults (SQLite + local disk)
 	go run ./app/cmd/cms serve
@@ -29,6 +29,10 @@ build: ## static binary at bin/cms
 .PHONY: bench
 bench: ## measure the CMS against a gin+pgx baseline on a throwaway PostgreSQL (BENCH_FLAGS=--json; < 5 min)
 	go run ./app/cmd/cmsbench $(BENCH_FLAGS)
+
+.PHONY: bench-pocketbase
+bench-pocketbase: ## uncached SQLite reads side by side with PocketBase on the same documents (builds PocketBase once; BENCH_FLAGS=--json)
+	go run ./app/cmd/cmsbench --sqlite --pages 200 --media 50 --pocketbase "$$(scripts/pocketbase.sh)" $(BENCH_FLAGS)
 
 fuzz: ## longer fuzzing of every Fuzz target (FUZZTIME=2m each by default)
 	FUZZTIME=$(FUZZTIME) scripts/test.sh --fuzz-only

@@ -86,6 +86,7 @@ type options struct {
 	seedService bool
 	pprofDir    string
 	crawlBudget time.Duration
+	pocketbase  string
 }
 
 func main() {
@@ -117,6 +118,7 @@ func main() {
 	fs.BoolVar(&o.seedService, "seed-service", false, "seed through the content service one document at a time instead of in bulk")
 	fs.StringVar(&o.pprofDir, "pprof", "", "build the cms with -tags pprof and save its CPU, block and mutex profiles of every CMS scenario in this directory (<pages>-<scenario>-cpu.pprof …)")
 	fs.DurationVar(&o.crawlBudget, "crawl-budget", 2*time.Minute, "stop the front-end build crawl after this long and report the pages crawled and the projected time for all (0: crawl every page)")
+	fs.StringVar(&o.pocketbase, "pocketbase", "", "also run this PocketBase binary (scripts/pocketbase.sh builds one) on the same documents and measure the reads side by side; the CMS runs uncached and only the side-by-side scenarios (and the baseline) run unless --only names others")
 	fs.BoolVar(&o.sqlite, "sqlite", false, "run the CMS (and the baseline) on an embedded SQLite file instead of PostgreSQL")
 	fs.Func("only", "run only the scenarios whose name contains one of these comma-separated words (the baseline always runs)", func(v string) error {
 		o.only = strings.Split(v, ",")
@@ -246,9 +248,10 @@ func runBench(ctx context.Context, o options, log *slog.Logger) (*Report, error)
 		// Scale mode: the same scenarios on a small and a large data set,
 		// uncached unless told otherwise (the cache would hide the database).
 		sizes = []dataSize{{o.smallPages, o.smallMedia}, {o.pages, o.media}}
-		if !slices.ContainsFunc(o.cmsEnv, func(kv string) bool { return strings.HasPrefix(kv, contract.CMSCacheBytes+"=") }) {
-			o.cmsEnv = append(o.cmsEnv, contract.CMSCacheBytes+"=0")
-		}
+		o.cmsEnv = uncached(o.cmsEnv)
+	}
+	if o.pocketbase != "" {
+		o.cmsEnv = uncached(o.cmsEnv)
 	}
 	rep.CMSMode = "development (no S3: local disk), " + dialectName(o) + ", " + contract.CMSDBMaxConns + "=" + strconv.Itoa(o.poolSize) + cmsEnvNote(o.cmsEnv)
 	tmp, err := os.MkdirTemp("", "cmsbench-")
@@ -307,6 +310,7 @@ type Run struct {
 	SeedMode       string     `json:"seedMode"`
 	Scenarios      []Scenario `json:"scenarios"`
 	Crawl          *Crawl     `json:"crawl,omitempty"`
+	PocketBase     *Peer      `json:"pocketbase,omitempty"`
 	BaselineRSS    int64      `json:"baselinePeakRssBytes"`
 	CMSPeakRSS     int64      `json:"cmsPeakRssBytes"`
 	coldStarts     []float64
@@ -481,7 +485,7 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 	load := bench.Load{Conns: o.conns, Duration: o.duration, MaxRequests: o.maxReqs, Warmup: o.warmup, Timeout: 10 * time.Second}
 	var baseRes bench.Result
 	for _, sc := range scenarios("http://"+cmsAddr, "http://"+baseAddr, ds, token, cms.cmd.Process.Pid, base.cmd.Process.Pid) {
-		if (!sc.base && !selected(o.only, sc.name)) || (o.sqlite && sc.name == baselineDepth1) {
+		if (!sc.base && !o.selected(sc.name)) || (o.sqlite && sc.name == baselineDepth1) {
 			continue
 		}
 		run.peakRSSPerScen = bench.ResetPeakRSS(sc.pid) == nil
@@ -514,7 +518,12 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 			run.CMSPeakRSS = max(run.CMSPeakRSS, rss)
 		}
 	}
-	if selected(o.only, "crawl") {
+	if o.pocketbase != "" {
+		if run.PocketBase, err = sideBySide(ctx, o, log, load, "http://"+cmsAddr, cms.cmd.Process.Pid, filepath.Join(tmp, "pocketbase"), ds); err != nil {
+			return run, err
+		}
+	}
+	if o.selected("crawl") {
 		log.Info("crawl", "pages", size.pages, "parallel", crawlParallel)
 		c, err := crawl(ctx, "http://"+cmsAddr, ds, o.crawlBudget)
 		if err != nil {
@@ -751,6 +760,9 @@ func goals(o options, rep *Report) []Goal {
 		}
 	}
 	out = append(out, Goal{"whole bench", name, fmt.Sprintf("%.0f s", rep.TotalSeconds), rep.totalDuration < limit})
+	for _, run := range rep.Runs {
+		out = append(out, peerGoals(run)...)
+	}
 	for _, run := range rep.Runs {
 		for _, s := range run.Scenarios {
 			if s.Result.Errors > 0 {
@@ -1059,6 +1071,9 @@ func printTable(w io.Writer, r *Report) {
 			fmt.Fprintf(w, "%-24s %9.0f %6s %8.2f %8.2f %8.2f %6s %8.1f %6d %7d %8.1f %8.1f MiB\n", s.Name, s.Result.RPS, rr,
 				ms(s.Result.P50), ms(s.Result.P95), ms(s.Result.P99), pr, ms(s.Result.Max), s.Result.Errors, s.Result.Requests,
 				float64(s.Result.BodyBytes)/1024, float64(s.PeakRSS)/(1<<20))
+		}
+		if run.PocketBase != nil {
+			printPeer(w, run.PocketBase)
 		}
 		if c := run.Crawl; c != nil {
 			fmt.Fprintf(w, "crawl (every page by slug with header and footer, depth=1, %d pages at a time): %d pages (%d requests) in %.1f s (%.0f req/s, %d errors)\n", c.Parallel, c.Pages, c.Requests, c.Seconds, c.RPS, c.Errors)
