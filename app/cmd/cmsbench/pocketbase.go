@@ -193,13 +193,15 @@ func (pb *pbServer) copyCollection(ctx context.Context, cmsURL, slug, name strin
 		if err != nil {
 			return n, err
 		}
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(pbCopyWorkers)
-		for _, d := range docs {
-			rec, err := pbRecord(d, fields)
-			if err != nil {
+		recs := make([]map[string]any, len(docs))
+		for i, d := range docs {
+			if recs[i], err = pbRecord(d, fields); err != nil {
 				return n, err
 			}
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(pbCopyWorkers)
+		for _, rec := range recs {
 			g.Go(func() error {
 				return pb.call(gctx, http.MethodPost, "/api/collections/"+name+"/records", rec, nil)
 			})
