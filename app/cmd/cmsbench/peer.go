@@ -298,7 +298,12 @@ func printPeer(w io.Writer, p *Peer) {
 			r.CMS.CPUMs, r.PocketBase.CPUMs, r.CPURatio, float64(r.CMS.Result.BodyBytes)/1024, float64(r.PocketBase.Result.BodyBytes)/1024,
 			r.CMS.Result.Errors+r.PocketBase.Result.Errors)
 	}
+	var cmsRSS, pbRSS int64
+	for _, r := range p.Rows {
+		cmsRSS, pbRSS = max(cmsRSS, r.CMS.PeakRSS), max(pbRSS, r.PocketBase.PeakRSS)
+	}
 	fmt.Fprintln(w, "  (p99 in ms; cpu = the server process's user+system CPU ms per request; KB = mean response body)")
+	fmt.Fprintf(w, "  peak RSS over these scenarios: CMS %.1f MiB, PocketBase %.1f MiB\n", float64(cmsRSS)/(1<<20), float64(pbRSS)/(1<<20))
 }
 
 // sideBySide starts PocketBase, copies the CMS's documents into it,
