@@ -76,6 +76,8 @@ func peerScenarios(cmsURL, pbURL string, ds *bench.Dataset) []peerScenario {
 			cms(func(int) url.Values { return cmsSlugQuery(one, 1) }), pb(func(int) url.Values { return pbSlugQuery(one, "hero") })},
 		{"slug+hero, rotating", "where[slug][equals]=<slug i>&depth=1&limit=1", "filter=(slug='<slug i>')&expand=hero&perPage=1&skipTotal=1",
 			cms(func(i int) url.Values { return cmsSlugQuery(rot(i), 1) }), pb(func(i int) url.Values { return pbSlugQuery(rot(i), "hero") })},
+		{"slug+hero+related, rot.", "where[slug][equals]=<slug i>&depth=1&limit=1", "filter=(slug='<slug i>')&expand=hero,related&perPage=1&skipTotal=1",
+			cms(func(i int) url.Values { return cmsSlugQuery(rot(i), 1) }), pb(func(i int) url.Values { return pbSlugQuery(rot(i), "hero,related") })},
 		{"slug depth=0, rotating", "where[slug][equals]=<slug i>&depth=0&limit=1", "filter=(slug='<slug i>')&perPage=1&skipTotal=1",
 			cms(func(i int) url.Values { return cmsSlugQuery(rot(i), 0) }), pb(func(i int) url.Values { return pbSlugQuery(rot(i), "") })},
 		{"list 20 -publishedAt", "limit=20&sort=-publishedAt&depth=0&page=1..10", "perPage=20&sort=-publishedAt&page=1..10 (totals)",

@@ -145,7 +145,7 @@ func TestPeerQueriesAskTheSameOfBothSides(t *testing.T) {
 			t.Errorf("%s: both sides need a request", sc.name)
 		}
 	}
-	if len(names) != 5 {
+	if len(names) != 6 {
 		t.Errorf("scenarios %v", names)
 	}
 }
