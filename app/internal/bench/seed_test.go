@@ -71,6 +71,19 @@ var admin = &content.Actor{ID: 1, Roles: []string{content.RoleAdmin}}
 
 func seedApp(t *testing.T, dialect string, opts SeedOptions, bulk bool) *server.App {
 	t.Helper()
+	app := newApp(t, dialect)
+	if bulk {
+		opts.Bulk = app.DB()
+	}
+	if _, err := Seed(context.Background(), app.Content(), app.Auth(), opts); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// newApp builds the CMS on a fresh, migrated database of dialect.
+func newApp(t testing.TB, dialect string) *server.App {
+	t.Helper()
 	env := map[string]string{contract.PayloadSecret: "0123456789abcdef0123456789abcdef", contract.CMSAutoMigrate: "true",
 		contract.CMSDataDir: filepath.Join(t.TempDir(), "data")}
 	if dialect == "postgres" {
@@ -85,12 +98,6 @@ func seedApp(t *testing.T, dialect string, opts SeedOptions, bulk bool) *server.
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Close)
-	if bulk {
-		opts.Bulk = app.DB()
-	}
-	if _, err := Seed(context.Background(), app.Content(), app.Auth(), opts); err != nil {
-		t.Fatal(err)
-	}
 	return app
 }
 
