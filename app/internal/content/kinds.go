@@ -118,7 +118,7 @@ func textValue(_ *validator, f *Field, raw, _ any, _ string) (any, string) {
 
 // msgNUL refuses U+0000 in stored text, on both dialects: PostgreSQL's
 // text and jsonb cannot hold it (SQLite could), and one rule for both keeps
-// a document portable. Rich text refuses it too (richtext.Validate).
+// a document portable. Rich text refuses it too (richtext.ValidateValue).
 const msgNUL = "This field must not contain a NUL character."
 
 // hasNUL reports whether a JSON value holds U+0000 in a string or key
@@ -340,11 +340,7 @@ func init() {
 		},
 		RichText: {
 			Validate: func(_ *validator, _ *Field, raw, _ any, _ string) (any, string) {
-				b, err := json.Marshal(raw)
-				if err != nil {
-					return nil, "This field must be rich text (Lexical JSON)."
-				}
-				if err := richtext.Validate(b); err != nil {
+				if err := richtext.ValidateValue(raw); err != nil {
 					var ve *richtext.ValidationError
 					if errors.As(err, &ve) {
 						return nil, "Invalid rich text at " + ve.Path + ": " + ve.Message

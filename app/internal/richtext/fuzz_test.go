@@ -12,7 +12,8 @@ import (
 
 // FuzzValidate checks that Validate never panics, fails only with
 // *ValidationError, and agrees with HTML on what is valid (but for unsafe
-// link urls, which only Validate refuses).
+// link urls, which only Validate refuses); and that ValidateValue of the
+// decoded input agrees with Validate of its encoding.
 func FuzzValidate(f *testing.F) {
 	f.Add([]byte(`{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"text","text":"x"}]}]}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
@@ -28,11 +29,12 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("Validate = %v but HTML = %v", err, herr)
 		}
 		_ = IsEmpty(raw)
+		sameVerdictOfJSON(t, raw)
 	})
 }
 
-// FuzzHTML checks that the HTML of any valid document is deterministic and
-// safe: only known tags and attributes, no <script, no dangerous URL scheme
+// FuzzHTML checks (besides ValidateValue's agreement, as FuzzValidate)
+// that the HTML of any valid document is deterministic and safe: only known tags and attributes, no <script, no dangerous URL scheme
 // in href/src, also with resolvers that echo attacker-controlled values.
 func FuzzHTML(f *testing.F) {
 	f.Add([]byte(`{"root":{"type":"root","children":[{"type":"paragraph","children":[{"type":"link","fields":{"url":"javascript:alert(1)"},"children":[{"type":"text","text":"x"}]}]}]}}`))
@@ -50,6 +52,7 @@ func FuzzHTML(f *testing.F) {
 		},
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		sameVerdictOfJSON(t, raw)
 		out, err := HTML(json.RawMessage(raw), opts)
 		if err != nil {
 			var ve *ValidationError
