@@ -1,6 +1,7 @@
 package content
 
 import (
+	"github.com/automatonic/chronos/app/internal/docjson"
 	"github.com/automatonic/chronos/app/internal/query"
 )
 
@@ -240,6 +241,21 @@ func polyValue(v any) any {
 	return out
 }
 
+// asMap returns v as an object: a decoded one, or stored text of one
+// (docjson.Raw, from an encoded read) decoded now, so a select reaches
+// into it as into the decoded value.
+func asMap(v any) (map[string]any, bool) {
+	if raw, ok := v.(docjson.Raw); ok {
+		d, err := docjson.Decode(raw)
+		if err != nil {
+			return nil, false
+		}
+		v = d
+	}
+	m, ok := v.(map[string]any)
+	return m, ok
+}
+
 func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -295,7 +311,7 @@ func project(d map[string]any, sel *query.Select, keepID bool) map[string]any {
 			case !listed:
 				out[k] = v
 			case child != nil:
-				if sub, ok := v.(map[string]any); ok {
+				if sub, ok := asMap(v); ok {
 					out[k] = project(sub, child, false)
 				}
 			}
@@ -314,7 +330,7 @@ func project(d map[string]any, sel *query.Select, keepID bool) map[string]any {
 			continue
 		}
 		if child != nil {
-			if sub, isMap := v.(map[string]any); isMap {
+			if sub, isMap := asMap(v); isMap {
 				out[k] = project(sub, child, false)
 				continue
 			}

@@ -150,6 +150,11 @@ type ReadOptions struct {
 	Select       *query.Select
 	Populate     map[string]*query.Select
 	RichTextHTML bool
+	// Encoded says the caller only writes the documents out with docjson
+	// (the REST API): a find may then leave values nothing looks into as
+	// their stored text (docjson.Raw; see lean.go). Callers that read the
+	// documents' values leave it false.
+	Encoded bool
 }
 
 // ReadOptionsFrom takes the read options of a parsed query string.
@@ -240,6 +245,7 @@ func (s *Service) Find(ctx context.Context, actor *Actor, slug string, p query.P
 		q.Filter, q.Latest = af, &lf
 	}
 	pageWindow(&q, limit, page, paginate)
+	q.Raw = s.encodedRead(c, actor, opts)
 	recs, total, err := s.store.Find(ctx, c, q)
 	if err != nil {
 		return List{}, fmt.Errorf("find %s: %w", slug, err)
@@ -449,6 +455,12 @@ func (s *Service) docs(ctx context.Context, actor *Actor, c *Collection, recs []
 	}
 	docs := make([]Doc, len(recs))
 	for i, r := range recs {
+		if r.Data == nil && r.Raw != nil {
+			var err error
+			if r.Data, err = leanData(c.Fields, r.Raw); err != nil {
+				return nil, fmt.Errorf("%s %d: %w", c.Slug, r.ID, err)
+			}
+		}
 		docs[i] = toDoc(c, r)
 	}
 	if err := s.populate(ctx, actor, c.Fields, docs, opts.Depth, opts.Populate); err != nil {

@@ -2,8 +2,11 @@ package content
 
 import (
 	"context"
-	"github.com/automatonic/chronos/app/internal/fault"
+	"encoding/json"
+	"fmt"
 	"time"
+
+	"github.com/automatonic/chronos/app/internal/fault"
 )
 
 // ErrNotFound is returned when a document does not exist or is hidden from
@@ -35,6 +38,20 @@ type Record struct {
 	UpdatedAt time.Time
 	Status    string // drafts collections only
 	Data      map[string]any
+	// Raw is the stored JSON text of the field values, in place of Data
+	// (which is then nil), when the read asked for it (Find.Raw).
+	Raw []byte
+}
+
+// DecodeData decodes a document's stored JSON text into its field values
+// (numbers as float64). Stores decode with it, so a read that decodes late
+// (Record.Raw) sees the same values.
+func DecodeData(raw []byte) (map[string]any, error) {
+	m := map[string]any{}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("decode stored data: %w", err)
+	}
+	return m, nil
 }
 
 // Version is a stored version (snapshot) of a drafts-enabled document.
@@ -68,6 +85,10 @@ type Find struct {
 	Sort   []SortKey
 	Limit  int // 0 = no limit
 	Offset int
+	// Raw asks for each record's stored JSON text (Record.Raw) instead of
+	// its decoded Data: a read that only encodes the documents (see
+	// ReadOptions.Encoded) decodes what it needs of it.
+	Raw bool
 }
 
 // Store is what content needs from persistence. The gorm implementation

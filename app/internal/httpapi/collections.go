@@ -102,9 +102,12 @@ func idAndParams(c *gin.Context) (int64, query.Params, error) {
 	return id, p, err
 }
 
+// readOptions are a REST read's options: its documents are only encoded
+// (appendJSON), so reads may pass stored text through (Encoded).
 func readOptions(c *gin.Context, p query.Params) content.ReadOptions {
 	o := content.ReadOptionsFrom(p)
 	o.RichTextHTML = c.Query("richText") == "html"
+	o.Encoded = true
 	return o
 }
 

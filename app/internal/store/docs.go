@@ -97,6 +97,12 @@ func (r *Repo) selectList(t *table) string {
 }
 
 func (r *Repo) scanRecords(rows *sql.Rows) ([]content.Record, error) {
+	return r.scanRecordsAs(rows, false)
+}
+
+// scanRecordsAs scans records, leaving each one's data as its stored JSON
+// text (Record.Raw) when raw is set.
+func (r *Repo) scanRecordsAs(rows *sql.Rows, raw bool) ([]content.Record, error) {
 	defer rows.Close()
 	var out []content.Record
 	for rows.Next() {
@@ -117,7 +123,12 @@ func (r *Repo) scanRecords(rows *sql.Rows) ([]content.Record, error) {
 			return nil, err
 		}
 		rec.Status = status.String
-		if rec.Data, err = decodeData(data); err != nil {
+		if raw {
+			rec.Raw, err = dataText(data)
+		} else {
+			rec.Data, err = decodeData(data)
+		}
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, rec)
@@ -126,22 +137,31 @@ func (r *Repo) scanRecords(rows *sql.Rows) ([]content.Record, error) {
 }
 
 func decodeData(v any) (map[string]any, error) {
-	var b []byte
-	switch x := v.(type) {
-	case []byte:
-		b = x
-	case string:
-		b = []byte(x)
-	case nil:
+	if v == nil {
 		return map[string]any{}, nil
-	default:
-		return nil, fmt.Errorf("store: unexpected data type %T", v)
 	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("store: decode data: %w", err)
+	b, err := dataText(v)
+	if err != nil {
+		return nil, err
+	}
+	m, err := content.DecodeData(b)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	return m, nil
+}
+
+// dataText returns a scanned data column's JSON text ({} for NULL).
+func dataText(v any) ([]byte, error) {
+	switch x := v.(type) {
+	case []byte:
+		return x, nil
+	case string:
+		return []byte(x), nil
+	case nil:
+		return []byte("{}"), nil
+	}
+	return nil, fmt.Errorf("store: unexpected data type %T", v)
 }
 
 // MaxBindParams caps the bind parameters of one rendered where clause. The
@@ -227,7 +247,7 @@ func (r *Repo) Find(ctx context.Context, c *content.Collection, q content.Find) 
 	if err != nil {
 		return nil, 0, classify(fmt.Errorf("find %s: %w", t.name, err))
 	}
-	recs, err := r.scanRecords(rows)
+	recs, err := r.scanRecordsAs(rows, q.Raw)
 	if err != nil {
 		return nil, 0, err
 	}

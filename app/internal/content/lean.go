@@ -1,0 +1,156 @@
+package content
+
+import (
+	"bytes"
+
+	"github.com/automatonic/chronos/app/internal/docjson"
+)
+
+// An encoded read (ReadOptions.Encoded: the caller only writes the
+// documents out as JSON with docjson) does not decode what it passes
+// through. Its documents are decoded from the stored text by leanData:
+// exactly what shape reads of them, with the values DecodeData would give,
+// except that rich text without relations and JSON field values stay
+// stored text, rewritten to the form docjson.Append writes
+// (docjson.Canonical) and carried as docjson.Raw. Those values are most of
+// a page's bytes; nothing on an encoded read looks inside them: rich text
+// relations are the only thing populate and reduceRichText touch, and a
+// value holding any stays decoded. The decoded path (DecodeData, then
+// shape) stays the definition: whatever the lean decoder cannot promise to
+// give the same, it hands to it, and TestEncodedReadIsTheDecodedRead holds
+// the two to the same bytes.
+
+// relationKey is how a member named relationTo reads in canonical text:
+// every rich text relation node (upload, relationship, an internal link's
+// doc) has one. Only a key is followed by a colon, so a text without it
+// holds no relation.
+var relationKey = []byte(`"relationTo":`)
+
+// encodedRead reports whether a find of c may hand its records over as
+// stored text (Find.Raw): an encoded read of the stored documents (not
+// the latest drafts), without rich text HTML (rendered from decoded
+// trees) and of a collection without an AfterRead decorator (it sees the
+// decoded document).
+func (s *Service) encodedRead(c *Collection, actor *Actor, opts ReadOptions) bool {
+	return opts.Encoded && !readsDrafts(c, actor, opts) && !opts.RichTextHTML && s.behaviors[c.Slug].AfterRead == nil
+}
+
+// leanData decodes a record's stored text for an encoded read; text the
+// lean decoder refuses is decoded whole (DecodeData), which also gives
+// the decoding path's error for text that is not a JSON object.
+func leanData(fields []Field, raw []byte) (map[string]any, error) {
+	if m, err := leanObject(fields, raw, nil); err == nil {
+		return m, nil
+	}
+	return DecodeData(raw)
+}
+
+// leanObject decodes the members of object text b that fields declare
+// (and, in a row, keep: its id, blockType and blockName).
+func leanObject(fields []Field, b []byte, keep []string) (map[string]any, error) {
+	ms, err := docjson.Members(b)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(fields)+len(keep))
+	for _, m := range ms {
+		f := fieldNamed(fields, m.Key)
+		if f == nil {
+			for _, k := range keep {
+				if string(m.Key) == k {
+					if out[k], err = docjson.Decode(m.Value); err != nil {
+						return nil, err
+					}
+				}
+			}
+			continue
+		}
+		if out[f.Name], err = leanValue(f, m.Value); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func fieldNamed(fields []Field, key []byte) *Field {
+	for i := range fields {
+		if fields[i].Name == string(key) {
+			return &fields[i]
+		}
+	}
+	return nil
+}
+
+// rowKeys are the members of an array or blocks row beside its fields.
+var rowKeys = []string{"id", "blockType", "blockName"}
+
+// leanValue decodes one field's stored value.
+func leanValue(f *Field, b []byte) (any, error) {
+	switch first := firstByte(b); {
+	case f.Type == Group && first == '{':
+		return leanObject(f.Fields, b, nil)
+	case (f.Type == Array || f.Type == Blocks) && first == '[':
+		return leanRows(f, b)
+	case (f.Type == RichText || f.Type == JSON) && (first == '{' || first == '['):
+		canon, err := docjson.Canonical(nil, b)
+		if err != nil || (f.Type == RichText && bytes.Contains(canon, relationKey)) {
+			return docjson.Decode(b)
+		}
+		return docjson.Raw(canon), nil
+	}
+	return docjson.Decode(b)
+}
+
+// leanRows decodes the rows of an array or blocks field.
+func leanRows(f *Field, b []byte) (any, error) {
+	els, err := docjson.Elements(b)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]any, len(els))
+	for i, el := range els {
+		if firstByte(el) != '{' {
+			if rows[i], err = docjson.Decode(el); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		fields := f.Fields
+		if f.Type == Blocks {
+			if fields, err = blockFields(f, el); err != nil {
+				return nil, err
+			}
+		}
+		if rows[i], err = leanObject(fields, el, rowKeys); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// blockFields returns the fields of a block row's type (rowFields on the
+// row's text).
+func blockFields(f *Field, row []byte) ([]Field, error) {
+	ms, err := docjson.Members(row)
+	if err != nil {
+		return nil, err
+	}
+	var bt any
+	for _, m := range ms {
+		if string(m.Key) == "blockType" {
+			if bt, err = docjson.Decode(m.Value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return rowFields(f, map[string]any{"blockType": bt}), nil
+}
+
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return c
+		}
+	}
+	return 0
+}
