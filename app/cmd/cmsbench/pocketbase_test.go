@@ -151,19 +151,23 @@ func TestPeerQueriesAskTheSameOfBothSides(t *testing.T) {
 }
 
 func TestSameAnswer(t *testing.T) {
-	cms := cmsPage{TotalDocs: 2, Docs: []map[string]json.RawMessage{raw(t, `{"slug":"a"}`), raw(t, `{"slug":"b"}`)}}
-	pb := pbList{TotalItems: 2, Items: []map[string]json.RawMessage{raw(t, `{"slug":"a"}`), raw(t, `{"slug":"b"}`)}}
-	if err := sameAnswer("x", cms, pb); err != nil {
-		t.Fatal(err)
+	cms := cmsPage{TotalDocs: 9, Docs: []map[string]json.RawMessage{raw(t, `{"slug":"a"}`), raw(t, `{"slug":"b"}`)}}
+	pb := pbList{TotalItems: 9, Items: []map[string]json.RawMessage{raw(t, `{"slug":"a"}`), raw(t, `{"slug":"b"}`)}}
+	if note, err := sameAnswer("x", cms, pb); err != nil || !strings.Contains(note, "the same 2 pages in the same order, total 9") {
+		t.Fatalf("%q, %v", note, err)
 	}
+	pb.Items[0] = raw(t, `{"slug":"c"}`)
 	pb.Items[0], pb.Items[1] = pb.Items[1], pb.Items[0]
-	if err := sameAnswer("x", cms, pb); err == nil {
-		t.Fatal("a different order must be refused")
+	if note, err := sameAnswer("x", cms, pb); err != nil || !strings.Contains(note, "1 of the 2 pages on both sides, in another order") {
+		t.Fatalf("ties may order differently, and the note says so: %q, %v", note, err)
 	}
-	pb.Items[0], pb.Items[1] = pb.Items[1], pb.Items[0]
-	pb.TotalItems = 3
-	if err := sameAnswer("x", cms, pb); err == nil {
+	pb.TotalItems = 10
+	if _, err := sameAnswer("x", cms, pb); err == nil {
 		t.Fatal("a different total must be refused")
+	}
+	pb.TotalItems, pb.Items = 9, pb.Items[:1]
+	if _, err := sameAnswer("x", cms, pb); err == nil {
+		t.Fatal("a different number of pages must be refused")
 	}
 }
 
