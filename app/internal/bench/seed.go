@@ -61,19 +61,37 @@ const bulkBatch = 2000
 // service — the same validation and storage path the API uses.
 func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts SeedOptions) (*Dataset, error) {
 	start := time.Now()
+	ds, actor, err := seedAdmin(ctx, as, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := seedContent(ctx, svc, actor, opts, ds); err != nil {
+		return nil, err
+	}
+	ds.SeedTime = time.Since(start)
+	return ds, nil
+}
+
+// seedAdmin creates the data set's admin user.
+func seedAdmin(ctx context.Context, as *auth.Service, opts SeedOptions) (*Dataset, *content.Actor, error) {
 	ds := &Dataset{Pages: opts.Pages, Media: opts.Media, SearchWords: words,
 		AdminEmail: "bench-admin@example.com", AdminPassword: "bench-" + strconv.FormatUint(rand.Uint64(), 36) + "-Pw!"}
 	res, err := as.CreateUserAsSystem(ctx, auth.Registration{Email: ds.AdminEmail, Password: ds.AdminPassword, Name: "Bench Admin", Roles: []string{content.RoleAdmin}})
 	if err != nil {
-		return nil, fmt.Errorf("bench: seed admin: %w", err)
+		return nil, nil, fmt.Errorf("bench: seed admin: %w", err)
 	}
 	u := auth.UserOf(res.Doc)
-	actor := &content.Actor{ID: u.ID, Email: u.Email, Roles: u.Roles}
+	return ds, &content.Actor{ID: u.ID, Email: u.Email, Roles: u.Roles}, nil
+}
+
+// seedContent creates the media, pages and globals of ds as actor (its
+// author).
+func seedContent(ctx context.Context, svc *content.Service, actor *content.Actor, opts SeedOptions, ds *Dataset) error {
 	workers := max(1, opts.Workers)
 
 	mediaIDs, err := seedMedia(ctx, svc, actor, opts, workers)
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	ds.PageIDs = make([]int64, opts.Pages)
@@ -90,19 +108,15 @@ func Seed(ctx context.Context, svc *content.Service, as *auth.Service, opts Seed
 				related = related[:1]
 			}
 		}
-		return pageDoc(i, r, mediaIDs, related, u.ID)
+		return pageDoc(i, r, mediaIDs, related, actor.ID)
 	}
 	for i := range opts.Pages {
 		ds.Slugs[i] = pageSlug(i)
 	}
 	if err := seedPages(ctx, svc, actor, opts, workers, first, input, ds.PageIDs); err != nil {
-		return nil, err
+		return err
 	}
-	if err := seedGlobals(ctx, svc, actor, ds.PageIDs); err != nil {
-		return nil, err
-	}
-	ds.SeedTime = time.Since(start)
-	return ds, nil
+	return seedGlobals(ctx, svc, actor, ds.PageIDs)
 }
 
 // seedMedia creates opts.Media media documents (metadata, no files) and
