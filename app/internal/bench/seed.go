@@ -345,12 +345,25 @@ func mediaDoc(i int) (input, system map[string]any) {
 	return input, system
 }
 
-func text(s string, format int) map[string]any {
-	return map[string]any{"type": "text", "version": 1, "text": s, "format": format, "style": "", "mode": "normal", "detail": 0}
+// The page builders below write the API's decoded shape directly (numbers
+// as json.Number, lists as []any): no conversion copies a page.
+// TestPagesAreTheAPIsDecoding holds them to it.
+
+// num is n as the API decodes it.
+func num[N int | int64](n N) json.Number { return json.Number(strconv.FormatInt(int64(n), 10)) }
+
+const (
+	zero = json.Number("0")
+	one  = json.Number("1")
+)
+
+func text(s string, format json.Number) map[string]any {
+	return map[string]any{"type": "text", "version": one, "text": s, "format": format, "style": "", "mode": "normal", "detail": zero}
 }
 
 func element(typ string, children []any, extra map[string]any) map[string]any {
-	n := map[string]any{"type": typ, "version": 1, "format": "", "indent": 0, "direction": "ltr", "children": children}
+	n := make(map[string]any, 6+len(extra))
+	n["type"], n["version"], n["format"], n["indent"], n["direction"], n["children"] = typ, one, "", zero, "ltr", children
 	for k, v := range extra {
 		n[k] = v
 	}
@@ -371,26 +384,27 @@ func sentence(r *rand.Rand, n int) string {
 // richText is a Lexical document of a heading, paragraphs with bold text
 // and a link, and a bullet list: a few KB, like a real page body.
 func richText(r *rand.Rand, paragraphs int) map[string]any {
-	kids := []any{element("heading", []any{text(sentence(r, 4), 0)}, map[string]any{"tag": "h2"})}
+	kids := make([]any, 0, paragraphs+2)
+	kids = append(kids, element("heading", []any{text(sentence(r, 4), zero)}, map[string]any{"tag": "h2"}))
 	for range paragraphs {
 		kids = append(kids, element("paragraph", []any{
-			text(sentence(r, 25), 0), text(sentence(r, 3), 1),
-			element("link", []any{text("read more", 0)}, map[string]any{"fields": map[string]any{"linkType": "custom", "url": "https://example.com/" + words[r.IntN(len(words))], "newTab": false}}),
-			text(sentence(r, 15), 0),
-		}, map[string]any{"textFormat": 0, "textStyle": ""}))
+			text(sentence(r, 25), zero), text(sentence(r, 3), one),
+			element("link", []any{text("read more", zero)}, map[string]any{"fields": map[string]any{"linkType": "custom", "url": "https://example.com/" + words[r.IntN(len(words))], "newTab": false}}),
+			text(sentence(r, 15), zero),
+		}, map[string]any{"textFormat": zero, "textStyle": ""}))
 	}
-	var items []any
+	items := make([]any, 0, 4)
 	for j := range 4 {
-		items = append(items, element("listitem", []any{text(sentence(r, 6), 0)}, map[string]any{"value": j + 1}))
+		items = append(items, element("listitem", []any{text(sentence(r, 6), zero)}, map[string]any{"value": num(j + 1)}))
 	}
-	kids = append(kids, element("list", items, map[string]any{"listType": "bullet", "tag": "ul", "start": 1}))
+	kids = append(kids, element("list", items, map[string]any{"listType": "bullet", "tag": "ul", "start": one}))
 	return map[string]any{"root": element("root", kids, nil)}
 }
 
 func pageSlug(i int) string { return fmt.Sprintf("bench-page-%05d", i) }
 
 func pageDoc(i int, r *rand.Rand, media []int64, related []int64, author int64) map[string]any {
-	pick := func() int64 { return media[r.IntN(len(media))] }
+	pick := func() json.Number { return num(media[r.IntN(len(media))]) }
 	title := fmt.Sprintf("%s %s %s %d", strings.ToUpper(words[i%len(words)][:1])+words[i%len(words)][1:],
 		words[r.IntN(len(words))], words[r.IntN(len(words))], i)
 	published := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(3*365*24)) * time.Hour)
@@ -404,7 +418,7 @@ func pageDoc(i int, r *rand.Rand, media []int64, related []int64, author int64) 
 		"publishedAt": published.Format(time.RFC3339),
 		"content":     richText(r, 4),
 		"heroImage":   pick(),
-		"author":      author,
+		"author":      num(author),
 		"meta":        map[string]any{"title": title + " | Chronos", "description": sentence(r, 30), "image": pick()},
 		"layout": []any{
 			map[string]any{"blockType": "hero", "heading": title, "subheading": sentence(r, 20), "media": pick(), "links": []any{link("start"), link("learn")}},
@@ -419,7 +433,11 @@ func pageDoc(i int, r *rand.Rand, media []int64, related []int64, author int64) 
 		},
 	}
 	if len(related) > 0 {
-		doc["related"] = related
+		ids := make([]any, len(related))
+		for j, id := range related {
+			ids[j] = num(id)
+		}
+		doc["related"] = ids
 	}
-	return fromJSON(doc)
+	return doc
 }

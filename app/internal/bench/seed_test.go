@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -222,5 +223,18 @@ func TestFromJSONIsTheAPIsDecoding(t *testing.T) {
 	}
 	if got, want := fromJSON(v), roundTrip(v); !reflect.DeepEqual(got, want) {
 		t.Errorf("fromJSON\n%#v\nthe API's decoding\n%#v", got, want)
+	}
+}
+
+// TestPagesAreTheAPIsDecoding: the pages the seed builds are already what
+// the API decodes from their JSON, so they need no conversion.
+func TestPagesAreTheAPIsDecoding(t *testing.T) {
+	for i := range 3 {
+		r := rand.New(rand.NewPCG(1, uint64(i)))
+		related := []int64{7, 9}[:i%3]
+		page := pageDoc(i, r, []int64{1, 2, 3}, related, 4)
+		if want := roundTrip(page); !reflect.DeepEqual(any(page), want) {
+			t.Errorf("page %d\n%#v\nthe API's decoding\n%#v", i, page, want)
+		}
 	}
 }
