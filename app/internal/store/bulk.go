@@ -19,8 +19,9 @@ const bulkRows = 500
 // BulkCreate stores records of c prepared by content.Service.Prepare in
 // one transaction with multi-row INSERTs: the same rows Create would write
 // one by one (with drafts, each record's first version too, latest), and
-// one content-generation bump. It returns the new ids in the order of
-// recs. For loaders (the benchmark's seeding), not the API: it runs no
+// one content-generation bump (on PostgreSQL with COPY, the versions
+// copied from the rows by the server). It returns the new ids in the order
+// of recs. For loaders (the benchmark's seeding), not the API: it runs no
 // hooks and emits no events.
 func (db *DB) BulkCreate(ctx context.Context, c *content.Collection, recs []content.Record) ([]int64, error) {
 	t, err := tableFor(c)
@@ -59,7 +60,7 @@ func (db *DB) BulkCreate(ctx context.Context, c *content.Collection, recs []cont
 	}
 	var ids []int64
 	if db.dialect == Postgres {
-		ids, err = db.copyCreate(ctx, c, t, names, recs, rows)
+		ids, err = db.copyCreate(ctx, c, t, names, rows)
 	} else {
 		ids, err = db.insertCreate(ctx, c, t, names, recs, rows)
 	}

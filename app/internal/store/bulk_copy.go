@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/jackc/pgx/v5"
@@ -13,9 +14,9 @@ import (
 
 // copyCreate is BulkCreate on PostgreSQL: the ids are drawn from the
 // table's sequence (what the column default would draw), then the rows
-// and their first versions go in with COPY, in one transaction on one
-// pgx connection of the pool, with one generation bump.
-func (db *DB) copyCreate(ctx context.Context, c *content.Collection, t *table, names []string, recs []content.Record, rows [][]any) ([]int64, error) {
+// go in with COPY and their first versions are copied from them, in one
+// transaction on one pgx connection of the pool, with one generation bump.
+func (db *DB) copyCreate(ctx context.Context, c *content.Collection, t *table, names []string, rows [][]any) ([]int64, error) {
 	sqlDB, err := db.gdb.DB()
 	if err != nil {
 		return nil, err
@@ -32,7 +33,7 @@ func (db *DB) copyCreate(ctx context.Context, c *content.Collection, t *table, n
 			return fmt.Errorf("driver connection is a %T, not pgx", dc)
 		}
 		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
-			ids, err = copyRows(ctx, tx, c, t, names, recs, rows, db.Content())
+			ids, err = copyRows(ctx, tx, c, t, names, rows)
 			return err
 		})
 	})
@@ -42,7 +43,7 @@ func (db *DB) copyCreate(ctx context.Context, c *content.Collection, t *table, n
 	return ids, nil
 }
 
-func copyRows(ctx context.Context, tx pgx.Tx, c *content.Collection, t *table, names []string, recs []content.Record, rows [][]any, r *Repo) ([]int64, error) {
+func copyRows(ctx context.Context, tx pgx.Tx, c *content.Collection, t *table, names []string, rows [][]any) ([]int64, error) {
 	got, err := tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)", t.name, len(rows))
 	if err != nil {
 		return nil, fmt.Errorf("draw ids: %w", err)
@@ -64,7 +65,11 @@ func copyRows(ctx context.Context, tx pgx.Tx, c *content.Collection, t *table, n
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{vt.name}, versionNames, pgx.CopyFromRows(versionRows(r, recs, rows, ids))); err != nil {
+		// The first versions are copied from the rows by the server: the
+		// documents are neither sent, parsed nor compressed twice.
+		q := "INSERT INTO " + vt.name + " (" + strings.Join(versionNames, ", ") + ") SELECT id, status, true, created_at, updated_at, data FROM " +
+			t.name + " WHERE id = ANY($1) ORDER BY id"
+		if _, err := tx.Exec(ctx, q, ids); err != nil {
 			return nil, fmt.Errorf("copy %s: %w", vt.name, err)
 		}
 	}
