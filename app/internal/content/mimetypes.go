@@ -58,29 +58,26 @@ func (s *Service) checkMimeTypes(ctx context.Context, c *Collection, data, base 
 		}
 		want[u.f.RelationTo][u.id] = true
 	})
-	type file struct{ name, mime string }
-	files := map[relKey]file{}
+	files := map[relKey]UploadType{}
 	for _, slug := range slices.Sorted(maps.Keys(want)) {
 		target, ok := s.reg.Get(slug)
 		if !ok {
 			continue
 		}
-		recs, err := s.store.GetMany(ctx, target, slices.Sorted(maps.Keys(want[slug])), Filter{})
+		types, err := s.store.UploadTypes(ctx, target, slices.Sorted(maps.Keys(want[slug])))
 		if err != nil {
 			return fmt.Errorf("check upload types: %w", err)
 		}
-		for _, r := range recs {
-			name, _ := r.Data["filename"].(string)
-			mt, _ := r.Data["mimeType"].(string)
-			files[relKey{slug, r.ID}] = file{name: name, mime: mt}
+		for id, ut := range types {
+			files[relKey{slug, id}] = ut
 		}
 	}
 	for _, u := range uses {
 		fl, ok := files[relKey{u.f.RelationTo, u.id}]
-		if !ok || u.f.MimeAllowed(fl.mime) {
+		if !ok || u.f.MimeAllowed(fl.MimeType) {
 			continue
 		}
-		name, mt := fl.name, fl.mime
+		name, mt := fl.Filename, fl.MimeType
 		if name == "" {
 			name = fmt.Sprintf("file %d", u.id)
 		}

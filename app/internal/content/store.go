@@ -91,6 +91,13 @@ type Find struct {
 	Raw bool
 }
 
+// UploadType is what an upload document says of its file: its name and
+// MIME type ("" where it has none).
+type UploadType struct {
+	Filename string
+	MimeType string
+}
+
 // Store is what content needs from persistence. The gorm implementation
 // lives in app/internal/store; rows never leave it.
 type Store interface {
@@ -103,6 +110,10 @@ type Store interface {
 	// stored (regardless of access), in no order: a relation check that
 	// reads no documents, one statement for all the collections.
 	Existing(ctx context.Context, ask map[*Collection][]int64) (map[*Collection][]int64, error)
+	// UploadTypes returns the filename and MIME type of each of the ids of
+	// the upload collection c that is stored (regardless of access): the
+	// upload type check reads no whole documents.
+	UploadTypes(ctx context.Context, c *Collection, ids []int64) (map[int64]UploadType, error)
 	// Lock returns the record with id if it matches f and locks its row
 	// until the transaction ends, so a read-modify-write cannot lose a
 	// concurrent change. Call it on the Store InTx passes.
