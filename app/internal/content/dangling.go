@@ -6,9 +6,11 @@ import (
 	"slices"
 )
 
-// pruneDangling returns a copy of data without the relation values (upload
-// and relationship fields, also in groups, arrays and blocks) that point at
-// documents deleted since they were set. Payload clears such references when
+// pruneDangling returns data without the relation values (upload and
+// relationship fields, also in groups, arrays and blocks) that point at
+// documents deleted since they were set: data itself when none does (it
+// is not copied: a copy per update was a tenth of a PATCH's CPU), else a
+// pruned copy, data left as it is. Payload clears such references when
 // the target is deleted (its foreign keys cascade); we keep relations inside
 // the document, so they are dropped on the document's next write — without
 // this, an unrelated edit would be refused with "invalid relationships".
@@ -17,7 +19,6 @@ import (
 // It also returns the relation ids it found stored, by target collection,
 // so that checkRelations need not ask for them again in the same write.
 func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[string]any) (map[string]any, knownIDs, error) {
-	data, _ = deepCopy(data).(map[string]any)
 	refs := map[string][]relRef{}
 	eachRelation(c.Fields, data, false, func(r relRef) {
 		if _, ok := RelationID(r.get()); ok {
@@ -40,7 +41,7 @@ func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[str
 	if err != nil {
 		return nil, nil, fmt.Errorf("check stored relations: %w", err)
 	}
-	pruned := false
+	dangling := false
 	known := knownIDs{}
 	for target := range ask {
 		found := make(map[int64]bool, len(stored[target]))
@@ -50,14 +51,20 @@ func (s *Service) pruneDangling(ctx context.Context, c *Collection, data map[str
 		known[target.Slug] = found
 		for _, r := range refs[target.Slug] {
 			if id, _ := RelationID(r.get()); !found[id] {
-				r.set(nil)
-				pruned = true
+				dangling = true
 			}
 		}
 	}
-	if pruned {
-		dropNilRelations(c.Fields, data)
+	if !dangling {
+		return data, known, nil
 	}
+	data, _ = deepCopy(data).(map[string]any)
+	eachRelation(c.Fields, data, false, func(r relRef) {
+		if id, ok := RelationID(r.get()); ok && known[r.target] != nil && !known[r.target][id] {
+			r.set(nil)
+		}
+	})
+	dropNilRelations(c.Fields, data)
 	return data, known, nil
 }
 

@@ -150,6 +150,10 @@ type Store interface {
 	// UpdateVersion overwrites version v.ID's status, data, autosave flag
 	// and updatedAt (an autosave coalescing into the version before it).
 	UpdateVersion(ctx context.Context, c *Collection, v Version) (Version, error)
+	// LatestVersion returns parent's newest version. After Lock of
+	// parent in the same transaction, a version holding the row's own
+	// document may share the maps of the Record Lock returned (decoded
+	// once): the caller owns both as one.
 	LatestVersion(ctx context.Context, c *Collection, parent int64) (Version, error)
 	// LatestVersions returns the latest version of each parent that has one,
 	// in one query.

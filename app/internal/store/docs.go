@@ -33,9 +33,10 @@ type Repo struct {
 	// locked, inside such a transaction, holds the rows Lock locked in
 	// it (table name → ids): CreateVersion need not lock its parent again.
 	locked map[string]map[int64]bool
-	// lockedData, beside locked, holds each locked row's decoded data:
-	// LatestVersion answers it instead of decoding a version that holds
-	// the same document (a published document's latest version).
+	// lockedData, beside locked, holds each locked row's decoded data
+	// until LatestVersion hands it over instead of decoding a version that
+	// holds the same document (a published document's latest version), or
+	// the row is written (forgetLocked).
 	lockedData map[string]map[int64]map[string]any
 	// versions, inside such a transaction, counts the versions of parents
 	// locked in it (versions table → parent id → count), as LatestVersion
@@ -730,6 +731,10 @@ func (r *Repo) Update(ctx context.Context, c *content.Collection, rec content.Re
 	return r.update(ctx, c, t, rec, data)
 }
 
+// forgetLocked drops the decoded data Lock kept of row id of table: it was
+// handed over, or the row changed.
+func (r *Repo) forgetLocked(table string, id int64) { delete(r.lockedData[table], id) }
+
 // Delete implements content.Store.
 func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) error {
 	t, err := tableFor(c)
@@ -741,6 +746,7 @@ func (r *Repo) Delete(ctx context.Context, c *content.Collection, id int64) erro
 			return err
 		}
 	}
+	r.forgetLocked(t.name, id)
 	res := r.g.WithContext(ctx).Exec("DELETE FROM "+t.name+" WHERE id = ?", id)
 	if res.Error != nil {
 		return classify(fmt.Errorf("delete %s: %w", t.name, res.Error))
@@ -1010,8 +1016,13 @@ func (r *Repo) LatestVersion(ctx context.Context, c *content.Collection, parent 
 	if err != nil {
 		return content.Version{}, err
 	}
-	q := "SELECT " + strings.Replace(versionCols, "t.data", "CASE WHEN t.data = p.data THEN NULL ELSE t.data END", 1) +
-		", (SELECT count(*) FROM " + t.name + " WHERE parent_id = ?), CASE WHEN t.data = p.data THEN 1 ELSE 0 END FROM " + t.name +
+	cached, have := r.lockedData[pt.name][parent]
+	cols, sameExpr := versionCols, "0"
+	if have {
+		cols = strings.Replace(versionCols, "t.data", "CASE WHEN t.data = p.data THEN NULL ELSE t.data END", 1)
+		sameExpr = "CASE WHEN t.data = p.data THEN 1 ELSE 0 END"
+	}
+	q := "SELECT " + cols + ", (SELECT count(*) FROM " + t.name + " WHERE parent_id = ?), " + sameExpr + " FROM " + t.name +
 		" t JOIN " + pt.name + " p ON p.id = t.parent_id WHERE t.parent_id = ? ORDER BY t.id DESC LIMIT 1"
 	rows, err := r.rd.WithContext(ctx).Raw(q, parent, parent).Rows()
 	if err != nil {
@@ -1032,10 +1043,11 @@ func (r *Repo) LatestVersion(ctx context.Context, c *content.Collection, parent 
 		return content.Version{}, content.ErrNotFound
 	}
 	if same == 1 {
-		// The same document as the row: its decoded data, copied (the
-		// caller may change what it gets; the row's record is the
-		// caller's too).
-		vs[0].Data = deepCopyData(r.lockedData[pt.name][parent])
+		// The same document as the row: the data Lock decoded, handed
+		// over rather than copied (the Record Lock returned holds the
+		// same maps), so a later call in this transaction sends it again.
+		vs[0].Data = cached
+		r.forgetLocked(pt.name, parent)
 	}
 	return vs[0], nil
 }

@@ -52,6 +52,7 @@ func (r *Repo) UpdateVersioned(ctx context.Context, c *content.Collection, rec c
 		v, err = r.createVersion(ctx, c, v, keep, data)
 		return rec, v, err
 	}
+	r.forgetLocked(t.name, rec.ID)
 	count, counted := r.versions[vt.name][rec.ID]
 	prune := keep > 0 && (!counted || count+1 > keep)
 	q, args := r.updateVersionedSQL(t, vt, rec, v, data, prune, keep)
@@ -136,6 +137,7 @@ func (r *Repo) update(ctx context.Context, c *content.Collection, t *table, rec 
 		sets[i] = n + " = ?"
 	}
 	vals = append(vals, rec.ID)
+	r.forgetLocked(t.name, rec.ID)
 	res := r.g.WithContext(ctx).Exec("UPDATE "+t.name+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", vals...)
 	if res.Error != nil {
 		return rec, uniqueFor(c, t, classify(fmt.Errorf("update %s: %w", t.name, res.Error)))
@@ -189,28 +191,4 @@ func (r *Repo) createVersion(ctx context.Context, c *content.Collection, v conte
 	r.countVersion(t.name, v.Parent, counted, count, keep)
 	v.Latest = true
 	return v, nil
-}
-
-// deepCopyData copies decoded JSON (objects and arrays; the rest are
-// immutable values).
-func deepCopyData(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = deepCopyValue(v)
-	}
-	return out
-}
-
-func deepCopyValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		return deepCopyData(x)
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = deepCopyValue(e)
-		}
-		return l
-	}
-	return v
 }

@@ -156,3 +156,57 @@ func TestUserSessionRefusesRevokedAndDeleted(t *testing.T) {
 		})
 	}
 }
+
+// TestLatestVersionAfterLockIsCurrent: in one transaction, a published
+// page's latest version read after Lock is the row's document (the data
+// Lock decoded), a second read answers it again, and after the row and
+// its version are rewritten a read answers the new document, not what Lock
+// decoded.
+func TestLatestVersionAfterLockIsCurrent(t *testing.T) {
+	ctx := context.Background()
+	reg := mustRegistry(3)
+	pages, _ := reg.Get(collections.PagesSlug)
+	for name, db := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			repo := db.Content()
+			now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			data := map[string]any{"title": "v0", "slug": "current-" + name}
+			rec, err := repo.Create(ctx, pages, content.Record{CreatedAt: now, UpdatedAt: now, Status: content.StatusPublished, Data: data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := repo.CreateVersion(ctx, pages, content.Version{Parent: rec.ID, Status: content.StatusPublished, CreatedAt: now, UpdatedAt: now, Data: data}, 0); err != nil {
+				t.Fatal(err)
+			}
+			title := func(tx content.Store) string {
+				v, err := tx.LatestVersion(ctx, pages, rec.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, _ := v.Data["title"].(string)
+				return s
+			}
+			err = repo.InTx(ctx, func(tx content.Store) error {
+				cur, err := tx.Lock(ctx, pages, rec.ID, content.Filter{})
+				if err != nil {
+					return err
+				}
+				if a, b := title(tx), title(tx); a != "v0" || b != "v0" {
+					t.Errorf("latest after Lock: %q then %q, want v0 twice", a, b)
+				}
+				cur.Data = map[string]any{"title": "v1", "slug": data["slug"]}
+				v := content.Version{Parent: rec.ID, Status: content.StatusPublished, CreatedAt: now, UpdatedAt: now, Data: cur.Data}
+				if _, _, err := tx.UpdateVersioned(ctx, pages, cur, v, 0); err != nil {
+					return err
+				}
+				if got := title(tx); got != "v1" {
+					t.Errorf("latest after the write: %q, want v1", got)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
