@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/automatonic/chronos/app/internal/content"
+	"github.com/automatonic/chronos/app/internal/docjson"
 	"github.com/automatonic/chronos/app/internal/query"
 	"gorm.io/gorm"
 )
@@ -684,11 +685,14 @@ func (r *Repo) timeArg(t time.Time) any {
 	return t.UTC()
 }
 
+// encodeData is a document's stored JSON text: docjson's form (what
+// encoding/json writes, without its reflection: json.Marshal was an eighth
+// of a PATCH's CPU and a fifth of the seed's).
 func encodeData(m map[string]any) (string, error) {
 	if m == nil {
 		m = map[string]any{}
 	}
-	b, err := json.Marshal(m)
+	b, err := docjson.AppendMap(make([]byte, 0, 4096), m)
 	if err != nil {
 		return "", fmt.Errorf("store: encode data: %w", err)
 	}
