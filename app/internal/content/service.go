@@ -453,17 +453,11 @@ func (s *Service) docs(ctx context.Context, actor *Actor, c *Collection, recs []
 			}
 		}
 	}
-	docs := make([]Doc, len(recs))
-	for i, r := range recs {
-		if r.Data == nil && r.Raw != nil {
-			var err error
-			if r.Data, err = leanData(c.Fields, r.Raw); err != nil {
-				return nil, fmt.Errorf("%s %d: %w", c.Slug, r.ID, err)
-			}
-		}
-		docs[i] = toDoc(c, r)
+	docs, err := recordDocs(c, recs)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.populate(ctx, actor, c.Fields, docs, opts.Depth, opts.Populate); err != nil {
+	if err := s.populate(ctx, actor, c.Fields, docs, opts.Depth, opts); err != nil {
 		return nil, err
 	}
 	for _, d := range docs {
@@ -511,8 +505,9 @@ func (s *Service) addHTML(fields []Field, d map[string]any) {
 
 // populate replaces relation ids by documents, depth levels deep, with one
 // store query per target collection per level. Documents the caller may not
-// read stay ids.
-func (s *Service) populate(ctx context.Context, actor *Actor, fields []Field, docs []Doc, depth int, sel map[string]*query.Select) error {
+// read stay ids. opts gives the populate selects and whether the read is
+// encoded.
+func (s *Service) populate(ctx context.Context, actor *Actor, fields []Field, docs []Doc, depth int, opts ReadOptions) error {
 	if depth <= 0 || len(docs) == 0 {
 		return nil
 	}
@@ -534,47 +529,78 @@ func (s *Service) populate(ctx context.Context, actor *Actor, fields []Field, do
 		if !rule.Allow {
 			continue
 		}
-		f, err := s.accessFilter(c, rule, actor)
-		if err != nil {
+		if err := s.populateTarget(ctx, actor, c, rule, refs[slug], depth, opts); err != nil {
 			return err
 		}
-		seen := map[int64]bool{}
-		var ids []int64
-		for _, r := range refs[slug] {
-			id, _ := RelationID(r.get())
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+	}
+	return nil
+}
+
+// populateTarget populates the relations refs to collection c.
+func (s *Service) populateTarget(ctx context.Context, actor *Actor, c *Collection, rule Rule, refs []relRef, depth int, opts ReadOptions) error {
+	f, err := s.accessFilter(c, rule, actor)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, r := range refs {
+		id, _ := RelationID(r.get())
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
-		recs, err := s.store.GetMany(ctx, c, ids, f)
-		if err != nil {
-			return fmt.Errorf("populate %s: %w", slug, err)
-		}
-		sub := make([]Doc, len(recs))
-		byID := make(map[int64]Doc, len(recs))
-		for i, r := range recs {
-			sub[i] = toDoc(c, r)
-			byID[r.ID] = sub[i]
-		}
-		if err := s.populate(ctx, actor, c.Fields, sub, depth-1, sel); err != nil {
-			return err
-		}
-		for _, d := range sub {
-			s.decorate(c, d, ReadOptions{})
-		}
-		for _, r := range refs[slug] {
-			id, _ := RelationID(r.get())
-			if d, ok := byID[id]; ok {
-				if p := sel[slug]; p != nil {
-					r.set(project(d, p, true))
-				} else {
-					r.set(d)
-				}
+	}
+	// Populated documents are the stored ones, decorated without HTML.
+	get := s.store.GetMany
+	if s.encodedRead(c, actor, ReadOptions{Encoded: opts.Encoded}) {
+		get = s.store.GetManyText
+	}
+	recs, err := get(ctx, c, ids, f)
+	if err != nil {
+		return fmt.Errorf("populate %s: %w", c.Slug, err)
+	}
+	sub, err := recordDocs(c, recs)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]Doc, len(recs))
+	for i, r := range recs {
+		byID[r.ID] = sub[i]
+	}
+	if err := s.populate(ctx, actor, c.Fields, sub, depth-1, opts); err != nil {
+		return err
+	}
+	for _, d := range sub {
+		s.decorate(c, d, ReadOptions{})
+	}
+	for _, r := range refs {
+		id, _ := RelationID(r.get())
+		if d, ok := byID[id]; ok {
+			if p := opts.Populate[c.Slug]; p != nil {
+				r.set(project(d, p, true))
+			} else {
+				r.set(d)
 			}
 		}
 	}
 	return nil
+}
+
+// recordDocs builds the API documents of records, decoding those read as
+// stored text (Record.Raw) with leanData.
+func recordDocs(c *Collection, recs []Record) ([]Doc, error) {
+	docs := make([]Doc, len(recs))
+	for i, r := range recs {
+		if r.Data == nil && r.Raw != nil {
+			var err error
+			if r.Data, err = leanData(c.Fields, r.Raw); err != nil {
+				return nil, fmt.Errorf("%s %d: %w", c.Slug, r.ID, err)
+			}
+		}
+		docs[i] = toDoc(c, r)
+	}
+	return docs, nil
 }
 
 // WriteOptions say how a write is done and how its result is shaped.

@@ -106,6 +106,9 @@ type Store interface {
 	Count(ctx context.Context, c *Collection, f Filter) (int64, error)
 	// GetMany returns the records with the given ids that match f, in no order.
 	GetMany(ctx context.Context, c *Collection, ids []int64, f Filter) ([]Record, error)
+	// GetManyText is GetMany with each record's stored JSON text in
+	// Record.Raw in place of Data (see Find.Raw).
+	GetManyText(ctx context.Context, c *Collection, ids []int64, f Filter) ([]Record, error)
 	// Existing returns which of the ids asked of each collection are
 	// stored (regardless of access), in no order: a relation check that
 	// reads no documents, one statement for all the collections.

@@ -511,6 +511,15 @@ func (r *Repo) Existing(ctx context.Context, ask map[*content.Collection][]int64
 
 // GetMany implements content.Store.
 func (r *Repo) GetMany(ctx context.Context, c *content.Collection, ids []int64, f content.Filter) ([]content.Record, error) {
+	return r.getMany(ctx, c, ids, f, false)
+}
+
+// GetManyText implements content.Store.
+func (r *Repo) GetManyText(ctx context.Context, c *content.Collection, ids []int64, f content.Filter) ([]content.Record, error) {
+	return r.getMany(ctx, c, ids, f, true)
+}
+
+func (r *Repo) getMany(ctx context.Context, c *content.Collection, ids []int64, f content.Filter, raw bool) ([]content.Record, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -538,7 +547,7 @@ func (r *Repo) GetMany(ctx context.Context, c *content.Collection, ids []int64, 
 		if err != nil {
 			return nil, classify(fmt.Errorf("get %s: %w", t.name, err))
 		}
-		recs, err := r.scanRecords(rows)
+		recs, err := r.scanRecordsAs(rows, raw)
 		if err != nil {
 			return nil, err
 		}

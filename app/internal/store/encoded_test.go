@@ -88,6 +88,19 @@ func TestEncodedReadIsTheDecodedRead(t *testing.T) {
 			if _, ok := l.Docs[0]["layout"].([]any)[1].(map[string]any)["richText"].(docjson.Raw); !ok {
 				t.Fatal("a block's rich text of an encoded read is not docjson.Raw")
 			}
+			// So do populated documents; rich text with relations is decoded.
+			p = mustParse(t, "where[id][equals]="+itoa(ids["rel"])+"&depth=1")
+			opts = content.ReadOptionsFrom(p)
+			opts.Encoded = true
+			if l, err = svc.Find(ctx, nil, collections.PagesSlug, p, opts); err != nil || len(l.Docs) != 1 {
+				t.Fatalf("find: %v", err)
+			}
+			if _, ok := l.Docs[0]["related"].([]any)[0].(map[string]any)["content"].(docjson.Raw); !ok {
+				t.Fatal("a populated page's rich text of an encoded read is not docjson.Raw")
+			}
+			if _, ok := l.Docs[0]["content"].(map[string]any); !ok {
+				t.Fatalf("rich text with relations is %T, want it decoded and populated", l.Docs[0]["content"])
+			}
 		})
 	}
 }

@@ -387,6 +387,13 @@ func (c *countingStore) GetMany(ctx context.Context, col *content.Collection, id
 	return c.Store.GetMany(ctx, col, ids, f)
 }
 
+func (c *countingStore) GetManyText(ctx context.Context, col *content.Collection, ids []int64, f content.Filter) ([]content.Record, error) {
+	c.mu.Lock()
+	c.getMany[col.Slug]++
+	c.mu.Unlock()
+	return c.Store.GetManyText(ctx, col, ids, f)
+}
+
 // TestPopulationIsOneQueryPerRelationPerLevel proves depth population is
 // batched: the number of queries does not grow with the number of documents.
 func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
@@ -411,33 +418,42 @@ func TestPopulationIsOneQueryPerRelationPerLevel(t *testing.T) {
 				}
 				prev = p.Doc["id"]
 			}
-			cs := &countingStore{Store: db.Content(), getMany: map[string]int{}}
-			svc := content.NewService(collections.MustRegistry(), cs, content.Hooks{}, nil, slog.New(slog.DiscardHandler))
-			l, err := svc.Find(ctx, nil, collections.PagesSlug, mustParse(t, "limit=0&depth=2"), content.ReadOptions{Depth: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(l.Docs) != 12 {
-				t.Fatalf("%d docs", len(l.Docs))
-			}
-			// One query per target collection per level: level 1 media + pages,
-			// level 2 media + pages of the related pages. Anonymous readers never
-			// query users.
-			if cs.getMany[collections.MediaSlug] != 2 || cs.getMany[collections.PagesSlug] != 2 || cs.getMany[collections.UsersSlug] != 0 {
-				t.Fatalf("queries per collection: %v", cs.getMany)
-			}
-			rel := l.Docs[0]["related"].([]any)[0].(map[string]any)
-			if hi, ok := rel["heroImage"].(map[string]any); !ok || hi["alt"] == nil {
-				t.Fatalf("depth 2 not populated: %#v", rel["heroImage"])
-			}
-			deep, ok := rel["related"].([]any)[0].(map[string]any)
-			if !ok {
-				t.Fatalf("depth 2 related not populated: %#v", rel["related"])
-			}
-			if _, ok := deep["heroImage"].(int64); !ok {
-				t.Fatalf("depth 3 must stay ids: %#v", deep["heroImage"])
+			for _, encoded := range []bool{false, true} {
+				cs := &countingStore{Store: db.Content(), getMany: map[string]int{}}
+				svc := content.NewService(collections.MustRegistry(), cs, content.Hooks{}, nil, slog.New(slog.DiscardHandler))
+				checkPopulation(t, svc, cs, content.ReadOptions{Depth: 2, Encoded: encoded})
 			}
 		})
+	}
+}
+
+// checkPopulation reads 12 chained pages at depth 2 and checks the queries
+// and the population.
+func checkPopulation(t *testing.T, svc *content.Service, cs *countingStore, opts content.ReadOptions) {
+	t.Helper()
+	l, err := svc.Find(context.Background(), nil, collections.PagesSlug, mustParse(t, "limit=0&depth=2"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Docs) != 12 {
+		t.Fatalf("%d docs", len(l.Docs))
+	}
+	// One query per target collection per level: level 1 media + pages,
+	// level 2 media + pages of the related pages. Anonymous readers never
+	// query users.
+	if cs.getMany[collections.MediaSlug] != 2 || cs.getMany[collections.PagesSlug] != 2 || cs.getMany[collections.UsersSlug] != 0 {
+		t.Fatalf("queries per collection: %v", cs.getMany)
+	}
+	rel := l.Docs[0]["related"].([]any)[0].(map[string]any)
+	if hi, ok := rel["heroImage"].(map[string]any); !ok || hi["alt"] == nil {
+		t.Fatalf("depth 2 not populated: %#v", rel["heroImage"])
+	}
+	deep, ok := rel["related"].([]any)[0].(map[string]any)
+	if !ok {
+		t.Fatalf("depth 2 related not populated: %#v", rel["related"])
+	}
+	if _, ok := deep["heroImage"].(int64); !ok {
+		t.Fatalf("depth 3 must stay ids: %#v", deep["heroImage"])
 	}
 }
 
