@@ -52,6 +52,12 @@ func leanObject(fields []Field, b []byte, keep []string) (map[string]any, error)
 	if err != nil {
 		return nil, err
 	}
+	return leanMembers(fields, ms, keep)
+}
+
+// leanMembers decodes the members ms of an object as leanObject does.
+func leanMembers(fields []Field, ms []docjson.Member, keep []string) (map[string]any, error) {
+	var err error
 	out := make(map[string]any, len(fields)+len(keep))
 	for _, m := range ms {
 		f := fieldNamed(fields, m.Key)
@@ -115,13 +121,17 @@ func leanRows(f *Field, b []byte) (any, error) {
 			}
 			continue
 		}
+		ms, err := docjson.Members(el)
+		if err != nil {
+			return nil, err
+		}
 		fields := f.Fields
 		if f.Type == Blocks {
-			if fields, err = blockFields(f, el); err != nil {
+			if fields, err = blockFields(f, ms); err != nil {
 				return nil, err
 			}
 		}
-		if rows[i], err = leanObject(fields, el, rowKeys); err != nil {
+		if rows[i], err = leanMembers(fields, ms, rowKeys); err != nil {
 			return nil, err
 		}
 	}
@@ -129,13 +139,10 @@ func leanRows(f *Field, b []byte) (any, error) {
 }
 
 // blockFields returns the fields of a block row's type (rowFields on the
-// row's text).
-func blockFields(f *Field, row []byte) ([]Field, error) {
-	ms, err := docjson.Members(row)
-	if err != nil {
-		return nil, err
-	}
+// row's members).
+func blockFields(f *Field, ms []docjson.Member) ([]Field, error) {
 	var bt any
+	var err error
 	for _, m := range ms {
 		if string(m.Key) == "blockType" {
 			if bt, err = docjson.Decode(m.Value); err != nil {
