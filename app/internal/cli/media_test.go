@@ -2,17 +2,20 @@ package cli
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/automatonic/chronos/app/contract"
 	"github.com/automatonic/chronos/app/internal/objectstore"
 )
 
-// TestMediaGC runs `cms media gc` on local disk: the dry run reports an
-// orphaned object and keeps it, --apply deletes it, and a clean store
-// reports nothing.
+// TestMediaGC runs `cms media gc` on local disk: an object without a row
+// younger than the grace period is left alone (it may be an upload in
+// flight), the dry run reports an older one and keeps it, --apply deletes
+// it, and a clean store reports nothing.
 func TestMediaGC(t *testing.T) {
 	dir := t.TempDir()
 	environ := []string{contract.CMSDataDir + "=" + dir, contract.PayloadSecret + "=cli-test-secret-0123456789abcdef0123456789", contract.CMSAutoMigrate + "=true"}
@@ -26,6 +29,16 @@ func TestMediaGC(t *testing.T) {
 	}
 	defer st.Close()
 	if err := st.Put(context.Background(), "orphan.png", strings.NewReader("x"), 1, objectstore.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Just written, it may be an upload in flight: left alone.
+	code, out, errs = run(t, "", environ, "media", "gc", "--env-file", "")
+	if code != 0 || !strings.Contains(out, "objects without a row: 0 found") || !strings.Contains(out, "less than 24h0m0s ago (maybe uploads in flight): 1 left alone") {
+		t.Fatalf("young orphan: %d\n%s\n%s", code, out, errs)
+	}
+	// Written two days ago, it is an orphan.
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "uploads", "orphan.png"), old, old); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errs = run(t, "", environ, "media", "gc", "--env-file", "")

@@ -132,12 +132,11 @@ type Store interface {
 	// SetCredentials stores the credential columns of an auth collection's
 	// row (CreateAccount, in its transaction).
 	SetCredentials(ctx context.Context, c *Collection, id int64, cr Credentials) error
-	// SetFiles points the object index rows of files (claimed while the
-	// upload kind's service stored them) at document id of the upload
-	// collection c with their metadata, deletes the rows of id's other
-	// objects and returns those objects' names. A file whose row is gone
-	// or belongs to another document fails it. Call it on the Store InTx
-	// passes.
+	// SetFiles writes the object index rows of files (stored by the upload
+	// kind's service) for document id of the upload collection c with
+	// their metadata, deletes the rows of id's other objects and returns
+	// those objects' names. A file whose row belongs to another document
+	// fails it. Call it on the Store InTx passes.
 	SetFiles(ctx context.Context, c *Collection, id int64, files []File) ([]string, error)
 
 	// CreateVersion stores v as the latest version of its parent and prunes

@@ -4,11 +4,11 @@ import "context"
 
 // Attachment is the file part of a write to the upload collection, finished
 // by the upload kind's service before the write (the object store holds
-// the files, their names are claimed in the object index): the read-only
+// the files, under names it created unique): the read-only
 // field values (filename, mimeType, filesize, width, height, focal point,
 // sizes) and the stored objects the document owns after the write.
 // Content stores Fields with the document and, in the same transaction,
-// points the object index at Files and releases the index rows of the
+// writes the object index rows of Files and releases the index rows of the
 // objects the document owned before and no longer does
 // (WriteResult.Released). Content does no file work and calls nobody
 // back: the write is one pass.

@@ -110,6 +110,7 @@ func registry() map[string]answer {
 		"objectstore.ErrInvalidKey":   {objectstore.ErrInvalidKey, http.StatusBadRequest, "Invalid object key."},
 		"objectstore.ErrInvalidRange": {objectstore.ErrInvalidRange, http.StatusBadRequest, "Range Not Satisfiable"},
 		"objectstore.ErrSizeMismatch": {objectstore.ErrSizeMismatch, http.StatusBadRequest, "The body size differs from the declared size."},
+		"objectstore.ErrExists":       {objectstore.ErrExists, http.StatusConflict, "An object already exists under that name."},
 
 		// store
 		"store.ErrUnavailable":   {store.ErrUnavailable, http.StatusServiceUnavailable, unavailable},

@@ -3,7 +3,7 @@ package media
 import (
 	"context"
 	"fmt"
-	"github.com/automatonic/chronos/app/internal/fault"
+	"iter"
 	"path"
 	"strconv"
 	"strings"
@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/automatonic/chronos/app/internal/fault"
 )
 
 // MaxStemBytes caps the part of a filename before the extension, leaving
@@ -78,21 +80,34 @@ func truncateUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// UniqueFilename returns name if exists reports it free, else the first free
-// "<stem>-<n><ext>" for n = 1, 2, ... ("hero.png" → "hero-1.png"), as
-// Payload does. exists should report names of originals and of generated
-// sizes alike. The check-then-use race is the caller's to close (a unique
-// index on the filename, retrying on conflict).
-func UniqueFilename(ctx context.Context, name string, exists func(ctx context.Context, name string) (bool, error)) (string, error) {
+// Candidates yields the names an upload of name may take, in order: name,
+// then "<stem>-<n><ext>" for n = 1, 2, ... ("hero.png", "hero-1.png", …),
+// as Payload numbers them, up to maxUniqueTries names.
+func Candidates(name string) iter.Seq[string] {
 	ext := path.Ext(name)
 	stem := strings.TrimSuffix(name, ext)
-	for n := 0; n < maxUniqueTries; n++ {
+	return func(yield func(string) bool) {
+		for n := 0; n < maxUniqueTries; n++ {
+			candidate := name
+			if n > 0 {
+				candidate = stem + "-" + strconv.Itoa(n) + ext
+			}
+			if !yield(candidate) {
+				return
+			}
+		}
+	}
+}
+
+// UniqueFilename returns the first of Candidates(name) that exists reports
+// free. exists should report names of originals and of generated sizes
+// alike. The check-then-use race is the caller's to close; uploads do not
+// use it: the object store's Create takes the first free candidate
+// atomically.
+func UniqueFilename(ctx context.Context, name string, exists func(ctx context.Context, name string) (bool, error)) (string, error) {
+	for candidate := range Candidates(name) {
 		if err := ctx.Err(); err != nil {
 			return "", err
-		}
-		candidate := name
-		if n > 0 {
-			candidate = stem + "-" + strconv.Itoa(n) + ext
 		}
 		taken, err := exists(ctx, candidate)
 		if err != nil {

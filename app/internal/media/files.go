@@ -7,8 +7,10 @@ import (
 
 // File is one row of the object index (media_files): one stored object of
 // a media document. Filename is the object key below the store prefix and
-// the primary key, so claiming a name is one insert. MediaID is 0 while the
-// upload is in flight.
+// the primary key. Rows are written with their document (content's
+// Store.SetFiles, in the write's transaction); the only row without a
+// document (MediaID 0) is a direct upload's reservation, whose object the
+// browser writes between two requests.
 type File struct {
 	Filename    string
 	MediaID     int64
@@ -21,9 +23,8 @@ type File struct {
 // Files is the object index as the media service needs it; the store
 // package implements it on the media_files table.
 type Files interface {
-	// Claim inserts a pending row for f.Filename and reports false, nil
-	// when the name is already taken (by an original, a size or an upload
-	// in flight).
+	// Claim inserts a pending row for f.Filename (a direct upload's
+	// reservation) and reports false, nil when a row holds the name.
 	Claim(ctx context.Context, f File) (bool, error)
 	// Mark atomically moves a pending row's content type from `from` to
 	// `to` and reports whether it did; a direct upload's finalise uses it

@@ -13,10 +13,15 @@ import (
 // GCReport is what a garbage collection found and, with apply, did.
 type GCReport struct {
 	Applied bool
-	// OrphanObjects are objects in the store without an index row.
+	// OrphanObjects are objects in the store without an index row, last
+	// written more than the grace period ago.
 	OrphanObjects []string
-	// StalePending are reservations (rows without a document) older than
-	// PendingTTL; their objects, if any, go with them.
+	// Recent counts objects without a row that are younger than the grace
+	// period: uploads in flight (their rows come with their document's
+	// write), or debris to collect on a later run. They are left alone.
+	Recent int
+	// StalePending are direct uploads' reservations (rows without a
+	// document) older than PendingTTL; their objects go with them.
 	StalePending []string
 	// MissingOriginals are documents whose original object is gone.
 	MissingOriginals []File
@@ -38,20 +43,30 @@ type GCOptions struct {
 	// IncompleteAge is the age beyond which unfinished multipart uploads
 	// are aborted (default PendingTTL); keep it above the longest upload.
 	IncompleteAge time.Duration
+	// Grace is the age an object without an index row must reach to be
+	// an orphan (default PendingTTL). An upload writes its objects before
+	// the transaction that indexes them, so a younger object may belong
+	// to an upload in flight; keep it above the longest upload.
+	Grace time.Duration
 }
 
 // GC finds orphans in both directions: objects without a row, abandoned
 // reservations, and documents whose original object is missing. With
 // apply it deletes them (documents through content, so their remaining
 // objects go too) and aborts multipart uploads older than o.IncompleteAge.
-// Uploads in flight are safe: a name is claimed before its object is
-// written, and reservations are only collected after PendingTTL.
+// Uploads in flight are safe: an object without a row is collected only
+// once its last write is older than o.Grace (the store's LastModified),
+// and reservations only after PendingTTL. An object is never collected
+// while a row names it, so a name stays taken until then.
 func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 	if o.IncompleteAge <= 0 {
 		o.IncompleteAge = PendingTTL
 	}
+	if o.Grace <= 0 {
+		o.Grace = PendingTTL
+	}
 	rep := GCReport{Applied: o.Apply}
-	if err := s.findOrphans(ctx, &rep); err != nil {
+	if err := s.findOrphans(ctx, &rep, s.now().Add(-o.Grace)); err != nil {
 		return rep, err
 	}
 	pending, err := s.cfg.Files.Pending(ctx, s.now().Add(-PendingTTL))
@@ -80,28 +95,37 @@ func (s *Service) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 	return rep, nil
 }
 
-// findOrphans lists every object and reports those no row names, looking
+// findOrphans lists every object and reports those no row names that
+// were last written before cutoff (counting the younger ones), looking
 // names up gcBatch at a time.
-func (s *Service) findOrphans(ctx context.Context, rep *GCReport) error {
-	var batch []string
+func (s *Service) findOrphans(ctx context.Context, rep *GCReport, cutoff time.Time) error {
+	var batch []objectstore.Info
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		known, err := s.cfg.Files.Known(ctx, batch)
+		names := make([]string, len(batch))
+		for i, in := range batch {
+			names[i] = in.Key
+		}
+		known, err := s.cfg.Files.Known(ctx, names)
 		if err != nil {
 			return fmt.Errorf("media gc: look up names: %w", err)
 		}
-		for _, k := range batch {
-			if !known[k] {
-				rep.OrphanObjects = append(rep.OrphanObjects, k)
+		for _, in := range batch {
+			switch {
+			case known[in.Key]:
+			case in.LastModified.Before(cutoff):
+				rep.OrphanObjects = append(rep.OrphanObjects, in.Key)
+			default:
+				rep.Recent++
 			}
 		}
 		batch = batch[:0]
 		return nil
 	}
 	err := s.cfg.Blobs.List(ctx, "", func(in objectstore.Info) error {
-		batch = append(batch, in.Key)
+		batch = append(batch, in)
 		if len(batch) >= gcBatch {
 			return flush()
 		}

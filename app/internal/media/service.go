@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"math"
 	"mime"
@@ -32,8 +33,11 @@ const (
 	PresignPutTTL = 15 * time.Minute
 	// PresignGetTTL is how long a presigned download redirect is valid.
 	PresignGetTTL = 5 * time.Minute
-	// PendingTTL is the age after which `cms media gc` treats an
-	// unattached name reservation as abandoned.
+	// PendingTTL is the age after which `cms media gc` treats an object
+	// without an index row, or a direct upload's reservation without a
+	// document, as abandoned: an upload writes its objects before the
+	// transaction that indexes them, so younger ones may be in flight.
+	// Keep it above the longest upload.
 	PendingTTL = 24 * time.Hour
 	// FileRoute is the path files are served under (relative URLs, as
 	// Payload sends them).
@@ -53,8 +57,8 @@ var (
 	ErrEmptyFile = fault.New(fault.Invalid, "The uploaded file is empty.")
 	// ErrTooLarge reports a file over the configured limit; nothing was kept.
 	ErrTooLarge = fault.New(fault.TooLarge, "The file is too large.")
-	// ErrNameConflict reports a generated size whose name was taken by
-	// another file between the original's claim and the size's.
+	// ErrNameConflict reports a generated size whose name another file
+	// holds in the object store.
 	ErrNameConflict = fault.New(fault.Conflict, "Generated file name already taken; please retry the upload.")
 	// ErrBadToken reports a direct-upload token that is malformed, forged,
 	// expired or already used.
@@ -102,13 +106,17 @@ type Config struct {
 // gets it finished (content.Attachment), so an upload goes down through
 // media, content and the store once and never comes back into media.
 //
-// Consistency: every stored object has a Files row named after its key.
-// A name is claimed (row inserted, MediaID 0) before its object is written,
-// the rows are attached to the document in the transaction that writes it
-// (and a replaced file's rows released there), and any failure deletes the
-// objects written and releases the names claimed. What a crash can leave
-// in between (pending rows, objects whose delete failed because the store
-// was down, multipart debris) is what GC collects.
+// Consistency: a name is unique because the object store creates it only
+// where no object exists (objectstore.Store.Create, retrying "-1", "-2",
+// …), so an upload needs no database until its one write: content inserts
+// the index rows (Files) in the transaction that writes the document, and
+// releases a replaced file's rows there. A name stays taken while its
+// object exists, indexed or not, so a deleted document's names come free
+// only once its objects are gone (rows are released before objects are
+// deleted, never after). Any failure deletes the objects written. What a
+// crash or an unreachable store can leave (objects without rows, direct
+// upload reservations, multipart debris) is what GC collects, once older
+// than PendingTTL, so an upload in flight is never taken for debris.
 //
 // The sizes field holds every configured size ("thumbnail", "card",
 // "hero") in the original format and its WebP variant under
@@ -190,8 +198,8 @@ type Upload struct {
 	Filename    string // stored name
 	ContentType string // sniffed
 	Size        int64
-	claimed     []string                // names reserved in Files
-	written     []string                // objects put to the store
+	reserved    []string                // a direct upload's reservation rows in Files
+	written     []string                // objects put to the store, the original first
 	files       map[string]content.File // final metadata by name
 }
 
@@ -206,7 +214,7 @@ func Preset(fields map[string]any) *content.Attachment {
 
 func (u *Upload) fileList() []content.File {
 	out := make([]content.File, 0, len(u.files))
-	for _, n := range u.claimed {
+	for _, n := range u.written {
 		if f, ok := u.files[n]; ok {
 			out = append(out, f)
 		}
@@ -266,18 +274,23 @@ func (s *Service) meta(contentType, name string) objectstore.PutOptions {
 	return objectstore.PutOptions{ContentType: contentType, CacheControl: CacheControl, ContentDisposition: Disposition(contentType, name)}
 }
 
-// claimUnique reserves the first free name of name, name-1, name-2, ...
-func (s *Service) claimUnique(ctx context.Context, name string) (string, error) {
-	return UniqueFilename(ctx, name, func(ctx context.Context, candidate string) (bool, error) {
-		ok, err := s.cfg.Files.Claim(ctx, File{Filename: candidate, CreatedAt: s.now().UTC()})
-		return !ok, err
-	})
+// metaFor gives the headers of a contentType file under whichever name the
+// store's Create takes.
+func (s *Service) metaFor(contentType string) func(name string) objectstore.PutOptions {
+	return func(name string) objectstore.PutOptions { return s.meta(contentType, name) }
+}
+
+// one is a single name for Create: a generated size either gets its name or
+// conflicts.
+func one(name string) iter.Seq[string] {
+	return func(yield func(string) bool) { yield(name) }
 }
 
 // Stage streams a client's file into the store: it sniffs the first bytes
-// against the policy, sanitises and claims the name, and puts the stream
-// with the size limit. Nothing is kept when it fails. The caller must
-// pass the Upload to Create, Replace or Discard.
+// against the policy, sanitises the name and creates the object under the
+// first free one of name, name-1, … (the store's conditional create: no
+// registry, no database), with the size limit. Nothing is kept when it
+// fails. The caller must pass the Upload to Create, Replace or Discard.
 func (s *Service) Stage(ctx context.Context, actor *content.Actor, clientName string, r io.Reader) (*Upload, error) {
 	if !s.CanCreate(actor) && !s.CanUpdate(actor) {
 		return nil, content.ErrForbidden
@@ -295,35 +308,33 @@ func (s *Service) Stage(ctx context.Context, actor *content.Actor, clientName st
 	if err != nil {
 		return nil, err
 	}
-	name, err := s.claimUnique(ctx, SanitizeFilename(clientName, ext))
-	if err != nil {
-		return nil, err
-	}
-	up := &Upload{Filename: name, ContentType: ct, claimed: []string{name}, files: map[string]content.File{}}
+	base := SanitizeFilename(clientName, ext)
 	lr := &limitReader{r: io.MultiReader(bytes.NewReader(head), r), left: s.cfg.MaxBytes}
-	if err := s.cfg.Blobs.Put(ctx, name, lr, -1, s.meta(ct, name)); err != nil {
-		// A failed Put leaves no object, but delete anyway in case the
-		// store committed before the error surfaced.
-		up.written = []string{name}
-		s.Discard(ctx, up)
-		if lr.exceeded {
+	name, err := s.cfg.Blobs.Create(ctx, Candidates(base), lr, -1, s.metaFor(ct))
+	if err != nil {
+		// A failed Create stores nothing (an object committed just before
+		// the error surfaced is an orphan for gc).
+		switch {
+		case lr.exceeded:
 			return nil, ErrTooLarge.Detail("over %d bytes", s.cfg.MaxBytes)
-		}
-		if lr.err != nil {
+		case lr.err != nil:
 			// The request body failed, not the store.
 			return nil, bodyError(lr.err)
+		case errors.Is(err, objectstore.ErrExists):
+			return nil, ErrNoUniqueName.Wrap(err)
 		}
-		return nil, fmt.Errorf("media: store %s: %w", name, err)
+		return nil, fmt.Errorf("media: store %s: %w", base, err)
 	}
-	up.written = []string{name}
+	up := &Upload{Filename: name, ContentType: ct, written: []string{name}, files: map[string]content.File{}}
 	up.Size = lr.n
 	up.files[name] = content.File{Filename: name, ContentType: ct, Filesize: lr.n}
 	return up, nil
 }
 
-// Discard removes every object written and every name claimed for up. It
-// runs on a context detached from the request's cancellation, because a
-// client that went away is a common reason to discard.
+// Discard removes every object written for up (and a direct upload's
+// reservation row). It runs on a context detached from the request's
+// cancellation, because a client that went away is a common reason to
+// discard.
 func (s *Service) Discard(ctx context.Context, up *Upload) {
 	if up == nil {
 		return
@@ -332,16 +343,16 @@ func (s *Service) Discard(ctx context.Context, up *Upload) {
 	defer cancel()
 	if len(up.written) > 0 {
 		if err := s.cfg.Blobs.Delete(ctx, up.written...); err != nil {
-			// The rows go anyway: gc finds objects without a row.
+			// gc finds objects without a row.
 			s.log.Warn("media: discard objects", "files", up.written, "err", err)
 		}
 	}
-	if len(up.claimed) > 0 {
-		if err := s.cfg.Files.Release(ctx, up.claimed...); err != nil {
-			s.log.Warn("media: release names", "files", up.claimed, "err", err)
+	if len(up.reserved) > 0 {
+		if err := s.cfg.Files.Release(ctx, up.reserved...); err != nil {
+			s.log.Warn("media: release names", "files", up.reserved, "err", err)
 		}
 	}
-	up.written, up.claimed = nil, nil
+	up.written, up.reserved = nil, nil
 }
 
 // number reads a JSON number field of a request.
@@ -433,7 +444,8 @@ func (s *Service) process(ctx context.Context, up *Upload, input map[string]any)
 }
 
 // sink stores one output of the processor: the metadata-stripped original
-// over the upload, or a size under a freshly claimed name.
+// over the upload (its own object), or a size under its generated name,
+// which the store creates only if no object holds it.
 func (s *Service) sink(ctx context.Context, up *Upload, out Output, body io.Reader) error {
 	if out.Size == "" {
 		if err := s.cfg.Blobs.Put(ctx, up.Filename, body, out.Filesize, s.meta(out.ContentType, up.Filename)); err != nil {
@@ -445,29 +457,26 @@ func (s *Service) sink(ctx context.Context, up *Upload, out Output, body io.Read
 		up.files[up.Filename] = f
 		return nil
 	}
-	ok, err := s.cfg.Files.Claim(ctx, File{Filename: out.Filename, CreatedAt: s.now().UTC()})
-	if err != nil {
-		return fmt.Errorf("media: claim %s: %w", out.Filename, err)
-	}
-	if !ok {
+	err := s.storeSize(ctx, up, out, one(out.Filename), body)
+	if errors.Is(err, objectstore.ErrExists) {
 		return ErrNameConflict.Say("Generated file name " + out.Filename + " already taken; please retry the upload.")
 	}
-	return s.storeSize(ctx, up, out, body)
+	return err
 }
 
-// storeSize writes one image size under its claimed name out.Filename and
+// storeSize creates one image size under the first free of names and
 // records it on up (for rollback and for the document's sizes).
-func (s *Service) storeSize(ctx context.Context, up *Upload, out Output, body io.Reader) error {
-	up.claimed = append(up.claimed, out.Filename)
-	up.written = append(up.written, out.Filename)
-	if err := s.cfg.Blobs.Put(ctx, out.Filename, body, out.Filesize, s.meta(out.ContentType, out.Filename)); err != nil {
+func (s *Service) storeSize(ctx context.Context, up *Upload, out Output, names iter.Seq[string], body io.Reader) error {
+	name, err := s.cfg.Blobs.Create(ctx, names, body, out.Filesize, s.metaFor(out.ContentType))
+	if err != nil {
 		return fmt.Errorf("media: store %s: %w", out.Filename, err)
 	}
-	name := out.Size
+	up.written = append(up.written, name)
+	size := out.Size
 	if out.WebP {
-		name += "-webp"
+		size += "-webp"
 	}
-	up.files[out.Filename] = content.File{Filename: out.Filename, SizeName: name, ContentType: out.ContentType, Filesize: out.Filesize}
+	up.files[name] = content.File{Filename: name, SizeName: size, ContentType: out.ContentType, Filesize: out.Filesize}
 	return nil
 }
 
@@ -584,18 +593,21 @@ func (s *Service) docFiles(ctx context.Context, id int64, d content.Doc) []strin
 	return out
 }
 
-// remove deletes objects, then their rows. When the store is down the
-// rows go anyway: gc deletes objects without a row.
+// remove releases the rows of names, then deletes their objects: in that
+// order, because an object keeps its name taken (the store creates no
+// name that exists), while a row left without its object would refuse a
+// later upload that takes the freed name. When the store is down the
+// objects stay, without rows, for gc.
 func (s *Service) remove(ctx context.Context, names []string) {
 	if len(names) == 0 {
 		return
 	}
-	s.deleteObjects(ctx, names)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if err := s.cfg.Files.Release(ctx, names...); err != nil {
+	if err := s.cfg.Files.Release(rctx, names...); err != nil {
 		s.log.Warn("media: release names", "files", names, "err", err)
 	}
+	s.deleteObjects(ctx, names)
 }
 
 // Behavior is the upload kind's part of content's read and delete path,
@@ -722,13 +734,13 @@ func (s *Service) PresignUpload(ctx context.Context, actor *content.Actor, filen
 	if want, known := extTypes[strings.ToLower(path.Ext(filename))]; known && want != ct {
 		return DirectUpload{}, ErrTypeMismatch.Detail("%q declared as %s", path.Ext(filename), ct)
 	}
-	name, err := s.claimUnique(ctx, SanitizeFilename(filename, ExtensionFor(ct, filename)))
+	name, err := s.reserve(ctx, SanitizeFilename(filename, ExtensionFor(ct, filename)))
 	if err != nil {
 		return DirectUpload{}, err
 	}
 	u, headers, err := s.cfg.Blobs.PresignPut(ctx, name, ct, size, PresignPutTTL)
 	if err != nil {
-		_ = s.cfg.Files.Release(context.WithoutCancel(ctx), name)
+		s.Discard(ctx, &Upload{reserved: []string{name}, written: []string{name}})
 		if errors.Is(err, objectstore.ErrUnsupported) {
 			return DirectUpload{}, ErrPresignUnsupported.Wrap(err)
 		}
@@ -736,6 +748,37 @@ func (s *Service) PresignUpload(ctx context.Context, actor *content.Actor, filen
 	}
 	exp := s.now().Add(PresignPutTTL).UTC().Truncate(time.Second)
 	return DirectUpload{URL: u, Method: "PUT", Headers: headers, Key: name, Token: s.sign(name, exp), ExpiresAt: exp}, nil
+}
+
+// reservedType is the content type of a direct upload's placeholder
+// object, until the browser's PUT (which signs its own type) replaces it.
+const reservedType = "application/x-chronos-reserved"
+
+// reserve takes a name for a direct upload, whose object the browser
+// writes later: an empty placeholder object holds the name in the store
+// against every other upload (they create only names no object holds),
+// and a Files row holds the reservation for Finalize (its one-use lock)
+// and for gc. A name whose row outlived its object is skipped.
+func (s *Service) reserve(ctx context.Context, base string) (string, error) {
+	placeholder := func(string) objectstore.PutOptions { return objectstore.PutOptions{ContentType: reservedType} }
+	for c := range Candidates(base) {
+		name, err := s.cfg.Blobs.Create(ctx, one(c), bytes.NewReader(nil), 0, placeholder)
+		if errors.Is(err, objectstore.ErrExists) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		ok, err := s.cfg.Files.Claim(ctx, File{Filename: name, CreatedAt: s.now().UTC()})
+		if err == nil && ok {
+			return name, nil
+		}
+		s.deleteObjects(ctx, []string{name})
+		if err != nil {
+			return "", err
+		}
+	}
+	return "", ErrNoUniqueName.Detail("%q", base)
 }
 
 const tokenPurpose = "chronos-media-upload\x00"
@@ -797,6 +840,9 @@ func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token stri
 		return content.WriteResult{}, ErrBadToken
 	}
 	info, err := s.cfg.Blobs.Head(ctx, name)
+	if err == nil && info.ContentType == reservedType {
+		err = objectstore.ErrNotFound // the placeholder: the PUT has not happened
+	}
 	if err != nil {
 		// Not uploaded yet, or the store is down: give the reservation
 		// back so the client can finalise again.
@@ -808,7 +854,7 @@ func (s *Service) Finalize(ctx context.Context, actor *content.Actor, token stri
 		}
 		return content.WriteResult{}, err
 	}
-	up := &Upload{Filename: name, Size: info.Size, claimed: []string{name}, written: []string{name}, files: map[string]content.File{}}
+	up := &Upload{Filename: name, Size: info.Size, reserved: []string{name}, written: []string{name}, files: map[string]content.File{}}
 	if info.Size > s.cfg.MaxBytes {
 		s.Discard(ctx, up)
 		return content.WriteResult{}, ErrTooLarge.Detail("stored object has %d bytes, limit %d", info.Size, s.cfg.MaxBytes)
@@ -917,32 +963,22 @@ func (s *Service) recut(ctx context.Context, up *Upload, fx, fy float64) (map[st
 		if out.Size == "" {
 			return nil // the stored original stays as it is
 		}
-		gen := out.Filename
-		for n := 0; ; n++ {
-			out.Filename = focalSizeName(gen, fx, fy, n)
-			ok, err := s.cfg.Files.Claim(ctx, File{Filename: out.Filename, CreatedAt: s.now().UTC()})
-			if err != nil {
-				return fmt.Errorf("media: claim %s: %w", out.Filename, err)
-			}
-			if ok {
-				break
-			}
-			if n == 20 {
-				return ErrNameConflict.Say("Generated file name " + out.Filename + " already taken; please retry.")
-			}
+		err := s.storeSize(ctx, up, out, focalSizeNames(out.Filename, fx, fy), body)
+		if errors.Is(err, objectstore.ErrExists) {
+			return ErrNameConflict.Say("Generated file name " + focalSizeName(out.Filename, fx, fy, 0) + " already taken; please retry.")
 		}
-		return s.storeSize(ctx, up, out, body)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	// res.Sizes carries the generated names, not the claimed ones: take
+	// res.Sizes carries the generated names, not the created ones: take
 	// them from the files stored.
 	sizes := map[string]any{}
 	for _, k := range s.sizeKeys() {
 		sizes[k] = nullSize()
 	}
-	for _, n := range up.claimed {
+	for _, n := range up.written {
 		f := up.files[n]
 		for _, o := range res.Sizes {
 			k := o.Size
@@ -956,6 +992,18 @@ func (s *Service) recut(ctx context.Context, up *Upload, fx, fy float64) (map[st
 		}
 	}
 	return sizes, nil
+}
+
+// focalSizeNames yields the names a size cut around (fx, fy) may take:
+// focalSizeName for n = 0 … 20.
+func focalSizeNames(generated string, fx, fy float64) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for n := 0; n <= 20; n++ {
+			if !yield(focalSizeName(generated, fx, fy, n)) {
+				return
+			}
+		}
+	}
 }
 
 // focalSizeName names a size cut around a focal point: the generated name

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"strings"
@@ -74,18 +75,82 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err := ValidateKey(key); err != nil {
 		return err
 	}
+	tmp, etag, err := l.writeTemp(ctx, key, r, size)
+	if err != nil {
+		return fmt.Errorf("objectstore: put %s: %w", key, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = l.root.Remove(tmp)
+		}
+	}()
+	if err = l.writeMeta(key, newLocalMeta(opts, etag)); err != nil {
+		return fmt.Errorf("objectstore: put %s: %w", key, err)
+	}
+	if err = l.root.Rename(tmp, key); err != nil {
+		return fmt.Errorf("objectstore: put %s: %w", key, err)
+	}
+	return nil
+}
+
+// Create implements Store: the body is written once to a temporary file,
+// which is then hard-linked under each key in turn until a link succeeds;
+// link(2) fails on an existing name, so the check and the write are one
+// step and a taken key costs one system call. The headers' sidecar is
+// written after the link (a reader in between sees the defaults).
+func (l *Local) Create(ctx context.Context, keys iter.Seq[string], r io.Reader, size int64, opts func(key string) PutOptions) (string, error) {
+	tmp, etag := "", ""
+	defer func() {
+		if tmp != "" {
+			_ = l.root.Remove(tmp)
+		}
+	}()
+	for key := range keys {
+		if err := ValidateKey(key); err != nil {
+			return "", err
+		}
+		if tmp == "" {
+			var err error
+			if tmp, etag, err = l.writeTemp(ctx, key, r, size); err != nil {
+				return "", fmt.Errorf("objectstore: create %s: %w", key, err)
+			}
+		} else if dir := path.Dir(key); dir != "." {
+			if err := l.root.MkdirAll(dir, 0o750); err != nil {
+				return "", fmt.Errorf("objectstore: create %s: %w", key, err)
+			}
+		}
+		err := l.root.Link(tmp, key)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("objectstore: create %s: %w", key, err)
+		}
+		if err := l.writeMeta(key, newLocalMeta(opts(key), etag)); err != nil {
+			_ = l.root.Remove(key)
+			return "", fmt.Errorf("objectstore: create %s: %w", key, err)
+		}
+		return key, nil
+	}
+	return "", fmt.Errorf("objectstore: create: %w", ErrExists)
+}
+
+// writeTemp writes the body to a new temporary file beside key (creating
+// key's directory) and returns its name and the body's ETag. Nothing is
+// left when it fails.
+func (l *Local) writeTemp(ctx context.Context, key string, r io.Reader, size int64) (_, _ string, err error) {
 	if dir := path.Dir(key); dir != "." {
 		if err := l.root.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("objectstore: put %s: %w", key, err)
+			return "", "", err
 		}
 	}
 	tmp, err := tmpName(key)
 	if err != nil {
-		return fmt.Errorf("objectstore: put %s: %w", key, err)
+		return "", "", err
 	}
 	f, err := l.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
-		return fmt.Errorf("objectstore: put %s: %w", key, err)
+		return "", "", err
 	}
 	defer func() {
 		if err != nil {
@@ -93,37 +158,33 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, op
 			_ = l.root.Remove(tmp)
 		}
 	}()
-
 	body := io.Reader(ctxReader{ctx: ctx, r: r})
 	if size >= 0 {
 		body = &sizeCheckReader{r: body, want: size}
 	}
 	h := sha256.New()
 	if _, err = io.Copy(io.MultiWriter(f, h), body); err != nil {
-		return fmt.Errorf("objectstore: put %s: %w", key, err)
+		return "", "", err
 	}
-	// Sync before rename: after a crash the key holds the old or the new
-	// bytes, not an empty file.
+	// Sync before rename or link: after a crash the key holds the old or
+	// the new bytes, not an empty file.
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("objectstore: put %s: %w", key, err)
+		return "", "", err
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("objectstore: put %s: %w", key, err)
+		return "", "", err
 	}
+	return tmp, `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`, nil
+}
 
-	meta := localMeta{
+// newLocalMeta is the sidecar of an object put with opts.
+func newLocalMeta(opts PutOptions, etag string) localMeta {
+	return localMeta{
 		ContentType:        OrDefault(opts.ContentType, DefaultContentType),
 		CacheControl:       opts.CacheControl,
 		ContentDisposition: opts.ContentDisposition,
-		ETag:               `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`,
+		ETag:               etag,
 	}
-	if err = l.writeMeta(key, meta); err != nil {
-		return fmt.Errorf("objectstore: put %s: %w", key, err)
-	}
-	if err = l.root.Rename(tmp, key); err != nil {
-		return fmt.Errorf("objectstore: put %s: %w", key, err)
-	}
-	return nil
 }
 
 func (l *Local) writeMeta(key string, m localMeta) error {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"time"
 	"unicode"
@@ -37,6 +38,9 @@ var (
 	// ErrSizeMismatch reports a Put whose body length differs from the
 	// declared size; nothing is stored.
 	ErrSizeMismatch = fault.New(fault.Invalid, "The body size differs from the declared size.")
+	// ErrExists reports a Create whose keys all hold objects already:
+	// nothing was stored and nothing was replaced.
+	ErrExists = fault.New(fault.Conflict, "An object already exists under that name.")
 )
 
 // MaxPresignTTL is the longest presign lifetime S3 accepts (SigV4 limit).
@@ -51,6 +55,16 @@ type Store interface {
 	// unknown (large and unknown-size bodies are streamed, never buffered
 	// whole).
 	Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) error
+	// Create stores the body under the first of keys that holds no object
+	// and returns that key. Checking a key and writing it are one atomic
+	// step, so two Creates never get the same key and an existing object
+	// is never replaced: uploads get unique names from the store itself,
+	// with no registry. opts gives the headers for the key taken
+	// (Content-Disposition names it). ErrExists when every key is taken,
+	// or when a body too long to send twice lost a race for the key it
+	// was sent to (S3 streams such a body once; local disk never loses).
+	// A failed Create stores nothing.
+	Create(ctx context.Context, keys iter.Seq[string], r io.Reader, size int64, opts func(key string) PutOptions) (string, error)
 	// Get streams the object, or the byte range rng of it when rng is not
 	// nil. The caller closes Object.Body.
 	Get(ctx context.Context, key string, rng *Range) (*Object, error)

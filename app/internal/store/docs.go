@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/automatonic/chronos/app/internal/content"
 	"github.com/automatonic/chronos/app/internal/docjson"
+	"github.com/automatonic/chronos/app/internal/fault"
 	"github.com/automatonic/chronos/app/internal/query"
 	"gorm.io/gorm"
 )
@@ -804,22 +804,29 @@ func (r *Repo) SetCredentials(ctx context.Context, c *content.Collection, id int
 
 // SetFiles implements content.Store on the object index (media_files,
 // whose rows reference the upload collection's table): each file's row is
-// pointed at document id with its metadata, then the rows of id's other
-// objects are deleted and their names returned.
+// inserted for document id with its metadata (or, for a direct upload's
+// reservation or a file id already owns, updated), then the rows of id's
+// other objects are deleted and their names returned. One statement per
+// file: INSERT … ON CONFLICT DO UPDATE … WHERE the row is a reservation or
+// id's, so a name another document owns changes nothing and fails the
+// write.
 func (r *Repo) SetFiles(ctx context.Context, c *content.Collection, id int64, files []content.File) ([]string, error) {
 	if !c.Upload {
 		return nil, fmt.Errorf("set files: %s is not an upload collection", c.Slug)
 	}
 	g := r.g.WithContext(ctx)
+	now := r.timeArg(time.Now())
 	names := make([]string, 0, len(files))
 	for _, f := range files {
-		res := g.Exec("UPDATE media_files SET media_id = ?, size_name = ?, content_type = ?, filesize = ? WHERE filename = ? AND (media_id IS NULL OR media_id = ?)",
-			id, f.SizeName, f.ContentType, f.Filesize, f.Filename, id)
+		res := g.Exec(`INSERT INTO media_files (filename, media_id, size_name, content_type, filesize, created_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (filename) DO UPDATE SET media_id = excluded.media_id, size_name = excluded.size_name, content_type = excluded.content_type, filesize = excluded.filesize
+WHERE media_files.media_id IS NULL OR media_files.media_id = excluded.media_id`,
+			f.Filename, id, f.SizeName, f.ContentType, f.Filesize, now)
 		if res.Error != nil {
 			return nil, classify(fmt.Errorf("attach %s: %w", f.Filename, res.Error))
 		}
 		if res.RowsAffected != 1 {
-			return nil, fmt.Errorf("attach %s to %s %d: %w", f.Filename, c.Slug, id, errNotClaimed)
+			return nil, fmt.Errorf("attach %s to %s %d: %w", f.Filename, c.Slug, id, errNameOwned)
 		}
 		names = append(names, f.Filename)
 	}
@@ -830,9 +837,11 @@ func (r *Repo) SetFiles(ctx context.Context, c *content.Collection, id int64, fi
 	return released, nil
 }
 
-// errNotClaimed is a file attached without a claimed index row (gc took a
-// reservation older than a day, or another document owns the name).
-var errNotClaimed = errors.New("the name is not claimed")
+// errNameOwned is a file attached under a name another document's row
+// holds. Uploads create only names no object holds, so that row outlived
+// its object (removed from the store by hand); `cms media gc --apply`
+// deletes a document whose original is gone.
+var errNameOwned = fault.New(fault.Conflict, "Another media document owns this file name; please retry under another name.")
 
 // generationShards is how many rows the content generation is the sum of
 // (migration 0011): each write bumps one picked at random, so concurrent

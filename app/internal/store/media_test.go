@@ -14,8 +14,10 @@ import (
 	"github.com/automatonic/chronos/app/internal/query"
 )
 
-// TestMediaFilesRegistry exercises the name registry on both dialects:
-// atomic claims under contention, attach, cascade on document delete,
+// TestMediaFilesRegistry exercises the object index on both dialects:
+// atomic claims (direct uploads' reservations) under contention, rows
+// written with their document (a reservation taken over, a fresh name
+// inserted, another document's name refused), cascade on document delete,
 // pending reservations and lookups.
 func TestMediaFilesRegistry(t *testing.T) {
 	for name, db := range openBoth(t) {
@@ -69,15 +71,21 @@ func TestMediaFilesRegistry(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := res.Doc["id"].(int64)
-			for _, bad := range [][]content.File{files[:1], {{Filename: "never-claimed.png"}}} {
+			// A name another document owns is refused, with everything
+			// else of that write: the document and the rows of its other
+			// (unreserved) files, which it would have inserted.
+			for _, bad := range [][]content.File{files[:1], {{Filename: "fresh.png"}, files[1]}} {
 				_, err := svc.Create(ctx, admin, collections.MediaSlug, map[string]any{"alt": "y"},
 					content.WriteOptions{Attachment: &content.Attachment{Fields: map[string]any{"filename": bad[0].Filename}, Files: bad}})
 				if err == nil {
-					t.Errorf("attach of %s (another document's, or never claimed) was accepted", bad[0].Filename)
+					t.Errorf("attach of %v (naming another document's file) was accepted", bad)
 				}
 			}
 			if n, err := svc.Count(ctx, admin, collections.MediaSlug, query.Where{}); err != nil || n != 1 {
 				t.Errorf("documents after refused attaches = %d, %v; want 1 (rolled back)", n, err)
+			}
+			if _, err := mf.Get(ctx, "fresh.png"); !errors.Is(err, media.ErrFileNotFound) {
+				t.Errorf("row of a refused write's file: %v, want none", err)
 			}
 			f, err := mf.Get(ctx, "hero.png")
 			if err != nil || f.MediaID != id || f.Filesize != 10 || f.ContentType != "image/png" || f.CreatedAt.IsZero() {

@@ -4,10 +4,12 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net"
 	"net/http"
 	"strconv"
@@ -66,6 +68,7 @@ type Store struct {
 	uploader *manager.Uploader
 	bucket   string
 	prefix   string
+	partSize int64
 }
 
 var _ objectstore.Store = (*Store)(nil)
@@ -106,6 +109,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		uploader: uploader,
 		bucket:   cfg.Bucket,
 		prefix:   cfg.Prefix,
+		partSize: cfg.PartSize,
 	}, nil
 }
 
@@ -177,6 +181,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err := objectstore.ValidateKey(key); err != nil {
 		return err
 	}
+	if _, err := s.uploader.Upload(ctx, s.putInput(key, r, size, opts)); err != nil {
+		return s.wrap("put", key, err)
+	}
+	return nil
+}
+
+// putInput is the upload of r under key with opts' headers.
+func (s *Store) putInput(key string, r io.Reader, size int64, opts objectstore.PutOptions) *awss3.PutObjectInput {
 	in := &awss3.PutObjectInput{
 		Bucket:      aws.String(s.bucket),
 		Key:         aws.String(s.fullKey(key)),
@@ -193,10 +205,66 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if opts.ContentDisposition != "" {
 		in.ContentDisposition = aws.String(opts.ContentDisposition)
 	}
-	if _, err := s.uploader.Upload(ctx, in); err != nil {
-		return s.wrap("put", key, err)
+	return in
+}
+
+// Create implements objectstore.Store with conditional writes: each key
+// is first looked at (HeadObject, so a taken key costs no upload), then
+// written with If-None-Match: *, which S3 checks atomically when it
+// commits the object (PutObject, or CompleteMultipartUpload for a
+// streamed body; the uploader passes the header on). A body that ends
+// within one part is held in memory and sent again under the next key
+// when another writer took the key first; a longer one is streamed once,
+// so losing that race is ErrExists.
+func (s *Store) Create(ctx context.Context, keys iter.Seq[string], r io.Reader, size int64, opts func(key string) objectstore.PutOptions) (string, error) {
+	first, whole, err := s.firstPart(r, size)
+	if err != nil {
+		return "", fmt.Errorf("objectstore: create: %w", err)
 	}
-	return nil
+	for key := range keys {
+		if err := objectstore.ValidateKey(key); err != nil {
+			return "", err
+		}
+		if _, err := s.Head(ctx, key); err == nil {
+			continue
+		} else if !errors.Is(err, objectstore.ErrNotFound) {
+			return "", err
+		}
+		body, n := io.Reader(bytes.NewReader(first)), int64(len(first))
+		if !whole {
+			body, n = io.MultiReader(body, r), size
+		}
+		in := s.putInput(key, body, n, opts(key))
+		in.IfNoneMatch = aws.String("*")
+		_, err := s.uploader.Upload(ctx, in)
+		if err == nil {
+			return key, nil
+		}
+		if err = s.wrap("create", key, err); !errors.Is(err, objectstore.ErrExists) || !whole {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("objectstore: create: %w", objectstore.ErrExists)
+}
+
+// firstPart reads r up to one part and reports whether that is the whole
+// body: a known size up to the part size is read exactly (and checked), a
+// longer or unknown one until the part is full or the body ends.
+func (s *Store) firstPart(r io.Reader, size int64) ([]byte, bool, error) {
+	var buf bytes.Buffer
+	limit := s.partSize
+	if size >= 0 && size <= s.partSize {
+		buf.Grow(int(size))
+		limit = size + 1 // one byte more reveals a longer body
+	}
+	n, err := buf.ReadFrom(io.LimitReader(r, limit))
+	switch {
+	case err != nil:
+		return nil, false, err
+	case size >= 0 && size <= s.partSize && n != size, size > s.partSize && n < s.partSize:
+		return nil, false, fmt.Errorf("%w: got %d bytes, declared %d", objectstore.ErrSizeMismatch, n, size)
+	}
+	return buf.Bytes(), n < s.partSize || size == n, nil
 }
 
 // Get implements objectstore.Store.
@@ -435,6 +503,10 @@ func (s *Store) wrap(op, key string, err error) error {
 		return fmt.Errorf("%s: %w", prefix, err)
 	case code == "NoSuchKey" || code == "NotFound" || (status == http.StatusNotFound && code != "NoSuchBucket"):
 		return fmt.Errorf("%s: %w", prefix, objectstore.ErrNotFound)
+	case code == "PreconditionFailed" || code == "ConditionalRequestConflict" || status == http.StatusPreconditionFailed:
+		// If-None-Match: * found an object, or (409) another conditional
+		// write of the key was in progress: either way the key is taken.
+		return fmt.Errorf("%s: %w", prefix, objectstore.ErrExists)
 	case code == "InvalidRange" || status == http.StatusRequestedRangeNotSatisfiable:
 		return fmt.Errorf("%s: %w", prefix, objectstore.ErrInvalidRange)
 	case status >= 500,

@@ -209,3 +209,27 @@ func (g gateReader) Read([]byte) (int, error) {
 	<-g.resume
 	return 0, io.EOF
 }
+
+// TestIfNoneMatchRefusesAnExistingKey checks what Create's uniqueness
+// rests on, past its HeadObject look: the server refuses a PutObject and a
+// CompleteMultipartUpload with If-None-Match: * on a key that exists
+// (ErrExists), keeps the object, and leaves no multipart upload behind.
+func TestIfNoneMatchRefusesAnExistingKey(t *testing.T) {
+	s := newTestS3(t, testenv.S3(t), "media/")
+	storetest.MustPut(t, s, "taken.bin", []byte("original"), objectstore.PutOptions{})
+	for name, body := range map[string][]byte{"PutObject": []byte("small"), "multipart": storetest.RandBytes(1, 9<<20)} {
+		in := s.putInput("taken.bin", storetest.OnlyReader{R: bytes.NewReader(body)}, -1, objectstore.PutOptions{})
+		in.IfNoneMatch = aws.String("*")
+		_, err := s.uploader.Upload(t.Context(), in)
+		if err = s.wrap("create", "taken.bin", err); !errors.Is(err, objectstore.ErrExists) {
+			t.Errorf("%s over an existing key: %v, want objectstore.ErrExists", name, err)
+		}
+	}
+	obj, err := s.Get(t.Context(), "taken.bin", nil)
+	if err != nil || string(storetest.ReadAll(t, obj.Body)) != "original" {
+		t.Errorf("the existing object changed (%v)", err)
+	}
+	if left := listMultipartUploads(t, s); len(left) != 0 {
+		t.Errorf("multipart uploads left: %v", left)
+	}
+}

@@ -10,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -320,6 +322,8 @@ func Run(t *testing.T, newStore func(t *testing.T) objectstore.Store, leftovers 
 		}
 	})
 
+	t.Run("Create", func(t *testing.T) { runCreate(t, newStore) })
+
 	t.Run("Ping", func(t *testing.T) {
 		if err := newStore(t).Ping(ctx); err != nil {
 			t.Fatalf("Ping: %v", err)
@@ -460,3 +464,91 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 type cancelReader struct{ cancel context.CancelFunc }
 
 func (c cancelReader) Read([]byte) (int, error) { c.cancel(); return 0, io.EOF }
+
+// names yields key and then "<key>-1" … "<key>-<n>", as uploads try names.
+func names(key string, n int) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; i <= n; i++ {
+			k := key
+			if i > 0 {
+				k += "-" + strconv.Itoa(i)
+			}
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// disposition gives each key a header naming it.
+func disposition(key string) objectstore.PutOptions {
+	return objectstore.PutOptions{ContentType: "text/plain", ContentDisposition: `attachment; filename="` + key + `"`}
+}
+
+// runCreate checks Create: the first free key is taken, an existing object
+// is never replaced, every key taken is ErrExists with nothing stored, and
+// concurrent Creates of the same keys all get different ones, each with
+// its own body; a streamed body longer than a part skips a taken key.
+func runCreate(t *testing.T, newStore func(t *testing.T) objectstore.Store) {
+	ctx := t.Context()
+	s := newStore(t)
+	got, err := s.Create(ctx, names("c/a.txt", 1), strings.NewReader("first"), 5, disposition)
+	if err != nil || got != "c/a.txt" {
+		t.Fatalf("Create on an empty store = %q, %v; want c/a.txt", got, err)
+	}
+	if got, err = s.Create(ctx, names("c/a.txt", 1), OnlyReader{strings.NewReader("second")}, -1, disposition); err != nil || got != "c/a.txt-1" {
+		t.Fatalf("Create of a taken key = %q, %v; want c/a.txt-1", got, err)
+	}
+	if _, err = s.Create(ctx, names("c/a.txt", 1), strings.NewReader("third"), 5, disposition); !errors.Is(err, objectstore.ErrExists) {
+		t.Fatalf("Create with every key taken = %v, want objectstore.ErrExists", err)
+	}
+	for key, want := range map[string]string{"c/a.txt": "first", "c/a.txt-1": "second"} {
+		obj, err := s.Get(ctx, key, nil)
+		if err != nil {
+			t.Fatalf("Get %s: %v", key, err)
+		}
+		if body := ReadAll(t, obj.Body); string(body) != want || obj.ContentDisposition != disposition(key).ContentDisposition {
+			t.Errorf("%s = %q, %q; want %q named after its key", key, body, obj.ContentDisposition, want)
+		}
+	}
+
+	// A body longer than a part (streamed on S3) skips the taken key too.
+	long := RandBytes(10, 9<<20)
+	MustPut(t, s, "long.bin", []byte("taken"), objectstore.PutOptions{})
+	if got, err := s.Create(ctx, names("long.bin", 1), OnlyReader{bytes.NewReader(long)}, -1, disposition); err != nil || got != "long.bin-1" {
+		t.Fatalf("streamed Create = %q, %v; want long.bin-1", got, err)
+	}
+	if obj, err := s.Get(ctx, "long.bin-1", nil); err != nil || !bytes.Equal(ReadAll(t, obj.Body), long) {
+		t.Fatalf("streamed Create stored another body (%v)", err)
+	}
+
+	// Eight writers of the same keys at once: eight different keys, each
+	// holding its writer's body.
+	const writers = 8
+	bodies := make([][]byte, writers)
+	keys := make([]string, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		bodies[i] = RandBytes(uint64(20+i), 1000+i)
+		wg.Go(func() {
+			k, err := s.Create(ctx, names("same.bin", writers-1), bytes.NewReader(bodies[i]), int64(len(bodies[i])), disposition)
+			if err != nil {
+				t.Errorf("writer %d: %v", i, err)
+			}
+			keys[i] = k
+		})
+	}
+	wg.Wait()
+	if got := ListKeys(t, s, "same.bin"); len(got) != writers {
+		t.Fatalf("keys after %d concurrent Creates: %v (taken %v)", writers, got, keys)
+	}
+	for i, k := range keys {
+		obj, err := s.Get(ctx, k, nil)
+		if err != nil {
+			t.Fatalf("Get %s: %v", k, err)
+		}
+		if !bytes.Equal(ReadAll(t, obj.Body), bodies[i]) {
+			t.Errorf("writer %d's key %s holds another body", i, k)
+		}
+	}
+}
