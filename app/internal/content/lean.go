@@ -29,10 +29,10 @@ var relationKey = []byte(`"relationTo":`)
 // encodedRead reports whether a find of c may hand its records over as
 // stored text (Find.Raw): an encoded read of the stored documents (not
 // the latest drafts), without rich text HTML (rendered from decoded
-// trees) and of a collection without an AfterRead decorator (it sees the
-// decoded document).
+// trees) and of a collection whose documents content does not render URLs
+// into (an upload collection's Files need the decoded document).
 func (s *Service) encodedRead(c *Collection, actor *Actor, opts ReadOptions) bool {
-	return opts.Encoded && !readsDrafts(c, actor, opts) && !opts.RichTextHTML && s.behaviors[c.Slug].AfterRead == nil
+	return opts.Encoded && !readsDrafts(c, actor, opts) && !opts.RichTextHTML && s.behaviors[c.Slug].Files == nil
 }
 
 // leanData decodes a record's stored text for an encoded read; text the

@@ -62,16 +62,17 @@ type Hooks struct {
 }
 
 // Behavior is what a collection kind plugs into content's read and delete
-// path and the rules its writes must keep; content calls it for the
+// path and the rules its writes must keep; content uses it for the
 // documents of the collection it is registered on (Use), so the kind's
 // service never has to be reached around content and there is one write
 // path for every collection. None of it writes: the upload kind's file
 // work is finished before its write and handed over as data
-// (WriteOptions.Attachment).
+// (WriteOptions.Attachment), and its read side is data too (Files).
 type Behavior struct {
-	// AfterRead decorates a document before it is returned or embedded
-	// (media computes url, thumbnailURL and size urls).
-	AfterRead func(d Doc)
+	// Files addresses the upload kind's stored files: content renders
+	// url, thumbnailURL and sizes.*.url from the stored filenames on every
+	// read, calling nobody.
+	Files *FileURLs
 	// AfterDelete runs after a document was deleted (media removes its
 	// objects). Errors are logged, the delete stands.
 	AfterDelete func(ctx context.Context, d Doc) error
@@ -480,8 +481,8 @@ func (s *Service) decorate(c *Collection, d Doc, opts ReadOptions) {
 			d["sessions"] = []any{}
 		}
 	}
-	if b := s.behaviors[c.Slug]; b.AfterRead != nil {
-		b.AfterRead(d)
+	if b := s.behaviors[c.Slug]; b.Files != nil {
+		b.Files.Render(d)
 	}
 	if opts.RichTextHTML && s.hooks.RichTextHTML != nil {
 		s.addHTML(c.Fields, d)

@@ -1,6 +1,9 @@
 package content
 
-import "context"
+import (
+	"context"
+	"net/url"
+)
 
 // Attachment is the file part of a write to the upload collection, finished
 // by the upload kind's service before the write (the object store holds
@@ -36,4 +39,45 @@ func setFiles(ctx context.Context, tx Store, c *Collection, id int64, a *Attachm
 		return nil, nil
 	}
 	return tx.SetFiles(ctx, c, id, a.Files)
+}
+
+// FileURLs is how the upload collection's stored files are addressed,
+// registered by the upload kind as data (Behavior.Files): a file's URL is
+// Prefix followed by its escaped name ("/api/media/file/" when the CMS
+// serves files, the public base URL when a CDN does), and thumbnailURL is
+// the URL of the size named Thumbnail. The URLs are never stored: they
+// follow the delivery mode and cannot go stale.
+type FileURLs struct {
+	Prefix    string
+	Thumbnail string
+}
+
+// URL is the URL of the stored file name.
+func (f *FileURLs) URL(name string) string { return f.Prefix + url.PathEscape(name) }
+
+// Render sets d's url, thumbnailURL and every sizes.*.url from the stored
+// filenames (nothing when select projected filename away).
+func (f *FileURLs) Render(d Doc) {
+	if _, has := d["filename"]; !has {
+		return
+	}
+	d["url"] = f.urlOf(d["filename"])
+	d["thumbnailURL"] = nil
+	sizes, _ := d["sizes"].(map[string]any)
+	for k, v := range sizes {
+		if m, ok := v.(map[string]any); ok {
+			m["url"] = f.urlOf(m["filename"])
+			if k == f.Thumbnail {
+				d["thumbnailURL"] = m["url"]
+			}
+		}
+	}
+}
+
+// urlOf is the URL of a stored filename value, nil when there is none.
+func (f *FileURLs) urlOf(name any) any {
+	if n, ok := name.(string); ok && n != "" {
+		return f.URL(n)
+	}
+	return nil
 }

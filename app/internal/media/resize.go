@@ -16,10 +16,14 @@ type Size struct {
 	Crop   bool
 }
 
+// ThumbnailSize names the size a media document's thumbnailURL shows (the
+// admin's thumbnails, as Payload's adminThumbnail).
+const ThumbnailSize = "thumbnail"
+
 // DefaultSizes are Payload's thumbnail and card sizes plus a hero size.
 func DefaultSizes() []Size {
 	return []Size{
-		{Name: "thumbnail", Width: 400, Height: 300, Crop: true},
+		{Name: ThumbnailSize, Width: 400, Height: 300, Crop: true},
 		{Name: "card", Width: 768},
 		{Name: "hero", Width: 1920},
 	}

@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"math"
 	"mime"
-	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -122,8 +121,9 @@ type Config struct {
 // "hero") in the original format and its WebP variant under
 // "<name>-webp", each {url, width, height, mimeType, filesize, filename};
 // sizes not generated (upscales, non-images) are objects of nulls, as
-// Payload sends them. url, thumbnailURL and sizes.*.url are computed on
-// read (Decorate) from the filenames and the delivery mode.
+// Payload sends them. url, thumbnailURL and sizes.*.url are rendered on
+// read by content from the filenames and the delivery mode's prefix
+// (Behavior's Files), without a call into media.
 type Service struct {
 	cfg Config
 	log *slog.Logger
@@ -384,7 +384,7 @@ func nullSize() map[string]any {
 // its WebP variant "<name>-webp".
 func (s *Service) sizeKeys() []string {
 	if s.cfg.Processor == nil {
-		return []string{"thumbnail", "card"}
+		return []string{ThumbnailSize, "card"}
 	}
 	return SizeKeys(s.cfg.Processor.Sizes())
 }
@@ -611,10 +611,12 @@ func (s *Service) remove(ctx context.Context, names []string) {
 }
 
 // Behavior is the upload kind's part of content's read and delete path,
-// registered on the upload collection (content.Service.Use). Writes need
-// none: Create, Replace and Update hand content a finished Attachment.
+// registered on the upload collection (content.Service.Use): how its
+// files are addressed, as data content renders URLs from on every read,
+// and what a delete must remove. Writes need none: Create, Replace and
+// Update hand content a finished Attachment.
 func (s *Service) Behavior() content.Behavior {
-	return content.Behavior{AfterRead: s.Decorate, AfterDelete: s.afterDelete}
+	return content.Behavior{Files: s.files(), AfterDelete: s.afterDelete}
 }
 
 // afterDelete removes every object and index row of a deleted media
@@ -624,44 +626,19 @@ func (s *Service) afterDelete(ctx context.Context, d content.Doc) error {
 	return nil
 }
 
-// URL returns the URL of a stored file in the configured delivery mode.
-func (s *Service) URL(name string) string {
+// files is where the delivery mode puts the stored files: the public base
+// URL, or the CMS's file route (proxy and presign, whose redirect is
+// decided per request).
+func (s *Service) files() *content.FileURLs {
+	prefix := FileRoute
 	if s.cfg.Delivery == contract.DeliverPublic {
-		return s.cfg.PublicBase + url.PathEscape(name)
+		prefix = s.cfg.PublicBase
 	}
-	return FileRoute + url.PathEscape(name)
+	return &content.FileURLs{Prefix: prefix, Thumbnail: ThumbnailSize}
 }
 
-// Decorate is the upload kind's AfterRead: url, thumbnailURL and every
-// sizes.*.url are computed from the filenames at read time, so they follow
-// the delivery mode and are never stored stale.
-func (s *Service) Decorate(d content.Doc) {
-	_, hasName := d["filename"]
-	if !hasName {
-		return // projected away by select
-	}
-	if n, ok := d["filename"].(string); ok && n != "" {
-		d["url"] = s.URL(n)
-	} else {
-		d["url"] = nil
-	}
-	d["thumbnailURL"] = nil
-	sizes, _ := d["sizes"].(map[string]any)
-	for k, v := range sizes {
-		m, ok := v.(map[string]any)
-		if !ok {
-			continue
-		}
-		if n, ok := m["filename"].(string); ok && n != "" {
-			m["url"] = s.URL(n)
-			if k == "thumbnail" {
-				d["thumbnailURL"] = m["url"]
-			}
-		} else {
-			m["url"] = nil
-		}
-	}
-}
+// URL returns the URL of a stored file in the configured delivery mode.
+func (s *Service) URL(name string) string { return s.files().URL(name) }
 
 // Served is a file ready to send: a stream, or a redirect in presign mode.
 type Served struct {

@@ -89,7 +89,10 @@ func TestUploadToken(t *testing.T) {
 	}
 }
 
-func TestDecorate(t *testing.T) {
+// TestFileURLs checks the URLs content renders from the upload kind's Files in
+// each delivery mode: the file's, every size's and thumbnailURL (the
+// thumbnail size's), nulls for sizes without a file, names escaped.
+func TestFileURLs(t *testing.T) {
 	doc := func() content.Doc {
 		return content.Doc{"filename": "hero.png", "url": "/stale", "sizes": map[string]any{
 			"thumbnail":      map[string]any{"filename": "hero-400x300.png", "url": "/stale"},
@@ -107,7 +110,7 @@ func TestDecorate(t *testing.T) {
 		t.Run(tc.delivery, func(t *testing.T) {
 			s := newTestService(t, tc.delivery, tc.base, nil)
 			d := doc()
-			s.Decorate(d)
+			s.Behavior().Files.Render(d)
 			sizes := d["sizes"].(map[string]any)
 			if d["url"] != tc.url || d["thumbnailURL"] != tc.thumb || sizes["thumbnail"].(map[string]any)["url"] != tc.thumb ||
 				sizes["hero"].(map[string]any)["url"] != nil || !strings.HasSuffix(sizes["thumbnail-webp"].(map[string]any)["url"].(string), "hero-400x300.webp") {
@@ -117,12 +120,12 @@ func TestDecorate(t *testing.T) {
 	}
 	s := newTestService(t, "", "", nil)
 	text := content.Doc{"filename": "notes.txt", "sizes": map[string]any{"thumbnail": nullSize()}}
-	s.Decorate(text)
+	s.Behavior().Files.Render(text)
 	if text["thumbnailURL"] != nil || text["url"] != "/api/media/file/notes.txt" {
 		t.Errorf("text doc %v", text)
 	}
 	escaped := content.Doc{"filename": "a b#?.png"}
-	s.Decorate(escaped)
+	s.Behavior().Files.Render(escaped)
 	if escaped["url"] != "/api/media/file/a%20b%23%3F.png" {
 		t.Errorf("escaped url %v", escaped["url"])
 	}
