@@ -162,9 +162,6 @@ func (a *Admin) firstUser(c *gin.Context) {
 	if password != c.PostForm("confirm") {
 		f.Errors["confirm"] = "The passwords do not match."
 	}
-	if len(f.Values["email"]) > auth.MaxEmailLength || len(password) > auth.PasswordMaxBytes {
-		f.Error = "A value is too long."
-	}
 	if !f.ok() {
 		a.renderFirstUser(c, http.StatusBadRequest, f)
 		return

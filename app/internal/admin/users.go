@@ -117,11 +117,6 @@ func (a *Admin) userPost(c *gin.Context, p *auth.Principal, id int64, v *userVie
 		if pw := c.PostForm("password"); pw != "" {
 			up.Password = &pw
 		}
-		if len(email) > auth.MaxEmailLength || len(c.PostForm("password")) > auth.PasswordMaxBytes {
-			f.Error = "A value is too long."
-			v.Form = f
-			return false, http.StatusBadRequest
-		}
 		if _, err := a.auth.UpdateUser(ctx, p, id, up); err != nil {
 			if !formErrors(f, err) {
 				a.errorPage(c, err)
@@ -366,10 +361,6 @@ func (a *Admin) updateProfile(c *gin.Context, p *auth.Principal) (*form, error) 
 	f := newForm()
 	email, name := strings.TrimSpace(c.PostForm("email")), strings.TrimSpace(c.PostForm("name"))
 	f.Values["email"], f.Values["name"] = email, name
-	if len(email) > auth.MaxEmailLength {
-		f.Error = "A value is too long."
-		return f, nil
-	}
 	up := auth.UserUpdate{Email: &email, Name: &name, CurrentPassword: formValue(c, "currentPassword")}
 	if _, err := a.auth.UpdateUser(c.Request.Context(), p, p.User.ID, up); err != nil && !formErrors(f, err) {
 		return f, err
@@ -388,9 +379,6 @@ func (a *Admin) changePassword(c *gin.Context, p *auth.Principal) (*form, error)
 	}
 	if next != c.PostForm("confirm") {
 		f.Errors["confirm"] = "The passwords do not match."
-	}
-	if len(cur) > auth.PasswordMaxBytes || len(next) > auth.PasswordMaxBytes {
-		f.Error = "A value is too long."
 	}
 	if !f.ok() {
 		return f, nil

@@ -51,7 +51,8 @@ type answer struct {
 }
 
 // TestUsersSameInputSameAnswer drives `cms users create`, POST /api/users
-// and the admin's new-user form with the same table of inputs: all three
+// and the admin's new-user form with the same table of inputs (and, in
+// "updates", the surfaces that change a profile): all three
 // accept and refuse the same ones, store the same profile for the ones
 // they accept and, for the ones they refuse, answer the same kind of error
 // with the same message and field errors, because all three go through
@@ -106,6 +107,9 @@ func TestUsersSameInputSameAnswer(t *testing.T) {
 			t.Errorf("%s: the admin answers differently:\ncli   %+v\nadmin %+v", tc.name, cli, adm)
 		}
 	}
+	// Profile updates: REST and the admin's user and account forms (the
+	// CLI creates users only).
+	t.Run("updates", sameAnswerOnUpdate)
 }
 
 // kindOfStatus names the fault kind whose HTTP status is status.
@@ -227,19 +231,26 @@ var (
 	// adminFieldRe finds the admin form's fields: the input's name (its
 	// label's for) and what follows up to the field's end.
 	adminFieldRe = regexp.MustCompile(`(?s)<div class="field[^"]*"><label for="(\w+)"(.*?)</div>`)
+	// adminSetRe finds a group of checkboxes (the user page's roles) by
+	// its legend, which names the field.
+	adminSetRe   = regexp.MustCompile(`(?s)<fieldset class="field[^"]*"><legend>(\w+)</legend>(.*?)</fieldset>`)
 	adminErrRe   = regexp.MustCompile(`<p class="field-error" role="alert">([^<]*)</p>`)
 	adminFlashRe = regexp.MustCompile(`data-flash="error">([^<]*)</div>`)
 )
 
-// adminAnswer reads the re-rendered new-user form: the field errors next
-// to their fields (the role select shows the roles field's) and the
-// form's message.
+// adminAnswer reads a re-rendered user form: the field errors next to
+// their fields (the new-user form's role select and the user page's roles
+// checkboxes show the roles field's) and the form's message.
 func adminAnswer(status int, page string) *answer {
 	a := &answer{Kind: kindOfStatus(status), Fields: map[string]string{}}
 	if m := adminFlashRe.FindStringSubmatch(page); m != nil {
 		a.Message = html.UnescapeString(m[1])
 	}
-	for _, f := range adminFieldRe.FindAllStringSubmatch(page, -1) {
+	fields := adminFieldRe.FindAllStringSubmatch(page, -1)
+	for _, f := range adminSetRe.FindAllStringSubmatch(page, -1) {
+		fields = append(fields, []string{f[0], strings.ToLower(f[1]), f[2]})
+	}
+	for _, f := range fields {
 		path := f[1]
 		if path == "role" {
 			path = "roles"

@@ -422,12 +422,16 @@ func userUpdate(in map[string]any) (auth.UserUpdate, error) {
 	return up, err
 }
 
+// updateUser is PATCH /api/users/:id. Like createUser it has no length
+// pre-check of its own: the users definition bounds the profile and the
+// password policy the new password before it is hashed, and their errors
+// come together, as the admin's user and account forms answer them.
 func (a *API) updateUser(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	return a.userWrite(c, http.StatusOK, a.authBody, func(ctx context.Context, p *auth.Principal, in map[string]any) (content.WriteResult, error) {
+	return a.userWrite(c, http.StatusOK, a.readBody, func(ctx context.Context, p *auth.Principal, in map[string]any) (content.WriteResult, error) {
 		up, err := userUpdate(in)
 		if err != nil {
 			return content.WriteResult{}, &content.ValidationError{Collection: a.authSlug(), ID: id, Errors: fault.FieldsOf(err)}
