@@ -209,13 +209,15 @@ func (s *Store) putInput(key string, r io.Reader, size int64, opts objectstore.P
 }
 
 // Create implements objectstore.Store with conditional writes: each key
-// is first looked at (HeadObject, so a taken key costs no upload), then
-// written with If-None-Match: *, which S3 checks atomically when it
+// is written with If-None-Match: *, which S3 checks atomically when it
 // commits the object (PutObject, or CompleteMultipartUpload for a
 // streamed body; the uploader passes the header on). A body that ends
 // within one part is held in memory and sent again under the next key
-// when another writer took the key first; a longer one is streamed once,
-// so losing that race is ErrExists.
+// when the key is taken; a longer one is streamed once, so losing a race
+// for its key is ErrExists. A body over probeAbove is first looked for
+// with HeadObject, so a taken key costs a round trip, not an upload;
+// smaller ones (image sizes) skip the look, whose round trip costs more
+// than sending them again.
 func (s *Store) Create(ctx context.Context, keys iter.Seq[string], r io.Reader, size int64, opts func(key string) objectstore.PutOptions) (string, error) {
 	first, whole, err := s.firstPart(r, size)
 	if err != nil {
@@ -225,10 +227,12 @@ func (s *Store) Create(ctx context.Context, keys iter.Seq[string], r io.Reader, 
 		if err := objectstore.ValidateKey(key); err != nil {
 			return "", err
 		}
-		if _, err := s.Head(ctx, key); err == nil {
-			continue
-		} else if !errors.Is(err, objectstore.ErrNotFound) {
-			return "", err
+		if !whole || len(first) > probeAbove {
+			if _, err := s.Head(ctx, key); err == nil {
+				continue
+			} else if !errors.Is(err, objectstore.ErrNotFound) {
+				return "", err
+			}
 		}
 		body, n := io.Reader(bytes.NewReader(first)), int64(len(first))
 		if !whole {
@@ -246,6 +250,10 @@ func (s *Store) Create(ctx context.Context, keys iter.Seq[string], r io.Reader, 
 	}
 	return "", fmt.Errorf("objectstore: create: %w", objectstore.ErrExists)
 }
+
+// probeAbove is the body size over which Create looks for a key before
+// sending the body to it.
+const probeAbove = 256 << 10
 
 // firstPart reads r up to one part and reports whether that is the whole
 // body: a known size up to the part size is read exactly (and checked), a
