@@ -1,7 +1,9 @@
 package admin_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"github.com/automatonic/chronos/app/collections"
 	"io"
 	"log/slog"
@@ -70,8 +72,16 @@ func (s *site) get(t testing.TB, path string) (*http.Response, string) {
 
 func (s *site) post(t testing.TB, path string, form url.Values) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, b := s.send(t, http.MethodPost, path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	return resp, string(b)
+}
+
+// send sends a same-origin request with the site's cookies and reads the
+// whole answer.
+func (s *site) send(t testing.TB, method, path, contentType string, body io.Reader) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.url+path, body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Origin", s.url)
 	resp, err := s.client.Do(req)
 	if err != nil {
@@ -79,7 +89,19 @@ func (s *site) post(t testing.TB, path string, form url.Values) (*http.Response,
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return resp, b
+}
+
+// api sends body as JSON to the REST API and returns the status and the
+// answer's body.
+func (s *site) api(t testing.TB, method, path string, body any) (int, []byte) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, raw := s.send(t, method, path, "application/json", bytes.NewReader(b))
+	return resp.StatusCode, raw
 }
 
 // token reads a CSRF token from a page.

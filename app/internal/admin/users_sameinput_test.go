@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -208,18 +207,9 @@ func createByREST(t *testing.T, cases []userCase) (map[string]*profile, []*answe
 	s.signIn(t)
 	answers := make([]*answer, len(cases))
 	for i, tc := range cases {
-		body, _ := json.Marshal(map[string]any{"email": tc.email, "name": tc.userName, "roles": []string{tc.role}, "password": tc.passw})
-		req, _ := http.NewRequest(http.MethodPost, s.url+"/api/users", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Origin", s.url)
-		resp, err := s.client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			answers[i] = restAnswer(t, resp.StatusCode, raw)
+		in := map[string]any{"email": tc.email, "name": tc.userName, "roles": []string{tc.role}, "password": tc.passw}
+		if status, raw := s.api(t, http.MethodPost, "/api/users", in); status != http.StatusCreated {
+			answers[i] = restAnswer(t, status, raw)
 		}
 	}
 	rows := storedUsers(t, s.app)

@@ -1,10 +1,7 @@
 package admin_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -143,18 +140,8 @@ func updateByREST(t *testing.T) surface {
 		if c.passw != "" {
 			in["password"] = c.passw
 		}
-		body, _ := json.Marshal(in)
-		req, _ := http.NewRequest(http.MethodPatch, s.url+"/api/users/"+strconv.FormatInt(id, 10), bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Origin", s.url)
-		resp, err := s.client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return restAnswer(t, resp.StatusCode, raw)
+		if status, raw := s.api(t, http.MethodPatch, "/api/users/"+strconv.FormatInt(id, 10), in); status != http.StatusOK {
+			return restAnswer(t, status, raw)
 		}
 		email = emailOr(c, email)
 		return nil
@@ -164,30 +151,26 @@ func updateByREST(t *testing.T) surface {
 func updateByAdminUser(t *testing.T) surface {
 	s, id := updateSite(t)
 	path := "/admin/collections/users/" + strconv.FormatInt(id, 10)
-	email := "target@example.com"
-	return surface{stored: storedAs(t, s, &email), do: func(t *testing.T, c updateCase) *answer {
-		form := url.Values{"_csrf": {s.token(t, path)}, "_action": {"update"}, "email": {emailOr(c, email)}, "name": {c.userName},
+	return formSurface(t, s, path, "target@example.com", func(t *testing.T, c updateCase, email string) url.Values {
+		return url.Values{"_csrf": {s.token(t, path)}, "_action": {"update"}, "email": {email}, "name": {c.userName},
 			"roles": {c.role}, "password": {c.passw}}
-		resp, page := s.post(t, path, form)
-		switch resp.StatusCode {
-		case http.StatusSeeOther:
-			email = emailOr(c, email)
-			return nil
-		case http.StatusBadRequest:
-			return adminAnswer(resp.StatusCode, page)
-		}
-		t.Fatalf("%s: admin user update = %d", c.name, resp.StatusCode)
-		return nil
-	}}
+	})
 }
 
 func updateByAccount(t *testing.T) surface {
 	s, _ := updateSite(t)
-	email := "a@example.com"
-	return surface{stored: storedAs(t, s, &email), do: func(t *testing.T, c updateCase) *answer {
-		form := url.Values{"_csrf": {s.token(t, "/admin/account")}, "_action": {"profile"}, "email": {emailOr(c, email)}, "name": {c.userName},
+	return formSurface(t, s, "/admin/account", "a@example.com", func(t *testing.T, c updateCase, email string) url.Values {
+		return url.Values{"_csrf": {s.token(t, "/admin/account")}, "_action": {"profile"}, "email": {email}, "name": {c.userName},
 			"currentPassword": {"long-enough-password"}}
-		resp, page := s.post(t, "/admin/account", form)
+	})
+}
+
+// formSurface is an admin form at path that updates the user whose email
+// is email: form builds a case's fields given the email the case asks for.
+// A redirect is a saved change, a 400 page the refusal.
+func formSurface(t *testing.T, s *site, path, email string, form func(t *testing.T, c updateCase, email string) url.Values) surface {
+	return surface{stored: storedAs(t, s, &email), do: func(t *testing.T, c updateCase) *answer {
+		resp, page := s.post(t, path, form(t, c, emailOr(c, email)))
 		switch resp.StatusCode {
 		case http.StatusSeeOther:
 			email = emailOr(c, email)
@@ -195,7 +178,7 @@ func updateByAccount(t *testing.T) surface {
 		case http.StatusBadRequest:
 			return adminAnswer(resp.StatusCode, page)
 		}
-		t.Fatalf("%s: account update = %d", c.name, resp.StatusCode)
+		t.Fatalf("%s: POST %s = %d", c.name, path, resp.StatusCode)
 		return nil
 	}}
 }
