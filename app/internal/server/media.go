@@ -67,6 +67,6 @@ func (a *App) Media() *media.Service { return a.media }
 func (a *App) Objects() objectstore.Store { return a.objects }
 
 // uploadPartSize is the multipart part size of media uploads: S3's 5 MiB
-// minimum keeps the uploader's Concurrency+1 part buffers (the memory an
-// upload of any size costs) at 15 MiB.
+// minimum keeps an upload's two part buffers (the memory an upload of any
+// size costs, outside the Go heap) at 10 MiB.
 const uploadPartSize = 5 << 20

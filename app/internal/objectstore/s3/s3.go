@@ -4,7 +4,6 @@
 package s3
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,11 +17,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -31,12 +28,11 @@ import (
 	"github.com/automatonic/chronos/app/internal/objectstore"
 )
 
-// Multipart tuning. The uploader keeps at most Concurrency+1 part buffers
-// (plus the first part while it decides between PutObject and multipart),
-// so 8 MiB parts with 2 in flight hold a streamed upload to about 40 MiB of
-// heap whatever the body size: the 1 GiB upload goal is < 64 MiB RSS for
-// the whole CMS. On the 2-core reference machine a third part in flight
-// bought no throughput (BenchmarkS3Put).
+// Multipart tuning. An upload holds at most Concurrency part buffers, the
+// part being read from the body among them (partPool: outside the Go
+// heap on Linux), so 8 MiB parts hold a streamed upload to 16 MiB whatever
+// the body size; the CMS uses S3's 5 MiB minimum (10 MiB) for the 1 GiB
+// upload goal of < 64 MiB RSS for the whole process.
 const (
 	DefaultPartSize    = 8 << 20
 	DefaultConcurrency = 2
@@ -55,7 +51,10 @@ type Config struct {
 	ForcePathStyle  bool   // path-style addressing, needed by most S3-compatible servers
 	Prefix          string // prepended to every key, e.g. "media/"
 	PartSize        int64  // multipart part size; default DefaultPartSize (min 5 MiB)
-	Concurrency     int    // parts uploaded in parallel per Put; default DefaultConcurrency
+	// Concurrency is how many part buffers one upload holds: as many parts
+	// sent at once while the next waits, or one fewer while the next is
+	// read from the body; default DefaultConcurrency.
+	Concurrency int
 	// HTTPClient replaces the default client (5 s dial timeout, 30 s to the
 	// first response byte); tests use it to shorten timeouts.
 	HTTPClient *http.Client
@@ -63,12 +62,13 @@ type Config struct {
 
 // Store stores objects in an S3 bucket.
 type Store struct {
-	client   *awss3.Client
-	presign  *awss3.PresignClient
-	uploader *manager.Uploader
-	bucket   string
-	prefix   string
-	partSize int64
+	client      *awss3.Client
+	presign     *awss3.PresignClient
+	parts       *partPool
+	bucket      string
+	prefix      string
+	partSize    int64
+	concurrency int
 }
 
 var _ objectstore.Store = (*Store)(nil)
@@ -89,27 +89,14 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		o.UsePathStyle = cfg.ForcePathStyle
 	})
-	uploader := manager.NewUploader(client, func(u *manager.Uploader) {
-		u.PartSize = cfg.PartSize
-		u.Concurrency = cfg.Concurrency
-		// Abort failed multipart uploads so no invisible parts keep costing
-		// storage (the default, stated because it is a requirement).
-		u.LeavePartsOnError = false
-		u.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-		// Sign uploads with UNSIGNED-PAYLOAD: SigV4 would otherwise hash
-		// every part with SHA-256 before sending it, which cost 40% of
-		// upload throughput (0.62x of a direct PutObject instead of
-		// 0.85-1.1x in BenchmarkS3Put). Integrity in transit comes from TLS
-		// on AWS; plain-http endpoints are for local development.
-		u.ClientOptions = append(u.ClientOptions, awss3.WithAPIOptions(v4.SwapComputePayloadSHA256ForUnsignedPayloadMiddleware))
-	})
 	return &Store{
-		client:   client,
-		presign:  awss3.NewPresignClient(client),
-		uploader: uploader,
-		bucket:   cfg.Bucket,
-		prefix:   cfg.Prefix,
-		partSize: cfg.PartSize,
+		client:      client,
+		presign:     awss3.NewPresignClient(client),
+		parts:       newPartPool(int(cfg.PartSize)),
+		bucket:      cfg.Bucket,
+		prefix:      cfg.Prefix,
+		partSize:    cfg.PartSize,
+		concurrency: cfg.Concurrency,
 	}, nil
 }
 
@@ -129,7 +116,7 @@ func (cfg *Config) check() error {
 	if cfg.PartSize == 0 {
 		cfg.PartSize = DefaultPartSize
 	}
-	if cfg.PartSize < manager.MinUploadPartSize {
+	if cfg.PartSize < minPartSize {
 		return fmt.Errorf("objectstore: S3 part size %d below the 5 MiB minimum", cfg.PartSize)
 	}
 	if cfg.Concurrency <= 0 {
@@ -174,30 +161,30 @@ func (cfg *Config) loadOptions() []func(*config.LoadOptions) error {
 
 func (s *Store) fullKey(key string) string { return s.prefix + key }
 
-// Put implements objectstore.Store. Bodies up to the part size go in one PutObject;
-// larger or unknown-size bodies are streamed as a multipart upload that is
-// aborted on failure.
+// Put implements objectstore.Store. A body that ends within one part goes
+// in one PutObject; a longer or unknown-size one is streamed as a
+// multipart upload that is aborted on failure.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, opts objectstore.PutOptions) error {
 	if err := objectstore.ValidateKey(key); err != nil {
 		return err
 	}
-	if _, err := s.uploader.Upload(ctx, s.putInput(key, r, size, opts)); err != nil {
+	b, err := s.readBody(ctx, r, size)
+	if err != nil {
+		return s.wrap("put", key, err)
+	}
+	defer b.parts.release()
+	if err := s.upload(ctx, s.putInput(key, opts), b); err != nil {
 		return s.wrap("put", key, err)
 	}
 	return nil
 }
 
-// putInput is the upload of r under key with opts' headers.
-func (s *Store) putInput(key string, r io.Reader, size int64, opts objectstore.PutOptions) *awss3.PutObjectInput {
+// putInput is the PutObject of key with opts' headers, without its body.
+func (s *Store) putInput(key string, opts objectstore.PutOptions) *awss3.PutObjectInput {
 	in := &awss3.PutObjectInput{
 		Bucket:      aws.String(s.bucket),
 		Key:         aws.String(s.fullKey(key)),
-		Body:        r,
 		ContentType: aws.String(objectstore.OrDefault(opts.ContentType, objectstore.DefaultContentType)),
-	}
-	if size >= 0 {
-		in.Body = objectstore.CheckSize(r, size)
-		in.ContentLength = aws.Int64(size)
 	}
 	if opts.CacheControl != "" {
 		in.CacheControl = aws.String(opts.CacheControl)
@@ -211,40 +198,36 @@ func (s *Store) putInput(key string, r io.Reader, size int64, opts objectstore.P
 // Create implements objectstore.Store with conditional writes: each key
 // is written with If-None-Match: *, which S3 checks atomically when it
 // commits the object (PutObject, or CompleteMultipartUpload for a
-// streamed body; the uploader passes the header on). A body that ends
-// within one part is held in memory and sent again under the next key
-// when the key is taken; a longer one is streamed once, so losing a race
-// for its key is ErrExists. A body over probeAbove is first looked for
-// with HeadObject, so a taken key costs a round trip, not an upload;
-// smaller ones (image sizes) skip the look, whose round trip costs more
-// than sending them again.
+// streamed body). A body that ends within one part is held in its part
+// buffer and sent again under the next key when the key is taken; a
+// longer one is streamed once, so losing a race for its key is ErrExists.
+// A body over probeAbove is first looked for with HeadObject, so a taken
+// key costs a round trip, not an upload; smaller ones (image sizes) skip
+// the look, whose round trip costs more than sending them again.
 func (s *Store) Create(ctx context.Context, keys iter.Seq[string], r io.Reader, size int64, opts func(key string) objectstore.PutOptions) (string, error) {
-	first, whole, err := s.firstPart(r, size)
+	b, err := s.readBody(ctx, r, size)
 	if err != nil {
 		return "", fmt.Errorf("objectstore: create: %w", err)
 	}
+	defer b.parts.release()
 	for key := range keys {
 		if err := objectstore.ValidateKey(key); err != nil {
 			return "", err
 		}
-		if !whole || len(first) > probeAbove {
+		if !b.whole || len(b.first) > probeAbove {
 			if _, err := s.Head(ctx, key); err == nil {
 				continue
 			} else if !errors.Is(err, objectstore.ErrNotFound) {
 				return "", err
 			}
 		}
-		body, n := io.Reader(bytes.NewReader(first)), int64(len(first))
-		if !whole {
-			body, n = io.MultiReader(body, r), size
-		}
-		in := s.putInput(key, body, n, opts(key))
+		in := s.putInput(key, opts(key))
 		in.IfNoneMatch = aws.String("*")
-		_, err := s.uploader.Upload(ctx, in)
+		err := s.upload(ctx, in, b)
 		if err == nil {
 			return key, nil
 		}
-		if err = s.wrap("create", key, err); !errors.Is(err, objectstore.ErrExists) || !whole {
+		if err = s.wrap("create", key, err); !errors.Is(err, objectstore.ErrExists) || !b.whole {
 			return "", err
 		}
 	}
@@ -254,26 +237,6 @@ func (s *Store) Create(ctx context.Context, keys iter.Seq[string], r io.Reader, 
 // probeAbove is the body size over which Create looks for a key before
 // sending the body to it.
 const probeAbove = 256 << 10
-
-// firstPart reads r up to one part and reports whether that is the whole
-// body: a known size up to the part size is read exactly (and checked), a
-// longer or unknown one until the part is full or the body ends.
-func (s *Store) firstPart(r io.Reader, size int64) ([]byte, bool, error) {
-	var buf bytes.Buffer
-	limit := s.partSize
-	if size >= 0 && size <= s.partSize {
-		buf.Grow(int(size))
-		limit = size + 1 // one byte more reveals a longer body
-	}
-	n, err := buf.ReadFrom(io.LimitReader(r, limit))
-	switch {
-	case err != nil:
-		return nil, false, err
-	case size >= 0 && size <= s.partSize && n != size, size > s.partSize && n < s.partSize:
-		return nil, false, fmt.Errorf("%w: got %d bytes, declared %d", objectstore.ErrSizeMismatch, n, size)
-	}
-	return buf.Bytes(), n < s.partSize || size == n, nil
-}
 
 // Get implements objectstore.Store.
 func (s *Store) Get(ctx context.Context, key string, rng *objectstore.Range) (*objectstore.Object, error) {

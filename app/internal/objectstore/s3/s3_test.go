@@ -218,9 +218,14 @@ func TestIfNoneMatchRefusesAnExistingKey(t *testing.T) {
 	s := newTestS3(t, testenv.S3(t), "media/")
 	storetest.MustPut(t, s, "taken.bin", []byte("original"), objectstore.PutOptions{})
 	for name, body := range map[string][]byte{"PutObject": []byte("small"), "multipart": storetest.RandBytes(1, 9<<20)} {
-		in := s.putInput("taken.bin", storetest.OnlyReader{R: bytes.NewReader(body)}, -1, objectstore.PutOptions{})
+		b, err := s.readBody(t.Context(), storetest.OnlyReader{R: bytes.NewReader(body)}, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := s.putInput("taken.bin", objectstore.PutOptions{})
 		in.IfNoneMatch = aws.String("*")
-		_, err := s.uploader.Upload(t.Context(), in)
+		err = s.upload(t.Context(), in, b)
+		b.parts.release()
 		if err = s.wrap("create", "taken.bin", err); !errors.Is(err, objectstore.ErrExists) {
 			t.Errorf("%s over an existing key: %v, want objectstore.ErrExists", name, err)
 		}
