@@ -201,6 +201,11 @@ type Scenario struct {
 	P99Ratio  float64      `json:"p99RatioToBaseline"`
 	IsBase    bool         `json:"baseline,omitempty"`
 	P99Millis float64      `json:"p99Ms"`
+	// CPUMs is the server process's user+system CPU per measured request;
+	// DBCPUMs the PostgreSQL backends' of the bench's database (0 on
+	// SQLite, or when they cannot be read).
+	CPUMs   float64 `json:"cpuMsPerRequest"`
+	DBCPUMs float64 `json:"dbCpuMsPerRequest,omitempty"`
 }
 
 // Goal is one goal of the issue and whether this run met it.
@@ -483,6 +488,11 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 
 	// 5. Load.
 	load := bench.Load{Conns: o.conns, Duration: o.duration, MaxRequests: o.maxReqs, Warmup: o.warmup, Timeout: 10 * time.Second}
+	backends, err := openBackends(ctx, dbURL)
+	if err != nil {
+		return run, err
+	}
+	defer backends.close(context.WithoutCancel(ctx))
 	var baseRes bench.Result
 	for _, sc := range scenarios("http://"+cmsAddr, "http://"+baseAddr, ds, token, cms.cmd.Process.Pid, base.cmd.Process.Pid) {
 		if (!sc.base && !o.selected(sc.name)) || (o.sqlite && sc.name == baselineDepth1) {
@@ -494,7 +504,7 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 		if pprofAddr != "" && !sc.base {
 			profiled = profile(ctx, pprofAddr, o.pprofDir, fmt.Sprintf("%d-%s", size.pages, sc.name), o.warmup, o.duration)
 		}
-		res, err := bench.Run(ctx, load, sc.req)
+		w, err := measureWindow(ctx, load, sc.req, sc.pid, backends)
 		if err != nil {
 			return run, fmt.Errorf("%s: %w", sc.name, err)
 		}
@@ -503,8 +513,9 @@ func runSize(ctx context.Context, o options, log *slog.Logger, bin, tmp string, 
 				return run, err
 			}
 		}
-		rss, _ := bench.PeakRSS(sc.pid)
-		s := Scenario{Name: sc.name, Request: sc.desc, Result: res, PeakRSS: rss, IsBase: sc.base, P99Millis: ms(res.P99)}
+		res, rss := w.res, w.rss
+		s := Scenario{Name: sc.name, Request: sc.desc, Result: res, PeakRSS: rss, IsBase: sc.base, P99Millis: ms(res.P99),
+			CPUMs: w.cpuMs, DBCPUMs: w.dbMs}
 		if sc.name == baselineName {
 			baseRes = res
 			run.BaselineRSS = rss
@@ -1062,15 +1073,15 @@ func printTable(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "CMS: separate process, %s\n", r.CMSMode)
 	for _, run := range r.Runs {
 		fmt.Fprintf(w, "\ndata: %d pages (blocks, rich text, hero/meta images, related pages), %d media with sizes; seeded in %.1f s (%s)\n", run.Pages, run.Media, run.SeedSeconds, run.SeedMode)
-		fmt.Fprintf(w, "%-24s %9s %6s %8s %8s %8s %6s %8s %6s %7s %8s %12s\n", "scenario", "req/s", "×base", "p50 ms", "p95 ms", "p99 ms", "×base", "max ms", "errors", "reqs", "body KB", "peak RSS")
+		fmt.Fprintf(w, "%-24s %9s %6s %8s %8s %8s %6s %8s %6s %7s %8s %12s %7s %7s\n", "scenario", "req/s", "×base", "p50 ms", "p95 ms", "p99 ms", "×base", "max ms", "errors", "reqs", "body KB", "peak RSS", "cpu ms", "db ms")
 		for _, s := range run.Scenarios {
 			rr, pr := fmt.Sprintf("%.2f", s.RPSRatio), fmt.Sprintf("%.2f", s.P99Ratio)
 			if s.Name == baselineName {
 				rr, pr = "1", "1"
 			}
-			fmt.Fprintf(w, "%-24s %9.0f %6s %8.2f %8.2f %8.2f %6s %8.1f %6d %7d %8.1f %8.1f MiB\n", s.Name, s.Result.RPS, rr,
+			fmt.Fprintf(w, "%-24s %9.0f %6s %8.2f %8.2f %8.2f %6s %8.1f %6d %7d %8.1f %8.1f MiB %7.2f %7.2f\n", s.Name, s.Result.RPS, rr,
 				ms(s.Result.P50), ms(s.Result.P95), ms(s.Result.P99), pr, ms(s.Result.Max), s.Result.Errors, s.Result.Requests,
-				float64(s.Result.BodyBytes)/1024, float64(s.PeakRSS)/(1<<20))
+				float64(s.Result.BodyBytes)/1024, float64(s.PeakRSS)/(1<<20), s.CPUMs, s.DBCPUMs)
 		}
 		if run.PocketBase != nil {
 			printPeer(w, run.PocketBase)
@@ -1082,6 +1093,7 @@ func printTable(w io.Writer, r *Report) {
 			}
 		}
 		fmt.Fprintf(w, "peak RSS: per scenario (VmHWM reset before each); CMS overall %.1f MiB, baseline %.1f MiB\n", float64(run.CMSPeakRSS)/(1<<20), float64(run.BaselineRSS)/(1<<20))
+		fmt.Fprintln(w, "cpu ms: the serving process's user+system CPU per measured request; db ms: the PostgreSQL backends' of the bench database (0: not measured)")
 	}
 	if len(r.Scale) > 0 {
 		fmt.Fprintf(w, "\nscale: %d vs %d pages (×small/base: each size's req/s per its own baseline's first)\n%-24s %10s %10s %8s %12s %10s %10s\n",

@@ -156,34 +156,11 @@ func runPeer(ctx context.Context, log *slog.Logger, load bench.Load, cmsURL stri
 // measureSide warms up, then measures one side of a scenario with the CPU
 // its server process used in the measured window.
 func measureSide(ctx context.Context, load bench.Load, req bench.NewRequest, pid int) (PeerSide, error) {
-	if load.Warmup > 0 {
-		warm := load
-		warm.Duration, warm.Warmup, warm.MaxRequests = load.Warmup, 0, 0
-		if _, err := bench.Run(ctx, warm, req); err != nil {
-			return PeerSide{}, err
-		}
-	}
-	_ = bench.ResetPeakRSS(pid)
-	cpu0, err := procCPU(pid)
+	w, err := measureWindow(ctx, load, req, pid, nil)
 	if err != nil {
 		return PeerSide{}, err
 	}
-	measured := load
-	measured.Warmup = 0
-	res, err := bench.Run(ctx, measured, req)
-	if err != nil {
-		return PeerSide{}, err
-	}
-	cpu1, err := procCPU(pid)
-	if err != nil {
-		return PeerSide{}, err
-	}
-	rss, _ := bench.PeakRSS(pid)
-	s := PeerSide{Result: res, P99Ms: ms(res.P99), PeakRSS: rss}
-	if res.Requests > 0 {
-		s.CPUMs = ms(cpu1-cpu0) / float64(res.Requests)
-	}
-	return s, nil
+	return PeerSide{Result: w.res, P99Ms: ms(w.res.P99), PeakRSS: w.rss, CPUMs: w.cpuMs}, nil
 }
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on

@@ -504,24 +504,69 @@ func (s *Service) addHTML(fields []Field, d map[string]any) {
 	})
 }
 
-// populate replaces relation ids by documents, depth levels deep, with one
-// store query per target collection per level. Documents the caller may not
-// read stay ids. opts gives the populate selects and whether the read is
-// encoded.
+// populate replaces relation ids by documents, depth levels deep. Each
+// level is one store round trip (GetEach) with one query per target
+// collection, whatever collections the level's documents come from.
+// Documents the caller may not read stay ids. opts gives the populate
+// selects and whether the read is encoded.
 func (s *Service) populate(ctx context.Context, actor *Actor, fields []Field, docs []Doc, depth int, opts ReadOptions) error {
-	if depth <= 0 || len(docs) == 0 {
+	return s.populateLevel(ctx, actor, []levelDocs{{fields: fields, docs: docs}}, depth, opts)
+}
+
+// levelDocs are documents of one collection (fields) on a populate level.
+type levelDocs struct {
+	fields []Field
+	docs   []Doc
+}
+
+// populateLevel populates the relations of level's documents: it reads
+// every target collection's documents at once, populates those depth-1
+// levels further, decorates them and puts them in place of the ids.
+func (s *Service) populateLevel(ctx context.Context, actor *Actor, level []levelDocs, depth int, opts ReadOptions) error {
+	if depth <= 0 {
 		return nil
 	}
 	refs := map[string][]relRef{}
-	for _, d := range docs {
-		eachRelation(fields, d, true, func(r relRef) {
-			if _, ok := RelationID(r.get()); ok {
-				refs[r.target] = append(refs[r.target], r)
-			}
-		})
+	for _, l := range level {
+		for _, d := range l.docs {
+			eachRelation(l.fields, d, true, func(r relRef) {
+				if _, ok := RelationID(r.get()); ok {
+					refs[r.target] = append(refs[r.target], r)
+				}
+			})
+		}
 	}
-	targets := slices.Sorted(maps.Keys(refs))
-	for _, slug := range targets {
+	gets, err := s.populateGets(actor, refs, opts)
+	if err != nil || len(gets) == 0 {
+		return err
+	}
+	got, err := s.store.GetEach(ctx, gets)
+	if err != nil {
+		return fmt.Errorf("populate: %w", err)
+	}
+	next := make([]levelDocs, len(gets))
+	for i, g := range gets {
+		sub, err := recordDocs(g.C, got[i])
+		if err != nil {
+			return err
+		}
+		next[i] = levelDocs{fields: g.C.Fields, docs: sub}
+	}
+	if err := s.populateLevel(ctx, actor, next, depth-1, opts); err != nil {
+		return err
+	}
+	for i, g := range gets {
+		s.placePopulated(g.C, got[i], next[i].docs, refs[g.C.Slug], opts)
+	}
+	return nil
+}
+
+// populateGets plans a populate level's reads: for each target collection
+// of refs the caller may read (in slug order), the distinct ids under the
+// collection's read access, as stored text for an encoded read.
+func (s *Service) populateGets(actor *Actor, refs map[string][]relRef, opts ReadOptions) ([]Get, error) {
+	var gets []Get
+	for _, slug := range slices.Sorted(maps.Keys(refs)) {
 		c, ok := s.reg.Get(slug)
 		if !ok {
 			continue
@@ -530,47 +575,33 @@ func (s *Service) populate(ctx context.Context, actor *Actor, fields []Field, do
 		if !rule.Allow {
 			continue
 		}
-		if err := s.populateTarget(ctx, actor, c, rule, refs[slug], depth, opts); err != nil {
-			return err
+		f, err := s.accessFilter(c, rule, actor)
+		if err != nil {
+			return nil, err
 		}
+		seen := map[int64]bool{}
+		var ids []int64
+		for _, r := range refs[slug] {
+			id, _ := RelationID(r.get())
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		// Populated documents are the stored ones, decorated without HTML.
+		text := s.encodedRead(c, actor, ReadOptions{Encoded: opts.Encoded})
+		gets = append(gets, Get{C: c, IDs: ids, Filter: f, Text: text})
 	}
-	return nil
+	return gets, nil
 }
 
-// populateTarget populates the relations refs to collection c.
-func (s *Service) populateTarget(ctx context.Context, actor *Actor, c *Collection, rule Rule, refs []relRef, depth int, opts ReadOptions) error {
-	f, err := s.accessFilter(c, rule, actor)
-	if err != nil {
-		return err
-	}
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, r := range refs {
-		id, _ := RelationID(r.get())
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	// Populated documents are the stored ones, decorated without HTML.
-	get := s.store.GetMany
-	if s.encodedRead(c, actor, ReadOptions{Encoded: opts.Encoded}) {
-		get = s.store.GetManyText
-	}
-	recs, err := get(ctx, c, ids, f)
-	if err != nil {
-		return fmt.Errorf("populate %s: %w", c.Slug, err)
-	}
-	sub, err := recordDocs(c, recs)
-	if err != nil {
-		return err
-	}
+// placePopulated decorates the populated documents sub of c (read as
+// recs) and sets each of refs to its document (projected by the populate
+// select); refs to documents not read stay ids.
+func (s *Service) placePopulated(c *Collection, recs []Record, sub []Doc, refs []relRef, opts ReadOptions) {
 	byID := make(map[int64]Doc, len(recs))
 	for i, r := range recs {
 		byID[r.ID] = sub[i]
-	}
-	if err := s.populate(ctx, actor, c.Fields, sub, depth-1, opts); err != nil {
-		return err
 	}
 	for _, d := range sub {
 		s.decorate(c, d, ReadOptions{})
@@ -585,7 +616,6 @@ func (s *Service) populateTarget(ctx context.Context, actor *Actor, c *Collectio
 			}
 		}
 	}
-	return nil
 }
 
 // recordDocs builds the API documents of records, decoding those read as

@@ -91,6 +91,16 @@ type Find struct {
 	Raw bool
 }
 
+// Get is one read of a GetEach: the records of collection C with the
+// given ids that match Filter, decoded (GetMany) or, with Text, as stored
+// text (GetManyText).
+type Get struct {
+	C      *Collection
+	IDs    []int64
+	Filter Filter
+	Text   bool
+}
+
 // UploadType is what an upload document says of its file: its name and
 // MIME type ("" where it has none).
 type UploadType struct {
@@ -109,6 +119,10 @@ type Store interface {
 	// GetManyText is GetMany with each record's stored JSON text in
 	// Record.Raw in place of Data (see Find.Raw).
 	GetManyText(ctx context.Context, c *Collection, ids []int64, f Filter) ([]Record, error)
+	// GetEach runs several gets at once and returns each one's records
+	// (in no order), in the order of gets: a store may answer them in one
+	// round trip (population reads a level's target collections with it).
+	GetEach(ctx context.Context, gets []Get) ([][]Record, error)
 	// Existing returns which of the ids asked of each collection are
 	// stored (regardless of access), in no order: a relation check that
 	// reads no documents, one statement for all the collections.

@@ -373,15 +373,29 @@ func TestScheduledPublishRunsOnceWithRacingSchedulers(t *testing.T) {
 	}
 }
 
-// countingStore counts the queries population makes.
+// countingStore counts the queries population makes: getMany per
+// collection (a GetEach counts one for each of its gets), trips the calls
+// (each a round trip).
 type countingStore struct {
 	content.Store
 	mu      sync.Mutex
 	getMany map[string]int
+	trips   int
+}
+
+func (c *countingStore) GetEach(ctx context.Context, gets []content.Get) ([][]content.Record, error) {
+	c.mu.Lock()
+	c.trips++
+	for _, g := range gets {
+		c.getMany[g.C.Slug]++
+	}
+	c.mu.Unlock()
+	return c.Store.GetEach(ctx, gets)
 }
 
 func (c *countingStore) GetMany(ctx context.Context, col *content.Collection, ids []int64, f content.Filter) ([]content.Record, error) {
 	c.mu.Lock()
+	c.trips++
 	c.getMany[col.Slug]++
 	c.mu.Unlock()
 	return c.Store.GetMany(ctx, col, ids, f)
@@ -389,6 +403,7 @@ func (c *countingStore) GetMany(ctx context.Context, col *content.Collection, id
 
 func (c *countingStore) GetManyText(ctx context.Context, col *content.Collection, ids []int64, f content.Filter) ([]content.Record, error) {
 	c.mu.Lock()
+	c.trips++
 	c.getMany[col.Slug]++
 	c.mu.Unlock()
 	return c.Store.GetManyText(ctx, col, ids, f)
@@ -443,6 +458,10 @@ func checkPopulation(t *testing.T, svc *content.Service, cs *countingStore, opts
 	// query users.
 	if cs.getMany[collections.MediaSlug] != 2 || cs.getMany[collections.PagesSlug] != 2 || cs.getMany[collections.UsersSlug] != 0 {
 		t.Fatalf("queries per collection: %v", cs.getMany)
+	}
+	// One round trip per level.
+	if cs.trips != 2 {
+		t.Fatalf("%d population round trips, want 2 (one per level)", cs.trips)
 	}
 	rel := l.Docs[0]["related"].([]any)[0].(map[string]any)
 	if hi, ok := rel["heroImage"].(map[string]any); !ok || hi["alt"] == nil {
