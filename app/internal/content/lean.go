@@ -38,21 +38,26 @@ func (s *Service) encodedRead(c *Collection, actor *Actor, opts ReadOptions) boo
 // leanData decodes a record's stored text for an encoded read; text the
 // lean decoder refuses is decoded whole (DecodeData), which also gives
 // the decoding path's error for text that is not a JSON object.
+// The stored text is checked as JSON once, by docjson.Members of the
+// whole document; the values it returns are split further with
+// docjson.ValidMembers and ValidElements, which do not check again.
 func leanData(fields []Field, raw []byte) (map[string]any, error) {
-	if m, err := leanObject(fields, raw, nil); err == nil {
-		return m, nil
+	if ms, err := docjson.Members(raw); err == nil {
+		if m, err := leanMembers(fields, ms, nil); err == nil {
+			return m, nil
+		}
 	}
 	return DecodeData(raw)
 }
 
-// leanObject decodes the members of object text b that fields declare
-// (and, in a row, keep: its id, blockType and blockName).
-func leanObject(fields []Field, b []byte, keep []string) (map[string]any, error) {
-	ms, err := docjson.Members(b)
+// leanObject decodes the members of object text b (a checked value) that
+// fields declare.
+func leanObject(fields []Field, b []byte) (map[string]any, error) {
+	ms, err := docjson.ValidMembers(b)
 	if err != nil {
 		return nil, err
 	}
-	return leanMembers(fields, ms, keep)
+	return leanMembers(fields, ms, nil)
 }
 
 // leanMembers decodes the members ms of an object as leanObject does.
@@ -94,11 +99,13 @@ var rowKeys = []string{"id", "blockType", "blockName"}
 func leanValue(f *Field, b []byte) (any, error) {
 	switch first := firstByte(b); {
 	case f.Type == Group && first == '{':
-		return leanObject(f.Fields, b, nil)
+		return leanObject(f.Fields, b)
 	case (f.Type == Array || f.Type == Blocks) && first == '[':
 		return leanRows(f, b)
 	case (f.Type == RichText || f.Type == JSON) && (first == '{' || first == '['):
-		canon, err := docjson.Canonical(nil, b)
+		// jsonb's text has a space after every colon and comma: the
+		// canonical text is shorter but for escapes.
+		canon, err := docjson.Canonical(make([]byte, 0, len(b)), b)
 		if err != nil || (f.Type == RichText && bytes.Contains(canon, relationKey)) {
 			return docjson.Decode(b)
 		}
@@ -109,7 +116,7 @@ func leanValue(f *Field, b []byte) (any, error) {
 
 // leanRows decodes the rows of an array or blocks field.
 func leanRows(f *Field, b []byte) (any, error) {
-	els, err := docjson.Elements(b)
+	els, err := docjson.ValidElements(b)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +128,7 @@ func leanRows(f *Field, b []byte) (any, error) {
 			}
 			continue
 		}
-		ms, err := docjson.Members(el)
+		ms, err := docjson.ValidMembers(el)
 		if err != nil {
 			return nil, err
 		}

@@ -32,6 +32,9 @@ type scanner struct {
 	i       int
 	members []member // a stack: each object's members above its parent's
 	scratch []byte   // reordering room, used by one object at a time
+	// checked says src was already checked as JSON (see ValidMembers):
+	// skip steps over values without checking them again.
+	checked bool
 }
 
 // Canonical appends to dst the text Append writes for the value src decodes
@@ -200,7 +203,7 @@ func (s *scanner) object(dst []byte, depth int) ([]byte, error) {
 // reorder rewrites the members written after dst[mark] ('{') in key order
 // and closes the object; a repeated key has no canonical form here.
 func (s *scanner) reorder(dst []byte, mark int, ms []member) ([]byte, error) {
-	slices.SortFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
+	sortMembers(ms)
 	for i := 1; i < len(ms); i++ {
 		if bytes.Equal(ms[i-1].key, ms[i].key) {
 			return dst, errNoCanonicalForm
@@ -217,6 +220,29 @@ func (s *scanner) reorder(dst []byte, mark int, ms []member) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
+// sortMembers sorts ms by key: in place by insertion for the few members
+// most objects have (no call per comparison), else with slices.SortFunc.
+func sortMembers(ms []member) {
+	if len(ms) > 12 {
+		slices.SortFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
+		return
+	}
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && bytes.Compare(ms[j-1].key, ms[j].key) > 0; j-- {
+			ms[j-1], ms[j] = ms[j], ms[j-1]
+		}
+	}
+}
+
+// plainText marks the bytes a string's text holds as AppendString writes
+// them (plainByte, ASCII only): str steps over runs of them at once.
+var plainText = func() (t [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = plainByte(byte(c))
+	}
+	return t
+}()
+
 // str scans a string at the cursor and returns where it starts (its
 // opening quote; the cursor ends after the closing one) and whether
 // AppendString writes its decoded value as the text between the quotes.
@@ -227,6 +253,13 @@ func (s *scanner) str() (start int, plain bool, err error) {
 	start, plain = s.i, true
 	s.i++
 	for s.i < len(s.src) {
+		if plainText[s.src[s.i]] {
+			s.i++
+			for s.i < len(s.src) && plainText[s.src[s.i]] {
+				s.i++
+			}
+			continue
+		}
 		c := s.src[s.i]
 		switch {
 		case c == '"':

@@ -169,3 +169,55 @@ func FuzzCanonical(f *testing.F) {
 		checkCanonical(t, src)
 	})
 }
+
+// TestValidMembersOfCheckedText: on text Members or Elements accepted (and
+// on every value they return, all the way down), ValidMembers and
+// ValidElements split the same members and elements.
+func TestValidMembersOfCheckedText(t *testing.T) {
+	for _, src := range corpus {
+		checkValidSplit(t, []byte(src))
+	}
+	checkValidSplit(t, []byte(`{"a" : "x\"}]" , "b":[ {"c": [1, "]"] } , -2.5e3 , true ] , "c" : {}, "d":[] }`))
+}
+
+// checkValidSplit compares the checked and unchecked splits of src and of
+// the values in it; on text no check accepted it only runs the unchecked
+// ones, which must not panic.
+func checkValidSplit(t *testing.T, src []byte) {
+	t.Helper()
+	ms, err := Members(src)
+	vms, verr := ValidMembers(src)
+	if err == nil {
+		if verr != nil || len(vms) != len(ms) {
+			t.Fatalf("%q: ValidMembers %q %v, Members %q", src, vms, verr, ms)
+		}
+		for i := range ms {
+			if !bytes.Equal(ms[i].Key, vms[i].Key) || !bytes.Equal(ms[i].Value, vms[i].Value) {
+				t.Fatalf("%q: member %d: ValidMembers %q=%q, Members %q=%q", src, i, vms[i].Key, vms[i].Value, ms[i].Key, ms[i].Value)
+			}
+			checkValidSplit(t, ms[i].Value)
+		}
+	}
+	els, err := Elements(src)
+	vels, verr := ValidElements(src)
+	if err == nil {
+		if verr != nil || len(vels) != len(els) {
+			t.Fatalf("%q: ValidElements %q %v, Elements %q", src, vels, verr, els)
+		}
+		for i := range els {
+			if !bytes.Equal(els[i], vels[i]) {
+				t.Fatalf("%q: element %d: ValidElements %q, Elements %q", src, i, vels[i], els[i])
+			}
+			checkValidSplit(t, els[i])
+		}
+	}
+}
+
+func FuzzValidMembers(f *testing.F) {
+	for _, src := range corpus {
+		f.Add([]byte(src))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		checkValidSplit(t, src)
+	})
+}

@@ -1,6 +1,7 @@
 package docjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 )
@@ -17,14 +18,26 @@ type Member struct {
 // checked as JSON, not decoded. Text that is not an object, or not JSON,
 // is an error.
 func Members(b []byte) ([]Member, error) {
-	s := scanner{src: b}
+	return members(scanner{src: b})
+}
+
+// ValidMembers is Members of text already checked as JSON: a value that
+// Members, ValidMembers, Elements or ValidElements returned. It steps over
+// the values without checking them again (text that is not JSON gives an
+// error or members of no meaning, never a panic).
+func ValidMembers(b []byte) ([]Member, error) {
+	return members(scanner{src: b, checked: true})
+}
+
+func members(s scanner) ([]Member, error) {
+	b := s.src
 	s.ws()
 	if s.next() != '{' {
 		return nil, errNoCanonicalForm
 	}
 	s.i++
 	s.ws()
-	var out []Member
+	out := make([]Member, 0, 16)
 	if s.next() == '}' {
 		s.i++
 		return out, s.end()
@@ -64,7 +77,17 @@ func Members(b []byte) ([]Member, error) {
 
 // Elements returns the texts of the elements of the JSON array text b.
 func Elements(b []byte) ([][]byte, error) {
-	s := scanner{src: b}
+	return elements(scanner{src: b})
+}
+
+// ValidElements is Elements of text already checked as JSON, as
+// ValidMembers is of Members.
+func ValidElements(b []byte) ([][]byte, error) {
+	return elements(scanner{src: b, checked: true})
+}
+
+func elements(s scanner) ([][]byte, error) {
+	b := s.src
 	s.ws()
 	if s.next() != '[' {
 		return nil, errNoCanonicalForm
@@ -104,8 +127,12 @@ func (s *scanner) end() error {
 	return nil
 }
 
-// skip steps over the value at the cursor, checking it is JSON.
+// skip steps over the value at the cursor, checking it is JSON (unless
+// the scanner's text is checked already).
 func (s *scanner) skip(depth int) error {
+	if s.checked {
+		return s.skipChecked()
+	}
 	switch c := s.next(); {
 	case c == '{' || c == '[':
 		if depth > MaxDepth {
@@ -163,6 +190,72 @@ func (s *scanner) skipContainer(depth int, open byte) error {
 			s.i++
 			return nil
 		default:
+			return errNoCanonicalForm
+		}
+	}
+}
+
+// skipChecked steps over the value at the cursor of checked text: a
+// string to its closing quote, a container to its matching bracket, a
+// number or literal to the next delimiter or space.
+func (s *scanner) skipChecked() error {
+	switch s.next() {
+	case '"':
+		return s.skipString()
+	case '{', '[':
+		return s.skipContainerChecked()
+	}
+	for s.i < len(s.src) {
+		switch s.src[s.i] {
+		case ',', '}', ']', ':', '"', ' ', '\t', '\n', '\r':
+			return nil
+		}
+		s.i++
+	}
+	return nil
+}
+
+// skipContainerChecked steps over the object or array at the cursor of
+// checked text, counting brackets outside strings.
+func (s *scanner) skipContainerChecked() error {
+	depth := 0
+	for s.i < len(s.src) {
+		switch s.src[s.i] {
+		case '"':
+			if err := s.skipString(); err != nil {
+				return err
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				s.i++
+				return nil
+			}
+		}
+		s.i++
+	}
+	return errNoCanonicalForm
+}
+
+// skipString steps over the string at the cursor of checked text.
+func (s *scanner) skipString() error {
+	s.i++
+	for {
+		k := bytes.IndexAny(s.src[s.i:], `"\`)
+		if k < 0 {
+			s.i = len(s.src)
+			return errNoCanonicalForm
+		}
+		s.i += k
+		if s.src[s.i] == '"' {
+			s.i++
+			return nil
+		}
+		s.i += 2
+		if s.i > len(s.src) {
+			s.i = len(s.src)
 			return errNoCanonicalForm
 		}
 	}
