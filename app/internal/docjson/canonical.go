@@ -146,6 +146,9 @@ func (s *scanner) object(dst []byte, depth int) ([]byte, error) {
 		return dst, errNoCanonicalForm
 	}
 	s.i++
+	if s.members == nil {
+		s.members = make([]member, 0, 32) // a few levels of Lexical nodes
+	}
 	mark, base := len(dst), len(s.members)
 	defer func() { s.members = s.members[:base] }()
 	dst = append(dst, '{')
@@ -208,6 +211,11 @@ func (s *scanner) reorder(dst []byte, mark int, ms []member) ([]byte, error) {
 		if bytes.Equal(ms[i-1].key, ms[i].key) {
 			return dst, errNoCanonicalForm
 		}
+	}
+	if n := len(dst) - mark; cap(s.scratch) < n {
+		// Room for the largest object at once: the text of the whole
+		// value holds it (but for escapes).
+		s.scratch = make([]byte, 0, max(n, len(s.src)))
 	}
 	s.scratch = append(s.scratch[:0], dst[mark:]...)
 	dst = dst[:mark+1]

@@ -1,7 +1,6 @@
 package docjson
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 )
@@ -241,24 +240,17 @@ func (s *scanner) skipContainerChecked() error {
 
 // skipString steps over the string at the cursor of checked text.
 func (s *scanner) skipString() error {
-	s.i++
-	for {
-		k := bytes.IndexAny(s.src[s.i:], `"\`)
-		if k < 0 {
-			s.i = len(s.src)
-			return errNoCanonicalForm
-		}
-		s.i += k
-		if s.src[s.i] == '"' {
+	for s.i++; s.i < len(s.src); s.i++ {
+		switch s.src[s.i] {
+		case '"':
 			s.i++
 			return nil
-		}
-		s.i += 2
-		if s.i > len(s.src) {
-			s.i = len(s.src)
-			return errNoCanonicalForm
+		case '\\':
+			s.i++
 		}
 	}
+	s.i = len(s.src)
+	return errNoCanonicalForm
 }
 
 // Decode decodes the JSON text b as json.Unmarshal into an any does
