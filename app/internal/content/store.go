@@ -2,10 +2,10 @@ package content
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/automatonic/chronos/app/internal/docjson"
 	"github.com/automatonic/chronos/app/internal/fault"
 )
 
@@ -46,9 +46,10 @@ type Record struct {
 // DecodeData decodes a document's stored JSON text into its field values
 // (numbers as float64). Stores decode with it, so a read that decodes late
 // (Record.Raw) sees the same values.
+// docjson.DecodeObject gives json.Unmarshal's values, without reflection.
 func DecodeData(raw []byte) (map[string]any, error) {
-	m := map[string]any{}
-	if err := json.Unmarshal(raw, &m); err != nil {
+	m, err := docjson.DecodeObject(raw)
+	if err != nil {
 		return nil, fmt.Errorf("decode stored data: %w", err)
 	}
 	return m, nil

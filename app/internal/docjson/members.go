@@ -1,10 +1,5 @@
 package docjson
 
-import (
-	"encoding/json"
-	"strconv"
-)
-
 // Member is one member of a JSON object: its decoded key and its value's
 // text (no surrounding space).
 type Member struct {
@@ -251,43 +246,4 @@ func (s *scanner) skipString() error {
 	}
 	s.i = len(s.src)
 	return errNoCanonicalForm
-}
-
-// Decode decodes the JSON text b as json.Unmarshal into an any does
-// (numbers as float64): strings that need no unescaping, numbers and
-// literals directly, the rest through encoding/json.
-func Decode(b []byte) (any, error) {
-	s := scanner{src: b}
-	s.ws()
-	switch c := s.next(); {
-	case c == '"':
-		start, plain, err := s.str()
-		if stop := s.i; err == nil && plain && s.end() == nil {
-			return string(b[start+1 : stop-1]), nil
-		}
-	case c == '-' || c >= '0' && c <= '9':
-		start, err := s.number()
-		if stop := s.i; err == nil && s.end() == nil {
-			f, err := strconv.ParseFloat(string(b[start:stop]), 64)
-			if err == nil {
-				return f, nil
-			}
-		}
-	case c == 't' || c == 'f' || c == 'n':
-		start, err := s.literal()
-		if err == nil && s.end() == nil {
-			switch b[start] {
-			case 't':
-				return true, nil
-			case 'f':
-				return false, nil
-			}
-			return nil, nil
-		}
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, err
-	}
-	return v, nil
 }
