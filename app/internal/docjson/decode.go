@@ -95,32 +95,19 @@ func (s *scanner) decodeObject(depth int) (map[string]any, error) {
 		return m, nil
 	}
 	for {
-		start, plain, err := s.str()
+		key, err := s.memberKey()
 		if err != nil {
 			return nil, err
 		}
-		key, err := stringValue(s.src[start:s.i], plain)
-		if err != nil {
-			return nil, err
-		}
-		if s.ws(); s.next() != ':' {
-			return nil, errNoCanonicalForm
-		}
-		s.i++
-		s.ws()
 		if m[string(key)], err = s.decode(depth); err != nil {
 			return nil, err
 		}
-		s.ws()
-		switch s.next() {
-		case ',':
-			s.i++
-			s.ws()
-		case '}':
-			s.i++
+		more, err := s.more('}')
+		if err != nil {
+			return nil, err
+		}
+		if !more {
 			return m, nil
-		default:
-			return nil, errNoCanonicalForm
 		}
 	}
 }
@@ -144,16 +131,12 @@ func (s *scanner) decodeArray(depth int) ([]any, error) {
 			return nil, err
 		}
 		out = append(out, v)
-		s.ws()
-		switch s.next() {
-		case ',':
-			s.i++
-			s.ws()
-		case ']':
-			s.i++
+		more, err := s.more(']')
+		if err != nil {
+			return nil, err
+		}
+		if !more {
 			return out, nil
-		default:
-			return nil, errNoCanonicalForm
 		}
 	}
 }

@@ -37,34 +37,21 @@ func members(s scanner) ([]Member, error) {
 		return out, s.end()
 	}
 	for {
-		start, plain, err := s.str()
+		key, err := s.memberKey()
 		if err != nil {
 			return nil, err
 		}
-		key, err := stringValue(s.src[start:s.i], plain)
-		if err != nil {
-			return nil, err
-		}
-		if s.ws(); s.next() != ':' {
-			return nil, errNoCanonicalForm
-		}
-		s.i++
-		s.ws()
 		vstart := s.i
 		if err := s.skip(1); err != nil {
 			return nil, err
 		}
 		out = append(out, Member{Key: key, Value: b[vstart:s.i]})
-		s.ws()
-		switch s.next() {
-		case ',':
-			s.i++
-			s.ws()
-		case '}':
-			s.i++
+		more, err := s.more('}')
+		if err != nil {
+			return nil, err
+		}
+		if !more {
 			return out, s.end()
-		default:
-			return nil, errNoCanonicalForm
 		}
 	}
 }
@@ -99,18 +86,50 @@ func elements(s scanner) ([][]byte, error) {
 			return nil, err
 		}
 		out = append(out, b[start:s.i])
-		s.ws()
-		switch s.next() {
-		case ',':
-			s.i++
-			s.ws()
-		case ']':
-			s.i++
+		more, err := s.more(']')
+		if err != nil {
+			return nil, err
+		}
+		if !more {
 			return out, s.end()
-		default:
-			return nil, errNoCanonicalForm
 		}
 	}
+}
+
+// memberKey reads an object member's key and the colon after it,
+// leaving the cursor at the value.
+func (s *scanner) memberKey() ([]byte, error) {
+	start, plain, err := s.str()
+	if err != nil {
+		return nil, err
+	}
+	key, err := stringValue(s.src[start:s.i], plain)
+	if err != nil {
+		return nil, err
+	}
+	if s.ws(); s.next() != ':' {
+		return nil, errNoCanonicalForm
+	}
+	s.i++
+	s.ws()
+	return key, nil
+}
+
+// more reads what follows a member or element: a comma (more follows,
+// the cursor at it) or the container's close (consumed); anything else
+// is not JSON.
+func (s *scanner) more(close byte) (bool, error) {
+	s.ws()
+	switch s.next() {
+	case ',':
+		s.i++
+		s.ws()
+		return true, nil
+	case close:
+		s.i++
+		return false, nil
+	}
+	return false, errNoCanonicalForm
 }
 
 // end checks that only space follows the cursor.
