@@ -29,11 +29,10 @@ import (
 )
 
 // Multipart tuning. An upload holds at most Concurrency part buffers, the
-// part being read from the body (and sent as it is read) among them
-// (partPool: outside the Go heap on Linux), so 8 MiB parts hold a
-// streamed upload to 16 MiB whatever the body size; the CMS uses S3's
-// 5 MiB minimum (10 MiB) for the 1 GiB upload goal of < 64 MiB RSS for
-// the whole process.
+// part being read from the body among them (partPool: outside the Go
+// heap on Linux), so 8 MiB parts hold a streamed upload to 16 MiB whatever
+// the body size; the CMS uses S3's 5 MiB minimum (10 MiB) for the 1 GiB
+// upload goal of < 64 MiB RSS for the whole process.
 const (
 	DefaultPartSize    = 8 << 20
 	DefaultConcurrency = 2
@@ -52,9 +51,9 @@ type Config struct {
 	ForcePathStyle  bool   // path-style addressing, needed by most S3-compatible servers
 	Prefix          string // prepended to every key, e.g. "media/"
 	PartSize        int64  // multipart part size; default DefaultPartSize (min 5 MiB)
-	// Concurrency is how many part buffers one upload holds, and so how
-	// many parts are sent at once (the newest streamed as it is read from
-	// the body); default DefaultConcurrency.
+	// Concurrency is how many part buffers one upload holds: as many parts
+	// sent at once while the next waits, or one fewer while the next is
+	// read from the body; default DefaultConcurrency.
 	Concurrency int
 	// HTTPClient replaces the default client (5 s dial timeout, 30 s to the
 	// first response byte); tests use it to shorten timeouts.
