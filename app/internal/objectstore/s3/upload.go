@@ -2,12 +2,10 @@ package s3
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 	"time"
 
@@ -125,126 +123,64 @@ func (s *Store) upload(ctx context.Context, in *awss3.PutObjectInput, b *body) e
 	return err
 }
 
-// sendParts sends b's parts in order as the body arrives: the first from
-// its full buffer, each later one streamed to S3 while it is read from the
-// body into its buffer (fillingPart), so S3 takes the body as it comes, as
-// from one PutObject. Reading waits for a buffer only while all of the
-// upload's are being sent. It returns the parts for
-// CompleteMultipartUpload, or the first error (the body's or a send's)
-// once no send is running.
+// sendParts sends b's parts in order as the body arrives: each part is
+// sent from its own buffer while the next one is read, and reading waits
+// when all of the upload's buffers are being sent. It returns the parts
+// for CompleteMultipartUpload, or the first error (the body's or a
+// send's) once no send is running.
 func (s *Store) sendParts(ctx context.Context, in *awss3.PutObjectInput, id *string, b *body) ([]types.CompletedPart, error) {
-	ctx, fail := context.WithCancelCause(ctx)
-	defer fail(nil)
-	ps := &partSender{s: s, in: in, id: id, set: b.parts, fail: fail}
-	ps.start(ctx, 1, b.first, nil, func() {})
-	for num := int32(2); ctx.Err() == nil; num++ {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		parts []types.CompletedPart
+	)
+	buf, n, readErr := b.first, len(b.first), error(nil)
+	for num := int32(1); n > 0 && ctx.Err() == nil; num++ {
 		if num > maxParts {
-			fail(fmt.Errorf("over %d parts of %d bytes", maxParts, s.partSize))
+			cancel(fmt.Errorf("over %d parts of %d bytes", maxParts, s.partSize))
 			break
 		}
-		buf, err := b.parts.get(ctx)
-		if err != nil {
+		mu.Lock()
+		parts = append(parts, types.CompletedPart{PartNumber: aws.Int32(num)})
+		mu.Unlock()
+		part := buf[:n]
+		wg.Go(func() {
+			etag, err := s.uploadPart(ctx, in, id, num, part)
+			b.parts.handBack(part)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				cancel(err)
+			}
+			parts[num-1].ETag = etag
+		})
+		if readErr != nil { // io.EOF: that was the last part
+			break
+		}
+		var err error
+		if buf, err = b.parts.get(ctx); err != nil {
 			break // ctx ended; its cause is the error
 		}
-		if !ps.stream(ctx, num, buf, b.rest) {
-			break
+		if n, readErr = fill(b.rest, buf); readErr != nil && !errors.Is(readErr, io.EOF) {
+			cancel(readErr)
 		}
 	}
-	ps.wg.Wait()
+	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(ps.parts, func(a, b types.CompletedPart) int {
-		return cmp.Compare(aws.ToInt32(a.PartNumber), aws.ToInt32(b.PartNumber))
-	})
-	return ps.parts, nil
+	return parts, nil
 }
 
-// partSender sends the parts of one multipart upload.
-type partSender struct {
-	s     *Store
-	in    *awss3.PutObjectInput
-	id    *string
-	set   *partSet
-	fail  context.CancelCauseFunc
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	parts []types.CompletedPart
-}
-
-// stream sends part num while it is read from r into buf, declaring a
-// full part. It reports whether the body goes on: when it ends short of a
-// full part, the streamed request is stopped and what was read is sent
-// as the last part; when it fails, the upload fails with its error.
-func (p *partSender) stream(ctx context.Context, num int32, buf []byte, r io.Reader) bool {
-	fp := newFillingPart(buf)
-	pctx, cancel := context.WithCancel(ctx)
-	context.AfterFunc(pctx, func() { fp.stop(pctx.Err()) }) // wake reads
-	ended := p.start(pctx, num, buf, fp, cancel)
-	n, err := fp.fillFrom(r)
-	if !fp.short { // a full part: its send goes on
-		if err != nil && !errors.Is(err, io.EOF) {
-			p.fail(err)
-		}
-		return err == nil
-	}
-	fp.stop(errShortPart)
-	cancel()
-	<-ended // the streamed request is over; buf is the filler's again
-	if !errors.Is(err, io.EOF) {
-		p.fail(err)
-		return false
-	}
-	if n > 0 {
-		p.start(ctx, num, buf[:n], nil, func() {})
-	}
-	return false
-}
-
-// errShortPart stops a streamed part whose body ended before it was full.
-var errShortPart = errors.New("objectstore: the body ended within the part")
-
-// start sends part num from part in the background: from fp while it is
-// filled, else as it is. Once the send is over and, for fp, the filling
-// too, done runs and a full part's buffer is handed back and its ETag
-// kept (or its error fails the upload); a part that ended short instead
-// reports on the returned channel, and the caller sends it again.
-func (p *partSender) start(ctx context.Context, num int32, part []byte, fp *fillingPart, done func()) <-chan error {
-	ended := make(chan error, 1)
-	var body io.ReadSeeker = bytes.NewReader(part)
-	if fp != nil {
-		body = fp
-	}
-	p.wg.Go(func() {
-		etag, err := p.s.uploadPart(ctx, p.in, p.id, num, body, int64(len(part)))
-		if fp != nil {
-			<-fp.done
-			if fp.short {
-				ended <- err
-				return
-			}
-		}
-		done()
-		p.set.handBack(part)
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if err != nil {
-			p.fail(err)
-			return
-		}
-		p.parts = append(p.parts, types.CompletedPart{ETag: etag, PartNumber: aws.Int32(num)})
-	})
-	return ended
-}
-
-// uploadPart sends one part of n bytes and returns its ETag. The SDK is
-// done with part when it returns: a request body still held by the HTTP
-// transport reads nothing more once the call is over (smithy's safe read
-// closer).
-func (s *Store) uploadPart(ctx context.Context, in *awss3.PutObjectInput, id *string, num int32, part io.ReadSeeker, n int64) (*string, error) {
+// uploadPart sends one part and returns its ETag. The SDK is done with
+// part when it returns: a request body still held by the HTTP transport
+// reads nothing more once the call is over (smithy's safe read closer).
+func (s *Store) uploadPart(ctx context.Context, in *awss3.PutObjectInput, id *string, num int32, part []byte) (*string, error) {
 	out, err := s.client.UploadPart(ctx, &awss3.UploadPartInput{
 		Bucket: in.Bucket, Key: in.Key, UploadId: id, PartNumber: aws.Int32(num),
-		Body: part, ContentLength: aws.Int64(n),
+		Body: bytes.NewReader(part), ContentLength: aws.Int64(int64(len(part))),
 	}, unsignedPayload)
 	if err != nil {
 		return nil, err
