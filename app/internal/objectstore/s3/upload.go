@@ -129,6 +129,14 @@ func (s *Store) upload(ctx context.Context, in *awss3.PutObjectInput, b *body) e
 // for CompleteMultipartUpload, or the first error (the body's or a
 // send's) once no send is running.
 func (s *Store) sendParts(ctx context.Context, in *awss3.PutObjectInput, id *string, b *body) ([]types.CompletedPart, error) {
+	// Parts are sent under the caller's ctx (whole), not cancelled when
+	// another part or the body fails: S3 may still store a part whose
+	// request the client dropped after sending its body, and when that
+	// lands after the abort the upload is left behind (versitygw did, in
+	// about a third of TestUploadBodyErrors' runs). A failure stops the
+	// reading and the sending of further parts; wg.Wait lets the parts in
+	// flight finish, so the caller's abort comes after them.
+	whole := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
@@ -147,7 +155,7 @@ func (s *Store) sendParts(ctx context.Context, in *awss3.PutObjectInput, id *str
 		mu.Unlock()
 		part := buf[:n]
 		wg.Go(func() {
-			etag, err := s.uploadPart(ctx, in, id, num, part)
+			etag, err := s.uploadPart(whole, in, id, num, part)
 			b.parts.handBack(part)
 			mu.Lock()
 			defer mu.Unlock()
