@@ -28,9 +28,11 @@ func TestS3Conformance(t *testing.T) {
 	})
 }
 
-func newTestS3(t *testing.T, srv testenv.S3Server, prefix string) *Store {
+// newTestS3 is a Store on srv under prefix; tune changes its Config
+// before it is opened (e.g. a smaller PartSize).
+func newTestS3(t *testing.T, srv testenv.S3Server, prefix string, tune ...func(*Config)) *Store {
 	t.Helper()
-	s, err := New(t.Context(), Config{
+	cfg := Config{
 		Bucket:          srv.Bucket,
 		Region:          srv.Region,
 		AccessKeyID:     srv.AccessKey,
@@ -38,7 +40,11 @@ func newTestS3(t *testing.T, srv testenv.S3Server, prefix string) *Store {
 		Endpoint:        srv.Endpoint,
 		ForcePathStyle:  true,
 		Prefix:          prefix,
-	})
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	s, err := New(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -20,14 +20,7 @@ import (
 // as many parts as it fills (an ETag ending in -<parts>), and an upload
 // never holds more than Concurrency part buffers.
 func TestUploadPartBoundaries(t *testing.T) {
-	srv := testenv.S3(t)
-	s, err := New(t.Context(), Config{
-		Bucket: srv.Bucket, Region: srv.Region, AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey,
-		Endpoint: srv.Endpoint, ForcePathStyle: true, PartSize: minPartSize,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestS3(t, testenv.S3(t), "", smallParts)
 	const p = minPartSize
 	for i, tc := range []struct {
 		n     int
@@ -91,14 +84,7 @@ func partsOf(etag string) int {
 // request) is an error, never a short object, and a body of exactly one
 // part declared one byte shorter or longer is ErrSizeMismatch.
 func TestUploadBodyErrors(t *testing.T) {
-	srv := testenv.S3(t)
-	s, err := New(t.Context(), Config{
-		Bucket: srv.Bucket, Region: srv.Region, AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey,
-		Endpoint: srv.Endpoint, ForcePathStyle: true, PartSize: minPartSize,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestS3(t, testenv.S3(t), "", smallParts)
 	truncated := func(n int) io.Reader {
 		return io.MultiReader(bytes.NewReader(storetest.RandBytes(40, n)), errorAfter{io.ErrUnexpectedEOF})
 	}
@@ -134,3 +120,7 @@ func TestUploadBodyErrors(t *testing.T) {
 type errorAfter struct{ err error }
 
 func (e errorAfter) Read([]byte) (int, error) { return 0, e.err }
+
+// smallParts sets S3's minimum part size, so a few MiB make a multipart
+// upload.
+func smallParts(c *Config) { c.PartSize = minPartSize }
